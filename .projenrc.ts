@@ -1,0 +1,88 @@
+import { cdk8s, javascript } from 'projen';
+
+// CRDs live in ../shared (checked against upstream, see each SOURCE.md). Each
+// import gets a module name (the `name:=file` prefix) because several CRDs share
+// one API group and `cdk8s import` would otherwise write them to the same file.
+const CRDS = '../shared/crds';
+const CRD_IMPORTS: Record<string, string> = {
+  'kserve-inferenceservice': 'kserve/serving.kserve.io_inferenceservices.yaml',
+  'kserve-localmodelcache': 'kserve/serving.kserve.io_localmodelcaches.yaml',
+  'kserve-localmodelnodegroup': 'kserve/serving.kserve.io_localmodelnodegroups.yaml',
+  'karpenter-nodepool': 'karpenter.sh/karpenter.sh_nodepools.yaml',
+  'karpenter-ec2nodeclass': 'karpenter.k8s.aws/karpenter.k8s.aws_ec2nodeclasses.yaml',
+  'gke-computeclass': 'cloud.google.com/cloud.google.com_computeclasses.yaml',
+  'capacitybuffer': 'autoscaling.x-k8s.io/autoscaling.x-k8s.io_capacitybuffers.yaml',
+  'provisioningrequest': 'autoscaling.x-k8s.io/autoscaling.x-k8s.io_provisioningrequests.yaml',
+};
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-coldstart',
+  description: 'cdk8s constructs that serve LLMs with vLLM (optionally through KServe) on Kubernetes with scale-to-zero, with every cold-start lever (weight load, image pull, node 0->1, runtime) applied and enforced at synth.',
+  author: 'cdk8s-coldstart maintainers',
+  authorAddress: 'maintainers@cdk8s-coldstart.dev',
+  repositoryUrl: 'https://github.com/cdk8s-coldstart/cdk8s-coldstart.git',
+  keywords: ['cdk8s', 'kserve', 'vllm', 'llm', 'cold-start', 'scale-to-zero', 'kubernetes'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~5.9.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // TypeScript 7 (the native port) has no compiler API for ts-jest/ts-node yet.
+  devDeps: ['cdk8s-cli@^2.207.0', 'yaml@^2.8.0', 'typescript@~5.9.3', '@types/node@^20'],
+
+  // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  // projen's eslint setup pulls unrs-resolver, whose optional platform bindings
+  // the registry does not serve, which breaks `npm ci`. jsii's strict compile and
+  // the Aspects are our static checks.
+  eslint: false,
+
+  // `imports/` is a sibling of `src/`, so the compile root is the repo.
+  entrypoint: 'lib/src/index.js',
+  tsconfig: {
+    compilerOptions: { rootDir: '.' },
+    include: ['src/**/*.ts', 'imports/**/*.ts'],
+  },
+  // projen writes the dev tsconfig to test/tsconfig.json: paths are relative to test/.
+  tsconfigDev: {
+    compilerOptions: { rootDir: '..' },
+    include: ['../src/**/*.ts', '../imports/**/*.ts', '../examples/**/*.ts'],
+  },
+
+  // Tests transpile file by file: the 5 MB InferenceService import is never
+  // type-checked per test run (jsii's compile type-checks everything once).
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  jestOptions: {
+    // jest 30 resolves through unrs-resolver, whose platform bindings break `npm ci` here.
+    jestVersion: '^29',
+    configFilePath: 'jest.config.json',
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Examples import the package by name, as a user would.
+      moduleNameMapper: { '^cdk8s-coldstart$': '<rootDir>/src/index.ts' },
+      // Coverage of the generated imports is meaningless and slows every run.
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+    },
+  },
+  gitignore: ['examples/*/dist/', 'bench-results/'],
+});
+
+project.package.addField('types', 'lib/src/index.d.ts');
+for (const p of ['/examples/', '/.ci/', '/bench/', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts']) {
+  project.addPackageIgnore(p);
+}
+
+const importTask = project.addTask('import', {
+  description: 'Regenerate imports/ from ../shared/crds with `cdk8s import` (offline; output is committed)',
+});
+for (const [name, file] of Object.entries(CRD_IMPORTS)) {
+  importTask.exec(`cdk8s import --no-check-upgrade --no-save --language typescript --output imports ${name}:=${CRDS}/${file}`);
+}
+
+project.synth();
