@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
 
 // CRDs live in ../shared (checked against upstream, see each SOURCE.md). Each
 // import gets a module name (the `name:=file` prefix) because several CRDs share
@@ -31,7 +32,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // TypeScript 7 (the native port) has no compiler API for ts-jest/ts-node yet.
-  devDeps: ['cdk8s-cli@^2.207.0', 'yaml@^2.8.0', 'typescript@~5.9.3', '@types/node@^20'],
+  devDeps: [
+    'cdk8s-cli@^2.207.0', 'yaml@^2.8.0', 'typescript@~5.9.3', '@types/node@^20',
+    'ajv@^8',
+    // ts-jest 29.4 needs jest-util as a peer that npm does not hoist with jest 29.
+    'jest-util@^29',
+  ],
 
   // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.
   github: false,
@@ -61,6 +67,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jestOptions: {
     // jest 30 resolves through unrs-resolver, whose platform bindings break `npm ci` here.
     jestVersion: '^29',
+    // A snapshot the test run rewrites can never fail.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     configFilePath: 'jest.config.json',
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -74,6 +83,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 project.package.addField('types', 'lib/src/index.d.ts');
+// The custom condition lets the examples import the package by name from this
+// repository's source (node --conditions=cdk8s-coldstart-source); consumers
+// never set it and get the compiled library.
+project.package.addField('exports', {
+  '.': {
+    'cdk8s-coldstart-source': './src/index.ts',
+    'types': './lib/src/index.d.ts',
+    'default': './lib/src/index.js',
+  },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
 for (const p of ['/examples/', '/.ci/', '/bench/', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts']) {
   project.addPackageIgnore(p);
 }
@@ -84,5 +105,11 @@ const importTask = project.addTask('import', {
 for (const [name, file] of Object.entries(CRD_IMPORTS)) {
   importTask.exec(`cdk8s import --no-check-upgrade --no-save --language typescript --output imports ${name}:=${CRDS}/${file}`);
 }
+
+// Each example is a real cdk8s app: synthesize it with the real CLI.
+const examples = project.addTask('examples', {
+  description: 'Synthesize every example with `cdk8s synth` (writes examples/*/dist/)',
+});
+examples.exec('for d in examples/*/; do (cd "$d" && cdk8s synth --no-check-upgrade) || exit 1; done');
 
 project.synth();

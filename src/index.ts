@@ -1,5 +1,11 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './model';
+export * from './model-size';
+export * from './profile';
+export * from './gpu';
+export * from './engine';
+export * from './backends/backend';
+export * from './levers/node-capacity';
+export * from './levers/weights/weight-source';
+export * from './levers/weights/streamer';
+export * from './levers/runtime/runtime-options';
+export * from './levers/runtime/cache-storage';

@@ -1,0 +1,41 @@
+import { k8s } from 'cdk8s-plus-28';
+import { PodBlueprint } from '../blueprint';
+import { bytesToQuantity } from '../quantity';
+
+/**
+ * The blueprint as a typed PodSpec with one container. Every backend places
+ * this same spec, so the lever settings are rendered once and shared.
+ * @internal
+ */
+export function renderPodSpec(bp: PodBlueprint, containerName: string): k8s.PodSpec {
+  if (!bp.image) throw new Error('no lever set the engine image');
+  const memory = k8s.Quantity.fromString(bytesToQuantity(bp.memoryLimit));
+  const quantities = (r: Record<string, string>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+  const container: k8s.Container = {
+    name: containerName,
+    image: bp.image,
+    imagePullPolicy: bp.imagePullPolicy,
+    command: bp.command,
+    args: bp.renderArgs(),
+    env: bp.renderEnv(),
+    ports: [{ name: 'http1', containerPort: bp.port, protocol: 'TCP' }],
+    resources: {
+      // Guaranteed QoS for memory: request == limit, so a wake is never evicted for memory.
+      requests: { ...quantities(bp.requests), memory },
+      limits: { ...quantities(bp.limits), memory },
+    },
+    volumeMounts: bp.renderVolumeMounts(),
+    startupProbe: bp.startupProbe,
+    readinessProbe: bp.readinessProbe,
+    livenessProbe: bp.livenessProbe,
+  };
+  return {
+    containers: [container],
+    volumes: bp.renderVolumes(),
+    enableServiceLinks: bp.enableServiceLinks,
+    priorityClassName: bp.priorityClassName,
+    nodeSelector: Object.keys(bp.nodeSelector).length ? bp.nodeSelector : undefined,
+    tolerations: bp.tolerations.length ? bp.tolerations : undefined,
+  };
+}

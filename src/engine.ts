@@ -1,0 +1,49 @@
+/**
+ * Options for the vLLM engine.
+ */
+export interface VllmEngineOptions {
+  /**
+   * The vLLM OpenAI server image, pinned by digest
+   * (`vllm/vllm-openai@sha256:...`).
+   */
+  readonly image: string;
+
+  /**
+   * More engine flags, each `--flag` or `--flag=value`. A flag the library
+   * already sets to another value is refused rather than silently overridden:
+   * use the typed prop for it.
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+
+  /**
+   * More environment variables (never credentials: those go by Secret reference).
+   * @default - none
+   */
+  readonly extraEnv?: { [name: string]: string };
+}
+
+/**
+ * The inference engine.
+ */
+export class Engine {
+  /**
+   * vLLM's OpenAI-compatible server.
+   */
+  public static vllm(options: VllmEngineOptions): Engine {
+    return new Engine(options);
+  }
+
+  /** The engine image. */
+  public readonly image: string;
+  /** Extra engine flags. */
+  public readonly extraArgs: string[];
+  /** Extra environment variables. */
+  public readonly extraEnv: { [name: string]: string };
+
+  private constructor(options: VllmEngineOptions) {
+    this.image = options.image;
+    this.extraArgs = options.extraArgs ?? [];
+    this.extraEnv = options.extraEnv ?? {};
+  }
+}

@@ -1,0 +1,20 @@
+import { Construct } from 'constructs';
+import { Lever, LeverContext } from './lever';
+import { PodBlueprint } from '../blueprint';
+import { requireDigest } from '../image';
+
+/**
+ * Lever 2: the multi-GB engine image. Pinned by digest, so `IfNotPresent` is
+ * safe and a warm node never pulls it again (a tag means `Always`).
+ * @internal
+ */
+export class ImagePull extends Lever {
+  constructor(scope: Construct, id: string, private readonly engineImage: string) {
+    super(scope, id);
+  }
+
+  public contribute(blueprint: PodBlueprint, _context: LeverContext): void {
+    blueprint.image = requireDigest(this, this.engineImage, 'engine image');
+    blueprint.imagePullPolicy = 'IfNotPresent';
+  }
+}

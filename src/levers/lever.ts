@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+import { PodBlueprint } from '../blueprint';
+import { ModelSize } from '../model-size';
+import { Profile } from '../profile';
+
+/**
+ * What every lever may read. A lever never learns which backend renders the
+ * pod: only the port the backend serves on.
+ * @internal
+ */
+export interface LeverContext {
+  /** DNS-1035 name of the model's objects. */
+  readonly name: string;
+  readonly servedModelName: string;
+  readonly profile: Profile;
+  readonly size: ModelSize;
+  readonly gpuCount: number;
+  /** The port the engine must listen on. */
+  readonly port: number;
+}
+
+/**
+ * A cold-start lever: a construct (so its side objects sit under it in the
+ * tree) that writes its part of the pod into the blueprint.
+ * @internal
+ */
+export abstract class Lever extends Construct {
+  public abstract contribute(blueprint: PodBlueprint, context: LeverContext): void;
+
+  /** Name used in merge-conflict messages. */
+  protected get leverName(): string {
+    return this.node.path;
+  }
+}

@@ -1,0 +1,136 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { fail } from '../../errors';
+import { bytesToQuantity } from '../../quantity';
+
+/**
+ * Access mode of a persistent cache volume.
+ */
+export enum CacheAccessMode {
+  /** One node mounts it: fine for a single replica. */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Many nodes mount it: needed when replicas may land on different nodes. */
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+/**
+ * Options for a throwaway cache.
+ */
+export interface EmptyDirCacheOptions {
+  /**
+   * Cap on the node disk the cache may use.
+   * @default Size.gibibytes(20)
+   */
+  readonly sizeLimit?: Size;
+}
+
+/**
+ * Options for a persistent cache volume the library creates.
+ */
+export interface PersistentCacheOptions {
+  /**
+   * Capacity requested.
+   * @default Size.gibibytes(50)
+   */
+  readonly size?: Size;
+
+  /**
+   * StorageClass of the claim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Access mode. `ReadWriteOnce` with more than one replica is refused: a
+   * second replica on another node would never start.
+   * @default CacheAccessMode.READ_WRITE_ONCE
+   */
+  readonly accessMode?: CacheAccessMode;
+}
+
+/** What a cache resolves to for one model. @internal */
+export interface BoundCache {
+  readonly volume: k8s.Volume;
+  readonly persistent: boolean;
+  /** Claim name, for persistent caches. */
+  readonly claimName?: string;
+}
+
+/**
+ * Storage behind `/root/.cache` (torch.compile artifacts under `vllm/`, the
+ * Hugging Face cache under `huggingface/`). A persistent one lets a wake reuse
+ * the compile cache instead of recompiling.
+ */
+export abstract class CacheStorage {
+  /**
+   * A node-local emptyDir: gone with the pod. Default in `lab`.
+   */
+  public static emptyDir(options: EmptyDirCacheOptions = {}): CacheStorage {
+    return new EmptyDirCache(options);
+  }
+
+  /**
+   * A PersistentVolumeClaim the library creates. Default in `production`.
+   * Knative needs `kubernetes.podspec-persistent-volume-claim` and
+   * `kubernetes.podspec-persistent-volume-write` enabled for it.
+   */
+  public static persistentVolumeClaim(options: PersistentCacheOptions = {}): CacheStorage {
+    return new ClaimCache(options);
+  }
+
+  /**
+   * An existing PersistentVolumeClaim, mounted read-write.
+   */
+  public static existingClaim(claimName: string): CacheStorage {
+    return new ExistingClaimCache(claimName);
+  }
+
+  /** @internal */
+  public abstract _bind(scope: Construct, name: string, maxReplicas: number): BoundCache;
+}
+
+const VOLUME = 'cache';
+
+class EmptyDirCache extends CacheStorage {
+  constructor(private readonly options: EmptyDirCacheOptions) { super(); }
+
+  public _bind(): BoundCache {
+    const sizeLimit = this.options.sizeLimit ?? Size.gibibytes(20);
+    return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
+  }
+}
+
+class ClaimCache extends CacheStorage {
+  constructor(private readonly options: PersistentCacheOptions) { super(); }
+
+  public _bind(scope: Construct, name: string, maxReplicas: number): BoundCache {
+    const accessMode = this.options.accessMode ?? CacheAccessMode.READ_WRITE_ONCE;
+    if (accessMode === CacheAccessMode.READ_WRITE_ONCE && maxReplicas > 1) {
+      fail(scope, 'CS-IN-008', `the /root/.cache claim is ReadWriteOnce but maxReplicas is ${maxReplicas}: a replica scheduled on another node would hang in ContainerCreating`,
+        'use CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: <an RWX class> }) or set maxReplicas to 1');
+    }
+    const size = this.options.size ?? Size.gibibytes(50);
+    const claimName = `${name}-cache`;
+    new k8s.KubePersistentVolumeClaim(scope, 'CacheClaim', {
+      metadata: { name: claimName },
+      spec: {
+        accessModes: [accessMode],
+        storageClassName: this.options.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size.toKibibytes() * 1024)) } },
+      },
+    });
+    return { persistent: true, claimName, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
+  }
+}
+
+class ExistingClaimCache extends CacheStorage {
+  constructor(private readonly claimName: string) { super(); }
+
+  public _bind(scope: Construct): BoundCache {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.claimName)) {
+      fail(scope, 'CS-IN-008', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+    }
+    return { persistent: true, claimName: this.claimName, volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
+  }
+}

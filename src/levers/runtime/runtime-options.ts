@@ -1,0 +1,69 @@
+import { Duration, Size } from 'cdk8s';
+import { CacheStorage } from './cache-storage';
+
+/**
+ * Lever 4 (runtime) knobs. Every default comes from the profile and the
+ * facts the library is built on; each can be overridden here.
+ */
+export interface RuntimeOptions {
+  /**
+   * Size of the `/dev/shm` tmpfs (a Memory emptyDir with this sizeLimit).
+   * Tensor parallelism needs it for NCCL; it counts against the pod memory
+   * limit.
+   * @default Size.gibibytes(16)
+   */
+  readonly shmSize?: Size;
+
+  /**
+   * Let NCCL use cuMem (`NCCL_CUMEM_ENABLE` unset). Only for systems that need
+   * it (IMEX, GB200); elsewhere `NCCL_CUMEM_ENABLE=0` with the tmpfs is the
+   * known-good pair against NCCL init hangs.
+   * @default false (the library sets NCCL_CUMEM_ENABLE=0)
+   */
+  readonly ncclCumemEnabled?: boolean;
+
+  /**
+   * Storage behind `/root/.cache`.
+   * @default - `CacheStorage.emptyDir()` in lab, `CacheStorage.persistentVolumeClaim()` in production
+   */
+  readonly cache?: CacheStorage;
+
+  /**
+   * `--gpu-memory-utilization`, in (0, 0.8]. vLLM's own default (0.9) leaves
+   * too little headroom for a second process or fragmentation on wake.
+   * @default 0.6
+   */
+  readonly gpuMemoryUtilization?: number;
+
+  /**
+   * `--enforce-eager`: skip CUDA graph capture for a faster wake at some
+   * steady-state cost.
+   * @default - true in lab, false in production
+   */
+  readonly enforceEager?: boolean;
+
+  /**
+   * Time the startup probe allows from container start to `/health`.
+   * @default - twice the expected startup for the model size, at least 5 minutes
+   */
+  readonly startupBudget?: Duration;
+
+  /**
+   * Host RAM of the engine processes (API server, engine core, one worker per GPU).
+   * @default - 8 GiB plus 2 GiB for each GPU after the first
+   */
+  readonly engineMemory?: Size;
+
+  /**
+   * The container memory request and limit. It must cover shm + engine
+   * memory + the streamer buffer.
+   * @default - exactly that sum
+   */
+  readonly memoryLimit?: Size;
+
+  /**
+   * CPU cores requested (and limited to).
+   * @default - 4 per GPU
+   */
+  readonly cpu?: number;
+}

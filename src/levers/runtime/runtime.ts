@@ -1,0 +1,123 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CacheStorage } from './cache-storage';
+import { RuntimeOptions } from './runtime-options';
+import { startupBudget } from './startup-budget';
+import { PodBlueprint } from '../../blueprint';
+import { Engine } from '../../engine';
+import { fail } from '../../errors';
+import { bytesToQuantity, GIB } from '../../quantity';
+import { Lever, LeverContext } from '../lever';
+
+/** @internal */
+export interface RuntimeProps {
+  readonly engine: Engine;
+  readonly options: RuntimeOptions;
+  readonly maxReplicas: number;
+}
+
+/** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe). */
+export const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
+const DEFAULT_GPU_MEMORY_UTILIZATION = 0.6;
+const DEFAULT_SHM = Size.gibibytes(16);
+const PROBE_PERIOD_SECONDS = 10;
+const HEALTH_PATH = '/health';
+
+/**
+ * Lever 4: container start -> `/health`. Shared memory, NCCL, caches, GPU
+ * memory headroom, eager mode, probes sized from the model, and the pod memory
+ * budget those imply.
+ * @internal
+ */
+export class Runtime extends Lever {
+  /** Resolved settings, for the model's public accessors and the report. */
+  public startupBudgetSeconds = 0;
+  public eager = false;
+  public persistentCache = false;
+
+  constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
+    super(scope, id);
+    const util = props.options.gpuMemoryUtilization;
+    if (util !== undefined && !(util > 0 && util <= GPU_MEMORY_UTILIZATION_CEILING)) {
+      fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is outside (0, ${GPU_MEMORY_UTILIZATION_CEILING}]; above it a wake can fail to allocate KV cache next to a co-tenant or fragmented memory`,
+        `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
+    }
+    const cpu = props.options.cpu;
+    if (cpu !== undefined && !(cpu > 0)) {
+      fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
+    }
+  }
+
+  public contribute(blueprint: PodBlueprint, context: LeverContext): void {
+    const o = this.props.options;
+    const lever = this.leverName;
+    const production = context.profile.isProduction;
+
+    if (blueprint.modelPath === undefined) {
+      throw new Error(`${this.node.path}: no weight source set the model path`);
+    }
+    // The module path works on old and new vllm-openai images alike; the
+    // image's ENTRYPOINT changed between releases.
+    blueprint.command = ['python3', '-m', 'vllm.entrypoints.openai.api_server'];
+    blueprint.addArg(lever, '--model', blueprint.modelPath);
+    blueprint.addArg(lever, '--served-model-name', context.servedModelName);
+    blueprint.addArg(lever, '--port', `${context.port}`);
+    blueprint.addArg(lever, '--tensor-parallel-size', `${context.gpuCount}`);
+    blueprint.addArg(lever, '--gpu-memory-utilization', `${o.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}`);
+    this.eager = o.enforceEager ?? !production;
+    if (this.eager) blueprint.addArg(lever, '--enforce-eager');
+    for (const arg of this.props.engine.extraArgs) {
+      const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
+      if (!m) {
+        fail(this, 'CS-IN-006', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
+      }
+      try {
+        blueprint.addArg(`${lever} (engine.extraArgs)`, m[1], m[2]);
+      } catch (e) {
+        fail(this, 'CS-IN-006', (e as Error).message, `drop ${m[1]} from extraArgs and use the typed prop that sets it`);
+      }
+    }
+
+    if (!o.ncclCumemEnabled) blueprint.addEnv(lever, 'NCCL_CUMEM_ENABLE', '0');
+    for (const [name, value] of Object.entries(this.props.engine.extraEnv)) {
+      try {
+        blueprint.addEnv(`${lever} (engine.extraEnv)`, name, value);
+      } catch (e) {
+        fail(this, 'CS-IN-006', (e as Error).message, `drop ${name} from extraEnv`);
+      }
+    }
+
+    // /dev/shm: pods get 64 MB by default; NCCL needs more for tensor parallel.
+    const shm = o.shmSize ?? DEFAULT_SHM;
+    const shmBytes = shm.toKibibytes() * 1024;
+    if (!(shmBytes > 0)) fail(this, 'CS-SHM-001', `shmSize ${shm.asString()} is not positive`, 'use Size.gibibytes(16)');
+    blueprint.addVolume(lever,
+      { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(bytesToQuantity(shmBytes)) } },
+      { name: 'dshm', mountPath: '/dev/shm' });
+    blueprint.addMemory({ purpose: '/dev/shm tmpfs (Memory emptyDir sizeLimit)', bytes: shmBytes, lever });
+
+    const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
+    const bound = cache._bind(this, context.name, this.props.maxReplicas);
+    this.persistentCache = bound.persistent;
+    blueprint.addVolume(lever, bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
+
+    // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
+    blueprint.enableServiceLinks = false;
+
+    const budget = o.startupBudget ?? startupBudget(context.size.bytes, this.eager, PROBE_PERIOD_SECONDS);
+    this.startupBudgetSeconds = budget.toSeconds();
+    const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
+    blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
+    blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
+    blueprint.livenessProbe = { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 };
+
+    const engineBytes = o.engineMemory ? o.engineMemory.toKibibytes() * 1024 : (8 + 2 * (context.gpuCount - 1)) * GIB;
+    blueprint.addMemory({ purpose: 'engine processes (API server, engine core, one worker per GPU)', bytes: engineBytes, lever });
+    if (o.memoryLimit) blueprint.overrideMemory(o.memoryLimit.toKibibytes() * 1024);
+
+    const cpu = `${o.cpu ?? 4 * context.gpuCount}`;
+    blueprint.requests.cpu = cpu;
+    blueprint.limits.cpu = cpu;
+  }
+}

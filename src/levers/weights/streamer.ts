@@ -1,0 +1,50 @@
+import { Size } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { PodBlueprint } from '../../blueprint';
+import { fail } from '../../errors';
+import { GIB } from '../../quantity';
+
+/**
+ * Settings of the Run:ai model streamer (`--load-format runai_streamer`), which
+ * reads tensors concurrently and overlaps reading with the copy to the GPU.
+ */
+export interface StreamerOptions {
+  /**
+   * Reader threads (`concurrency` in `--model-loader-extra-config`).
+   * @default 16 (the streamer's own default for file systems)
+   */
+  readonly concurrency?: number;
+
+  /**
+   * Host RAM the streamer may buffer (`memory_limit`). The buffer is
+   * min(limit, weight bytes) and counts against the pod memory limit; the
+   * streamer's own default is 40 GB, which silently inflates a pod, so this is
+   * always set explicitly.
+   * @default - the model size, capped at 4 GiB
+   */
+  readonly memoryLimit?: Size;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_BUFFER_CAP = 4 * GIB;
+
+/**
+ * Points vLLM at the streamer with explicit concurrency and memory limit, and
+ * charges its CPU buffer to the pod memory budget.
+ * @internal
+ */
+export function applyStreamer(scope: IConstruct, blueprint: PodBlueprint, modelBytes: number, options: StreamerOptions = {}): void {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    fail(scope, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
+  }
+  const limit = options.memoryLimit ? options.memoryLimit.toKibibytes() * 1024 : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
+  if (limit <= 0) {
+    fail(scope, 'CS-IN-005', `streamer memory limit ${options.memoryLimit?.asString()} is not positive`, 'give a positive Size, e.g. Size.gibibytes(4)');
+  }
+  const lever = scope.node.path;
+  blueprint.addArg(lever, '--load-format', 'runai_streamer');
+  // vLLM parses these as ints: bytes, not a quantity string.
+  blueprint.addArg(lever, '--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
+  blueprint.addMemory({ purpose: 'Run:ai streamer CPU buffer (min of memory_limit and weight bytes)', bytes: Math.min(limit, modelBytes), lever });
+}

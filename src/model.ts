@@ -1,0 +1,202 @@
+import { ApiObject, Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Backend } from './backends/backend';
+import { PodBlueprint } from './blueprint';
+import { Engine } from './engine';
+import { fail } from './errors';
+import { GpuOptions } from './gpu';
+import { ImagePull } from './levers/image-pull';
+import { LeverContext } from './levers/lever';
+import { CapacityOptions, NodeCapacity } from './levers/node-capacity';
+import { Runtime } from './levers/runtime/runtime';
+import { RuntimeOptions } from './levers/runtime/runtime-options';
+import { WeightLoad } from './levers/weight-load';
+import { WeightSource } from './levers/weights/weight-source';
+import { ModelSize } from './model-size';
+import { Profile } from './profile';
+import { bytesToQuantity } from './quantity';
+
+/**
+ * Replica bounds.
+ */
+export interface ScalingOptions {
+  /**
+   * Replica floor. 0 scales to zero: every wake is a cold start.
+   * @default - 0 in lab, 1 in production
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * Replica ceiling.
+   * @default 1
+   */
+  readonly maxReplicas?: number;
+}
+
+/**
+ * Props of a {@link ColdStartOptimizedModel}.
+ */
+export interface ColdStartOptimizedModelProps {
+  /**
+   * The name clients send in the OpenAI `model` field (`--served-model-name`).
+   */
+  readonly servedModelName: string;
+
+  /**
+   * Where the weights come from (lever 1).
+   */
+  readonly weights: WeightSource;
+
+  /**
+   * The inference engine and its digest-pinned image (lever 2).
+   */
+  readonly engine: Engine;
+
+  /**
+   * Size of the weights: drives the startup budget and the streamer buffer.
+   */
+  readonly size: ModelSize;
+
+  /**
+   * GPUs per replica and the nodes that have them (lever 3).
+   */
+  readonly gpu: GpuOptions;
+
+  /**
+   * Environment and cloud: the defaults of every lever.
+   * @default Profile.lab()
+   */
+  readonly profile?: Profile;
+
+  /**
+   * How the model is served.
+   * @default Backend.kserveKnative()
+   */
+  readonly backend?: Backend;
+
+  /**
+   * Name of the model's Kubernetes objects (a DNS-1035 label of at most 45
+   * characters: KServe and Knative append suffixes up to the 63 limit).
+   * @default - the construct id, lower-cased
+   */
+  readonly name?: string;
+
+  /**
+   * Replica bounds.
+   * @default - see ScalingOptions
+   */
+  readonly scaling?: ScalingOptions;
+
+  /**
+   * Node 0->1 settings (lever 3).
+   * @default - a PriorityClass at 1000 created by the library
+   */
+  readonly capacity?: CapacityOptions;
+
+  /**
+   * Runtime knobs (lever 4).
+   * @default - the profile's defaults
+   */
+  readonly runtime?: RuntimeOptions;
+}
+
+const MAX_NAME = 45;
+
+/**
+ * An LLM served by vLLM with all four cold-start levers applied: weight load,
+ * image pull, node 0->1 and runtime. Each lever is a child construct writing
+ * into one pod blueprint; the backend renders the blueprint.
+ */
+export class ColdStartOptimizedModel extends Construct {
+  /** Name of the model's objects. */
+  public readonly name: string;
+  /** The profile in force. */
+  public readonly profile: Profile;
+  /** The served object (an InferenceService for the KServe backends). */
+  public readonly workload: ApiObject;
+  /** The PriorityClass the model pod runs at. */
+  public readonly priorityClassName: string;
+  /** Memory request and limit of the model container. */
+  public readonly memoryLimit: Size;
+  /** Time the startup probe allows from container start to `/health`. */
+  public readonly startupBudget: Duration;
+  /** Replica floor. */
+  public readonly minReplicas: number;
+  /** Replica ceiling. */
+  public readonly maxReplicas: number;
+
+  constructor(scope: Construct, id: string, props: ColdStartOptimizedModelProps) {
+    super(scope, id);
+    this.profile = props.profile ?? Profile.lab();
+    const backend = props.backend ?? Backend.kserveKnative();
+    this.name = props.name ?? id.toLowerCase();
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > MAX_NAME) {
+      fail(this, 'CS-IN-001', `name "${this.name}" is not a DNS-1035 label of at most ${MAX_NAME} characters`, 'pass props.name with lower-case letters, digits and dashes, starting with a letter');
+    }
+    if (!props.servedModelName || !props.servedModelName.trim()) {
+      fail(this, 'CS-IN-001', 'servedModelName is empty; clients could not address the model', 'set servedModelName to the name clients send, e.g. "qwen2.5-0.5b-instruct"');
+    }
+    if (/\s/.test(props.servedModelName)) {
+      fail(this, 'CS-IN-001', `servedModelName "${props.servedModelName}" contains white space`, 'use a name without spaces');
+    }
+
+    this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction ? 1 : 0);
+    this.maxReplicas = props.scaling?.maxReplicas ?? Math.max(1, this.minReplicas);
+    if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0 || !Number.isInteger(this.maxReplicas) || this.maxReplicas < 1 || this.maxReplicas < this.minReplicas) {
+      fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and max >= 1`, 'fix scaling.minReplicas and scaling.maxReplicas');
+    }
+
+    const context: LeverContext = {
+      name: this.name,
+      servedModelName: props.servedModelName,
+      profile: this.profile,
+      size: props.size,
+      gpuCount: props.gpu.count,
+      port: backend._port,
+    };
+
+    // Construct every lever first (constructor checks run before any output).
+    const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {} });
+    const levers = [
+      new WeightLoad(this, 'WeightLoad', props.weights),
+      new ImagePull(this, 'ImagePull', props.engine.image),
+      capacity,
+      new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas }),
+    ];
+    const blueprint = new PodBlueprint();
+    blueprint.labels['app.kubernetes.io/name'] = this.name;
+    blueprint.labels['app.kubernetes.io/component'] = 'model-server';
+    blueprint.labels['app.kubernetes.io/managed-by'] = 'cdk8s-coldstart';
+    for (const lever of levers) {
+      try {
+        lever.contribute(blueprint, context);
+      } catch (e) {
+        const message = (e as Error).message;
+        if (message.startsWith(`${this.node.path}`)) throw e;
+        fail(lever, 'CS-IN-006', message, 'set each value in one place only');
+      }
+    }
+    this.checkMemory(blueprint);
+
+    this.priorityClassName = capacity.priorityClassName;
+    const runtime = levers[3] as Runtime;
+    this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
+    this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
+    this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
+  }
+
+  /**
+   * Pod memory must exceed shm + engine RSS + the streamer buffer, or the
+   * kernel OOM-kills on allocation: a tmpfs counts against the limit.
+   */
+  private checkMemory(bp: PodBlueprint): void {
+    if (!bp.memoryOverridden || bp.memoryLimit >= bp.memoryRequired) return;
+    const lines = bp.memoryItems.map(i => `${bytesToQuantity(i.bytes)} ${i.purpose}`).join(' + ');
+    const shm = bp.memoryItems.find(i => i.purpose.startsWith('/dev/shm'));
+    const problem = shm && shm.bytes > bp.memoryLimit
+      ? `the /dev/shm sizeLimit ${bytesToQuantity(shm.bytes)} is larger than the memory limit ${bytesToQuantity(bp.memoryLimit)}`
+      : `the memory limit ${bytesToQuantity(bp.memoryLimit)} is below the pod's need`;
+    fail(this, 'CS-SHM-002', `${problem}: ${lines} = ${bytesToQuantity(bp.memoryRequired)}`,
+      `raise runtime.memoryLimit to at least ${bytesToQuantity(bp.memoryRequired)}, or lower runtime.shmSize`);
+  }
+}

@@ -1,0 +1,80 @@
+import { App, Chart, Testing } from 'cdk8s';
+import {
+  ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, ModelSize, Precision, WeightSource,
+} from '../src';
+
+export const VLLM = 'docker.io/vllm/vllm-openai@sha256:' + 'a'.repeat(64);
+export const MODELCAR = 'registry.example.com/models/qwen@sha256:' + 'b'.repeat(64);
+
+/** Minimal valid props: a 0.5B bf16 modelcar on one GPU. */
+export function baseProps(overrides: Partial<ColdStartOptimizedModelProps> = {}): ColdStartOptimizedModelProps {
+  return {
+    servedModelName: 'qwen2.5-0.5b-instruct',
+    weights: WeightSource.modelcar(MODELCAR),
+    engine: Engine.vllm({ image: VLLM }),
+    size: ModelSize.fromParameters(0.5e9, Precision.BF16),
+    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
+    ...overrides,
+  };
+}
+
+export interface Synth {
+  readonly app: App;
+  readonly model: ColdStartOptimizedModel;
+  readonly manifests: any[];
+}
+
+export function synth(overrides: Partial<ColdStartOptimizedModelProps> = {}, namespace?: string): Synth {
+  const app = Testing.app();
+  const chart = new Chart(app, 'serving', { namespace });
+  const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps(overrides));
+  return { app, model, manifests: Testing.synth(chart) };
+}
+
+export function find(manifests: any[], kind: string): any[] {
+  return manifests.filter(m => m.kind === kind);
+}
+
+export function isvc(manifests: any[]): any {
+  const found = find(manifests, 'InferenceService');
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+export function predictor(manifests: any[]): any {
+  return isvc(manifests).spec.predictor;
+}
+
+export function container(manifests: any[]): any {
+  const containers = predictor(manifests).containers;
+  expect(containers).toHaveLength(1);
+  return containers[0];
+}
+
+export function env(manifests: any[]): Record<string, string> {
+  return Object.fromEntries(container(manifests).env.map((e: any) => [e.name, e.value]));
+}
+
+/** `--flag=value` args as a map; bare flags map to true. */
+export function args(manifests: any[]): Record<string, string | true> {
+  return Object.fromEntries(container(manifests).args.map((a: string) => {
+    const i = a.indexOf('=');
+    return i < 0 ? [a, true] : [a.slice(0, i), a.slice(i + 1)];
+  }));
+}
+
+export function volume(manifests: any[], mountPath: string): any {
+  const mount = container(manifests).volumeMounts.find((m: any) => m.mountPath === mountPath);
+  expect(mount).toBeDefined();
+  return predictor(manifests).volumes.find((v: any) => v.name === mount.name);
+}
+
+export const GI = 1024 ** 3;
+export const MI = 1024 ** 2;
+
+/** Parses the Mi/Gi quantities the library writes. */
+export function bytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!m) throw new Error(`unexpected quantity ${quantity}`);
+  return Number(m[1]) * (m[2] === 'Gi' ? GI : MI);
+}
