@@ -56,14 +56,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
   // projen writes the dev tsconfig to test/tsconfig.json: paths are relative to test/.
+  // Its isolatedModules (projen's jsii default) makes ts-jest transpile file by file,
+  // so the 5 MB InferenceService import is never type-checked per test run (jsii's
+  // compile type-checks everything once).
   tsconfigDev: {
     compilerOptions: { rootDir: '..' },
     include: ['../src/**/*.ts', '../imports/**/*.ts', '../examples/**/*.ts'],
   },
 
-  // Tests transpile file by file: the 5 MB InferenceService import is never
-  // type-checked per test run (jsii's compile type-checks everything once).
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
   jestOptions: {
     // jest 30 resolves through unrs-resolver, whose platform bindings break `npm ci` here.
     jestVersion: '^29',
