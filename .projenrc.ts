@@ -112,4 +112,9 @@ const examples = project.addTask('examples', {
 });
 examples.exec('for d in examples/*/; do (cd "$d" && cdk8s synth --no-check-upgrade) || exit 1; done');
 
+project.addTask('rules', {
+  description: 'Regenerate RULES.md from src/rules',
+  exec: 'ts-node --transpile-only -e "require(\'fs\').writeFileSync(\'RULES.md\', require(\'./src/rules/markdown\').rulesMarkdown())"',
+});
+
 project.synth();

@@ -9,3 +9,7 @@ export * from './levers/weights/weight-source';
 export * from './levers/weights/streamer';
 export * from './levers/runtime/runtime-options';
 export * from './levers/runtime/cache-storage';
+export * from './aspects/aspects';
+export * from './aspects/suppressions';
+export * from './packs/baseline';
+export { RuleLevel } from './rules/rule';

@@ -1,5 +1,6 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
 import { PodBlueprint } from './blueprint';
 import { Engine } from './engine';
@@ -13,6 +14,7 @@ import { RuntimeOptions } from './levers/runtime/runtime-options';
 import { WeightLoad } from './levers/weight-load';
 import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
+import { ColdStartBaseline } from './packs/baseline';
 import { Profile } from './profile';
 import { bytesToQuantity } from './quantity';
 
@@ -98,6 +100,14 @@ export interface ColdStartOptimizedModelProps {
    * @default - the profile's defaults
    */
   readonly runtime?: RuntimeOptions;
+
+  /**
+   * Add the `ColdStartBaseline` rule pack, for this model's profile, to the
+   * app, so `cdk8s synth` refuses any object in it that breaks a cold-start
+   * invariant. Turn it off only to add packs per scope yourself.
+   * @default true
+   */
+  readonly enforceBaseline?: boolean;
 }
 
 const MAX_NAME = 45;
@@ -183,6 +193,20 @@ export class ColdStartOptimizedModel extends Construct {
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
+    if (props.enforceBaseline ?? true) this.enforceBaseline();
+  }
+
+  /** One pack per app, for one profile: a second profile cannot be checked by the same pack. */
+  private enforceBaseline(): void {
+    const root = this.node.root;
+    const { environment, cloud } = this.profile;
+    const existing = Aspects.of(root).all.find((a): a is ColdStartBaseline => a instanceof ColdStartBaseline);
+    if (!existing) {
+      Aspects.of(root).add(new ColdStartBaseline({ environment, cloud: cloud.provider }));
+    } else if (existing.environment !== environment || existing.cloud !== cloud.provider) {
+      fail(this, 'CS-IN-010', `this app's ColdStartBaseline pack checks ${existing.environment}/${existing.cloud} but this model's profile is ${environment}/${cloud.provider}`,
+        'synthesize models with different profiles in separate Apps, or set enforceBaseline: false on them and add a ColdStartBaseline per chart: Aspects.of(chart).add(new ColdStartBaseline({ environment, cloud }))');
+    }
   }
 
   /**

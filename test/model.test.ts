@@ -1,9 +1,9 @@
-import { Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { schemaErrors } from './schema';
 import { args, baseProps, bytes, container, env, find, GI, isvc, MODELCAR, predictor, synth, volume, VLLM } from './util';
 import {
   Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Precision, Profile,
-  TolerationEffect, TolerationOperator, WeightSource,
+  RuleSuppressions, TolerationEffect, TolerationOperator, WeightSource,
 } from '../src';
 
 const lab = () => synth({ profile: Profile.lab() });
@@ -318,8 +318,11 @@ describe('output', () => {
   });
 
   test('the backend defaults to KServe Knative', () => {
-    const a = synth({ backend: Backend.kserveKnative() }).manifests;
-    expect(JSON.stringify(a)).toBe(JSON.stringify(synth().manifests));
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving');
+    new ColdStartOptimizedModel(chart, 'qwen', { ...baseProps(), backend: undefined });
+    const defaulted = Testing.synth(chart);
+    expect(JSON.stringify(defaulted)).toBe(JSON.stringify(synth({ backend: Backend.kserveKnative() }).manifests));
   });
 });
 
@@ -350,9 +353,19 @@ describe('bad input fails at construction with the path, the id and the fix', ()
       .toThrow(/\[CS-SHM-002\] the memory limit 20Gi is below the pod's need/);
   });
 
-  test.each([[0.85], [0], [-0.1], [1.2]])('GPU memory utilization %p outside (0, 0.8]', (util) => {
+  test.each([[0], [-0.1], [1], [1.2]])('GPU memory utilization %p outside (0, 1)', (util) => {
     expect(build({ runtime: { gpuMemoryUtilization: util } }))
-      .toThrow(/^serving\/qwen\/Runtime: \[CS-RT-001\] gpuMemoryUtilization .* is outside \(0, 0.8\].*Fix: use 0.6/);
+      .toThrow(/^serving\/qwen\/Runtime: \[CS-RT-001\] gpuMemoryUtilization .* is not a fraction in \(0, 1\).*Fix: use 0.6/);
+  });
+
+  test('GPU memory utilization above 0.8 fails synth (rule CS-RT-001) unless suppressed with a reason', () => {
+    expect(build({ runtime: { gpuMemoryUtilization: 0.85 } }))
+      .toThrow(/\[CS-RT-001\] serving\/qwen\/InferenceService \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving');
+    const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps({ runtime: { gpuMemoryUtilization: 0.9 } }));
+    RuleSuppressions.add(model, [{ id: 'CS-RT-001', reason: 'dedicated H100, no co-tenant, measured headroom' }]);
+    expect(container(Testing.synth(chart))).toBeDefined();
   });
 
   test.each([[0], [-1], [1.5]])('GPU count %p', (count) => {

@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import {
-  Backend, ColdStartOptimizedModel, Engine, ModelSize, Precision, Profile, WeightSource,
+  Backend, ColdStartOptimizedModel, Engine, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
 } from 'cdk8s-coldstart';
 import { Construct } from 'constructs';
 
@@ -20,7 +20,10 @@ export class LabQwen extends Chart {
       size: ModelSize.fromParameters(0.5e9, Precision.BF16),
       gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
       profile: Profile.lab(),
-      backend: Backend.kserveKnative(),
+      // The flags this pod spec needs; rule CS-KSV-002 warns about any that is not declared here.
+      backend: Backend.kserveKnative({
+        enabledFeatures: [KnativeFeature.NODE_SELECTOR, KnativeFeature.TOLERATIONS, KnativeFeature.PRIORITY_CLASS_NAME],
+      }),
     });
   }
 }

@@ -16,5 +16,9 @@ export class ImagePull extends Lever {
   public contribute(blueprint: PodBlueprint, _context: LeverContext): void {
     blueprint.image = requireDigest(this, this.engineImage, 'engine image');
     blueprint.imagePullPolicy = 'IfNotPresent';
+    // Polaris' pullPolicyNotAlways contradicts digest + IfNotPresent: say so where linters look.
+    blueprint.annotations['polaris.fairwinds.com/pullPolicyNotAlways-exempt'] = 'true';
+    blueprint.annotations['coldstart.cdk8s.io/exemption-reason'] =
+      'pullPolicyNotAlways: every image is pinned by digest, so IfNotPresent cannot run a stale image and a warm node never pulls again';
   }
 }

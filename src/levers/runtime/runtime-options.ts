@@ -29,8 +29,9 @@ export interface RuntimeOptions {
   readonly cache?: CacheStorage;
 
   /**
-   * `--gpu-memory-utilization`, in (0, 0.8]. vLLM's own default (0.9) leaves
-   * too little headroom for a second process or fragmentation on wake.
+   * `--gpu-memory-utilization`, a fraction in (0, 1). Above 0.8 rule CS-RT-001
+   * fails synth unless suppressed with a reason: vLLM's own default (0.9)
+   * leaves too little headroom for a second process or fragmentation on wake.
    * @default 0.6
    */
   readonly gpuMemoryUtilization?: number;

@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CacheStorage } from './cache-storage';
 import { RuntimeOptions } from './runtime-options';
-import { startupBudget } from './startup-budget';
+import { expectedStartupSeconds, startupBudget } from './startup-budget';
+import { EXPECTED_STARTUP_ANNOTATION } from '../../annotations';
 import { PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
 import { fail } from '../../errors';
@@ -17,8 +18,8 @@ export interface RuntimeProps {
   readonly maxReplicas: number;
 }
 
-/** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe). */
-export const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
+/** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe); rule CS-RT-001 enforces it. */
+const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
 const DEFAULT_GPU_MEMORY_UTILIZATION = 0.6;
 const DEFAULT_SHM = Size.gibibytes(16);
 const PROBE_PERIOD_SECONDS = 10;
@@ -38,9 +39,10 @@ export class Runtime extends Lever {
 
   constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
     super(scope, id);
+    // Above 0.8 is a rule (CS-RT-001) that can be suppressed with a reason; outside (0, 1) is never valid.
     const util = props.options.gpuMemoryUtilization;
-    if (util !== undefined && !(util > 0 && util <= GPU_MEMORY_UTILIZATION_CEILING)) {
-      fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is outside (0, ${GPU_MEMORY_UTILIZATION_CEILING}]; above it a wake can fail to allocate KV cache next to a co-tenant or fragmented memory`,
+    if (util !== undefined && !(util > 0 && util < 1)) {
+      fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is not a fraction in (0, 1)`,
         `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
     }
     const cpu = props.options.cpu;
@@ -107,6 +109,8 @@ export class Runtime extends Lever {
 
     const budget = o.startupBudget ?? startupBudget(context.size.bytes, this.eager, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
+    // Written on the object so CS-RT-004 can hold the probe to it without reading props.
+    blueprint.annotations[EXPECTED_STARTUP_ANNOTATION] = `${Math.ceil(expectedStartupSeconds(context.size.bytes, this.eager))}`;
     const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
     blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
     blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };

@@ -1,0 +1,84 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { IAspect } from '../aspects/aspects';
+import { RuleReport } from '../aspects/report';
+import { RuleSuppressions } from '../aspects/suppressions';
+import { CloudProvider, Environment } from '../profile';
+import { BASELINE_RULES } from '../rules';
+import { Rule, RuleContext } from '../rules/rule';
+
+/**
+ * Props of the baseline pack.
+ */
+export interface ColdStartBaselineProps {
+  /**
+   * The cloud the app targets: with `GENERIC`, any cloud-specific object or
+   * key is an error (CS-PRF-001).
+   * @default CloudProvider.GENERIC
+   */
+  readonly cloud?: CloudProvider;
+
+  /**
+   * The environment: production also requires a persistent cache (CS-RT-003).
+   * @default Environment.LAB
+   */
+  readonly environment?: Environment;
+}
+
+/**
+ * The baseline cold-start rules (see RULES.md) as an aspect. It judges every
+ * ApiObject under the scope it is added to: ours, cdk8s-plus workloads, raw
+ * ApiObjects and Included YAML alike.
+ *
+ * @example
+ * Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+ */
+export class ColdStartBaseline implements IAspect {
+  /** The cloud checked against. */
+  public readonly cloud: CloudProvider;
+  /** The environment checked against. */
+  public readonly environment: Environment;
+  private readonly rules: readonly Rule[] = BASELINE_RULES;
+
+  constructor(props: ColdStartBaselineProps = {}) {
+    this.cloud = props.cloud ?? CloudProvider.GENERIC;
+    this.environment = props.environment ?? Environment.LAB;
+  }
+
+  /** Ids of the rules in the pack. */
+  public get ruleIds(): string[] {
+    return this.rules.map(r => r.id);
+  }
+
+  public visit(node: IConstruct): void {
+    if (!ApiObject.isApiObject(node)) return;
+    const obj = node as ApiObject;
+    const json = obj.toJson();
+    const context: RuleContext = { cloud: this.cloud, environment: this.environment };
+    const report = RuleReport.of(node.node.root);
+    for (const rule of this.rules) {
+      for (const v of rule.check(json, context)) {
+        const suppression = RuleSuppressions._find(node, rule.id);
+        if (suppression) exemptExternally(obj, rule, suppression.reason);
+        report.record({
+          ruleId: rule.id,
+          level: rule.level,
+          summary: rule.summary,
+          path: node.node.path,
+          object: `${json.kind}/${json.metadata?.name}`,
+          namespace: json.metadata?.namespace,
+          value: v.value,
+          message: v.message,
+          fix: v.fix ?? rule.fix,
+          suppressed: suppression?.reason,
+        });
+      }
+    }
+  }
+}
+
+/** So kube-linter and Polaris agree with a suppression of the equivalent check. */
+function exemptExternally(obj: ApiObject, rule: Rule, reason: string): void {
+  if (rule.kubeLinterCheck) obj.metadata.addAnnotation(`ignore-check.kube-linter.io/${rule.kubeLinterCheck}`, reason);
+  if (rule.polarisCheck) obj.metadata.addAnnotation(`polaris.fairwinds.com/${rule.polarisCheck}-exempt`, 'true');
+}

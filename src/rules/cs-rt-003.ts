@@ -1,0 +1,37 @@
+import { Environment } from '../profile';
+import { isVllm, podsOf, volumeAt } from './pods';
+import { Rule, RuleLevel, Violation } from './rule';
+
+const PERSISTENT = ['persistentVolumeClaim', 'hostPath', 'nfs', 'csi', 'ephemeral'];
+
+/** @internal */
+export const CS_RT_003: Rule = {
+  id: 'CS-RT-003',
+  level: RuleLevel.ERROR,
+  summary: 'In production, vLLM\'s cache (/root/.cache or VLLM_CACHE_ROOT) is on a persistent volume',
+  explanation: 'torch.compile artifacts live under the cache root; on an emptyDir every wake recompiles (tens of seconds) '
+    + 'and the Hugging Face cache starts empty. Checked only by a pack for the production environment.',
+  fix: 'Mount a PersistentVolumeClaim at /root/.cache (or at VLLM_CACHE_ROOT).',
+  check(obj, context) {
+    if (context.environment !== Environment.PRODUCTION) return [];
+    const found: Violation[] = [];
+    for (const pod of podsOf(obj)) {
+      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
+        const path = c.env.VLLM_CACHE_ROOT ?? '/root/.cache';
+        // The cache root may sit under a mounted directory.
+        const candidates = [path, ...ancestors(path)];
+        const v = candidates.map(p => volumeAt(pod, c, p)).find(x => x !== undefined);
+        const kind = v ? Object.keys(v).find(k => k !== 'name') : undefined;
+        if (!kind || !PERSISTENT.includes(kind)) {
+          found.push({ value: kind ? `${kind} at ${path}` : `nothing mounted at ${path}`, message: `vLLM container "${c.name}" keeps its cache on ${kind ?? 'the container file system'}` });
+        }
+      }
+    }
+    return found;
+  },
+};
+
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, parts.length - 1 - i).join('/'));
+}

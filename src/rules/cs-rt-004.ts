@@ -1,0 +1,35 @@
+import { isVllm, podsOf } from './pods';
+import { EXPECTED_STARTUP_ANNOTATION } from '../annotations';
+import { Rule, RuleLevel, Violation } from './rule';
+
+/** KServe's own runtimes allow 60 x 30 s; below 5 minutes a cold GPU start is killed mid-load. */
+const FLOOR = 300;
+
+/** @internal */
+export const CS_RT_004: Rule = {
+  id: 'CS-RT-004',
+  level: RuleLevel.ERROR,
+  summary: 'A vLLM container has a startup probe whose budget covers the model\'s expected load time (and at least 5 minutes)',
+  explanation: 'vLLM answers only after loading, profiling, compiling and capturing graphs. A liveness or readiness probe without a '
+    + 'long enough startup probe kills the pod mid-load ("KeyboardInterrupt: terminated"), and the next wake starts over.',
+  fix: 'Add a startupProbe with failureThreshold x periodSeconds >= max(300 s, the expected startup).',
+  check(obj) {
+    const expected = Number(obj?.metadata?.annotations?.[EXPECTED_STARTUP_ANNOTATION] ?? 0);
+    const need = Math.max(FLOOR, Number.isFinite(expected) ? expected : 0);
+    const found: Violation[] = [];
+    for (const pod of podsOf(obj)) {
+      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
+        const p = c.raw.startupProbe;
+        if (!p) {
+          found.push({ value: 'no startupProbe', message: `vLLM container "${c.name}" has no startup probe (need >= ${need} s)` });
+          continue;
+        }
+        const budget = (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+        if (budget < need) {
+          found.push({ value: `${budget} s`, message: `vLLM container "${c.name}" startup budget ${budget} s is below ${need} s`, fix: `raise startupProbe.failureThreshold to ${Math.ceil(need / (p.periodSeconds ?? 10))}` });
+        }
+      }
+    }
+    return found;
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * Reading pods out of any object: core workloads, KServe InferenceServices and
+ * serving runtimes. Rules work on these views, never on our props.
+ */
+
+/** @internal */
+export interface ContainerView {
+  readonly name: string;
+  readonly image?: string;
+  readonly imagePullPolicy?: string;
+  readonly init: boolean;
+  /** command + args, split into tokens (shell strings too). */
+  readonly tokens: string[];
+  readonly env: Record<string, string | undefined>;
+  readonly raw: any;
+}
+
+/** @internal */
+export interface PodView {
+  /** Where the pod spec sits in the object, e.g. `spec.template.spec`. */
+  readonly where: string;
+  readonly spec: any;
+  readonly containers: ContainerView[];
+  /** Object kind, to tell KServe components apart. */
+  readonly kind: string;
+}
+
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
+
+function container(raw: any, init: boolean): ContainerView {
+  const words = [...(raw.command ?? []), ...(raw.args ?? [])].flatMap((t: unknown) => String(t).split(/\s+/)).filter(Boolean);
+  const env: Record<string, string | undefined> = {};
+  for (const e of raw.env ?? []) env[e.name] = e.value;
+  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words, env, raw };
+}
+
+function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
+  const containers = [
+    ...(spec?.initContainers ?? []).map((c: any) => container(c, true)),
+    ...(spec?.containers ?? []).map((c: any) => container(c, false)),
+    ...extra.map(c => container(c, false)),
+  ];
+  return { where, spec: spec ?? {}, containers, kind };
+}
+
+/** Every pod spec in an object. @internal */
+export function podsOf(obj: any): PodView[] {
+  const kind = obj?.kind;
+  const spec = obj?.spec;
+  if (!spec) return [];
+  if (kind === 'Pod') return [view('spec', spec, kind)];
+  if (TEMPLATE_KINDS.has(kind)) return [view('spec.template.spec', spec.template?.spec, kind)];
+  if (kind === 'CronJob') return [view('spec.jobTemplate.spec.template.spec', spec.jobTemplate?.spec?.template?.spec, kind)];
+  if (kind === 'ServingRuntime' || kind === 'ClusterServingRuntime') return [view('spec', spec, kind)];
+  if (kind === 'InferenceService') {
+    const pods: PodView[] = [];
+    for (const name of KSERVE_COMPONENTS) {
+      const component = spec[name];
+      if (!component) continue;
+      // `model` is a container merged into kserve-container at admission.
+      const model = component.model ? [{ name: 'kserve-container', ...component.model }] : [];
+      pods.push(view(`spec.${name}`, component, kind, model));
+      if (component.workerSpec) pods.push(view(`spec.${name}.workerSpec`, component.workerSpec, kind));
+    }
+    return pods;
+  }
+  return [];
+}
+
+/** The pod template's metadata (labels and annotations), where the kind has one. @internal */
+export function podMetadata(obj: any): { annotations: Record<string, string>; labels: Record<string, string> } {
+  const m = obj?.kind === 'Pod' ? obj.metadata
+    : obj?.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.metadata
+      : obj?.kind === 'InferenceService' ? obj.spec?.predictor
+        : obj?.spec?.template?.metadata;
+  return { annotations: m?.annotations ?? {}, labels: m?.labels ?? {} };
+}
+
+/** True for a vLLM container: its image or command says so. @internal */
+export function isVllm(c: ContainerView): boolean {
+  return /(^|[/_-])vllm([/:@_-]|$)/i.test(c.image ?? '') || c.tokens.some(t => /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/.test(t));
+}
+
+/** True when the container asks for a GPU (`<vendor>/gpu`). @internal */
+export function isGpu(c: ContainerView): boolean {
+  const r = c.raw.resources ?? {};
+  return [...Object.keys(r.limits ?? {}), ...Object.keys(r.requests ?? {})].some(k => /\/gpu$/.test(k));
+}
+
+/**
+ * The value of a flag in `--flag=value` or `--flag value` form (`true` for a
+ * bare flag); the last occurrence wins, as in argparse.
+ * @internal
+ */
+export function flag(tokens: string[], ...names: string[]): string | true | undefined {
+  let found: string | true | undefined;
+  tokens.forEach((t, i) => {
+    for (const n of names) {
+      if (t === n) {
+        const next = tokens[i + 1];
+        found = next !== undefined && !next.startsWith('-') ? next : true;
+      } else if (t.startsWith(`${n}=`)) {
+        found = t.slice(n.length + 1);
+      }
+    }
+  });
+  return found;
+}
+
+/** Tensor parallel size of a vLLM container (1 when unset). @internal */
+export function tensorParallel(c: ContainerView): number {
+  const v = flag(c.tokens, '--tensor-parallel-size', '-tp');
+  const n = typeof v === 'string' ? Number(v) : 1;
+  return Number.isFinite(n) ? n : 1;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** Bytes of a Kubernetes quantity (`16Gi`, `500M`, `1e9`), undefined if unreadable. @internal */
+export function quantityBytes(q: unknown): number | undefined {
+  if (typeof q === 'number') return q;
+  if (typeof q !== 'string') return undefined;
+  const m = /^([0-9.]+(?:[eE][0-9]+)?)([KMGTPE]i|[kMGTPE])?$/.exec(q.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * UNITS[m[2] ?? ''];
+}
+
+/** The volume mounted at `path` in the container, if any. @internal */
+export function volumeAt(pod: PodView, c: ContainerView, path: string): any | undefined {
+  const mount = (c.raw.volumeMounts ?? []).find((m: any) => m.mountPath === path || m.mountPath === `${path}/`);
+  if (!mount) return undefined;
+  return (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+}
+
+/** `Kind/name` of an object, for messages. @internal */
+export function describe(obj: any): string {
+  return `${obj?.kind ?? '?'}/${obj?.metadata?.name ?? '?'}`;
+}
+
+/** Every storage URI of an InferenceService: `storageUri` fields and `STORAGE_URI` env. @internal */
+export function storageUris(obj: any): string[] {
+  if (obj?.kind !== 'InferenceService') return [];
+  const uris: string[] = [];
+  for (const name of KSERVE_COMPONENTS) {
+    const component = obj.spec?.[name];
+    if (!component) continue;
+    for (const value of Object.values<any>(component)) {
+      if (value && typeof value === 'object' && typeof value.storageUri === 'string') uris.push(value.storageUri);
+    }
+    for (const s of component.storageUris ?? []) if (typeof s?.uri === 'string') uris.push(s.uri);
+    for (const c of component.containers ?? []) {
+      for (const e of c.env ?? []) if (e.name === 'STORAGE_URI' && typeof e.value === 'string') uris.push(e.value);
+    }
+  }
+  return uris;
+}

@@ -1,0 +1,405 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { baseProps } from './util';
+import {
+  Aspects, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
+  Profile, RuleSuppressions,
+} from '../src';
+import { Finding, REPORT_FILE, RuleReport } from '../src/aspects/report';
+import { BASELINE_RULES } from '../src/rules';
+
+const DIGEST = '@sha256:' + 'd'.repeat(64);
+const VLLM = `vllm/vllm-openai${DIGEST}`;
+
+/** A vLLM Deployment that satisfies every baseline rule. */
+function compliant(): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'vllm' },
+    spec: {
+      selector: { matchLabels: { app: 'vllm' } },
+      template: {
+        metadata: { labels: { app: 'vllm' } },
+        spec: {
+          enableServiceLinks: false,
+          containers: [{
+            name: 'vllm',
+            image: VLLM,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['vllm', 'serve', '/models/qwen'],
+            args: ['--gpu-memory-utilization=0.6', '--tensor-parallel-size', '2', '--load-format=runai_streamer',
+              '--model-loader-extra-config={"concurrency":16,"memory_limit":2147483648}'],
+            env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }],
+            resources: { limits: { 'memory': '24Gi', 'nvidia.com/gpu': '2' }, requests: { 'memory': '24Gi', 'nvidia.com/gpu': '2' } },
+            startupProbe: { httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 30 },
+            volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, { name: 'cache', mountPath: '/root/.cache' }, { name: 'models', mountPath: '/models' }],
+          }],
+          volumes: [
+            { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } },
+            { name: 'cache', persistentVolumeClaim: { claimName: 'vllm-cache' } },
+            { name: 'models', persistentVolumeClaim: { claimName: 'models', readOnly: true } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+const pod = (o: any) => o.spec.template.spec;
+const vllm = (o: any) => pod(o).containers[0];
+
+function isvc(mutate: (o: any) => void = () => {}): any {
+  const o: any = {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name: 'm', annotations: { 'serving.kserve.io/deploymentMode': 'Knative' } },
+    spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, storageUri: `oci://registry.example.com/m${DIGEST}` } } },
+  };
+  mutate(o);
+  return o;
+}
+
+interface Run { findings: Finding[]; error?: string; objects: ApiObject[]; app: App }
+
+/** Synthesizes raw objects under the baseline pack and returns its findings. */
+function run(objects: any[], props: ColdStartBaselineProps = { environment: Environment.PRODUCTION }, suppress?: (objs: ApiObject[], chart: Chart) => void): Run {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  const apiObjects = objects.map((o, i) => new ApiObject(chart, `o${i}`, o));
+  Aspects.of(app).add(new ColdStartBaseline(props));
+  suppress?.(apiObjects, chart);
+  let error: string | undefined;
+  try {
+    app.synthYaml();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return { findings: RuleReport.of(app).findings, error, objects: apiObjects, app };
+}
+
+const ids = (r: Run, suppressed = false) => [...new Set(r.findings.filter(f => !!f.suppressed === suppressed).map(f => f.ruleId))].sort();
+
+describe('the compliant baseline', () => {
+  test('has no finding, in production on a generic cloud', () => {
+    const r = run([compliant()]);
+    expect(r.findings).toEqual([]);
+    expect(r.error).toBeUndefined();
+  });
+});
+
+/** For each rule: an object that breaks only it. */
+const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
+  ['CS-IMG-001', () => { const o = compliant(); vllm(o).image = 'vllm/vllm-openai:latest'; return [o]; }],
+  ['CS-IMG-002', () => { const o = compliant(); vllm(o).imagePullPolicy = 'Always'; return [o]; }],
+  ['CS-SHM-001', () => {
+    const o = compliant(); vllm(o).args = vllm(o).args.filter((a: string) => a !== '--tensor-parallel-size' && a !== '2');
+    vllm(o).resources.limits.memory = '8Gi'; vllm(o).resources.requests.memory = '8Gi';
+    pod(o).volumes[0] = { name: 'dshm', emptyDir: {} };
+    return [o];
+  }],
+  ['CS-SHM-002', () => { const o = compliant(); vllm(o).resources.limits.memory = '20Gi'; return [o]; }],
+  ['CS-SHM-003', () => { const o = compliant(); pod(o).volumes[0] = { name: 'dshm', emptyDir: { medium: 'Memory' } }; return [o]; }],
+  ['CS-RT-001', () => { const o = compliant(); vllm(o).args[0] = '--gpu-memory-utilization=0.92'; return [o]; }],
+  ['CS-RT-002', () => { const o = compliant(); delete pod(o).enableServiceLinks; return [o]; }],
+  ['CS-RT-003', () => { const o = compliant(); pod(o).volumes[1] = { name: 'cache', emptyDir: {} }; return [o]; }],
+  ['CS-RT-004', () => { const o = compliant(); vllm(o).startupProbe.failureThreshold = 6; return [o]; }],
+  ['CS-WL-001', () => { const o = compliant(); vllm(o).env = [{ name: 'HF_HUB_OFFLINE', value: '1' }]; return [o]; }],
+  ['CS-PRF-001', () => { const o = compliant(); pod(o).nodeSelector = { 'cloud.google.com/gke-accelerator': 'nvidia-l4' }; return [o]; }],
+  ['CS-KSV-001', () => [isvc(o => { o.spec.predictor.shareProcessNamespace = true; })]],
+  ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
+];
+
+test('every rule has a violation case', () => {
+  expect(VIOLATIONS.map(v => v[0]).sort()).toEqual(BASELINE_RULES.map(r => r.id).sort());
+});
+
+describe.each(VIOLATIONS)('%s', (id, make) => {
+  const rule = BASELINE_RULES.find(r => r.id === id)!;
+
+  test('is found on the violating object, and only it', () => {
+    const r = run(make());
+    expect(ids(r)).toEqual([id]);
+    const f = r.findings[0];
+    expect(f.path).toBe('c/o0');
+    expect(f.level).toBe(rule.level);
+    expect(f.value).not.toBe('');
+    if (rule.level === 'error') {
+      expect(r.error).toContain(`[${id}] c/o0 (${f.object})`);
+      expect(r.error).toContain('Fix: ');
+    } else {
+      expect(r.error).toBeUndefined();
+    }
+  });
+
+  test('is silenced by a suppression with a reason, which the report keeps', () => {
+    const r = run(make(), undefined, objs => RuleSuppressions.add(objs[0], [{ id, reason: 'accepted for this test object' }]));
+    expect(ids(r)).toEqual([]);
+    expect(ids(r, true)).toEqual([id]);
+    expect(r.findings[0].suppressed).toBe('accepted for this test object');
+    expect(r.error).toBeUndefined();
+  });
+});
+
+describe('findings name everything needed to act', () => {
+  test('one error message lists every finding with path, object, id, value and fix', () => {
+    const a = compliant(); vllm(a).image = 'vllm/vllm-openai:latest';
+    const b = compliant(); b.metadata.name = 'other'; vllm(b).args[0] = '--gpu-memory-utilization=0.95';
+    const { error } = run([a, b]);
+    expect(error).toMatch(/^cdk8s-coldstart: 2 rule error\(s\); nothing was written:/);
+    expect(error).toContain('[CS-IMG-001] c/o0 (Deployment/vllm): container "vllm" image is not pinned by digest; found: vllm/vllm-openai:latest. Fix: Reference the image as registry/repository@sha256:');
+    expect(error).toContain('[CS-RT-001] c/o1 (Deployment/other): vLLM container "vllm" sets --gpu-memory-utilization=0.95, outside (0, 0.8]; found: 0.95. Fix: ');
+  });
+
+  test('a finding specific fix wins over the rule fix', () => {
+    const o = compliant(); vllm(o).resources.limits.memory = '20Gi';
+    expect(run([o]).error).toMatch(/\[CS-SHM-002\].*found: 20Gi\. Fix: raise resources.limits.memory to at least 22.0Gi/);
+  });
+
+  test('the JSON Lines report sits next to the manifests, suppressions included', () => {
+    const a = compliant(); vllm(a).image = 'vllm/vllm-openai:v1';
+    const r = run([a], undefined, objs => RuleSuppressions.add(objs[0], [{ id: 'CS-IMG-001', reason: 'upstream publishes tags only' }]));
+    const lines = readFileSync(join(r.app.outdir, REPORT_FILE), 'utf8').trim().split('\n').map(l => JSON.parse(l));
+    expect(lines[0]).toEqual({ type: 'summary', errors: 0, warnings: 0, suppressed: 1 });
+    expect(lines[1]).toMatchObject({ type: 'finding', ruleId: 'CS-IMG-001', path: 'c/o0', object: 'Deployment/vllm', value: 'vllm/vllm-openai:v1', suppressed: 'upstream publishes tags only' });
+  });
+
+  test('warnings print and do not fail synth', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const r = run([isvc(o => { o.spec.predictor.priorityClassName = 'x'; })]);
+      expect(r.error).toBeUndefined();
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^cdk8s-coldstart: WARNING \[CS-KSV-002\] c\/o0 \(InferenceService\/m\).*kubernetes.podspec-priorityclassname/));
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
+
+describe('suppressions', () => {
+  test('cover the subtree of the construct they are added to', () => {
+    const bad = () => { const o = compliant(); vllm(o).image = 'vllm:1'; return o; };
+    const r = run([bad(), bad()], undefined, (_, chart) => RuleSuppressions.add(chart, [{ id: 'CS-IMG-001', reason: 'lab chart, tags on purpose' }]));
+    expect(r.findings.map(f => f.suppressed)).toEqual(['lab chart, tags on purpose', 'lab chart, tags on purpose']);
+  });
+
+  test('on one object leave its siblings checked', () => {
+    const bad = () => { const o = compliant(); vllm(o).image = 'vllm:1'; return o; };
+    const r = run([bad(), bad()], undefined, objs => RuleSuppressions.add(objs[0], [{ id: 'CS-IMG-001', reason: 'pinned by the mirror' }]));
+    expect(r.findings.map(f => [f.path, f.suppressed])).toEqual([['c/o0', 'pinned by the mirror'], ['c/o1', undefined]]);
+    expect(r.error).toContain('c/o1');
+  });
+
+  test('need a reason of at least 10 characters', () => {
+    const app = Testing.app();
+    expect(() => RuleSuppressions.add(app, [{ id: 'CS-RT-001', reason: 'because' }])).toThrow(/suppression of CS-RT-001 needs a reason of at least 10 characters, got "because"/);
+  });
+
+  test('name a rule that exists', () => {
+    expect(() => RuleSuppressions.add(Testing.app(), [{ id: 'CS-RT-999', reason: 'long enough reason' }])).toThrow(/unknown rule "CS-RT-999"/);
+  });
+
+  test('write the kube-linter and Polaris exemptions where those tools have the check', () => {
+    const o = compliant(); vllm(o).image = 'vllm/vllm-openai:v0.11.0';
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const obj = new ApiObject(chart, 'o', o);
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    RuleSuppressions.add(obj, [{ id: 'CS-IMG-001', reason: 'vendor image, tag is immutable' }]);
+    const [out] = Testing.synth(chart);
+    expect(out.metadata.annotations).toEqual({
+      'ignore-check.kube-linter.io/latest-tag': 'vendor image, tag is immutable',
+      'polaris.fairwinds.com/tagNotSpecified-exempt': 'true',
+    });
+  });
+});
+
+describe('the engine', () => {
+  test('sees objects from cdk8s-plus, raw ApiObjects and Included YAML', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new Deployment(chart, 'plus', {
+      containers: [{ image: 'vllm/vllm-openai:latest', securityContext: { ensureNonRoot: false } as ContainerSecurityContext }],
+    });
+    new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    new Include(chart, 'yaml', { url: join(__dirname, 'fixtures', 'tagged-daemonset.yaml') });
+    Aspects.of(app).add(new ColdStartBaseline());
+    expect(() => app.synthYaml()).toThrow(/c\/plus\/Resource \(Deployment\/.*vllm\/vllm-openai:latest[\s\S]*c\/raw \(Pod\/p\)[\s\S]*c\/yaml\/prepull-daemonset \(DaemonSet\/prepull\)/);
+  });
+
+  test('a plain cdk8s-plus vLLM Deployment with :latest beside our model is caught', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ColdStartOptimizedModel(chart, 'qwen', baseProps());
+    new Deployment(chart, 'rogue', { containers: [{ image: 'vllm/vllm-openai:latest' }] });
+    expect(() => Testing.synth(chart)).toThrow(/\[CS-IMG-001\] c\/rogue\/Resource \(Deployment\/c-rogue-.*\): container "main" image is not pinned by digest; found: vllm\/vllm-openai:latest/);
+  });
+
+  test('runs each aspect once per construct, top-down, with every synth', () => {
+    const visits: string[] = [];
+    const aspect: IAspect = { visit: n => { visits.push(n.node.path); } };
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'c');
+    new Construct(chart, 'child');
+    Aspects.of(chart).add(aspect);
+    app.synthYaml();
+    app.synthYaml();
+    expect(visits).toEqual(['c', 'c/child']);
+  });
+
+  test('visits constructs an aspect adds', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const seen: string[] = [];
+    Aspects.of(app).add({
+      visit: n => {
+        seen.push(n.node.path);
+        if (n === chart) new Construct(chart, 'added');
+      },
+    });
+    app.synthYaml();
+    expect(seen).toContain('c/added');
+  });
+
+  test('a generic pack refuses cloud objects; a GKE pack accepts them', () => {
+    const cc = { apiVersion: 'cloud.google.com/v1', kind: 'ComputeClass', metadata: { name: 'gpu' }, spec: { priorities: [], whenUnsatisfiable: 'DoNotScaleUp' } };
+    expect(ids(run([cc], { cloud: CloudProvider.GENERIC }))).toEqual(['CS-PRF-001']);
+    expect(ids(run([cc], { cloud: CloudProvider.GKE }))).toEqual([]);
+  });
+
+  test('the persistent-cache rule is for production only', () => {
+    const o = compliant(); pod(o).volumes[1] = { name: 'cache', emptyDir: {} };
+    expect(ids(run([o], { environment: Environment.LAB }))).toEqual([]);
+  });
+});
+
+describe('ColdStartOptimizedModel adds the baseline pack', () => {
+  test('for its profile, once per app', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ColdStartOptimizedModel(chart, 'a', baseProps({ profile: Profile.production() }));
+    new ColdStartOptimizedModel(chart, 'b', baseProps({ profile: Profile.production() }));
+    const packs = Aspects.of(app).all.filter(a => a instanceof ColdStartBaseline) as ColdStartBaseline[];
+    expect(packs.map(p => [p.environment, p.cloud])).toEqual([['production', 'generic']]);
+  });
+
+  test('models of two profiles in one app are refused with the way out', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ColdStartOptimizedModel(chart, 'a', baseProps({ profile: Profile.lab() }));
+    expect(() => new ColdStartOptimizedModel(chart, 'b', baseProps({ profile: Profile.production() })))
+      .toThrow(/^c\/b: \[CS-IN-010\] this app's ColdStartBaseline pack checks lab\/generic but this model's profile is production\/generic.*Fix: /);
+  });
+
+  test('unless told not to', () => {
+    const app = Testing.app();
+    new ColdStartOptimizedModel(new Chart(app, 'c'), 'a', baseProps({ enforceBaseline: false }));
+    expect(Aspects.of(app).all).toEqual([]);
+  });
+
+  test('our own model passes it with zero findings in both profiles', () => {
+    for (const profile of [Profile.lab(), Profile.production()]) {
+      const app = Testing.app();
+      const chart = new Chart(app, 'c');
+      new ColdStartOptimizedModel(chart, 'm', baseProps({ profile }));
+      Testing.synth(chart);
+      expect(RuleReport.of(app).findings).toEqual([]);
+    }
+  });
+
+  test('a hand-written modelcar sidecar on our InferenceService is caught', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const model = new ColdStartOptimizedModel(chart, 'm', baseProps());
+    model.workload.addJsonPatch(JsonPatch.add('/spec/predictor/shareProcessNamespace', true));
+    expect(() => Testing.synth(chart)).toThrow(/\[CS-KSV-001\] c\/m\/InferenceService \(InferenceService\/m\)/);
+  });
+});
+
+describe('more shapes each rule reads', () => {
+  const only = (objects: any[], props?: ColdStartBaselineProps) => ids(run(objects, props));
+
+  test('CS-IMG-001: an oci:// storage URI by tag, in storageUri or STORAGE_URI', () => {
+    expect(only([isvc(o => { o.spec.predictor.model.storageUri = 'oci://registry.example.com/m:v1'; })])).toEqual(['CS-IMG-001']);
+    const custom = isvc(o => {
+      delete o.spec.predictor.model;
+      o.spec.predictor.containers = [{ name: 'kserve-container', image: `busybox${DIGEST}`, env: [{ name: 'STORAGE_URI', value: 'oci://r.example.com/m:latest' }] }];
+    });
+    expect(run([custom]).findings.map(f => f.value)).toEqual(['oci://r.example.com/m:latest']);
+  });
+
+  test('CS-IMG-001: init containers, CronJobs and serving runtimes are read too', () => {
+    const o = compliant(); pod(o).initContainers = [{ name: 'fetch', image: 'alpine:3' }];
+    expect(run([o]).findings.map(f => f.message)).toEqual(['initContainer "fetch" image is not pinned by digest']);
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'x', image: 'alpine' }] } } } } } };
+    expect(only([cron])).toEqual(['CS-IMG-001']);
+    const sr = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', metadata: { name: 'r' }, spec: { containers: [{ name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0' }] } };
+    expect(only([sr])).toEqual(['CS-IMG-001']);
+  });
+
+  test('CS-RT-004: the expected startup written on the object raises the bar', () => {
+    const o = compliant(); o.metadata.annotations = { 'coldstart.cdk8s.io/expected-startup-seconds': '900' };
+    expect(run([o]).findings.map(f => [f.ruleId, f.value, f.fix])).toEqual([['CS-RT-004', '300 s', 'raise startupProbe.failureThreshold to 90']]);
+    const none = compliant(); delete vllm(none).startupProbe;
+    expect(run([none]).findings.map(f => f.value)).toEqual(['no startupProbe']);
+  });
+
+  test('CS-WL-001: a KServe storage URI means local weights; a Hub model id does not', () => {
+    const m = isvc(o => { o.spec.predictor.model.image = VLLM; o.spec.predictor.model.args = ['--gpu-memory-utilization=0.6']; });
+    expect(run([m]).findings.filter(f => f.ruleId === 'CS-WL-001').map(f => f.value)).toEqual(['HF_HUB_OFFLINE=unset, TRANSFORMERS_OFFLINE=unset']);
+    const hub = compliant(); vllm(hub).command = ['vllm', 'serve', 'Qwen/Qwen2.5-0.5B-Instruct']; vllm(hub).env = [];
+    expect(only([hub])).toEqual([]);
+  });
+
+  test('CS-PRF-001: cloud CSI drivers, storage classes, annotations and provisioning classes', () => {
+    const csi = compliant(); pod(csi).volumes.push({ name: 'w', csi: { driver: 'gcsfuse.csi.storage.gke.io' } });
+    const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'efs' }, provisioner: 'efs.csi.aws.com' };
+    const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'p' }, spec: { storageClassName: 'premium-rwo', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    const ann = compliant(); ann.spec.template.metadata.annotations = { 'gke-gcsfuse/volumes': 'true' };
+    const pr = { apiVersion: 'autoscaling.x-k8s.io/v1', kind: 'ProvisioningRequest', metadata: { name: 'r' }, spec: { provisioningClassName: 'queued-provisioning.gke.io', podSets: [] } };
+    const r = run([csi, sc, pvc, ann, pr]);
+    expect(r.findings.map(f => [f.path, f.value])).toEqual([
+      ['c/o0', 'gcsfuse.csi.storage.gke.io'], ['c/o1', 'efs.csi.aws.com'], ['c/o2', 'premium-rwo'],
+      ['c/o3', 'gke-gcsfuse/volumes'], ['c/o4', 'queued-provisioning.gke.io'],
+    ]);
+    expect(only([csi, sc, pvc, ann, pr], { cloud: CloudProvider.EKS })).toEqual([]);
+  });
+
+  test('CS-KSV-001: KServe-internal keys on any InferenceService', () => {
+    const o = isvc(x => { x.metadata.annotations['internal.serving.kserve.io/storage-initializer-sourceuri'] = 'oci://x'; });
+    expect(run([o]).findings.map(f => f.value)).toEqual(['internal.serving.kserve.io/storage-initializer-sourceuri']);
+  });
+
+  test('CS-KSV-002: only undeclared flags, only in Knative mode', () => {
+    const o = isvc(x => {
+      x.spec.predictor.priorityClassName = 'p';
+      x.spec.predictor.nodeSelector = { a: 'b' };
+      x.metadata.annotations['coldstart.cdk8s.io/knative-features'] = 'kubernetes.podspec-priorityclassname';
+    });
+    expect(run([o]).findings.map(f => f.value)).toEqual(['kubernetes.podspec-nodeselector']);
+    const standard = isvc(x => { x.spec.predictor.nodeSelector = { a: 'b' }; x.metadata.annotations['serving.kserve.io/deploymentMode'] = 'Standard'; });
+    expect(only([standard])).toEqual([]);
+    const pvc = isvc(x => {
+      x.spec.predictor.volumes = [{ name: 'c', persistentVolumeClaim: { claimName: 'c' } }];
+      x.spec.predictor.model.volumeMounts = [{ name: 'c', mountPath: '/root/.cache' }];
+    });
+    expect(run([pvc]).findings.map(f => f.value)).toEqual(['kubernetes.podspec-persistent-volume-claim, kubernetes.podspec-persistent-volume-write']);
+  });
+
+  test('CS-SHM-002: no memory limit, and the streamer default of 40 GB', () => {
+    const none = compliant(); delete vllm(none).resources.limits.memory;
+    expect(run([none]).findings.map(f => f.value)).toEqual(['no memory limit']);
+    const unbounded = compliant(); vllm(unbounded).args = vllm(unbounded).args.filter((a: string) => !a.startsWith('--model-loader-extra-config'));
+    expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('streamer 37.3Gi')]);
+  });
+
+  test('CS-RT-003: VLLM_CACHE_ROOT on a claim is enough', () => {
+    const o = compliant();
+    pod(o).volumes[1] = { name: 'cache', emptyDir: {} };
+    vllm(o).env.push({ name: 'VLLM_CACHE_ROOT', value: '/models/.vllm' });
+    expect(only([o])).toEqual([]);
+  });
+});
