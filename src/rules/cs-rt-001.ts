@@ -1,4 +1,4 @@
-import { flag, isVllm, podsOf } from './pods';
+import { flag, vllmContainers } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 const CEILING = 0.8;
@@ -13,14 +13,12 @@ export const CS_RT_001: Rule = {
   fix: 'Pass --gpu-memory-utilization=0.6 (at most 0.8), or suppress with a reason for a GPU the model has to itself.',
   check(obj) {
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
-        const v = flag(c.tokens, '--gpu-memory-utilization');
-        if (v === undefined || v === true) {
-          found.push({ value: 'unset (vLLM default 0.9)', message: `vLLM container "${c.name}" does not set --gpu-memory-utilization` });
-        } else if (!(Number(v) > 0 && Number(v) <= CEILING)) {
-          found.push({ value: v, message: `vLLM container "${c.name}" sets --gpu-memory-utilization=${v}, outside (0, ${CEILING}]` });
-        }
+    for (const { c } of vllmContainers(obj)) {
+      const v = flag(c.tokens, '--gpu-memory-utilization');
+      if (v === undefined || v === true) {
+        found.push({ value: 'unset (vLLM default 0.9)', message: `vLLM container "${c.name}" does not set --gpu-memory-utilization` });
+      } else if (!(Number(v) > 0 && Number(v) <= CEILING)) {
+        found.push({ value: v, message: `vLLM container "${c.name}" sets --gpu-memory-utilization=${v}, outside (0, ${CEILING}]` });
       }
     }
     return found;

@@ -1,5 +1,5 @@
 import { Environment } from '../profile';
-import { isVllm, podsOf, volumeAt } from './pods';
+import { vllmContainers, volumeAt } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 const PERSISTENT = ['persistentVolumeClaim', 'hostPath', 'nfs', 'csi', 'ephemeral'];
@@ -15,16 +15,14 @@ export const CS_RT_003: Rule = {
   check(obj, context) {
     if (context.environment !== Environment.PRODUCTION) return [];
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
-        const path = c.env.VLLM_CACHE_ROOT ?? '/root/.cache';
-        // The cache root may sit under a mounted directory.
-        const candidates = [path, ...ancestors(path)];
-        const v = candidates.map(p => volumeAt(pod, c, p)).find(x => x !== undefined);
-        const kind = v ? Object.keys(v).find(k => k !== 'name') : undefined;
-        if (!kind || !PERSISTENT.includes(kind)) {
-          found.push({ value: kind ? `${kind} at ${path}` : `nothing mounted at ${path}`, message: `vLLM container "${c.name}" keeps its cache on ${kind ?? 'the container file system'}` });
-        }
+    for (const { pod, c } of vllmContainers(obj)) {
+      const path = c.env.VLLM_CACHE_ROOT ?? '/root/.cache';
+      // The cache root may sit under a mounted directory.
+      const candidates = [path, ...ancestors(path)];
+      const v = candidates.map(p => volumeAt(pod, c, p)).find(x => x !== undefined);
+      const kind = v ? Object.keys(v).find(k => k !== 'name') : undefined;
+      if (!kind || !PERSISTENT.includes(kind)) {
+        found.push({ value: kind ? `${kind} at ${path}` : `nothing mounted at ${path}`, message: `vLLM container "${c.name}" keeps its cache on ${kind ?? 'the container file system'}` });
       }
     }
     return found;

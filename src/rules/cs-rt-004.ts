@@ -1,4 +1,4 @@
-import { isVllm, podsOf } from './pods';
+import { vllmContainers } from './pods';
 import { EXPECTED_STARTUP_ANNOTATION } from '../annotations';
 import { Rule, RuleLevel, Violation } from './rule';
 
@@ -17,17 +17,15 @@ export const CS_RT_004: Rule = {
     const expected = Number(obj?.metadata?.annotations?.[EXPECTED_STARTUP_ANNOTATION] ?? 0);
     const need = Math.max(FLOOR, Number.isFinite(expected) ? expected : 0);
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
-        const p = c.raw.startupProbe;
-        if (!p) {
-          found.push({ value: 'no startupProbe', message: `vLLM container "${c.name}" has no startup probe (need >= ${need} s)` });
-          continue;
-        }
-        const budget = (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
-        if (budget < need) {
-          found.push({ value: `${budget} s`, message: `vLLM container "${c.name}" startup budget ${budget} s is below ${need} s`, fix: `raise startupProbe.failureThreshold to ${Math.ceil(need / (p.periodSeconds ?? 10))}` });
-        }
+    for (const { c } of vllmContainers(obj)) {
+      const p = c.raw.startupProbe;
+      if (!p) {
+        found.push({ value: 'no startupProbe', message: `vLLM container "${c.name}" has no startup probe (need >= ${need} s)` });
+        continue;
+      }
+      const budget = (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+      if (budget < need) {
+        found.push({ value: `${budget} s`, message: `vLLM container "${c.name}" startup budget ${budget} s is below ${need} s`, fix: `raise startupProbe.failureThreshold to ${Math.ceil(need / (p.periodSeconds ?? 10))}` });
       }
     }
     return found;

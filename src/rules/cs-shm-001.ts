@@ -1,4 +1,4 @@
-import { isGpu, isVllm, podsOf, tensorParallel, volumeAt } from './pods';
+import { isGpu, tensorParallel, vllmContainers, volumeAt } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 /** @internal */
@@ -20,11 +20,10 @@ export const CS_SHM_001: Rule = {
   fix: 'Mount an emptyDir {medium: Memory, sizeLimit: 16Gi} at /dev/shm and count it in the memory limit.',
   check(obj) {
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x) && isGpu(x) && tensorParallel(x) <= 1)) {
-        const problem = shmViolation(pod, c);
-        if (problem) found.push({ value: problem, message: `vLLM container "${c.name}": ${problem}` });
-      }
+    for (const { pod, c } of vllmContainers(obj)) {
+      if (!(isGpu(c) && tensorParallel(c) <= 1)) continue;
+      const problem = shmViolation(pod, c);
+      if (problem) found.push({ value: problem, message: `vLLM container "${c.name}": ${problem}` });
     }
     return found;
   },

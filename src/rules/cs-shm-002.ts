@@ -1,4 +1,4 @@
-import { flag, isVllm, podsOf, quantityBytes, volumeAt } from './pods';
+import { flag, quantityBytes, vllmContainers, volumeAt } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 const GI = 2 ** 30;
@@ -19,26 +19,24 @@ export const CS_SHM_002: Rule = {
   fix: 'Raise resources.limits.memory to at least the sum, or lower the shm sizeLimit or the streamer memory_limit.',
   check(obj) {
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
-        const shm = volumeAt(pod, c, '/dev/shm');
-        const shmBytes = shm?.emptyDir?.medium === 'Memory' ? (quantityBytes(shm.emptyDir.sizeLimit) ?? 0) : 0;
-        let streamer = 0;
-        if (flag(c.tokens, '--load-format') === 'runai_streamer') {
-          const extra = flag(c.tokens, '--model-loader-extra-config');
-          let limit: unknown;
-          try { limit = typeof extra === 'string' ? JSON.parse(extra).memory_limit : undefined; } catch { limit = undefined; }
-          streamer = typeof limit === 'number' && limit >= 0 ? limit : STREAMER_DEFAULT;
-        }
-        const need = shmBytes + ENGINE_FLOOR + streamer;
-        const limitRaw = c.raw.resources?.limits?.memory;
-        const limit = quantityBytes(limitRaw);
-        const parts = `shm ${gib(shmBytes)} + engine floor ${gib(ENGINE_FLOOR)} + streamer ${gib(streamer)} = ${gib(need)}`;
-        if (limit === undefined) {
-          found.push({ value: 'no memory limit', message: `vLLM container "${c.name}" has no memory limit (needs ${parts})`, fix: `set resources.limits.memory to at least ${gib(need)}` });
-        } else if (limit < need) {
-          found.push({ value: String(limitRaw), message: `vLLM container "${c.name}" memory limit ${limitRaw} is below ${parts}`, fix: `raise resources.limits.memory to at least ${gib(need)}` });
-        }
+    for (const { pod, c } of vllmContainers(obj)) {
+      const shm = volumeAt(pod, c, '/dev/shm');
+      const shmBytes = shm?.emptyDir?.medium === 'Memory' ? (quantityBytes(shm.emptyDir.sizeLimit) ?? 0) : 0;
+      let streamer = 0;
+      if (flag(c.tokens, '--load-format') === 'runai_streamer') {
+        const extra = flag(c.tokens, '--model-loader-extra-config');
+        let limit: unknown;
+        try { limit = typeof extra === 'string' ? JSON.parse(extra).memory_limit : undefined; } catch { limit = undefined; }
+        streamer = typeof limit === 'number' && limit >= 0 ? limit : STREAMER_DEFAULT;
+      }
+      const need = shmBytes + ENGINE_FLOOR + streamer;
+      const limitRaw = c.raw.resources?.limits?.memory;
+      const limit = quantityBytes(limitRaw);
+      const parts = `shm ${gib(shmBytes)} + engine floor ${gib(ENGINE_FLOOR)} + streamer ${gib(streamer)} = ${gib(need)}`;
+      if (limit === undefined) {
+        found.push({ value: 'no memory limit', message: `vLLM container "${c.name}" has no memory limit (needs ${parts})`, fix: `set resources.limits.memory to at least ${gib(need)}` });
+      } else if (limit < need) {
+        found.push({ value: String(limitRaw), message: `vLLM container "${c.name}" memory limit ${limitRaw} is below ${parts}`, fix: `raise resources.limits.memory to at least ${gib(need)}` });
       }
     }
     return found;

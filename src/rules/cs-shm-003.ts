@@ -1,5 +1,5 @@
 import { shmViolation } from './cs-shm-001';
-import { isVllm, podsOf, tensorParallel } from './pods';
+import { tensorParallel, vllmContainers } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 /** Tensor parallel needs the tmpfs. @internal */
@@ -11,11 +11,10 @@ export const CS_SHM_003: Rule = {
   fix: 'Mount an emptyDir {medium: Memory, sizeLimit: 16Gi} at /dev/shm and set NCCL_CUMEM_ENABLE=0.',
   check(obj) {
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x) && tensorParallel(x) > 1)) {
-        const problem = shmViolation(pod, c);
-        if (problem) found.push({ value: `tensor-parallel-size=${tensorParallel(c)}`, message: `vLLM container "${c.name}": ${problem}` });
-      }
+    for (const { pod, c } of vllmContainers(obj)) {
+      if (!(tensorParallel(c) > 1)) continue;
+      const problem = shmViolation(pod, c);
+      if (problem) found.push({ value: `tensor-parallel-size=${tensorParallel(c)}`, message: `vLLM container "${c.name}": ${problem}` });
     }
     return found;
   },

@@ -1,4 +1,4 @@
-import { flag, isVllm, podsOf, storageUris } from './pods';
+import { flag, storageUris, vllmContainers } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 const OFFLINE = ['HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'];
@@ -13,16 +13,14 @@ export const CS_WL_001: Rule = {
   check(obj) {
     const kserveStorage = storageUris(obj).length > 0;
     const found: Violation[] = [];
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers.filter(x => !x.init && isVllm(x))) {
-        const model = flag(c.tokens, '--model');
-        const positional = c.tokens[c.tokens.indexOf('serve') + 1];
-        const local = kserveStorage || (typeof model === 'string' && model.startsWith('/')) || (c.tokens.includes('serve') && positional?.startsWith('/'));
-        if (!local) continue;
-        const missing = OFFLINE.filter(name => c.env[name] !== '1');
-        if (missing.length) {
-          found.push({ value: missing.map(n => `${n}=${c.env[n] ?? 'unset'}`).join(', '), message: `vLLM container "${c.name}" loads local weights but is not offline` });
-        }
+    for (const { c } of vllmContainers(obj)) {
+      const model = flag(c.tokens, '--model');
+      const positional = c.tokens[c.tokens.indexOf('serve') + 1];
+      const local = kserveStorage || (typeof model === 'string' && model.startsWith('/')) || (c.tokens.includes('serve') && positional?.startsWith('/'));
+      if (!local) continue;
+      const missing = OFFLINE.filter(name => c.env[name] !== '1');
+      if (missing.length) {
+        found.push({ value: missing.map(n => `${n}=${c.env[n] ?? 'unset'}`).join(', '), message: `vLLM container "${c.name}" loads local weights but is not offline` });
       }
     }
     return found;

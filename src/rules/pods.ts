@@ -158,3 +158,8 @@ export function storageUris(obj: any): string[] {
   }
   return uris;
 }
+
+/** Every (non-init) vLLM container of an object, with its pod. @internal */
+export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
+  return podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c })));
+}
