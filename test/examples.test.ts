@@ -1,9 +1,15 @@
 import { Testing } from 'cdk8s';
 import { schemaErrors } from './schema';
 import { build } from '../examples/lab-qwen/main';
+import { RuleReport } from '../src/aspects/report';
 
 describe('examples/lab-qwen', () => {
-  const manifests = Testing.synth(build().charts[0]);
+  const app = build();
+  const manifests = Testing.synth(app.charts[0]);
+
+  test('passes the baseline pack with zero findings', () => {
+    expect(RuleReport.of(app).findings).toEqual([]);
+  });
 
   test('carries the baseline of all four levers', () => {
     const isvc = manifests.find(m => m.kind === 'InferenceService');

@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { schemaErrors } from './schema';
 import {
   Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature, ModelSize, Precision, WeightSource,
 } from '../src';
@@ -30,7 +31,10 @@ export function synth(overrides: Partial<ColdStartOptimizedModelProps> = {}, nam
   const app = Testing.app();
   const chart = new Chart(app, 'serving', { namespace });
   const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps(overrides));
-  return { app, model, manifests: Testing.synth(chart) };
+  const manifests = Testing.synth(chart);
+  // Every object any test synthesizes must validate against the ../shared schemas.
+  expect(manifests.flatMap(schemaErrors)).toEqual([]);
+  return { app, model, manifests };
 }
 
 export function find(manifests: any[], kind: string): any[] {
