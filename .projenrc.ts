@@ -37,6 +37,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8',
     // ts-jest 29.4 needs jest-util as a peer that npm does not hoist with jest 29.
     'jest-util@^29',
+    'fast-check@^4',
   ],
 
   // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.
