@@ -62,7 +62,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // compile type-checks everything once).
   tsconfigDev: {
     compilerOptions: { rootDir: '..' },
-    include: ['../src/**/*.ts', '../imports/**/*.ts', '../examples/**/*.ts'],
+    include: ['../src/**/*.ts', '../imports/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
   },
 
   jestOptions: {
@@ -112,6 +112,11 @@ const examples = project.addTask('examples', {
   description: 'Synthesize every example with `cdk8s synth` (writes examples/*/dist/)',
 });
 examples.exec('for d in examples/*/; do (cd "$d" && cdk8s synth --no-check-upgrade) || exit 1; done');
+
+project.addTask('bench', {
+  description: 'Synth benchmark (1..1000 models vs a raw-ApiObject floor, and each example); results go in BENCHMARKS.md',
+  exec: 'ts-node --transpile-only bench/bench.ts',
+});
 
 project.addTask('rules', {
   description: 'Regenerate RULES.md from src/rules',
