@@ -96,7 +96,7 @@ project.package.addField('exports', {
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
-for (const p of ['/examples/', '/.ci/', '/bench/', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts']) {
+for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts']) {
   project.addPackageIgnore(p);
 }
 
