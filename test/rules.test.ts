@@ -111,6 +111,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-PRF-001', () => { const o = compliant(); pod(o).nodeSelector = { 'cloud.google.com/gke-accelerator': 'nvidia-l4' }; return [o]; }],
   ['CS-KSV-001', () => [isvc(o => { o.spec.predictor.shareProcessNamespace = true; })]],
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
+  ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
 ];
 
 test('every rule has a violation case', () => {
@@ -394,6 +395,17 @@ describe('more shapes each rule reads', () => {
     expect(run([none]).findings.map(f => f.value)).toEqual(['no memory limit']);
     const unbounded = compliant(); vllm(unbounded).args = vllm(unbounded).args.filter((a: string) => !a.startsWith('--model-loader-extra-config'));
     expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('streamer 37.3Gi')]);
+  });
+
+  test('CS-SEC-001: secretKeyRef and file paths are fine; literals never show in the finding', () => {
+    const o = compliant();
+    vllm(o).env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
+    vllm(o).env.push({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/gcp/key.json' });
+    expect(only([o])).toEqual([]);
+    const leak = compliant(); vllm(leak).env.push({ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI' });
+    const r = run([leak]);
+    expect(r.findings.map(f => f.value)).toEqual(['AWS_SECRET_ACCESS_KEY=<13 characters>']);
+    expect(r.error).not.toContain('wJalrXUtnFEMI');
   });
 
   test('CS-RT-003: VLLM_CACHE_ROOT on a claim is enough', () => {

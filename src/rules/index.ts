@@ -7,6 +7,7 @@ import { CS_RT_001 } from './cs-rt-001';
 import { CS_RT_002 } from './cs-rt-002';
 import { CS_RT_003 } from './cs-rt-003';
 import { CS_RT_004 } from './cs-rt-004';
+import { CS_SEC_001 } from './cs-sec-001';
 import { CS_SHM_001 } from './cs-shm-001';
 import { CS_SHM_002 } from './cs-shm-002';
 import { CS_SHM_003 } from './cs-shm-003';
@@ -21,4 +22,5 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_WL_001,
   CS_PRF_001,
   CS_KSV_001, CS_KSV_002,
+  CS_SEC_001,
 ];
