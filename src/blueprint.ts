@@ -15,6 +15,12 @@ export interface MemoryItem {
 }
 
 /**
+ * Two levers set the same thing to different values.
+ * @internal
+ */
+export class BlueprintConflict extends Error {}
+
+/**
  * The model pod as plain data: what every lever contributed, with the merge
  * rules that keep two levers from silently overwriting each other. Contains no
  * cdk8s objects; a backend renders it.
@@ -57,7 +63,7 @@ export class PodBlueprint {
   public addArg(lever: string, flag: string, value?: string): void {
     const existing = this.args.get(flag);
     if (existing && existing.value !== value) {
-      throw new Error(`${flag} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${lever}`);
+      throw new BlueprintConflict(`${flag} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${lever}`);
     }
     this.args.set(flag, { value, lever });
   }
@@ -76,7 +82,7 @@ export class PodBlueprint {
   public addEnv(lever: string, name: string, value: string): void {
     const existing = this.env.get(name);
     if (existing && existing.value !== value) {
-      throw new Error(`env ${name} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${lever}`);
+      throw new BlueprintConflict(`env ${name} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${lever}`);
     }
     this.env.set(name, { value, lever });
   }
@@ -87,11 +93,11 @@ export class PodBlueprint {
 
   public addVolume(lever: string, volume: k8s.Volume, mount: k8s.VolumeMount): void {
     if (this.volumes.has(volume.name)) {
-      throw new Error(`volume ${volume.name} is added by ${this.volumes.get(volume.name)!.lever} and by ${lever}`);
+      throw new BlueprintConflict(`volume ${volume.name} is added by ${this.volumes.get(volume.name)!.lever} and by ${lever}`);
     }
     const clash = this.mounts.get(mount.mountPath);
     if (clash) {
-      throw new Error(`${mount.mountPath} is mounted by ${clash.lever} and by ${lever}`);
+      throw new BlueprintConflict(`${mount.mountPath} is mounted by ${clash.lever} and by ${lever}`);
     }
     this.volumes.set(volume.name, { volume, lever });
     this.mounts.set(mount.mountPath, { mount, lever });

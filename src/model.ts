@@ -2,7 +2,7 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
-import { PodBlueprint } from './blueprint';
+import { BlueprintConflict, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
 import { fail } from './errors';
 import { GpuOptions } from './gpu';
@@ -181,9 +181,8 @@ export class ColdStartOptimizedModel extends Construct {
       try {
         lever.contribute(blueprint, context);
       } catch (e) {
-        const message = (e as Error).message;
-        if (message.startsWith(`${this.node.path}`)) throw e;
-        fail(lever, 'CS-IN-006', message, 'set each value in one place only');
+        if (!(e instanceof BlueprintConflict)) throw e;
+        fail(lever, 'CS-IN-006', e.message, 'set each value in one place only');
       }
     }
     this.checkMemory(blueprint);

@@ -5,7 +5,7 @@ import { CacheStorage } from './cache-storage';
 import { RuntimeOptions } from './runtime-options';
 import { expectedStartupSeconds, startupBudget } from './startup-budget';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../annotations';
-import { PodBlueprint } from '../../blueprint';
+import { BlueprintConflict, PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
 import { fail } from '../../errors';
 import { bytesToQuantity, GIB } from '../../quantity';
@@ -77,7 +77,8 @@ export class Runtime extends Lever {
       try {
         blueprint.addArg(`${lever} (engine.extraArgs)`, m[1], m[2]);
       } catch (e) {
-        fail(this, 'CS-IN-006', (e as Error).message, `drop ${m[1]} from extraArgs and use the typed prop that sets it`);
+        if (!(e instanceof BlueprintConflict)) throw e;
+        fail(this, 'CS-IN-006', e.message, `drop ${m[1]} from extraArgs and use the typed prop that sets it`);
       }
     }
 
@@ -86,7 +87,8 @@ export class Runtime extends Lever {
       try {
         blueprint.addEnv(`${lever} (engine.extraEnv)`, name, value);
       } catch (e) {
-        fail(this, 'CS-IN-006', (e as Error).message, `drop ${name} from extraEnv`);
+        if (!(e instanceof BlueprintConflict)) throw e;
+        fail(this, 'CS-IN-006', e.message, `drop ${name} from extraEnv`);
       }
     }
 
