@@ -167,11 +167,12 @@ export class ColdStartOptimizedModel extends Construct {
 
     // Construct every lever first (constructor checks run before any output).
     const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {} });
+    const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas });
     const levers = [
       new WeightLoad(this, 'WeightLoad', props.weights),
       new ImagePull(this, 'ImagePull', props.engine.image),
       capacity,
-      new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas }),
+      runtime,
     ];
     const blueprint = new PodBlueprint();
     blueprint.labels['app.kubernetes.io/name'] = this.name;
@@ -188,7 +189,6 @@ export class ColdStartOptimizedModel extends Construct {
     this.checkMemory(blueprint);
 
     this.priorityClassName = capacity.priorityClassName;
-    const runtime = levers[3] as Runtime;
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);

@@ -43,8 +43,6 @@ const MAX_USER_PRIORITY = 1_000_000_000;
 export class NodeCapacity extends Lever {
   /** Name of the PriorityClass the model pod runs at. */
   public priorityClassName = '';
-  /** The PriorityClass the library created, if it did. */
-  public priorityClass?: k8s.KubePriorityClass;
 
   constructor(scope: Construct, id: string, private readonly props: NodeCapacityProps) {
     super(scope, id);
@@ -69,7 +67,7 @@ export class NodeCapacity extends Lever {
       this.priorityClassName = this.props.capacity.priorityClassName;
     } else {
       this.priorityClassName = `${context.name}-serving`;
-      this.priorityClass = clusterScoped(new k8s.KubePriorityClass(this, 'PriorityClass', {
+      clusterScoped(new k8s.KubePriorityClass(this, 'PriorityClass', {
         metadata: { name: this.priorityClassName },
         value: this.props.capacity.priority ?? DEFAULT_PRIORITY,
         globalDefault: false,

@@ -52,9 +52,6 @@ export interface PersistentCacheOptions {
 /** What a cache resolves to for one model. @internal */
 export interface BoundCache {
   readonly volume: k8s.Volume;
-  readonly persistent: boolean;
-  /** Claim name, for persistent caches. */
-  readonly claimName?: string;
 }
 
 /**
@@ -97,7 +94,7 @@ class EmptyDirCache extends CacheStorage {
 
   public _bind(): BoundCache {
     const sizeLimit = this.options.sizeLimit ?? Size.gibibytes(20);
-    return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
+    return { volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
   }
 }
 
@@ -120,7 +117,7 @@ class ClaimCache extends CacheStorage {
         resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size.toKibibytes() * 1024)) } },
       },
     });
-    return { persistent: true, claimName, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
+    return { volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
   }
 }
 
@@ -131,6 +128,6 @@ class ExistingClaimCache extends CacheStorage {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.claimName)) {
       fail(scope, 'CS-IN-008', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
-    return { persistent: true, claimName: this.claimName, volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
+    return { volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
   }
 }

@@ -35,7 +35,6 @@ export class Runtime extends Lever {
   /** Resolved settings, for the model's public accessors and the report. */
   public startupBudgetSeconds = 0;
   public eager = false;
-  public persistentCache = false;
 
   constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
     super(scope, id);
@@ -103,7 +102,6 @@ export class Runtime extends Lever {
 
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
     const bound = cache._bind(this, context.name, this.props.maxReplicas);
-    this.persistentCache = bound.persistent;
     blueprint.addVolume(lever, bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
 
     // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
