@@ -73,12 +73,6 @@ export class PodBlueprint {
     return [...this.args].map(([flag, { value }]) => (value === undefined ? flag : `${flag}=${value}`));
   }
 
-  /** The value of a flag, `true` for a bare flag, undefined when absent. */
-  public arg(flag: string): string | boolean | undefined {
-    const a = this.args.get(flag);
-    return a === undefined ? undefined : (a.value ?? true);
-  }
-
   public addEnv(lever: string, name: string, value: string): void {
     const existing = this.env.get(name);
     if (existing && existing.value !== value) {

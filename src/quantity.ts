@@ -1,5 +1,3 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;
 
@@ -15,15 +13,3 @@ export function bytesToQuantity(bytes: number): string {
 
 /** @internal */
 export const GIB = GI;
-
-/**
- * cdk8s stamps the chart's namespace on every ApiObject; a cluster-scoped
- * object (PriorityClass, LocalModelCache, ComputeClass ...) must not carry one.
- * @internal
- */
-export function clusterScoped<T extends ApiObject>(obj: T): T {
-  if (Chart.of(obj).namespace !== undefined) {
-    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  }
-  return obj;
-}

@@ -47,7 +47,7 @@ export class RuleReport {
   }
 
   /** Writes the report, prints new warnings, and throws if any error is left. */
-  public conclude(): string[] {
+  public conclude(): void {
     this.write();
     const active = this.findings.filter(f => !f.suppressed);
     const errors = active.filter(f => f.level === 'error');
@@ -57,7 +57,6 @@ export class RuleReport {
     if (errors.length) {
       throw new Error(`cdk8s-coldstart: ${errors.length} rule error(s); nothing was written:\n${errors.map(e => `  ${format(e)}`).join('\n')}`);
     }
-    return [];
   }
 
   private write(): void {

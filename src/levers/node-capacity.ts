@@ -4,7 +4,7 @@ import { Lever, LeverContext } from './lever';
 import { PodBlueprint } from '../blueprint';
 import { fail } from '../errors';
 import { GpuOptions, TolerationEffect, TolerationOperator } from '../gpu';
-import { clusterScoped } from '../quantity';
+import { clusterScoped } from '../cluster-scoped';
 
 /**
  * Options for lever 3 (node 0->1).

@@ -1,8 +1,8 @@
-import { isGpu, tensorParallel, vllmContainers, volumeAt } from './pods';
+import { ContainerView, isGpu, PodView, tensorParallel, vllmContainers, volumeAt } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 
 /** @internal */
-export function shmViolation(pod: any, c: any): string | undefined {
+export function shmViolation(pod: PodView, c: ContainerView): string | undefined {
   const v = volumeAt(pod, c, '/dev/shm');
   if (!v) return 'no volume at /dev/shm (pods get 64 MB)';
   if (v.emptyDir?.medium !== 'Memory') return `/dev/shm is volume "${v.name}", not a Memory emptyDir`;

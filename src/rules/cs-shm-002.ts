@@ -1,7 +1,7 @@
 import { flag, quantityBytes, vllmContainers, volumeAt } from './pods';
+import { GIB as GI } from '../quantity';
 import { Rule, RuleLevel, Violation } from './rule';
 
-const GI = 2 ** 30;
 /** The least host RAM vLLM's processes take (API server, engine core, a worker); ours default to 8 GiB. */
 const ENGINE_FLOOR = 4 * GI;
 /** The Run:ai streamer's default CPU buffer when memory_limit is not given (FACTS: 40 GB). */
