@@ -38,6 +38,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // ts-jest 29.4 needs jest-util as a peer that npm does not hoist with jest 29.
     'jest-util@^29',
     'fast-check@^4',
+    // The waterfall SVG must parse as XML (test only).
+    'fast-xml-parser@^5',
   ],
 
   // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.

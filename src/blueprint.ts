@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { ColdStartFacts, defaultColdStartFacts } from './estimate/facts';
 
 /**
  * One line of the pod memory budget. The memory request and limit are the sum
@@ -44,13 +46,25 @@ export class PodBlueprint {
   public readonly labels: Record<string, string> = {};
   /** Annotations on the owning object (the InferenceService or Deployment). */
   public readonly annotations: Record<string, string> = {};
+  /** Annotations on the pod template (KServe: `spec.predictor.annotations`). */
+  public readonly podAnnotations: Record<string, string> = {};
+  public serviceAccountName?: string;
+  /**
+   * Objects that must exist before the workload is created (a LocalModelCache
+   * KServe matches at admission, a loader Job): the model adds them as cdk8s
+   * dependencies, so `cdk8s synth` writes them first.
+   */
+  public readonly dependencies: IConstruct[] = [];
+  /** What each lever did, in the terms the cold-start estimate reads. */
+  public readonly coldStart: ColdStartFacts = defaultColdStartFacts();
   /** Values only a storage-aware backend uses (KServe's `STORAGE_URI`). */
   public storageUri?: string;
   /** The directory the weights appear in inside the container. */
   public modelPath?: string;
 
   private readonly args = new Map<string, { value?: string; lever: string }>();
-  private readonly env = new Map<string, { value: string; lever: string }>();
+  private readonly env = new Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>();
+  private readonly initContainers = new Map<string, { container: k8s.Container; lever: string }>();
   private readonly volumes = new Map<string, { volume: k8s.Volume; lever: string }>();
   private readonly mounts = new Map<string, { mount: k8s.VolumeMount; lever: string }>();
   private readonly memory: MemoryItem[] = [];
@@ -76,13 +90,56 @@ export class PodBlueprint {
   public addEnv(lever: string, name: string, value: string): void {
     const existing = this.env.get(name);
     if (existing && existing.value !== value) {
-      throw new BlueprintConflict(`env ${name} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${lever}`);
+      throw new BlueprintConflict(`env ${name} is set to ${describeEnv(existing)} by ${existing.lever} and to "${value}" by ${lever}`);
     }
     this.env.set(name, { value, lever });
   }
 
+  /** Adds an env var read from a Secret key: credentials never appear as literals. */
+  public addSecretEnv(lever: string, name: string, secretName: string, key: string): void {
+    const existing = this.env.get(name);
+    const ref = existing?.valueFrom?.secretKeyRef;
+    if (existing && (ref?.name !== secretName || ref?.key !== key)) {
+      throw new BlueprintConflict(`env ${name} is set to ${describeEnv(existing)} by ${existing.lever} and to secret ${secretName}/${key} by ${lever}`);
+    }
+    this.env.set(name, { valueFrom: { secretKeyRef: { name: secretName, key } }, lever });
+  }
+
   public renderEnv(): k8s.EnvVar[] {
-    return [...this.env].map(([name, { value }]) => ({ name, value }));
+    return [...this.env].map(([name, { value, valueFrom }]) => (valueFrom ? { name, valueFrom } : { name, value }));
+  }
+
+  /** Adds an init container of the model pod (they run in insertion order). */
+  public addInitContainer(lever: string, container: k8s.Container): void {
+    const existing = this.initContainers.get(container.name);
+    if (existing) {
+      throw new BlueprintConflict(`init container ${container.name} is added by ${existing.lever} and by ${lever}`);
+    }
+    this.initContainers.set(container.name, { container, lever });
+  }
+
+  public renderInitContainers(): k8s.Container[] {
+    return [...this.initContainers.values()].map(c => c.container);
+  }
+
+  /** Sets an annotation on the owning object; two levers may not disagree. */
+  public addAnnotation(lever: string, key: string, value: string): void {
+    setOnce(this.annotations, 'annotation', lever, key, value);
+  }
+
+  /** Sets an annotation on the pod template; two levers may not disagree. */
+  public addPodAnnotation(lever: string, key: string, value: string): void {
+    setOnce(this.podAnnotations, 'pod annotation', lever, key, value);
+  }
+
+  /** Adds a node selector term; two levers may not select different values. */
+  public addNodeSelector(lever: string, key: string, value: string): void {
+    setOnce(this.nodeSelector, 'nodeSelector', lever, key, value);
+  }
+
+  /** The workload must be created after `scope` (see `dependencies`). */
+  public addDependency(scope: IConstruct): void {
+    if (!this.dependencies.includes(scope)) this.dependencies.push(scope);
   }
 
   public addVolume(lever: string, volume: k8s.Volume, mount: k8s.VolumeMount): void {
@@ -132,4 +189,17 @@ export class PodBlueprint {
   public get memoryOverridden(): boolean {
     return this.memoryOverride !== undefined;
   }
+}
+
+function describeEnv(e: { value?: string; valueFrom?: k8s.EnvVarSource }): string {
+  const ref = e.valueFrom?.secretKeyRef;
+  return ref ? `secret ${ref.name}/${ref.key}` : `"${e.value}"`;
+}
+
+function setOnce(target: Record<string, string>, what: string, lever: string, key: string, value: string): void {
+  const existing = target[key];
+  if (existing !== undefined && existing !== value) {
+    throw new BlueprintConflict(`${what} ${key} is "${existing}" and ${lever} sets it to "${value}"`);
+  }
+  target[key] = value;
 }

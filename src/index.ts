@@ -13,3 +13,4 @@ export * from './aspects/aspects';
 export * from './aspects/suppressions';
 export * from './packs/baseline';
 export { RuleLevel } from './rules/rule';
+export * from './estimate/paths';

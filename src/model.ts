@@ -162,28 +162,32 @@ export class ColdStartOptimizedModel extends Construct {
       profile: this.profile,
       size: props.size,
       gpuCount: props.gpu.count,
+      gpu: props.gpu,
       port: backend._port,
     };
 
     // Construct every lever first (constructor checks run before any output).
     const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {} });
     const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas });
+    // Scheduling first: weight and image side objects mirror the pod's nodes.
     const levers = [
+      capacity,
       new WeightLoad(this, 'WeightLoad', props.weights),
       new ImagePull(this, 'ImagePull', props.engine.image),
-      capacity,
       runtime,
     ];
     const blueprint = new PodBlueprint();
     blueprint.labels['app.kubernetes.io/name'] = this.name;
     blueprint.labels['app.kubernetes.io/component'] = 'model-server';
     blueprint.labels['app.kubernetes.io/managed-by'] = 'cdk8s-coldstart';
-    for (const lever of levers) {
-      try {
-        lever.contribute(blueprint, context);
-      } catch (e) {
-        if (!(e instanceof BlueprintConflict)) throw e;
-        fail(lever, 'CS-IN-006', e.message, 'set each value in one place only');
+    for (const pass of ['contribute', 'complete'] as const) {
+      for (const lever of levers) {
+        try {
+          lever[pass](blueprint, context);
+        } catch (e) {
+          if (!(e instanceof BlueprintConflict)) throw e;
+          fail(lever, 'CS-IN-006', e.message, 'set each value in one place only');
+        }
       }
     }
     this.checkMemory(blueprint);
@@ -192,6 +196,7 @@ export class ColdStartOptimizedModel extends Construct {
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
+    for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
   }
 

@@ -49,6 +49,34 @@ function compliant(): any {
   };
 }
 
+/** A warm-buffer pause Deployment the library would write, with the auxiliary-pod security defaults. */
+function compliantAux(): any {
+  const labels = { 'app.kubernetes.io/name': 'm', 'app.kubernetes.io/component': 'warm-buffer', 'app.kubernetes.io/managed-by': 'cdk8s-coldstart' };
+  const amounts = { cpu: '10m', memory: '16Mi' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'm-buffer', labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'pause',
+            image: `registry.k8s.io/pause${DIGEST}`,
+            imagePullPolicy: 'IfNotPresent',
+            resources: { requests: amounts, limits: amounts },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      },
+    },
+  };
+}
+
 const pod = (o: any) => o.spec.template.spec;
 const vllm = (o: any) => pod(o).containers[0];
 
@@ -85,7 +113,7 @@ const ids = (r: Run, suppressed = false) => [...new Set(r.findings.filter(f => !
 
 describe('the compliant baseline', () => {
   test('has no finding, in production on a generic cloud', () => {
-    const r = run([compliant()]);
+    const r = run([compliant(), compliantAux()]);
     expect(r.findings).toEqual([]);
     expect(r.error).toBeUndefined();
   });
@@ -112,7 +140,42 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-KSV-001', () => [isvc(o => { o.spec.predictor.shareProcessNamespace = true; })]],
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
+  ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
 ];
+
+describe('CS-SEC-002', () => {
+  const found = (o: any) => run([o]).findings.filter(f => f.ruleId === 'CS-SEC-002').map(f => f.message);
+  test.each([
+    ['escalation', (o: any) => { delete vllm(o).securityContext.allowPrivilegeEscalation; }, 'may escalate privileges'],
+    ['capabilities', (o: any) => { vllm(o).securityContext.capabilities.drop = ['NET_RAW']; }, 'keeps Linux capabilities'],
+    ['root by default', (o: any) => { delete pod(o).securityContext.runAsNonRoot; }, 'may run as root without saying it must'],
+    ['unbounded memory', (o: any) => { delete vllm(o).resources.limits.memory; }, 'has no memory request and limit'],
+  ])('catches %s', (_name, mutate, message) => {
+    const o = compliantAux();
+    mutate(o);
+    expect(found(o)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('accepts root when the container says so explicitly', () => {
+    const o = compliantAux();
+    delete pod(o).securityContext.runAsNonRoot;
+    Object.assign(vllm(o).securityContext, { runAsNonRoot: false, runAsUser: 0 });
+    expect(found(o)).toEqual([]);
+  });
+
+  test('ignores pods the library does not own, and the model server', () => {
+    const user = compliantAux();
+    delete user.metadata.labels;
+    delete pod(user).automountServiceAccountToken;
+    user.spec.template.metadata.labels = { app: 'mine' };
+    const server = compliantAux();
+    server.spec.template.metadata.labels['app.kubernetes.io/component'] = 'model-server';
+    server.metadata.labels['app.kubernetes.io/component'] = 'model-server';
+    delete pod(server).automountServiceAccountToken;
+    expect(found(user)).toEqual([]);
+    expect(found(server)).toEqual([]);
+  });
+});
 
 test('every rule has a violation case', () => {
   expect(VIOLATIONS.map(v => v[0]).sort()).toEqual(BASELINE_RULES.map(r => r.id).sort());

@@ -108,6 +108,7 @@ class KServeKnative extends Backend {
           minReplicas: context.minReplicas,
           maxReplicas: context.maxReplicas,
           labels: bp.labels,
+          ...(Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : {}),
           ...k8s.toJson_PodSpec(spec),
         },
       },

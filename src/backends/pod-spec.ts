@@ -30,8 +30,11 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string): k8s.PodS
     readinessProbe: bp.readinessProbe,
     livenessProbe: bp.livenessProbe,
   };
+  const initContainers = bp.renderInitContainers();
   return {
+    initContainers: initContainers.length ? initContainers : undefined,
     containers: [container],
+    serviceAccountName: bp.serviceAccountName,
     volumes: bp.renderVolumes(),
     enableServiceLinks: bp.enableServiceLinks,
     priorityClassName: bp.priorityClassName,

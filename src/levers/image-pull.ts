@@ -17,8 +17,8 @@ export class ImagePull extends Lever {
     blueprint.image = requireDigest(this, this.engineImage, 'engine image');
     blueprint.imagePullPolicy = 'IfNotPresent';
     // Polaris' pullPolicyNotAlways contradicts digest + IfNotPresent: say so where linters look.
-    blueprint.annotations['polaris.fairwinds.com/pullPolicyNotAlways-exempt'] = 'true';
-    blueprint.annotations['coldstart.cdk8s.io/exemption-reason'] =
-      'pullPolicyNotAlways: every image is pinned by digest, so IfNotPresent cannot run a stale image and a warm node never pulls again';
+    blueprint.addAnnotation(this.leverName, 'polaris.fairwinds.com/pullPolicyNotAlways-exempt', 'true');
+    blueprint.addAnnotation(this.leverName, 'coldstart.cdk8s.io/exemption-reason',
+      'pullPolicyNotAlways: every image is pinned by digest, so IfNotPresent cannot run a stale image and a warm node never pulls again');
   }
 }

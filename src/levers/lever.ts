@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../blueprint';
+import { GpuOptions } from '../gpu';
 import { ModelSize } from '../model-size';
 import { Profile } from '../profile';
 
@@ -15,6 +16,8 @@ export interface LeverContext {
   readonly profile: Profile;
   readonly size: ModelSize;
   readonly gpuCount: number;
+  /** The GPU shape, for side objects that must land on the same nodes (buffers, pre-pull, prefetch). */
+  readonly gpu: GpuOptions;
   /** The port the engine must listen on. */
   readonly port: number;
 }
@@ -26,6 +29,14 @@ export interface LeverContext {
  */
 export abstract class Lever extends Construct {
   public abstract contribute(blueprint: PodBlueprint, context: LeverContext): void;
+
+  /**
+   * Second pass, after every lever has contributed: for what must mirror the
+   * finished pod (a DaemonSet on the same nodes, probes sized from the whole
+   * estimate). Nothing may be added to the blueprint's pod here that another
+   * lever's `complete` could read.
+   */
+  public complete(_blueprint: PodBlueprint, _context: LeverContext): void {}
 
   /** Name used in merge-conflict messages. */
   protected get leverName(): string {

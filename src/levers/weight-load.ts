@@ -15,4 +15,8 @@ export class WeightLoad extends Lever {
   public contribute(blueprint: PodBlueprint, context: LeverContext): void {
     this.source._bind(this, blueprint, context);
   }
+
+  public complete(blueprint: PodBlueprint, context: LeverContext): void {
+    this.source._complete(this, blueprint, context);
+  }
 }

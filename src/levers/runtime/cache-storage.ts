@@ -52,6 +52,8 @@ export interface PersistentCacheOptions {
 /** What a cache resolves to for one model. @internal */
 export interface BoundCache {
   readonly volume: k8s.Volume;
+  /** Survives the pod, so torch.compile artifacts are reused on the next wake. */
+  readonly persistent: boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ class EmptyDirCache extends CacheStorage {
 
   public _bind(): BoundCache {
     const sizeLimit = this.options.sizeLimit ?? Size.gibibytes(20);
-    return { volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
+    return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
   }
 }
 
@@ -117,7 +119,7 @@ class ClaimCache extends CacheStorage {
         resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size.toKibibytes() * 1024)) } },
       },
     });
-    return { volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
+    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
   }
 }
 
@@ -128,6 +130,6 @@ class ExistingClaimCache extends CacheStorage {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.claimName)) {
       fail(scope, 'CS-IN-008', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
-    return { volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
+    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
   }
 }

@@ -107,15 +107,6 @@ export class Runtime extends Lever {
     // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
     blueprint.enableServiceLinks = false;
 
-    const budget = o.startupBudget ?? startupBudget(context.size.bytes, this.eager, PROBE_PERIOD_SECONDS);
-    this.startupBudgetSeconds = budget.toSeconds();
-    // Written on the object so CS-RT-004 can hold the probe to it without reading props.
-    blueprint.annotations[EXPECTED_STARTUP_ANNOTATION] = `${Math.ceil(expectedStartupSeconds(context.size.bytes, this.eager))}`;
-    const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
-    blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
-    blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
-    blueprint.livenessProbe = { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 };
-
     const engineBytes = o.engineMemory ? o.engineMemory.toKibibytes() * 1024 : (8 + 2 * (context.gpuCount - 1)) * GIB;
     blueprint.addMemory({ purpose: 'engine processes (API server, engine core, one worker per GPU)', bytes: engineBytes, lever });
     if (o.memoryLimit) blueprint.overrideMemory(o.memoryLimit.toKibibytes() * 1024);
@@ -123,5 +114,21 @@ export class Runtime extends Lever {
     const cpu = `${o.cpu ?? 4 * context.gpuCount}`;
     blueprint.requests.cpu = cpu;
     blueprint.limits.cpu = cpu;
+
+    blueprint.coldStart.eager = this.eager;
+    blueprint.coldStart.persistentCompileCache = bound.persistent;
+  }
+
+  /** Probes last: the startup budget depends on what every lever did. */
+  public complete(blueprint: PodBlueprint, context: LeverContext): void {
+    const o = this.props.options;
+    const budget = o.startupBudget ?? startupBudget(context.size.bytes, this.eager, PROBE_PERIOD_SECONDS);
+    this.startupBudgetSeconds = budget.toSeconds();
+    // Written on the object so CS-RT-004 can hold the probe to it without reading props.
+    blueprint.addAnnotation(this.leverName, EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(expectedStartupSeconds(context.size.bytes, this.eager))}`);
+    const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
+    blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
+    blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
+    blueprint.livenessProbe = { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 };
   }
 }

@@ -46,5 +46,6 @@ export function applyStreamer(scope: IConstruct, blueprint: PodBlueprint, modelB
   blueprint.addArg(lever, '--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
   blueprint.addArg(lever, '--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
+  blueprint.coldStart.streamerConcurrency = concurrency;
   blueprint.addMemory({ purpose: 'Run:ai streamer CPU buffer (min of memory_limit and weight bytes)', bytes: Math.min(limit, modelBytes), lever });
 }

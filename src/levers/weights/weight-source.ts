@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
 import { requireDigest } from '../../image';
 import { LeverContext } from '../lever';
 
@@ -35,6 +36,13 @@ export abstract class WeightSource {
    * @internal
    */
   public abstract _bind(scope: IConstruct, blueprint: PodBlueprint, context: LeverContext): void;
+
+  /**
+   * Second pass, once the pod is complete (e.g. a prefetch DaemonSet that
+   * mirrors its nodes).
+   * @internal
+   */
+  public _complete(_scope: IConstruct, _blueprint: PodBlueprint, _context: LeverContext): void {}
 }
 
 /** Where KServe's modelcar injection exposes the model files. */
@@ -55,5 +63,6 @@ class ModelcarSource extends WeightSource {
     blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
     blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
     applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
+    blueprint.coldStart.weightPath = WeightPath.OCI_MODELCAR;
   }
 }

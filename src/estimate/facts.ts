@@ -1,0 +1,38 @@
+import { ImageArrival, NodeArrival, WeightPath } from './paths';
+
+/**
+ * What the levers did, in the terms the cold-start estimate reads. Levers set
+ * these while they write the blueprint; nothing here is rendered.
+ * @internal
+ */
+export interface ColdStartFacts {
+  /** The path the weights take at wake. */
+  weightPath: WeightPath;
+  /** Run:ai streamer concurrency when the engine streams the weights. */
+  streamerConcurrency?: number;
+  /** How the engine image arrives. */
+  imageArrival: ImageArrival;
+  /** How the GPU node is found. */
+  nodeArrival: NodeArrival;
+  /** `--enforce-eager`: no CUDA graph capture or compile. */
+  eager: boolean;
+  /** `/root/.cache` (torch.compile artifacts) survives the pod. */
+  persistentCompileCache: boolean;
+  /** One real completion runs before the pod turns Ready. */
+  warmup: boolean;
+  /** `--enable-sleep-mode`. */
+  sleepMode: boolean;
+}
+
+/** @internal */
+export function defaultColdStartFacts(): ColdStartFacts {
+  return {
+    weightPath: WeightPath.OCI_MODELCAR,
+    imageArrival: ImageArrival.REGISTRY,
+    nodeArrival: NodeArrival.COLD_NODE,
+    eager: false,
+    persistentCompileCache: false,
+    warmup: false,
+    sleepMode: false,
+  };
+}
