@@ -45,6 +45,22 @@ describe('lever 1: weight load', () => {
     expect(env(lab().manifests).STORAGE_URI).toBe(`oci://${MODELCAR}`);
   });
 
+  test('an existing claim is mounted read-only at /mnt/models, offline, streamed, with no storage URI', () => {
+    const m = synth({ weights: WeightSource.existingClaim('qwen-weights', { subPath: 'qwen2.5-0.5b' }) }).manifests;
+    const c = container(m);
+    expect(c.volumeMounts).toContainEqual({ name: 'weights', mountPath: '/mnt/models', readOnly: true, subPath: 'qwen2.5-0.5b' });
+    expect(predictor(m).volumes).toContainEqual({ name: 'weights', persistentVolumeClaim: { claimName: 'qwen-weights', readOnly: true } });
+    expect(args(m)['--model']).toBe('/mnt/models');
+    expect(args(m)['--load-format']).toBe('runai_streamer');
+    expect(env(m)).toMatchObject({ HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' });
+    expect(env(m).STORAGE_URI).toBeUndefined();
+  });
+
+  test.each([['Bad_Name', 'not a valid PersistentVolumeClaim name'], ['ok', 'not a relative path']])('an existing claim %s is refused', (claim, message) => {
+    const weights = WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
+    expect(() => synth({ weights })).toThrow(new RegExp(`^serving/qwen/WeightLoad: \\[CS-IN-011\\] .*${message}.*Fix: `));
+  });
+
   test('an oci:// prefix on the modelcar is accepted once', () => {
     const m = synth({ weights: WeightSource.modelcar(`oci://${MODELCAR}`) }).manifests;
     expect(env(m).STORAGE_URI).toBe(`oci://${MODELCAR}`);

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
 import { requireDigest } from '../../image';
 import { LeverContext } from '../lever';
 
@@ -11,6 +12,23 @@ import { LeverContext } from '../lever';
 export interface ModelcarOptions {
   /**
    * Streamer settings for reading the weights from the modelcar's files.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+/**
+ * Options for weights on an existing PersistentVolumeClaim.
+ */
+export interface ExistingClaimOptions {
+  /**
+   * Directory of the model inside the volume (the mount's `subPath`).
+   * @default - the volume root
+   */
+  readonly subPath?: string;
+
+  /**
+   * Streamer settings for reading the weights from the volume.
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
@@ -32,6 +50,17 @@ export abstract class WeightSource {
   }
 
   /**
+   * The weights already sit on a PersistentVolumeClaim in the model's
+   * namespace (filled by you or another pipeline), mounted read-only. Works
+   * with every backend: no KServe storage handling is involved.
+   *
+   * @param claimName name of the existing claim
+   */
+  public static existingClaim(claimName: string, options: ExistingClaimOptions = {}): WeightSource {
+    return new ExistingClaimSource(claimName, options);
+  }
+
+  /**
    * Writes the source's volumes, env, args and memory into the blueprint.
    * @internal
    */
@@ -45,8 +74,18 @@ export abstract class WeightSource {
   public _complete(_scope: IConstruct, _blueprint: PodBlueprint, _context: LeverContext): void {}
 }
 
-/** Where KServe's modelcar injection exposes the model files. */
-const MODELCAR_MOUNT = '/mnt/models';
+/** Where KServe's modelcar injection exposes the model files; volume paths use it too. */
+const MODEL_MOUNT = '/mnt/models';
+
+/**
+ * Local weights: without these vLLM still calls the Hub for cached models and
+ * a wake fails on HTTP 429 (vllm#24541).
+ * @internal
+ */
+export function offline(lever: string, blueprint: PodBlueprint): void {
+  blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
+  blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
+}
 
 class ModelcarSource extends WeightSource {
   constructor(private readonly image: string, private readonly options: ModelcarOptions) {
@@ -57,12 +96,36 @@ class ModelcarSource extends WeightSource {
     const image = requireDigest(scope, this.image.replace(/^oci:\/\//, ''), 'modelcar image');
     const lever = scope.node.path;
     blueprint.storageUri = `oci://${image}`;
-    blueprint.modelPath = MODELCAR_MOUNT;
-    // Local weights: without these vLLM still calls the Hub for cached models
-    // and a wake fails on HTTP 429 (vllm#24541).
-    blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
-    blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
+    blueprint.modelPath = MODEL_MOUNT;
+    offline(lever, blueprint);
     applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
     blueprint.coldStart.weightPath = WeightPath.OCI_MODELCAR;
+  }
+}
+
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+class ExistingClaimSource extends WeightSource {
+  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {
+    super();
+  }
+
+  public _bind(scope: IConstruct, blueprint: PodBlueprint, context: LeverContext): void {
+    if (!DNS_1123_SUBDOMAIN.test(this.claimName) || this.claimName.length > 253) {
+      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+    }
+    const subPath = this.options.subPath;
+    if (subPath !== undefined && (subPath.startsWith('/') || subPath.split('/').includes('..') || subPath === '')) {
+      fail(scope, 'CS-IN-011', `weights subPath "${subPath}" is not a relative path inside the volume`, 'pass a path such as "models/qwen2.5-0.5b-instruct", without a leading / or ..');
+    }
+    const lever = scope.node.path;
+    // Read-only: a serving pod never writes the weights, and Knative then needs no persistent-volume-write flag.
+    blueprint.addVolume(lever,
+      { name: 'weights', persistentVolumeClaim: { claimName: this.claimName, readOnly: true } },
+      { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath });
+    blueprint.modelPath = MODEL_MOUNT;
+    offline(lever, blueprint);
+    applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
+    blueprint.coldStart.weightPath = WeightPath.SHARED_VOLUME;
   }
 }
