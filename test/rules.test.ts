@@ -3,6 +3,7 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { schemaErrors } from './schema';
 import { baseProps } from './util';
 import {
   Aspects, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
@@ -97,6 +98,8 @@ interface Run { findings: Finding[]; error?: string; objects: ApiObject[]; app: 
 function run(objects: any[], props: ColdStartBaselineProps = { environment: Environment.PRODUCTION }, suppress?: (objs: ApiObject[], chart: Chart) => void): Run {
   const app = Testing.app();
   const chart = new Chart(app, 'c');
+  // The fixtures are real manifests: each must validate, so a rule is never tested on an object Kubernetes would refuse.
+  expect(objects.flatMap(schemaErrors)).toEqual([]);
   const apiObjects = objects.map((o, i) => new ApiObject(chart, `o${i}`, o));
   Aspects.of(app).add(new ColdStartBaseline(props));
   suppress?.(apiObjects, chart);
@@ -423,7 +426,7 @@ describe('more shapes each rule reads', () => {
     const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'efs' }, provisioner: 'efs.csi.aws.com' };
     const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'p' }, spec: { storageClassName: 'premium-rwo', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
     const ann = compliant(); ann.spec.template.metadata.annotations = { 'gke-gcsfuse/volumes': 'true' };
-    const pr = { apiVersion: 'autoscaling.x-k8s.io/v1', kind: 'ProvisioningRequest', metadata: { name: 'r' }, spec: { provisioningClassName: 'queued-provisioning.gke.io', podSets: [] } };
+    const pr = { apiVersion: 'autoscaling.x-k8s.io/v1', kind: 'ProvisioningRequest', metadata: { name: 'r' }, spec: { provisioningClassName: 'queued-provisioning.gke.io', podSets: [{ count: 1, podTemplateRef: { name: 'gpu' } }] } };
     const r = run([csi, sc, pvc, ann, pr]);
     expect(r.findings.map(f => [f.path, f.value])).toEqual([
       ['c/o0', 'gcsfuse.csi.storage.gke.io'], ['c/o1', 'efs.csi.aws.com'], ['c/o2', 'premium-rwo'],

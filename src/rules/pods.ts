@@ -44,8 +44,18 @@ function view(where: string, spec: any, kind: string, extra: any[] = []): PodVie
   return { where, spec: spec ?? {}, containers, kind };
 }
 
+/** Every rule reads the pods of every object: read them once per object. */
+const PODS = new WeakMap<object, PodView[]>();
+
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
+  if (obj === null || typeof obj !== 'object') return [];
+  let pods = PODS.get(obj);
+  if (!pods) PODS.set(obj, pods = readPods(obj));
+  return pods;
+}
+
+function readPods(obj: any): PodView[] {
   const kind = obj?.kind;
   const spec = obj?.spec;
   if (!spec) return [];
