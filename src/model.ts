@@ -17,6 +17,7 @@ import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
 import { Profile } from './profile';
 import { bytesToQuantity } from './quantity';
+import { applyArgoSyncWaves } from './sync-waves';
 
 /**
  * Replica bounds.
@@ -108,6 +109,16 @@ export interface ColdStartOptimizedModelProps {
    * @default true
    */
   readonly enforceBaseline?: boolean;
+
+  /**
+   * Annotate every object the model depends on (LocalModelCache, node group,
+   * loader Job, claims) with an Argo CD `argocd.argoproj.io/sync-wave` below
+   * the workload's (0): Argo CD then creates them, and waits for them to be
+   * healthy (a Job: complete), before the model. `cdk8s synth` orders the
+   * manifests the same way either way.
+   * @default false
+   */
+  readonly argoCdSyncWaves?: boolean;
 }
 
 const MAX_NAME = 45;
@@ -164,6 +175,7 @@ export class ColdStartOptimizedModel extends Construct {
       gpuCount: props.gpu.count,
       gpu: props.gpu,
       port: backend._port,
+      engineImage: props.engine.image,
     };
 
     // Construct every lever first (constructor checks run before any output).
@@ -197,6 +209,7 @@ export class ColdStartOptimizedModel extends Construct {
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
+    if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
   }
 

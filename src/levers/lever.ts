@@ -20,6 +20,8 @@ export interface LeverContext {
   readonly gpu: GpuOptions;
   /** The port the engine must listen on. */
   readonly port: number;
+  /** The engine image (as given): helpers that need Python and `huggingface_hub` (loaders, waits) reuse it, so a node pulls one image. */
+  readonly engineImage: string;
 }
 
 /**

@@ -87,9 +87,15 @@ export function podMetadata(obj: any): { annotations: Record<string, string>; la
   return { annotations: m?.annotations ?? {}, labels: m?.labels ?? {} };
 }
 
-/** True for a vLLM container: its image or command says so. @internal */
+/**
+ * True for a vLLM server: its command says so, or it runs a vLLM image's own
+ * entrypoint. A `command` replaces that entrypoint, so a vLLM-image container
+ * running e.g. `sh -c` (a weight loader, a wait) is not a server.
+ * @internal
+ */
 export function isVllm(c: ContainerView): boolean {
-  return /(^|[/_-])vllm([/:@_-]|$)/i.test(c.image ?? '') || c.tokens.some(t => /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/.test(t));
+  if (c.tokens.some(t => /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/.test(t))) return true;
+  return /(^|[/_-])vllm([/:@_-]|$)/i.test(c.image ?? '') && !(c.raw.command?.length);
 }
 
 /** True when the container asks for a GPU (`<vendor>/gpu`). @internal */

@@ -1,4 +1,15 @@
-import { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { isDnsSubdomain, MODEL_MOUNT, offline, requireRelativePath, WeightBinding } from './binding';
+import { FsxLustreBinding, FsxLustreOptions } from './eks/fsx-lustre';
+import { MountpointS3Binding, MountpointS3Options } from './eks/mountpoint-s3';
+import { GcsFuseBinding, GcsFuseOptions } from './gke/gcs-fuse';
+import { HyperdiskMlBinding, HyperdiskMlOptions } from './gke/hyperdisk-ml';
+import { HostPathCacheBinding, HostPathCacheOptions } from './hostpath-cache';
+import { HuggingFaceRepo } from './hugging-face';
+import { HuggingFaceVolumeBinding, HuggingFaceVolumeOptions } from './hugging-face-volume';
+import { LocalModelCacheBinding, LocalModelCacheOptions } from './local-model-cache';
+import { ObjectStorageBinding, ObjectStorageOptions } from './object-storage';
+import { PrefetchBinding, PrefetchOptions } from './prefetch';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -35,9 +46,10 @@ export interface ExistingClaimOptions {
 }
 
 /**
- * Where the weights come from (lever 1: weight load).
+ * Where the weights come from (lever 1: weight load). Each factory is one
+ * delivery path; accelerators (GKE, EKS) are refused outside their cloud.
  */
-export abstract class WeightSource {
+export class WeightSource {
   /**
    * The weights ship as an OCI image (a KServe modelcar) pinned by digest. The
    * image is pulled like any other, cached by the kubelet, and shared with the
@@ -46,7 +58,7 @@ export abstract class WeightSource {
    * @param image `registry/repository@sha256:...`, with or without `oci://`
    */
   public static modelcar(image: string, options: ModelcarOptions = {}): WeightSource {
-    return new ModelcarSource(image, options);
+    return new WeightSource(new ModelcarSource(image, options));
   }
 
   /**
@@ -57,42 +69,118 @@ export abstract class WeightSource {
    * @param claimName name of the existing claim
    */
   public static existingClaim(claimName: string, options: ExistingClaimOptions = {}): WeightSource {
-    return new ExistingClaimSource(claimName, options);
+    return new WeightSource(new ExistingClaimSource(claimName, options));
   }
+
+  /**
+   * A Hugging Face repository in a Hugging Face cache on a shared
+   * ReadWriteMany volume, filled once by a loader Job (`snapshot_download` in
+   * the engine image). Replicas mount it read-only, run fully offline, and
+   * wait for the loader's completion marker in an init container.
+   */
+  public static huggingFace(repo: HuggingFaceRepo, options: HuggingFaceVolumeOptions): WeightSource {
+    return new WeightSource(new HuggingFaceVolumeBinding(repo, options));
+  }
+
+  /**
+   * Object storage streamed straight into the engine by the Run:ai streamer
+   * (`s3://` or `gs://`): no volume and no download step.
+   *
+   * @param uri the directory holding config.json and the safetensors, e.g. `s3://models/llama-3.1-70b`
+   */
+  public static objectStorage(uri: string, options: ObjectStorageOptions = {}): WeightSource {
+    return new WeightSource(new ObjectStorageBinding(uri, options));
+  }
+
+  /**
+   * A KServe LocalModelCache: KServe downloads the weights once onto the
+   * node-local NVMe of a LocalModelNodeGroup and mounts them into every pod
+   * whose storage URI the cache covers. The cache (and a new node group) are
+   * written before the model, since KServe matches at admission.
+   *
+   * @param storageUri the model's storage URI, e.g. `hf://meta-llama/Llama-3.1-70B-Instruct`
+   */
+  public static localModelCache(storageUri: string, options: LocalModelCacheOptions): WeightSource {
+    return new WeightSource(new LocalModelCacheBinding(storageUri, options));
+  }
+
+  /**
+   * For clusters without KServe's local model cache: an init container
+   * downloads the repository into a node hostPath only when its completion
+   * marker is missing; later wakes on the node read local disk.
+   */
+  public static hostPathCache(repo: HuggingFaceRepo, options: HostPathCacheOptions = {}): WeightSource {
+    return new WeightSource(new HostPathCacheBinding(repo, options));
+  }
+
+  /**
+   * A DaemonSet on the model's GPU nodes pre-pulls the weights into a node
+   * hostPath before any wake; the model mounts them read-only.
+   */
+  public static prefetch(repo: HuggingFaceRepo, options: PrefetchOptions = {}): WeightSource {
+    return new WeightSource(new PrefetchBinding(repo, options));
+  }
+
+  /**
+   * GKE only: a Hyperdisk ML volume restored from a snapshot of the weights,
+   * attached ReadOnlyMany to every replica.
+   */
+  public static hyperdiskMl(options: HyperdiskMlOptions): WeightSource {
+    return new WeightSource(new HyperdiskMlBinding(options));
+  }
+
+  /**
+   * GKE only: the bucket through the Cloud Storage FUSE CSI driver (ephemeral
+   * volume) with the file cache and parallel downloads.
+   *
+   * @param bucketName the bare bucket name
+   */
+  public static gcsFuse(bucketName: string, options: GcsFuseOptions = {}): WeightSource {
+    return new WeightSource(new GcsFuseBinding(bucketName, options));
+  }
+
+  /**
+   * EKS only: an existing FSx for Lustre file system as a static
+   * PersistentVolume, mounted ReadOnlyMany.
+   */
+  public static fsxLustre(options: FsxLustreOptions): WeightSource {
+    return new WeightSource(new FsxLustreBinding(options));
+  }
+
+  /**
+   * EKS only: an S3 bucket through Mountpoint for Amazon S3 as a static
+   * PersistentVolume, mounted read-only.
+   *
+   * @param bucketName the bare bucket name
+   */
+  public static mountpointS3(bucketName: string, options: MountpointS3Options = {}): WeightSource {
+    return new WeightSource(new MountpointS3Binding(bucketName, options));
+  }
+
+  private constructor(private readonly binding: WeightBinding) {}
 
   /**
    * Writes the source's volumes, env, args and memory into the blueprint.
    * @internal
    */
-  public abstract _bind(scope: IConstruct, blueprint: PodBlueprint, context: LeverContext): void;
+  public _bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    this.binding.bind(scope, blueprint, context);
+  }
 
   /**
    * Second pass, once the pod is complete (e.g. a prefetch DaemonSet that
    * mirrors its nodes).
    * @internal
    */
-  public _complete(_scope: IConstruct, _blueprint: PodBlueprint, _context: LeverContext): void {}
-}
-
-/** Where KServe's modelcar injection exposes the model files; volume paths use it too. */
-const MODEL_MOUNT = '/mnt/models';
-
-/**
- * Local weights: without these vLLM still calls the Hub for cached models and
- * a wake fails on HTTP 429 (vllm#24541).
- * @internal
- */
-export function offline(lever: string, blueprint: PodBlueprint): void {
-  blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
-  blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
-}
-
-class ModelcarSource extends WeightSource {
-  constructor(private readonly image: string, private readonly options: ModelcarOptions) {
-    super();
+  public _complete(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    this.binding.complete?.(scope, blueprint, context);
   }
+}
 
-  public _bind(scope: IConstruct, blueprint: PodBlueprint, context: LeverContext): void {
+class ModelcarSource implements WeightBinding {
+  constructor(private readonly image: string, private readonly options: ModelcarOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     const image = requireDigest(scope, this.image.replace(/^oci:\/\//, ''), 'modelcar image');
     const lever = scope.node.path;
     blueprint.storageUri = `oci://${image}`;
@@ -103,21 +191,15 @@ class ModelcarSource extends WeightSource {
   }
 }
 
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+class ExistingClaimSource implements WeightBinding {
+  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {}
 
-class ExistingClaimSource extends WeightSource {
-  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {
-    super();
-  }
-
-  public _bind(scope: IConstruct, blueprint: PodBlueprint, context: LeverContext): void {
-    if (!DNS_1123_SUBDOMAIN.test(this.claimName) || this.claimName.length > 253) {
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    if (!isDnsSubdomain(this.claimName)) {
       fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
     const subPath = this.options.subPath;
-    if (subPath !== undefined && (subPath.startsWith('/') || subPath.split('/').includes('..') || subPath === '')) {
-      fail(scope, 'CS-IN-011', `weights subPath "${subPath}" is not a relative path inside the volume`, 'pass a path such as "models/qwen2.5-0.5b-instruct", without a leading / or ..');
-    }
+    requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
     const lever = scope.node.path;
     // Read-only: a serving pod never writes the weights, and Knative then needs no persistent-volume-write flag.
     blueprint.addVolume(lever,

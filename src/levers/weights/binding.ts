@@ -1,0 +1,111 @@
+import { createHash } from 'crypto';
+import { Construct } from 'constructs';
+import { PodBlueprint } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
+import { CloudProvider } from '../../profile';
+import { GIB } from '../../quantity';
+import { LeverContext } from '../lever';
+
+/**
+ * What one weight path does to the pod, and the side objects it adds under
+ * the WeightLoad lever. Kept apart from `WeightSource` so each path lives in
+ * its own file without an import cycle.
+ * @internal
+ */
+export interface WeightBinding {
+  /** First pass: volumes, env, args, memory, side objects, cold-start facts. */
+  bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void;
+  /** Second pass, once the pod is whole (objects that mirror its nodes). */
+  complete?(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void;
+}
+
+/** Where every path exposes the weights to the engine (KServe's modelcar and local cache use it too). @internal */
+export const MODEL_MOUNT = '/mnt/models';
+
+/** The file a download writes last: its presence means the weights are complete. @internal */
+export const COMPLETION_MARKER = '.coldstart-complete';
+
+/** @internal */
+export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** @internal */
+export function isDnsSubdomain(name: string): boolean {
+  return typeof name === 'string' && DNS_1123_SUBDOMAIN.test(name) && name.length <= 253;
+}
+
+/**
+ * Local weights: without these vLLM still calls the Hub for cached models and
+ * a wake fails on HTTP 429 (vllm#24541).
+ * @internal
+ */
+export function offline(lever: string, blueprint: PodBlueprint): void {
+  blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
+  blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
+}
+
+/**
+ * The weight bytes a cache or volume is sized from. Typed callers always pass
+ * a size; a JavaScript caller may not, and a cache sized from nothing would
+ * fail on the cluster instead of here.
+ * @internal
+ */
+export function requireSize(scope: Construct, context: LeverContext, what: string): number {
+  const bytes = context.size?.bytes;
+  if (typeof bytes !== 'number' || !(bytes > 0)) {
+    fail(scope, 'CS-IN-016', `the model size is missing, and ${what} must be sized from it`,
+      'set props.size, e.g. ModelSize.fromParameters(70e9, Precision.BF16) or ModelSize.of(Size.gibibytes(140))');
+  }
+  return bytes;
+}
+
+/** Capacity for the weights plus 10% for file-system overhead, in whole GiB. @internal */
+export function volumeBytesFor(modelBytes: number): number {
+  return Math.ceil((modelBytes * 1.1) / GIB) * GIB;
+}
+
+/** An accelerator outside its cloud is a construction error, never a silent no-op. @internal */
+export function requireCloud(scope: Construct, context: LeverContext, cloud: CloudProvider, what: string): void {
+  const actual = context.profile.cloud.provider;
+  if (actual !== cloud) {
+    const factory = cloud === CloudProvider.GKE ? 'Cloud.gke()' : 'Cloud.eks()';
+    fail(scope, 'CS-IN-014', `${what} is a ${cloud} accelerator but the profile's cloud is ${actual}`,
+      `use Profile.production({ cloud: ${factory} }) (or Profile.lab) when the cluster runs on ${cloud}, or pick a baseline weight source`);
+  }
+}
+
+/** Sets the pod's service account once; two paths may not want different identities. @internal */
+export function setServiceAccount(scope: Construct, blueprint: PodBlueprint, name: string, why: string): void {
+  if (!isDnsSubdomain(name)) {
+    fail(scope, 'CS-IN-019', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
+  }
+  if (blueprint.serviceAccountName !== undefined && blueprint.serviceAccountName !== name) {
+    fail(scope, 'CS-IN-006', `the pod's service account is "${blueprint.serviceAccountName}" and ${why} needs "${name}"`, 'use one service account that holds every permission the pod needs');
+  }
+  blueprint.serviceAccountName = name;
+}
+
+/** Validates a path relative to a volume (no leading /, no ..). @internal */
+export function requireRelativePath(scope: Construct, path: string | undefined, what: string, example: string): void {
+  if (path !== undefined && (path === '' || path.startsWith('/') || path.split('/').includes('..'))) {
+    fail(scope, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
+  }
+}
+
+/** A shared volume resolved for one model. @internal */
+export interface ResolvedVolume {
+  readonly claimName: string;
+  readonly weightPath: WeightPath;
+  /** Objects the loader and the model need first (the claim, its StorageClass). */
+  readonly objects: Construct[];
+}
+
+/** @internal */
+export interface SharedVolumeBinding {
+  resolve(scope: Construct, context: LeverContext): ResolvedVolume;
+}
+
+/** A short stable hash, so a Job for another repo or revision gets another name (Job templates are immutable). @internal */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}

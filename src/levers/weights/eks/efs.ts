@@ -1,0 +1,58 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { clusterScoped } from '../../../cluster-scoped';
+import { WeightPath } from '../../../estimate/paths';
+import { fail } from '../../../errors';
+import { CloudProvider } from '../../../profile';
+import { LeverContext } from '../../lever';
+import { requireCloud, ResolvedVolume, SharedVolumeBinding } from '../binding';
+import { sharedClaim } from '../shared-claim';
+
+/**
+ * Options for Amazon EFS (`efs.csi.aws.com`, one access point per claim).
+ */
+export interface EfsVolumeOptions {
+  /** The file system id, e.g. `fs-0123456789abcdef0`. */
+  readonly fileSystemId: string;
+
+  /**
+   * Permissions of the access point's root directory.
+   * @default '700' (only the access point's POSIX user, which every pod through it becomes)
+   */
+  readonly directoryPerms?: string;
+
+  /**
+   * Capacity requested (EFS is elastic; Kubernetes still requires a value).
+   * @default - the model size plus 10%, in whole GiB
+   */
+  readonly size?: Size;
+}
+
+const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
+
+/** EFS as the shared Hugging Face cache: a StorageClass with `provisioningMode: efs-ap` and a ReadWriteMany claim. @internal */
+export class EfsVolume implements SharedVolumeBinding {
+  constructor(private readonly options: EfsVolumeOptions) {}
+
+  public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
+    requireCloud(scope, context, CloudProvider.EKS, 'SharedVolume.efs');
+    if (!FILE_SYSTEM_ID.test(this.options.fileSystemId ?? '')) {
+      fail(scope, 'CS-IN-019', `EFS file system id "${this.options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
+    }
+    const perms = this.options.directoryPerms ?? '700';
+    if (!/^[0-7]{3,4}$/.test(perms)) {
+      fail(scope, 'CS-IN-019', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
+    }
+    const storageClass = clusterScoped(new k8s.KubeStorageClass(scope, 'EfsStorageClass', {
+      metadata: { name: `${context.name}-efs` },
+      provisioner: 'efs.csi.aws.com',
+      parameters: { provisioningMode: 'efs-ap', fileSystemId: this.options.fileSystemId, directoryPerms: perms },
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'Immediate',
+    }));
+    const claim = sharedClaim(scope, context, 'SharedClaim', storageClass.name, this.options.size);
+    claim.node.addDependency(storageClass);
+    return { claimName: claim.name, weightPath: WeightPath.EFS, objects: [storageClass, claim] };
+  }
+}

@@ -1,0 +1,63 @@
+import { Construct } from 'constructs';
+import { bindStaticVolume } from './static-volume';
+import { PodBlueprint } from '../../../blueprint';
+import { WeightPath } from '../../../estimate/paths';
+import { fail } from '../../../errors';
+import { CloudProvider } from '../../../profile';
+import { LeverContext } from '../../lever';
+import { requireCloud, requireRelativePath, requireSize, WeightBinding } from '../binding';
+import { StreamerOptions } from '../streamer';
+
+/**
+ * Options for an existing FSx for Lustre file system (e.g. linked to the S3
+ * bucket that holds the weights).
+ */
+export interface FsxLustreOptions {
+  /** File system id, e.g. `fs-0123456789abcdef0` (the volume handle). */
+  readonly fileSystemId: string;
+  /** DNS name of the file system (`volumeAttributes.dnsname`). */
+  readonly dnsName: string;
+  /** Lustre mount name (`volumeAttributes.mountname`). */
+  readonly mountName: string;
+
+  /**
+   * Directory of the model inside the file system.
+   * @default - the file system root
+   */
+  readonly subPath?: string;
+
+  /**
+   * Streamer settings.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+/**
+ * A static PersistentVolume on `fsx.csi.aws.com`, mounted ReadOnlyMany.
+ * @internal
+ */
+export class FsxLustreBinding implements WeightBinding {
+  constructor(private readonly options: FsxLustreOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.fsxLustre');
+    const o = this.options;
+    if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
+      fail(scope, 'CS-IN-019', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
+    }
+    if (!/^[a-z0-9.-]+$/.test(o.dnsName ?? '') || !/^[A-Za-z0-9_-]{1,8}$/.test(o.mountName ?? '')) {
+      fail(scope, 'CS-IN-019', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
+    }
+    requireRelativePath(scope, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
+    const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');
+    bindStaticVolume(scope, blueprint, context, modelBytes, {
+      id: 'fsx',
+      csi: { driver: 'fsx.csi.aws.com', volumeHandle: o.fileSystemId, readOnly: true, volumeAttributes: { dnsname: o.dnsName, mountname: o.mountName } },
+      accessMode: 'ReadOnlyMany',
+      subPath: o.subPath,
+      weightPath: WeightPath.FSX_LUSTRE,
+      streamer: o.streamer,
+    });
+  }
+}

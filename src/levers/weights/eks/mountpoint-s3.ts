@@ -1,0 +1,69 @@
+import { Construct } from 'constructs';
+import { bindStaticVolume } from './static-volume';
+import { PodBlueprint } from '../../../blueprint';
+import { WeightPath } from '../../../estimate/paths';
+import { fail } from '../../../errors';
+import { CloudProvider } from '../../../profile';
+import { LeverContext } from '../../lever';
+import { requireCloud, requireSize, WeightBinding } from '../binding';
+import { StreamerOptions } from '../streamer';
+
+/**
+ * Options for Mountpoint for Amazon S3.
+ */
+export interface MountpointS3Options {
+  /**
+   * Key prefix of the model in the bucket (Mountpoint's `prefix`).
+   * @default - the bucket root
+   */
+  readonly prefix?: string;
+
+  /**
+   * Region of the bucket.
+   * @default - the profile's region, else Mountpoint's own resolution
+   */
+  readonly region?: string;
+
+  /**
+   * Streamer settings.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * A static PersistentVolume on `s3.csi.aws.com` (the driver supports only
+ * static provisioning), mounted read-only; credentials come from the
+ * driver's IAM role, never from the pod.
+ * @internal
+ */
+export class MountpointS3Binding implements WeightBinding {
+  constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.mountpointS3');
+    const o = this.options;
+    if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
+      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
+    }
+    if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
+      fail(scope, 'CS-IN-019', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
+    }
+    const region = o.region ?? context.profile.cloud.region;
+    if (region !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
+      fail(scope, 'CS-IN-019', `region "${region}" is not a region id`, 'pass e.g. us-east-1');
+    }
+    const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
+    const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
+    bindStaticVolume(scope, blueprint, context, modelBytes, {
+      id: 's3',
+      csi: { driver: 's3.csi.aws.com', volumeHandle: `${context.name}-s3-${this.bucketName}`, volumeAttributes: { bucketName: this.bucketName } },
+      accessMode: 'ReadOnlyMany',
+      mountOptions: ['read-only', ...(region ? [`region ${region}`] : []), ...(prefix ? [`prefix ${prefix}`] : [])],
+      weightPath: WeightPath.MOUNTPOINT_S3,
+      streamer: o.streamer,
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodBlueprint } from '../../../blueprint';
+import { clusterScoped } from '../../../cluster-scoped';
+import { WeightPath } from '../../../estimate/paths';
+import { bytesToQuantity } from '../../../quantity';
+import { LeverContext } from '../../lever';
+import { MODEL_MOUNT, offline, volumeBytesFor } from '../binding';
+import { applyStreamer, StreamerOptions } from '../streamer';
+
+/** What a statically provisioned CSI volume needs. @internal */
+export interface StaticVolume {
+  readonly id: string;
+  readonly csi: k8s.CsiPersistentVolumeSource;
+  readonly accessMode: string;
+  readonly mountOptions?: string[];
+  readonly subPath?: string;
+  readonly weightPath: WeightPath;
+  readonly streamer?: StreamerOptions;
+}
+
+/**
+ * A PersistentVolume of an existing file system or bucket, a claim bound to
+ * it by name (empty StorageClass: no dynamic provisioning), and a read-only
+ * mount at /mnt/models.
+ * @internal
+ */
+export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, context: LeverContext, modelBytes: number, v: StaticVolume): void {
+  // The capacity is informational for these drivers; Kubernetes requires one, and the claim must fit in it.
+  const storage = k8s.Quantity.fromString(bytesToQuantity(volumeBytesFor(modelBytes)));
+  const pvName = `${context.name}-${v.id}`;
+  const namespace = Chart.of(scope).namespace;
+  const pv = clusterScoped(new k8s.KubePersistentVolume(scope, 'PersistentVolume', {
+    metadata: { name: pvName },
+    spec: {
+      capacity: { storage },
+      accessModes: [v.accessMode],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: '',
+      mountOptions: v.mountOptions,
+      csi: v.csi,
+      // Reserved for our claim, so no other claim with an empty StorageClass binds it first.
+      ...(namespace ? { claimRef: { namespace, name: `${context.name}-weights` } } : {}),
+    },
+  }));
+  const claim = new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
+    metadata: { name: `${context.name}-weights` },
+    spec: {
+      accessModes: [v.accessMode],
+      storageClassName: '',
+      volumeName: pvName,
+      resources: { requests: { storage } },
+    },
+  });
+  claim.node.addDependency(pv);
+  const lever = scope.node.path;
+  blueprint.addVolume(lever,
+    { name: 'weights', persistentVolumeClaim: { claimName: claim.name, readOnly: true } },
+    { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: v.subPath });
+  blueprint.modelPath = MODEL_MOUNT;
+  offline(lever, blueprint);
+  applyStreamer(scope, blueprint, modelBytes, v.streamer);
+  blueprint.coldStart.weightPath = v.weightPath;
+  blueprint.addDependency(pv);
+  blueprint.addDependency(claim);
+}

@@ -1,0 +1,105 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PodBlueprint } from '../../../blueprint';
+import { WeightPath } from '../../../estimate/paths';
+import { fail } from '../../../errors';
+import { CloudProvider } from '../../../profile';
+import { bytesToQuantity } from '../../../quantity';
+import { LeverContext } from '../../lever';
+import { MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightBinding } from '../binding';
+import { applyStreamer, StreamerOptions } from '../streamer';
+
+/**
+ * Options for Cloud Storage FUSE.
+ */
+export interface GcsFuseOptions {
+  /**
+   * Directory of the model in the bucket (`only-dir` mount option).
+   * @default - the bucket root
+   */
+  readonly onlyDir?: string;
+
+  /**
+   * Kubernetes service account bound by Workload Identity to a Google
+   * identity that may read the bucket.
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Ephemeral storage of the gcsfuse sidecar (`gke-gcsfuse/ephemeral-storage-limit`):
+   * the file cache lives there, so it must hold the whole model.
+   * @default - the model size plus 10%, in whole GiB
+   */
+  readonly fileCacheSize?: Size;
+
+  /**
+   * Memory limit of the gcsfuse sidecar (`gke-gcsfuse/memory-limit`).
+   * @default - GKE's sidecar default
+   */
+  readonly sidecarMemoryLimit?: Size;
+
+  /**
+   * CPU limit of the gcsfuse sidecar in cores (`gke-gcsfuse/cpu-limit`).
+   * @default - GKE's sidecar default
+   */
+  readonly sidecarCpuLimit?: number;
+
+  /**
+   * Streamer settings.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+/** FACTS: parallel downloads need the file cache; metadata cached for the pod's life (weights never change under a pinned prefix). */
+const MOUNT_OPTIONS = [
+  'implicit-dirs',
+  'metadata-cache:ttl-secs:-1',
+  'file-cache:max-size-mb:-1',
+  'file-cache:cache-file-for-range-read:true',
+  'file-cache:enable-parallel-downloads:true',
+];
+
+/**
+ * The bucket mounted read-only through the Cloud Storage FUSE CSI driver as
+ * an ephemeral volume, with the file cache and parallel downloads on; the
+ * `gke-gcsfuse/volumes` pod annotation makes GKE inject the sidecar.
+ * @internal
+ */
+export class GcsFuseBinding implements WeightBinding {
+  constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.gcsFuse');
+    const o = this.options;
+    if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
+      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
+    }
+    requireRelativePath(scope, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct');
+    if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
+      fail(scope, 'CS-IN-019', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
+    }
+    const modelBytes = requireSize(scope, context, 'the GCS FUSE file cache');
+    const cacheBytes = o.fileCacheSize ? o.fileCacheSize.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+    if (cacheBytes < modelBytes) {
+      fail(scope, 'CS-IN-016', `the GCS FUSE file cache ${bytesToQuantity(cacheBytes)} is below the model size ${bytesToQuantity(modelBytes)}, so every read would go back to the bucket`,
+        `set fileCacheSize to at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
+    }
+    const lever = scope.node.path;
+    const mountOptions = [...MOUNT_OPTIONS, ...(o.onlyDir ? [`only-dir=${o.onlyDir}`] : [])].join(',');
+    blueprint.addVolume(lever,
+      { name: 'weights', csi: { driver: 'gcsfuse.csi.storage.gke.io', readOnly: true, volumeAttributes: { bucketName: this.bucketName, mountOptions } } },
+      { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true });
+    blueprint.addPodAnnotation(lever, 'gke-gcsfuse/volumes', 'true');
+    blueprint.addPodAnnotation(lever, 'gke-gcsfuse/ephemeral-storage-limit', bytesToQuantity(cacheBytes));
+    if (o.sidecarMemoryLimit) blueprint.addPodAnnotation(lever, 'gke-gcsfuse/memory-limit', bytesToQuantity(o.sidecarMemoryLimit.toKibibytes() * 1024));
+    if (o.sidecarCpuLimit !== undefined) blueprint.addPodAnnotation(lever, 'gke-gcsfuse/cpu-limit', `${o.sidecarCpuLimit}`);
+    if (o.serviceAccountName !== undefined) setServiceAccount(scope, blueprint, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
+    blueprint.modelPath = MODEL_MOUNT;
+    offline(lever, blueprint);
+    applyStreamer(scope, blueprint, modelBytes, o.streamer);
+    blueprint.coldStart.weightPath = WeightPath.GCS_FUSE;
+  }
+}

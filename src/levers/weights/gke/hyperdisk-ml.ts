@@ -1,0 +1,103 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodBlueprint } from '../../../blueprint';
+import { clusterScoped } from '../../../cluster-scoped';
+import { WeightPath } from '../../../estimate/paths';
+import { fail } from '../../../errors';
+import { CloudProvider } from '../../../profile';
+import { bytesToQuantity } from '../../../quantity';
+import { LeverContext } from '../../lever';
+import { isDnsSubdomain, MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightBinding } from '../binding';
+import { applyStreamer, StreamerOptions } from '../streamer';
+
+/**
+ * Options for GKE Hyperdisk ML.
+ */
+export interface HyperdiskMlOptions {
+  /**
+   * The VolumeSnapshot (in the model's namespace) of a disk that holds the
+   * weights: the claim is restored from it. (GKE's GCPDataSource volume
+   * populator is not emitted: its CRD is not part of the checked schemas.)
+   */
+  readonly snapshotName: string;
+
+  /**
+   * Capacity of the restored disk; at least the snapshot's source size.
+   * @default - the model size plus 10%, in whole GiB
+   */
+  readonly size?: Size;
+
+  /**
+   * Throughput provisioned at creation, in MiB/s
+   * (`provisioned-throughput-on-create`).
+   * @default 2400
+   */
+  readonly throughputMiBps?: number;
+
+  /**
+   * Directory of the model inside the disk.
+   * @default - the disk root
+   */
+  readonly subPath?: string;
+
+  /**
+   * Streamer settings.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+/**
+ * A Hyperdisk ML volume (`pd.csi.storage.gke.io`, `type: hyperdisk-ml`)
+ * restored from a snapshot and attached ReadOnlyMany to every replica.
+ * @internal
+ */
+export class HyperdiskMlBinding implements WeightBinding {
+  constructor(private readonly options: HyperdiskMlOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.hyperdiskMl');
+    const o = this.options;
+    if (!isDnsSubdomain(o.snapshotName)) {
+      fail(scope, 'CS-IN-019', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
+    }
+    const throughput = o.throughputMiBps ?? 2400;
+    if (!Number.isInteger(throughput) || throughput < 1) {
+      fail(scope, 'CS-IN-019', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
+    }
+    requireRelativePath(scope, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
+    const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
+    const bytes = o.size ? o.size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+    if (bytes < modelBytes) {
+      fail(scope, 'CS-IN-016', `the Hyperdisk ML size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
+    }
+    const storageClass = clusterScoped(new k8s.KubeStorageClass(scope, 'HyperdiskMlStorageClass', {
+      metadata: { name: `${context.name}-hyperdisk-ml` },
+      provisioner: 'pd.csi.storage.gke.io',
+      parameters: { 'type': 'hyperdisk-ml', 'provisioned-throughput-on-create': `${throughput}Mi` },
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    }));
+    const claim = new k8s.KubePersistentVolumeClaim(scope, 'HyperdiskMlClaim', {
+      metadata: { name: `${context.name}-weights` },
+      spec: {
+        accessModes: ['ReadOnlyMany'],
+        storageClassName: storageClass.name,
+        dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: o.snapshotName },
+        resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(bytes)) } },
+      },
+    });
+    claim.node.addDependency(storageClass);
+    const lever = scope.node.path;
+    blueprint.addVolume(lever,
+      { name: 'weights', persistentVolumeClaim: { claimName: claim.name, readOnly: true } },
+      { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: o.subPath });
+    blueprint.modelPath = MODEL_MOUNT;
+    offline(lever, blueprint);
+    applyStreamer(scope, blueprint, modelBytes, o.streamer);
+    blueprint.coldStart.weightPath = WeightPath.HYPERDISK_ML;
+    blueprint.addDependency(storageClass);
+    blueprint.addDependency(claim);
+  }
+}

@@ -1,0 +1,87 @@
+import { Construct } from 'constructs';
+import { MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
+import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
+import { applyStreamer, StreamerOptions } from './streamer';
+import { auxContainer } from '../../aux-pod';
+import { PodBlueprint } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
+import { LeverContext } from '../lever';
+
+/**
+ * Options for a node-local hostPath cache.
+ */
+export interface HostPathCacheOptions {
+  /**
+   * Directory on the node (ideally on NVMe) that holds the cache; each
+   * repository and revision gets `<hostPath>/<owner>/<name>/<revision>`.
+   * @default '/var/lib/cdk8s-coldstart/models'
+   */
+  readonly hostPath?: string;
+
+  /**
+   * Streamer settings for reading the weights from the node's disk.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+/** @internal */
+export const DEFAULT_HOST_PATH = '/var/lib/cdk8s-coldstart/models';
+/** @internal */
+export const HOST_VOLUME = 'weights-host';
+/** Where a downloader mounts the hostPath root. @internal */
+export const CACHE_ROOT = '/cache';
+
+/** @internal */
+export function requireHostPath(scope: Construct, path: string): string {
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.split('/').includes('..') || path === '/') {
+    fail(scope, 'CS-IN-019', `hostPath "${path}" is not an absolute directory path`, `pass a dedicated directory on the node's local disk, e.g. ${DEFAULT_HOST_PATH}`);
+  }
+  return path.replace(/\/+$/, '');
+}
+
+/**
+ * The model reads `<hostPath>/<repo>/<revision>` read-only at /mnt/models.
+ * @internal
+ */
+export function mountHostCache(lever: string, blueprint: PodBlueprint, hostPath: string, repo: ResolvedRepo): void {
+  blueprint.addVolume(lever,
+    { name: HOST_VOLUME, hostPath: { path: hostPath, type: 'DirectoryOrCreate' } },
+    { name: HOST_VOLUME, mountPath: MODEL_MOUNT, readOnly: true, subPath: repo.directory });
+  blueprint.modelPath = MODEL_MOUNT;
+  offline(lever, blueprint);
+}
+
+/**
+ * For clusters without KServe's local model cache: an init container of the
+ * model pod downloads the repository into a hostPath directory only when its
+ * completion marker is missing, so only the first wake on a node pays the
+ * download; every later wake reads node-local disk.
+ * @internal
+ */
+export class HostPathCacheBinding implements WeightBinding {
+  constructor(private readonly repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    const repo = resolveRepo(scope, this.repo);
+    const hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
+    const modelBytes = requireSize(scope, context, 'the hostPath cache download');
+    const lever = scope.node.path;
+    blueprint.addInitContainer(lever, auxContainer({
+      name: 'fetch-weights',
+      image: context.engineImage,
+      command: ['sh', '-c'],
+      args: [downloadToDirectoryScript(CACHE_ROOT)],
+      env: [{ name: 'HOME', value: '/tmp' }, ...downloaderEnv(repo)],
+      volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT }],
+      resources: DOWNLOAD_RESOURCES,
+      // A hostPath directory is created root-owned by the kubelet: only root may write it.
+      needsRoot: true,
+    }));
+    mountHostCache(lever, blueprint, hostPath, repo);
+    applyStreamer(scope, blueprint, modelBytes, this.options.streamer);
+    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+  }
+}
+

@@ -1,0 +1,223 @@
+import { ApiObject, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
+import { applyStreamer, StreamerOptions } from './streamer';
+import { LocalModelCache } from '../../../imports/kserve-localmodelcache-serving.kserve.io';
+import { LocalModelNodeGroup } from '../../../imports/kserve-localmodelnodegroup-serving.kserve.io';
+import { PodBlueprint } from '../../blueprint';
+import { clusterScoped } from '../../cluster-scoped';
+import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
+import { bytesToQuantity } from '../../quantity';
+import { LeverContext } from '../lever';
+
+/**
+ * Options for a LocalModelNodeGroup on node-local NVMe.
+ */
+export interface LocalNvmeNodeGroupOptions {
+  /** Directory of the NVMe mount on every node of the group, e.g. `/mnt/nvme/models`. */
+  readonly path: string;
+
+  /**
+   * Space the group's caches may use on each node (`spec.storageLimit`, also
+   * the PersistentVolume capacity and the claim request). At least the model size.
+   */
+  readonly storageLimit: Size;
+
+  /**
+   * Name of the LocalModelNodeGroup (cluster-scoped: one group serves many models).
+   * @default - `<model name>-nvme`
+   */
+  readonly name?: string;
+
+  /**
+   * Node labels of the group: the local PersistentVolume's node affinity.
+   * They must select the GPU nodes the model runs on.
+   * @default - the model's GPU nodeSelector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * StorageClass name on the PersistentVolume and claim KServe creates.
+   * @default 'local-storage'
+   */
+  readonly storageClassName?: string;
+}
+
+/**
+ * The KServe LocalModelNodeGroup a cache is placed on.
+ */
+export class CacheNodeGroup {
+  /**
+   * A group that already exists on the cluster (its nodes labelled
+   * `kserve/localmodel=worker`).
+   * @param name name of the LocalModelNodeGroup
+   */
+  public static existing(name: string): CacheNodeGroup {
+    return new CacheNodeGroup(name, undefined);
+  }
+
+  /**
+   * A new group whose node-local PersistentVolume sits on NVMe at `path`.
+   */
+  public static localNvme(options: LocalNvmeNodeGroupOptions): CacheNodeGroup {
+    return new CacheNodeGroup(options.name, options);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _name: string | undefined,
+    /** @internal */ public readonly _nvme: LocalNvmeNodeGroupOptions | undefined,
+  ) {}
+}
+
+/**
+ * Options for weights from a KServe LocalModelCache.
+ */
+export interface LocalModelCacheOptions {
+  /** The node group the cache downloads to. */
+  readonly nodeGroup: CacheNodeGroup;
+
+  /**
+   * `spec.sourceModelUri` of the cache. The model's storage URI must equal it
+   * or sit under it; KServe matches at admission.
+   * @default - the model's storage URI
+   */
+  readonly sourceModelUri?: string;
+
+  /**
+   * Name of the LocalModelCache (cluster-scoped).
+   * @default - the model name
+   */
+  readonly cacheName?: string;
+
+  /**
+   * Service account whose credentials KServe's download job uses
+   * (`spec.serviceAccountName`), for private buckets or gated repositories.
+   * @default - none
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Streamer settings for reading the weights from the node-local volume.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+const STORAGE_URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/;
+
+/** True when `uri` is `source` or a path under it. @internal */
+export function covers(source: string, uri: string): boolean {
+  const base = source.replace(/\/+$/, '');
+  return uri === source || uri === base || uri.startsWith(`${base}/`);
+}
+
+/**
+ * KServe downloads the weights once per node of a LocalModelNodeGroup into a
+ * node-local PersistentVolume; an InferenceService whose `storageUri` equals
+ * or sits under the cache's `sourceModelUri` mounts that volume instead of
+ * downloading. The match happens at admission, so the node group and the
+ * cache are cdk8s dependencies of the model: `cdk8s synth` writes them first.
+ * @internal
+ */
+export class LocalModelCacheBinding implements WeightBinding {
+  constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    const o = this.options;
+    if (!STORAGE_URI.test(this.storageUri ?? '')) {
+      fail(scope, 'CS-IN-017', `storage URI "${this.storageUri}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
+    }
+    const source = o.sourceModelUri ?? this.storageUri;
+    if (!covers(source, this.storageUri)) {
+      fail(scope, 'CS-IN-012', `the LocalModelCache sourceModelUri "${source}" does not cover the model's storage URI "${this.storageUri}", so KServe would never match the cache and would download at every wake`,
+        `set sourceModelUri to "${this.storageUri}" or a prefix of it`);
+    }
+    const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
+    const cacheName = o.cacheName ?? context.name;
+    if (!isDnsSubdomain(cacheName)) {
+      fail(scope, 'CS-IN-019', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
+    }
+    const group = this.nodeGroup(scope, context, modelBytes);
+
+    const cache = clusterScoped(new ApiObject(scope, 'LocalModelCache', {
+      ...LocalModelCache.GVK,
+      metadata: { name: cacheName },
+      spec: {
+        sourceModelUri: source,
+        modelSize: bytesToQuantity(modelBytes),
+        nodeGroups: [group.name],
+        ...(o.serviceAccountName !== undefined ? { serviceAccountName: o.serviceAccountName } : {}),
+      },
+    }));
+    if (o.serviceAccountName !== undefined && !isDnsSubdomain(o.serviceAccountName)) {
+      fail(scope, 'CS-IN-019', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
+    }
+    if (group.object) {
+      cache.node.addDependency(group.object);
+      blueprint.addDependency(group.object);
+    }
+    blueprint.addDependency(cache);
+
+    const lever = scope.node.path;
+    blueprint.storageUri = this.storageUri;
+    blueprint.modelPath = MODEL_MOUNT;
+    blueprint.addAnnotation(lever, 'serving.kserve.io/nodegroup', group.name);
+    offline(lever, blueprint);
+    applyStreamer(scope, blueprint, modelBytes, o.streamer);
+    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+  }
+
+  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number): { name: string; object?: ApiObject } {
+    const nvme = this.options.nodeGroup?._nvme;
+    const name = this.options.nodeGroup?._name ?? `${context.name}-nvme`;
+    if (!isDnsSubdomain(name)) {
+      fail(scope, 'CS-IN-019', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
+    }
+    if (!nvme) return { name };
+    if (!/^\/[^\s]*$/.test(nvme.path ?? '') || nvme.path.split('/').includes('..')) {
+      fail(scope, 'CS-IN-019', `NVMe path "${nvme.path}" is not an absolute path`, 'pass the node directory the NVMe disk is mounted at, e.g. /mnt/nvme/models');
+    }
+    const limit = nvme.storageLimit ? nvme.storageLimit.toKibibytes() * 1024 : 0;
+    if (limit < modelBytes) {
+      fail(scope, 'CS-IN-016', `the node group storageLimit ${bytesToQuantity(limit)} is below the model size ${bytesToQuantity(modelBytes)}`,
+        `set storageLimit to at least ${bytesToQuantity(modelBytes)} (plus every other model cached on the group)`);
+    }
+    const selector = nvme.nodeSelector ?? context.gpu.nodeSelector ?? {};
+    if (Object.keys(selector).length === 0) {
+      fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the GPU has a nodeSelector',
+        'set nodeGroup nodeSelector (or gpu.nodeSelector) to the labels of the NVMe GPU nodes');
+    }
+    const storage = bytesToQuantity(limit);
+    const storageClassName = nvme.storageClassName ?? 'local-storage';
+    const object = clusterScoped(new ApiObject(scope, 'LocalModelNodeGroup', {
+      ...LocalModelNodeGroup.GVK,
+      metadata: { name },
+      spec: {
+        storageLimit: storage,
+        persistentVolumeSpec: {
+          accessModes: ['ReadWriteOnce'],
+          volumeMode: 'Filesystem',
+          capacity: { storage },
+          local: { path: nvme.path },
+          persistentVolumeReclaimPolicy: 'Delete',
+          storageClassName,
+          nodeAffinity: {
+            required: {
+              nodeSelectorTerms: [{
+                matchExpressions: Object.entries(selector).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+              }],
+            },
+          },
+        },
+        persistentVolumeClaimSpec: {
+          accessModes: ['ReadWriteOnce'],
+          volumeMode: 'Filesystem',
+          resources: { requests: { storage } },
+          storageClassName,
+        },
+      },
+    }));
+    return { name, object };
+  }
+}

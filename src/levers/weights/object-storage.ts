@@ -1,0 +1,142 @@
+import { Construct } from 'constructs';
+import { offline, setServiceAccount, WeightBinding } from './binding';
+import { requireNoUserInfo, requireSecretRef } from './secret-reference';
+import { applyStreamer, StreamerOptions } from './streamer';
+import { PodBlueprint } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
+import { LeverContext } from '../lever';
+
+/**
+ * Access keys of an S3 or S3-compatible store, read from a Secret.
+ */
+export interface ObjectStorageKeysOptions {
+  /** Name of the Secret in the model's namespace. */
+  readonly secretName: string;
+  /**
+   * Key holding the access key id (`AWS_ACCESS_KEY_ID`).
+   * @default 'AWS_ACCESS_KEY_ID'
+   */
+  readonly accessKeyIdKey?: string;
+  /**
+   * Key holding the secret access key (`AWS_SECRET_ACCESS_KEY`).
+   * @default 'AWS_SECRET_ACCESS_KEY'
+   */
+  readonly secretAccessKeyKey?: string;
+}
+
+/**
+ * How the engine authenticates to the bucket: never a literal.
+ */
+export class ObjectStorageCredentials {
+  /**
+   * S3 access keys from a Secret (`s3://` only), set as `AWS_ACCESS_KEY_ID`
+   * and `AWS_SECRET_ACCESS_KEY` by Secret reference.
+   */
+  public static fromSecret(options: ObjectStorageKeysOptions): ObjectStorageCredentials {
+    return new ObjectStorageCredentials(options, undefined);
+  }
+
+  /**
+   * Workload identity (IRSA or EKS Pod Identity on EKS, Workload Identity on
+   * GKE): the model pod runs as this service account and holds no key.
+   * @param serviceAccountName the Kubernetes service account bound to a cloud identity with read access to the bucket
+   */
+  public static workloadIdentity(serviceAccountName: string): ObjectStorageCredentials {
+    return new ObjectStorageCredentials(undefined, serviceAccountName);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _keys: ObjectStorageKeysOptions | undefined,
+    /** @internal */ public readonly _serviceAccountName: string | undefined,
+  ) {}
+}
+
+/**
+ * Options for weights streamed from object storage.
+ */
+export interface ObjectStorageOptions {
+  /**
+   * How the engine authenticates.
+   * @default - the node's or pod's ambient identity
+   */
+  readonly credentials?: ObjectStorageCredentials;
+
+  /**
+   * Endpoint of an S3-compatible store (MinIO, Ceph RGW, R2 ...), set as
+   * `AWS_ENDPOINT_URL`. Path-style addressing is switched on with it
+   * (`RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING=0`), which such stores expect.
+   * @default - the cloud's own endpoint
+   */
+  readonly endpoint?: string;
+
+  /**
+   * Region of the bucket (`AWS_REGION` and `AWS_DEFAULT_REGION`), for `s3://`.
+   * @default - the SDK's own resolution
+   */
+  readonly region?: string;
+
+  /**
+   * Streamer settings.
+   * @default - concurrency 8 (the streamer's object-store default), memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+const URI = /^(s3|gs):\/\/([a-z0-9][a-z0-9._-]{1,61}[a-z0-9])(\/[^\s]*)?$/;
+/** FACTS: RUNAI_STREAMER_CONCURRENCY defaults to 8 for object stores. */
+const OBJECT_STORE_CONCURRENCY = 8;
+
+/**
+ * The engine streams the safetensors straight from the bucket with the Run:ai
+ * streamer (`--model=s3://...`): no volume, no download step, and no KServe
+ * storage initializer (no `STORAGE_URI`, which would copy the model first).
+ * @internal
+ */
+export class ObjectStorageBinding implements WeightBinding {
+  constructor(private readonly uri: string, private readonly options: ObjectStorageOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    requireNoUserInfo(scope, this.uri ?? '', 'the object storage URI');
+    const m = URI.exec(this.uri ?? '');
+    if (!m) {
+      fail(scope, 'CS-IN-017', `object storage URI "${this.uri}" is not s3://<bucket>/<prefix> or gs://<bucket>/<prefix>`,
+        'pass the directory that holds config.json and the *.safetensors files, e.g. s3://models/llama-3.1-70b-instruct');
+    }
+    const scheme = m[1];
+    const lever = scope.node.path;
+    const o = this.options;
+    if (o.endpoint !== undefined) {
+      requireNoUserInfo(scope, o.endpoint, 'the object storage endpoint');
+      if (scheme !== 's3' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
+        fail(scope, 'CS-IN-017', `endpoint "${o.endpoint}" needs an s3:// URI and an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
+      }
+      blueprint.addEnv(lever, 'AWS_ENDPOINT_URL', o.endpoint);
+      blueprint.addEnv(lever, 'RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING', '0');
+    }
+    if (o.region !== undefined) {
+      if (scheme !== 's3' || !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(o.region)) {
+        fail(scope, 'CS-IN-017', `region "${o.region}" needs an s3:// URI and a region id`, 'pass e.g. us-east-1 with an s3:// model URI');
+      }
+      blueprint.addEnv(lever, 'AWS_REGION', o.region);
+      blueprint.addEnv(lever, 'AWS_DEFAULT_REGION', o.region);
+    }
+    const keys = o.credentials?._keys;
+    if (keys) {
+      if (scheme !== 's3') {
+        fail(scope, 'CS-IN-015', 'access keys from a Secret work with s3:// only', 'use ObjectStorageCredentials.workloadIdentity(serviceAccountName) for gs://');
+      }
+      const id = requireSecretRef(scope, { name: keys.secretName, key: keys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
+      const secret = requireSecretRef(scope, { name: keys.secretName, key: keys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
+      blueprint.addSecretEnv(lever, 'AWS_ACCESS_KEY_ID', id.name, id.key);
+      blueprint.addSecretEnv(lever, 'AWS_SECRET_ACCESS_KEY', secret.name, secret.key);
+    }
+    const sa = o.credentials?._serviceAccountName;
+    if (sa !== undefined) setServiceAccount(scope, blueprint, sa, `the identity that reads ${m[1]}://${m[2]}`);
+
+    blueprint.modelPath = this.uri;
+    offline(lever, blueprint);
+    applyStreamer(scope, blueprint, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
+    blueprint.coldStart.weightPath = WeightPath.OBJECT_STORAGE;
+  }
+}

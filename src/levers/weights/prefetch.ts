@@ -1,0 +1,101 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { COMPLETION_MARKER, requireSize, WeightBinding } from './binding';
+import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, mountHostCache, requireHostPath } from './hostpath-cache';
+import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
+import { applyStreamer, StreamerOptions } from './streamer';
+import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
+import { PodBlueprint } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
+import { LeverContext } from '../lever';
+
+/**
+ * Options for a prefetch DaemonSet.
+ */
+export interface PrefetchOptions {
+  /**
+   * Directory on the node that holds the weights.
+   * @default '/var/lib/cdk8s-coldstart/models'
+   */
+  readonly hostPath?: string;
+
+  /**
+   * Streamer settings for reading the weights from the node's disk.
+   * @default - concurrency 16, memory limit min(model size, 4 GiB)
+   */
+  readonly streamer?: StreamerOptions;
+}
+
+/**
+ * A DaemonSet on exactly the model's GPU nodes (same nodeSelector and
+ * tolerations) downloads the weights into a hostPath as soon as a node joins,
+ * before any wake; the model pod mounts them read-only and its init container
+ * waits for the completion marker, in case it lands on a node the DaemonSet
+ * has not finished. The DaemonSet's idle container runs the engine image, so
+ * it pre-pulls that image too.
+ * @internal
+ */
+export class PrefetchBinding implements WeightBinding {
+  private repo?: ResolvedRepo;
+  private hostPath = DEFAULT_HOST_PATH;
+
+  constructor(private readonly source: HuggingFaceRepo, private readonly options: PrefetchOptions) {}
+
+  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    const repo = resolveRepo(scope, this.source);
+    this.repo = repo;
+    this.hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
+    const modelBytes = requireSize(scope, context, 'the prefetch download');
+    const lever = scope.node.path;
+    blueprint.addInitContainer(lever, auxContainer({
+      name: 'await-weights',
+      image: context.engineImage,
+      command: ['sh', '-c'],
+      args: [awaitMarkerScript(`${CACHE_ROOT}/${repo.directory}/${COMPLETION_MARKER}`)],
+      volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT, readOnly: true }],
+      resources: WAIT_RESOURCES,
+    }));
+    mountHostCache(lever, blueprint, this.hostPath, repo);
+    applyStreamer(scope, blueprint, modelBytes, this.options.streamer);
+    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+  }
+
+  /** The DaemonSet mirrors the finished pod's nodes. */
+  public complete(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+    const repo = this.repo!;
+    const labels = auxLabels(context.name, 'weight-prefetch');
+    new k8s.KubeDaemonSet(scope, 'Prefetch', {
+      metadata: { name: `${context.name}-prefetch`, labels },
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: auxPodSpec({
+            nodeSelector: { ...blueprint.nodeSelector },
+            tolerations: blueprint.tolerations.map(t => ({ ...t })),
+            volumes: [{ name: HOST_VOLUME, hostPath: { path: this.hostPath, type: 'DirectoryOrCreate' } }],
+            initContainers: [{
+              name: 'prefetch',
+              image: context.engineImage,
+              command: ['sh', '-c'],
+              args: [downloadToDirectoryScript(CACHE_ROOT)],
+              env: [{ name: 'HOME', value: '/tmp' }, ...downloaderEnv(repo)],
+              volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT }],
+              resources: DOWNLOAD_RESOURCES,
+              // A hostPath directory is created root-owned by the kubelet: only root may write it.
+              needsRoot: true,
+            }],
+            // Holds the node's slot once the weights are in; it only sleeps.
+            containers: [{
+              name: 'hold',
+              image: context.engineImage,
+              command: ['sleep', 'infinity'],
+              resources: WAIT_RESOURCES,
+            }],
+            terminationGracePeriodSeconds: 0,
+          }),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { requireSize, volumeBytesFor } from './binding';
+import { fail } from '../../errors';
+import { bytesToQuantity } from '../../quantity';
+import { LeverContext } from '../lever';
+import { CacheAccessMode } from '../runtime/cache-storage';
+
+/** @internal */
+export function requireReadWriteMany(scope: Construct, mode: CacheAccessMode | undefined, what: string): void {
+  if (mode !== CacheAccessMode.READ_WRITE_MANY) {
+    fail(scope, 'CS-IN-013', `${what} is ${mode ?? 'of an undeclared access mode'}, not ReadWriteMany: the loader Job and replicas on other nodes could not mount it`,
+      'use a StorageClass that offers ReadWriteMany (NFS, CephFS, Filestore, EFS) with accessMode CacheAccessMode.READ_WRITE_MANY');
+  }
+}
+
+/**
+ * A ReadWriteMany claim sized for the weights.
+ * @internal
+ */
+export function sharedClaim(scope: Construct, context: LeverContext, id: string, storageClassName: string | undefined, size: Size | undefined): k8s.KubePersistentVolumeClaim {
+  const modelBytes = requireSize(scope, context, 'the shared weights volume');
+  const bytes = size ? size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+  if (bytes < modelBytes) {
+    fail(scope, 'CS-IN-016', `the shared volume size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
+  }
+  return new k8s.KubePersistentVolumeClaim(scope, id, {
+    metadata: { name: `${context.name}-hf-cache` },
+    spec: {
+      accessModes: ['ReadWriteMany'],
+      storageClassName,
+      resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(bytes)) } },
+    },
+  });
+}

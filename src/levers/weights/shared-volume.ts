@@ -1,0 +1,97 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { isDnsSubdomain, ResolvedVolume, SharedVolumeBinding } from './binding';
+import { EfsVolume, EfsVolumeOptions } from './eks/efs';
+import { requireReadWriteMany, sharedClaim } from './shared-claim';
+import { WeightPath } from '../../estimate/paths';
+import { fail } from '../../errors';
+import { LeverContext } from '../lever';
+import { CacheAccessMode } from '../runtime/cache-storage';
+
+/**
+ * Options for a shared claim the library creates.
+ */
+export interface SharedClaimOptions {
+  /**
+   * StorageClass of the claim; it must offer ReadWriteMany (NFS, CephFS, Filestore ...).
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Capacity requested; at least the model size.
+   * @default - the model size plus 10%, in whole GiB
+   */
+  readonly size?: Size;
+
+  /**
+   * Access mode. Only `ReadWriteMany` is accepted: the loader Job and every
+   * replica mount the volume from different nodes.
+   * @default CacheAccessMode.READ_WRITE_MANY
+   */
+  readonly accessMode?: CacheAccessMode;
+}
+
+/**
+ * Options for an existing shared claim.
+ */
+export interface ExistingSharedClaimOptions {
+  /**
+   * The claim's access mode, as declared on the cluster. Only
+   * `ReadWriteMany` is accepted.
+   */
+  readonly accessMode: CacheAccessMode;
+}
+
+/**
+ * A ReadWriteMany volume holding a Hugging Face cache, filled once by a
+ * loader Job and mounted read-only by every replica.
+ */
+export class SharedVolume {
+  /** A new ReadWriteMany claim, `<model>-hf-cache`. */
+  public static newClaim(options: SharedClaimOptions = {}): SharedVolume {
+    return new SharedVolume(new NewClaim(options));
+  }
+
+  /**
+   * An existing claim in the model's namespace.
+   * @param claimName name of the claim
+   */
+  public static existingClaim(claimName: string, options: ExistingSharedClaimOptions): SharedVolume {
+    return new SharedVolume(new ExistingClaim(claimName, options));
+  }
+
+  /** Amazon EFS through an access point per claim (EKS profiles only). */
+  public static efs(options: EfsVolumeOptions): SharedVolume {
+    return new SharedVolume(new EfsVolume(options));
+  }
+
+  private constructor(private readonly binding: SharedVolumeBinding) {}
+
+  /** @internal */
+  public _resolve(scope: Construct, context: LeverContext): ResolvedVolume {
+    return this.binding.resolve(scope, context);
+  }
+}
+
+class NewClaim implements SharedVolumeBinding {
+  constructor(private readonly options: SharedClaimOptions) {}
+
+  public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
+    requireReadWriteMany(scope, this.options.accessMode ?? CacheAccessMode.READ_WRITE_MANY, 'the shared weights claim');
+    const claim = sharedClaim(scope, context, 'SharedClaim', this.options.storageClassName, this.options.size);
+    return { claimName: claim.name, weightPath: WeightPath.SHARED_VOLUME, objects: [claim] };
+  }
+}
+
+class ExistingClaim implements SharedVolumeBinding {
+  constructor(private readonly claimName: string, private readonly options: ExistingSharedClaimOptions) {}
+
+  public resolve(scope: Construct, _context: LeverContext): ResolvedVolume {
+    if (!isDnsSubdomain(this.claimName)) {
+      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+    }
+    requireReadWriteMany(scope, this.options?.accessMode, `claim "${this.claimName}"`);
+    return { claimName: this.claimName, weightPath: WeightPath.SHARED_VOLUME, objects: [] };
+  }
+}

@@ -1,0 +1,364 @@
+import { Size, Testing, Chart } from 'cdk8s';
+import { schemaErrors } from './schema';
+import { args, baseProps, container, env, find, GI, isvc, predictor, synth, VLLM } from './util';
+import {
+  CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, ModelSize, ObjectStorageCredentials, Precision, Profile,
+  SharedVolume, WeightPath, WeightSource,
+} from '../src';
+import { Construct } from 'constructs';
+import { RuleReport } from '../src/aspects/report';
+import { PodBlueprint } from '../src/blueprint';
+import { LeverContext } from '../src/levers/lever';
+
+const REPO = { repoId: 'Qwen/Qwen2.5-0.5B-Instruct', revision: 'a8b602d9dafd3a75d382e62757d83d89fca3be54', token: { name: 'hf', key: 'token' } };
+const gke = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
+const eks = Profile.production({ cloud: Cloud.eks({ region: 'us-east-1' }) });
+const fixed = (m: any[], kind: string) => { const f = find(m, kind); expect(f).toHaveLength(1); return f[0]; };
+const envVar = (m: any[], name: string) => container(m).env.find((e: any) => e.name === name);
+const initContainer = (m: any[], name: string) => predictor(m).initContainers.find((c: any) => c.name === name);
+const error = (path: string, id: string, text: string) => new RegExp(`^${path}: \\[${id}\\] .*${text}.*Fix: `);
+const WL = 'serving/qwen/WeightLoad';
+const claim = (m: any[], name: string) => find(m, 'PersistentVolumeClaim').find(c => c.metadata.name === name);
+
+/** Binds a source alone, to read the cold-start facts and memory lines it writes. */
+function bind(weights: WeightSource, profile: Profile): PodBlueprint {
+  const bp = new PodBlueprint();
+  const scope = new Construct(new Chart(Testing.app(), 'c'), 'WeightLoad');
+  const context: LeverContext = {
+    name: 'qwen', servedModelName: 'qwen', profile, size: ModelSize.of(Size.gibibytes(10)), gpuCount: 1,
+    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }, port: 8080, engineImage: VLLM,
+  };
+  weights._bind(scope, bp, context);
+  return bp;
+}
+
+describe('Hugging Face on a shared ReadWriteMany volume', () => {
+  const make = (volume = SharedVolume.newClaim({ storageClassName: 'nfs' })) => synth({ weights: WeightSource.huggingFace(REPO, { volume }) }, 'llm').manifests;
+
+  test('a RWX claim sized for the weights, a loader Job writing it, and the model reading it read-only and offline', () => {
+    const m = make();
+    const pvc = fixed(m, 'PersistentVolumeClaim');
+    expect(pvc.metadata.name).toBe('qwen-hf-cache');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs', resources: { requests: { storage: '2Gi' } } });
+    const job = fixed(m, 'Job');
+    expect(job.metadata.name).toMatch(/^qwen-weights-[0-9a-f]{8}$/);
+    expect(job.spec.backoffLimit).toBe(4);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.volumes).toEqual([{ name: 'hf-cache', persistentVolumeClaim: { claimName: 'qwen-hf-cache' } }]);
+    const loader = pod.containers[0];
+    expect(loader.image).toBe(VLLM);
+    expect(loader.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(loader.env).toEqual(expect.arrayContaining([
+      { name: 'HF_HOME', value: '/mnt/hf' },
+      { name: 'HF_HUB_CACHE', value: '/mnt/hf/hub' },
+      { name: 'CS_REPO_ID', value: REPO.repoId },
+      { name: 'CS_REVISION', value: REPO.revision },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+    ]));
+    expect(loader.args[0]).toContain('snapshot_download');
+    expect(loader.args[0]).toContain(`/mnt/hf/.coldstart/${REPO.repoId}/${REPO.revision}/.coldstart-complete`);
+
+    const c = container(m);
+    expect(predictor(m).volumes).toContainEqual({ name: 'hf-cache', persistentVolumeClaim: { claimName: 'qwen-hf-cache', readOnly: true } });
+    expect(c.volumeMounts).toContainEqual({ name: 'hf-cache', mountPath: '/mnt/hf', readOnly: true });
+    expect(env(m)).toMatchObject({ HF_HOME: '/mnt/hf', HF_HUB_CACHE: '/mnt/hf/hub', HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' });
+    expect(envVar(m, 'HF_TOKEN')).toBeUndefined();
+    expect(env(m).STORAGE_URI).toBeUndefined();
+    expect(args(m)['--model']).toBe(REPO.repoId);
+    expect(args(m)['--revision']).toBe(REPO.revision);
+    const wait = initContainer(m, 'await-weights');
+    expect(wait.args[0]).toContain(`until [ -f "/mnt/hf/.coldstart/${REPO.repoId}/${REPO.revision}/.coldstart-complete" ]`);
+    expect(wait.volumeMounts).toEqual([{ name: 'hf-cache', mountPath: '/mnt/hf', readOnly: true }]);
+  });
+
+  test('cdk8s synth writes the claim and the loader Job before the InferenceService', () => {
+    const kinds = make().map(o => o.kind);
+    expect(kinds.indexOf('PersistentVolumeClaim')).toBeLessThan(kinds.indexOf('Job'));
+    expect(kinds.indexOf('Job')).toBeLessThan(kinds.indexOf('InferenceService'));
+  });
+
+  test('another revision gets another Job name (a Job template is immutable)', () => {
+    const other = synth({ weights: WeightSource.huggingFace({ ...REPO, revision: 'main' }, { volume: SharedVolume.newClaim() }) }).manifests;
+    expect(fixed(other, 'Job').metadata.name).not.toBe(fixed(make(), 'Job').metadata.name);
+  });
+
+  test('an existing claim declared ReadWriteMany is used as is', () => {
+    const m = make(SharedVolume.existingClaim('models', { accessMode: CacheAccessMode.READ_WRITE_MANY }));
+    expect(find(m, 'PersistentVolumeClaim')).toEqual([]);
+    expect(fixed(m, 'Job').spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe('models');
+  });
+
+  test.each([
+    ['a new claim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE })],
+    ['an existing claim', () => SharedVolume.existingClaim('models', { accessMode: CacheAccessMode.READ_WRITE_ONCE })],
+  ])('%s that is not ReadWriteMany is refused', (_, volume) => {
+    expect(() => make(volume())).toThrow(error(WL, 'CS-IN-013', 'not ReadWriteMany'));
+  });
+
+  test('a claim smaller than the model is refused', () => {
+    expect(() => make(SharedVolume.newClaim({ size: Size.mebibytes(100) }))).toThrow(error(WL, 'CS-IN-016', 'below the model size'));
+  });
+
+  test.each([
+    ['a token as the Secret name', { ...REPO, token: { name: 'hf_' + 'a'.repeat(34), key: 'token' } }, 'CS-IN-015'],
+    ['a malformed repo id', { repoId: 'not a repo' }, 'CS-IN-018'],
+  ])('%s is refused', (_, repo, id) => {
+    expect(() => synth({ weights: WeightSource.huggingFace(repo as any, { volume: SharedVolume.newClaim() }) })).toThrow(error(WL, id, ''));
+  });
+});
+
+describe('object storage streamed by the Run:ai streamer', () => {
+  test('s3:// loads straight from the bucket with endpoint, region and keys by Secret reference', () => {
+    const weights = WeightSource.objectStorage('s3://models/qwen2.5-0.5b', {
+      endpoint: 'https://minio.storage.svc:9000',
+      region: 'us-east-1',
+      credentials: ObjectStorageCredentials.fromSecret({ secretName: 's3-keys' }),
+    });
+    const { manifests: m, model } = synth({ weights });
+    expect(args(m)['--model']).toBe('s3://models/qwen2.5-0.5b');
+    expect(args(m)['--load-format']).toBe('runai_streamer');
+    expect(JSON.parse(args(m)['--model-loader-extra-config'] as string)).toEqual({ concurrency: 8, memory_limit: 1e9 });
+    expect(env(m)).toMatchObject({
+      AWS_ENDPOINT_URL: 'https://minio.storage.svc:9000', RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING: '0',
+      AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', HF_HUB_OFFLINE: '1',
+    });
+    expect(envVar(m, 'AWS_ACCESS_KEY_ID')).toEqual({ name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 's3-keys', key: 'AWS_ACCESS_KEY_ID' } } });
+    expect(envVar(m, 'AWS_SECRET_ACCESS_KEY')).toEqual({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3-keys', key: 'AWS_SECRET_ACCESS_KEY' } } });
+    // No STORAGE_URI: KServe's storage initializer would copy the model before the engine starts.
+    expect(env(m).STORAGE_URI).toBeUndefined();
+    expect(predictor(m).volumes.map((v: any) => v.name)).not.toContain('weights');
+    expect(model.memoryLimit.toMebibytes()).toBeGreaterThan(0);
+  });
+
+  test('the streamer buffer is charged to pod memory; a modelcar streamer too, an object store at concurrency 8', () => {
+    const s3 = synth({ weights: WeightSource.objectStorage('s3://models/qwen', { streamer: { memoryLimit: Size.mebibytes(512) } }) }).manifests;
+    expect(JSON.parse(args(s3)['--model-loader-extra-config'] as string)).toEqual({ concurrency: 8, memory_limit: 512 * 1024 ** 2 });
+  });
+
+  test('gs:// with workload identity sets the service account and no keys', () => {
+    const m = synth({ weights: WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.workloadIdentity('model-reader') }) }).manifests;
+    expect(predictor(m).serviceAccountName).toBe('model-reader');
+    expect(envVar(m, 'AWS_ACCESS_KEY_ID')).toBeUndefined();
+  });
+
+  test.each([
+    ['a bare path', () => WeightSource.objectStorage('/models/qwen'), 'CS-IN-017'],
+    ['credentials in the URL', () => WeightSource.objectStorage('s3://AKIAABCDEFGHIJKLMNOP:secret@models/qwen'), 'CS-IN-015'],
+    ['credentials in the endpoint', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:pass@minio:9000' }), 'CS-IN-015'],
+    ['an access key id as the Secret name', () => WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }) }), 'CS-IN-015'],
+    ['keys for gs://', () => WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'keys' }) }), 'CS-IN-015'],
+  ])('%s is refused', (_, weights, id) => {
+    expect(() => synth({ weights: weights() })).toThrow(error(WL, id, ''));
+  });
+});
+
+describe('KServe LocalModelCache on node-local NVMe', () => {
+  const URI = 'hf://Qwen/Qwen2.5-0.5B-Instruct';
+  const nvme = () => CacheNodeGroup.localNvme({ path: '/mnt/nvme/models', storageLimit: Size.gibibytes(100), name: 'nvme-l4' });
+  const make = (o: any = {}, namespace = 'llm') => synth({ weights: WeightSource.localModelCache(o.uri ?? URI, { nodeGroup: nvme(), ...o }) }, namespace);
+
+  test('a cluster-scoped LocalModelNodeGroup with node-local PV and claim specs, and a cache sized from the model', () => {
+    const m = make().manifests;
+    const group = fixed(m, 'LocalModelNodeGroup');
+    expect(group.apiVersion).toBe('serving.kserve.io/v1alpha1');
+    expect(group.metadata).toEqual({ name: 'nvme-l4' });
+    expect(group.spec.storageLimit).toBe('100Gi');
+    expect(group.spec.persistentVolumeSpec).toEqual({
+      accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', capacity: { storage: '100Gi' }, local: { path: '/mnt/nvme/models' },
+      persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'local-storage',
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }] }] } },
+    });
+    expect(group.spec.persistentVolumeClaimSpec).toEqual({ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '100Gi' } }, storageClassName: 'local-storage' });
+    const cache = fixed(m, 'LocalModelCache');
+    expect(cache.metadata).toEqual({ name: 'qwen' });
+    expect(cache.spec).toEqual({ sourceModelUri: URI, modelSize: '954Mi', nodeGroups: ['nvme-l4'] });
+  });
+
+  test('the model carries the storage URI the cache covers and picks the node group; no internal keys', () => {
+    const m = make().manifests;
+    expect(env(m).STORAGE_URI).toBe(URI);
+    expect(isvc(m).metadata.annotations['serving.kserve.io/nodegroup']).toBe('nvme-l4');
+    expect(args(m)['--model']).toBe('/mnt/models');
+    expect(env(m)).toMatchObject({ HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' });
+    expect(JSON.stringify(m)).not.toContain('internal.serving.kserve.io');
+  });
+
+  test('cdk8s synth writes node group, then cache, then the InferenceService', () => {
+    const kinds = make().manifests.map(o => o.kind);
+    expect(kinds.indexOf('LocalModelNodeGroup')).toBeLessThan(kinds.indexOf('LocalModelCache'));
+    expect(kinds.indexOf('LocalModelCache')).toBeLessThan(kinds.indexOf('InferenceService'));
+  });
+
+  test('a storage URI under the cache source is accepted; an existing group emits no group', () => {
+    const m = synth({ weights: WeightSource.localModelCache('gs://models/qwen/v1', { nodeGroup: CacheNodeGroup.existing('gpu-nvme'), sourceModelUri: 'gs://models/qwen' }) }).manifests;
+    expect(find(m, 'LocalModelNodeGroup')).toEqual([]);
+    expect(fixed(m, 'LocalModelCache').spec).toMatchObject({ sourceModelUri: 'gs://models/qwen', nodeGroups: ['gpu-nvme'] });
+  });
+
+  test('Argo CD sync waves: group -2, cache -1, the model unannotated (wave 0)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving');
+    new ColdStartOptimizedModel(chart, 'qwen', baseProps({ weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }), argoCdSyncWaves: true }));
+    const m = Testing.synth(chart);
+    const wave = (kind: string) => fixed(m, kind).metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    expect(wave('LocalModelNodeGroup')).toBe('-2');
+    expect(wave('LocalModelCache')).toBe('-1');
+    expect(wave('InferenceService')).toBeUndefined();
+    expect(m.flatMap(schemaErrors)).toEqual([]);
+  });
+
+  test.each([
+    ['a cache that does not cover the model URI', { sourceModelUri: 'hf://Qwen/Other' }, 'CS-IN-012', 'does not cover'],
+    ['a prefix that is not a path boundary', { uri: 'gs://models/qwen-v2', sourceModelUri: 'gs://models/qwen' }, 'CS-IN-012', 'does not cover'],
+    ['a storage limit below the model', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.mebibytes(10) }) }, 'CS-IN-016', 'below the model size'],
+  ])('%s is refused', (_, o, id, text) => {
+    expect(() => make(o)).toThrow(error(WL, id, text));
+  });
+
+  test('a missing model size is refused where the cache must be sized', () => {
+    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-016', 'model size is missing'));
+  });
+});
+
+describe('hostPath cache and prefetch DaemonSet', () => {
+  test('hostPath cache: a root init container downloads only when the marker is missing; the model reads it read-only', () => {
+    const m = synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: '/mnt/nvme/models' }) }).manifests;
+    const fetch = initContainer(m, 'fetch-weights');
+    expect(fetch.image).toBe(VLLM);
+    expect(fetch.securityContext).toMatchObject({ runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(fetch.args[0]).toContain('if [ -f "$D/.coldstart-complete" ]; then');
+    expect(fetch.args[0]).toContain('mv -T "$CS_TMP" "$D"');
+    expect(fetch.volumeMounts).toEqual([{ name: 'weights-host', mountPath: '/cache' }]);
+    expect(fetch.env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
+    expect(predictor(m).volumes).toContainEqual({ name: 'weights-host', hostPath: { path: '/mnt/nvme/models', type: 'DirectoryOrCreate' } });
+    expect(container(m).volumeMounts).toContainEqual({ name: 'weights-host', mountPath: '/mnt/models', readOnly: true, subPath: `${REPO.repoId}/${REPO.revision}` });
+    expect(envVar(m, 'HF_TOKEN')).toBeUndefined();
+    expect(env(m).HF_HUB_OFFLINE).toBe('1');
+  });
+
+  test('prefetch: a DaemonSet on exactly the model\'s nodes, and a model that waits for the marker', () => {
+    const m = synth({ weights: WeightSource.prefetch(REPO) }).manifests;
+    const ds = fixed(m, 'DaemonSet');
+    const pod = ds.spec.template.spec;
+    expect(pod.nodeSelector).toEqual(predictor(m).nodeSelector);
+    expect(pod.tolerations).toEqual(predictor(m).tolerations);
+    expect(pod.volumes).toEqual([{ name: 'weights-host', hostPath: { path: '/var/lib/cdk8s-coldstart/models', type: 'DirectoryOrCreate' } }]);
+    expect(pod.initContainers[0].securityContext.runAsUser).toBe(0);
+    expect(pod.containers[0]).toMatchObject({ name: 'hold', image: VLLM, command: ['sleep', 'infinity'] });
+    expect(pod.containers[0].securityContext.runAsNonRoot).toBe(true);
+    expect(initContainer(m, 'await-weights').args[0]).toContain(`/cache/${REPO.repoId}/${REPO.revision}/.coldstart-complete`);
+  });
+
+  test('a relative hostPath is refused', () => {
+    expect(() => synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: 'models' }) })).toThrow(error(WL, 'CS-IN-019', 'not an absolute'));
+  });
+});
+
+describe('GKE accelerators', () => {
+  test('Hyperdisk ML: a hyperdisk-ml StorageClass and a ReadOnlyMany claim restored from a snapshot', () => {
+    const m = synth({ profile: gke, weights: WeightSource.hyperdiskMl({ snapshotName: 'qwen-weights-snap' }) }, 'llm').manifests;
+    const sc = fixed(m, 'StorageClass');
+    expect(sc.metadata).toEqual({ name: 'qwen-hyperdisk-ml' });
+    expect(sc).toMatchObject({ provisioner: 'pd.csi.storage.gke.io', parameters: { 'type': 'hyperdisk-ml', 'provisioned-throughput-on-create': '2400Mi' }, volumeBindingMode: 'WaitForFirstConsumer' });
+    const claim = find(m, 'PersistentVolumeClaim').find(c => c.metadata.name === 'qwen-weights');
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadOnlyMany'], storageClassName: 'qwen-hyperdisk-ml',
+      dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'qwen-weights-snap' },
+      resources: { requests: { storage: '2Gi' } },
+    });
+    expect(container(m).volumeMounts).toContainEqual({ name: 'weights', mountPath: '/mnt/models', readOnly: true });
+  });
+
+  test('GCS FUSE: an ephemeral CSI volume with file cache and parallel downloads, sidecar sizing, Workload Identity', () => {
+    const weights = WeightSource.gcsFuse('my-models', { onlyDir: 'qwen', serviceAccountName: 'gcs-reader', sidecarMemoryLimit: Size.gibibytes(2), sidecarCpuLimit: 4 });
+    const m = synth({ profile: gke, weights }).manifests;
+    const volume = predictor(m).volumes.find((v: any) => v.name === 'weights');
+    expect(volume.csi).toEqual({
+      driver: 'gcsfuse.csi.storage.gke.io', readOnly: true,
+      volumeAttributes: { bucketName: 'my-models', mountOptions: 'implicit-dirs,metadata-cache:ttl-secs:-1,file-cache:max-size-mb:-1,file-cache:cache-file-for-range-read:true,file-cache:enable-parallel-downloads:true,only-dir=qwen' },
+    });
+    expect(predictor(m).annotations).toMatchObject({
+      'gke-gcsfuse/volumes': 'true', 'gke-gcsfuse/ephemeral-storage-limit': '2Gi', 'gke-gcsfuse/memory-limit': '2Gi', 'gke-gcsfuse/cpu-limit': '4',
+    });
+    expect(predictor(m).serviceAccountName).toBe('gcs-reader');
+  });
+
+  test.each([
+    ['Hyperdisk ML', () => WeightSource.hyperdiskMl({ snapshotName: 's' }), Profile.lab()],
+    ['GCS FUSE', () => WeightSource.gcsFuse('bucket'), eks],
+  ])('%s outside a GKE profile is refused', (_, weights, profile) => {
+    expect(() => synth({ profile, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'gke accelerator'));
+  });
+});
+
+describe('EKS accelerators', () => {
+  test('EFS: an efs-ap StorageClass and a ReadWriteMany claim under the Hugging Face loader', () => {
+    const m = synth({ profile: eks, weights: WeightSource.huggingFace(REPO, { volume: SharedVolume.efs({ fileSystemId: 'fs-0123456789abcdef0' }) }) }).manifests;
+    const sc = fixed(m, 'StorageClass');
+    expect(sc).toMatchObject({ provisioner: 'efs.csi.aws.com', parameters: { provisioningMode: 'efs-ap', fileSystemId: 'fs-0123456789abcdef0', directoryPerms: '700' } });
+    expect(claim(m, 'qwen-hf-cache').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'qwen-efs' });
+    fixed(m, 'Job');
+  });
+
+  test('FSx for Lustre: a static PV reserved for the claim, mounted read-only', () => {
+    const m = synth({ profile: eks, weights: WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountName: 'abcdefgh', subPath: 'qwen' }) }, 'llm').manifests;
+    const pv = fixed(m, 'PersistentVolume');
+    expect(pv.metadata).toEqual({ name: 'qwen-fsx' });
+    expect(pv.spec).toMatchObject({
+      accessModes: ['ReadOnlyMany'], storageClassName: '', persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace: 'llm', name: 'qwen-weights' },
+      csi: { driver: 'fsx.csi.aws.com', volumeHandle: 'fs-0123456789abcdef0', readOnly: true, volumeAttributes: { dnsname: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountname: 'abcdefgh' } },
+    });
+    expect(claim(m, 'qwen-weights').spec).toMatchObject({ volumeName: 'qwen-fsx', storageClassName: '', accessModes: ['ReadOnlyMany'] });
+    expect(container(m).volumeMounts).toContainEqual({ name: 'weights', mountPath: '/mnt/models', readOnly: true, subPath: 'qwen' });
+  });
+
+  test('Mountpoint for S3: a static PV with bucket, region and prefix', () => {
+    const m = synth({ profile: eks, weights: WeightSource.mountpointS3('my-models', { prefix: 'qwen' }) }).manifests;
+    const pv = fixed(m, 'PersistentVolume');
+    expect(pv.spec.csi).toEqual({ driver: 's3.csi.aws.com', volumeHandle: 'qwen-s3-my-models', volumeAttributes: { bucketName: 'my-models' } });
+    expect(pv.spec.mountOptions).toEqual(['read-only', 'region us-east-1', 'prefix qwen/']);
+  });
+
+  test.each([
+    ['EFS', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.efs({ fileSystemId: 'fs-0123456789abcdef0' }) })],
+    ['FSx for Lustre', () => WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'x.amazonaws.com', mountName: 'abc' })],
+    ['Mountpoint for S3', () => WeightSource.mountpointS3('my-models')],
+  ])('%s outside an EKS profile is refused', (_, weights) => {
+    expect(() => synth({ profile: gke, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'eks accelerator'));
+  });
+});
+
+describe('every path sets the cold-start facts and passes the baseline pack', () => {
+  const cases: Array<[string, () => WeightSource, Profile, WeightPath, number]> = [
+    ['modelcar', () => WeightSource.modelcar('registry.example.com/m@sha256:' + 'b'.repeat(64)), Profile.lab(), WeightPath.OCI_MODELCAR, 16],
+    ['huggingFace', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim() }), Profile.lab(), WeightPath.SHARED_VOLUME, 16],
+    ['objectStorage', () => WeightSource.objectStorage('s3://models/qwen'), Profile.lab(), WeightPath.OBJECT_STORAGE, 8],
+    ['localModelCache', () => WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: CacheNodeGroup.existing('g') }), Profile.lab(), WeightPath.LOCAL_NVME, 16],
+    ['hostPathCache', () => WeightSource.hostPathCache(REPO), Profile.lab(), WeightPath.LOCAL_NVME, 16],
+    ['prefetch', () => WeightSource.prefetch(REPO), Profile.lab(), WeightPath.LOCAL_NVME, 16],
+    ['hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's' }), gke, WeightPath.HYPERDISK_ML, 16],
+    ['gcsFuse', () => WeightSource.gcsFuse('bucket'), gke, WeightPath.GCS_FUSE, 16],
+    ['efs', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.efs({ fileSystemId: 'fs-0123456789abcdef0' }) }), eks, WeightPath.EFS, 16],
+    ['fsxLustre', () => WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'x.amazonaws.com', mountName: 'abc' }), eks, WeightPath.FSX_LUSTRE, 16],
+    ['mountpointS3', () => WeightSource.mountpointS3('my-models'), eks, WeightPath.MOUNTPOINT_S3, 16],
+  ];
+
+  test.each(cases)('%s: weight path, streamer facts and buffer', (_, weights, profile, path, concurrency) => {
+    const bp = bind(weights(), profile);
+    expect(bp.coldStart.weightPath).toBe(path);
+    expect(bp.coldStart.streamerConcurrency).toBe(concurrency);
+    // 10 GiB of weights: the buffer is capped at 4 GiB and charged to pod memory.
+    expect(bp.memoryItems.filter(i => i.purpose.startsWith('Run:ai streamer')).map(i => i.bytes)).toEqual([4 * GI]);
+  });
+
+  test.each(cases)('%s: schema-valid, zero findings', (_, weights, profile) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving', { namespace: 'llm' });
+    new ColdStartOptimizedModel(chart, 'qwen', baseProps({ profile, weights: weights() }));
+    const m = Testing.synth(chart);
+    expect(m.flatMap(schemaErrors)).toEqual([]);
+    expect(RuleReport.of(app).findings).toEqual([]);
+  });
+});
