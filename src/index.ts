@@ -14,3 +14,4 @@ export * from './aspects/suppressions';
 export * from './packs/baseline';
 export { RuleLevel } from './rules/rule';
 export * from './estimate/paths';
+export * from './estimate/estimate-options';

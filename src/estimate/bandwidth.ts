@@ -1,16 +1,6 @@
-import { Size } from 'cdk8s';
+import { BandwidthOverride } from './estimate-options';
 import { WeightPath } from './paths';
 
-/**
- * A measured or provisioned bandwidth for one weight path, replacing the
- * estimate's default for it.
- */
-export interface BandwidthOverride {
-  /** The path this bandwidth applies to. */
-  readonly path: WeightPath;
-  /** Bytes per second the link delivers (e.g. `Size.mebibytes(2400)` for 2400 MiB/s). */
-  readonly perSecond: Size;
-}
 
 const MB = 1e6;
 const GB = 1e9;
