@@ -269,5 +269,4 @@ describe('calibration: the estimate reproduces every published figure within 20%
     if (check === 'max') expect({ context, within: ratio <= 1.2 }).toEqual({ context, within: true });
     if (check === 'min') expect({ context, within: ratio >= 0.8 }).toEqual({ context, within: true });
   });
-
 });

@@ -131,3 +131,13 @@ describe('waterfall SVG', () => {
     for (let i = 1; i < xs.length; i++) expect(xs[i][0]).toBeCloseTo(xs[i - 1][0] + xs[i - 1][1], 0);
   });
 });
+
+describe('errors', () => {
+  test.each([
+    ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.kibibytes(0) }] }],
+    ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.mebibytes(1) }, { path: WeightPath.EFS, perSecond: Size.mebibytes(2) }] }],
+    ['CS-IN-071', { imageSize: Size.kibibytes(0) }],
+  ])('%s', (id, estimate) => {
+    expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen/Runtime: \\[${id}\\] .+ Fix: .+`));
+  });
+});

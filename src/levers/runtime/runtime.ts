@@ -10,6 +10,7 @@ import { Engine } from '../../engine';
 import { fail } from '../../errors';
 import { estimateColdStart, EstimateDetail } from '../../estimate/estimate';
 import { EstimateOptions } from '../../estimate/estimate-options';
+import { validateEstimateOptions } from '../../estimate/validate';
 import { bytesToQuantity, GIB } from '../../quantity';
 import { Lever, LeverContext } from '../lever';
 
@@ -53,6 +54,7 @@ export class Runtime extends Lever {
     if (cpu !== undefined && !(cpu > 0)) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
     }
+    validateEstimateOptions(this, props.estimate);
   }
 
   public contribute(blueprint: PodBlueprint, context: LeverContext): void {
