@@ -42,6 +42,8 @@ export class ColdStartReport {
   }
 
   private readonly entries: ReportEntry[] = [];
+  /** cdk8s validates more than once per synth: each line is printed once. */
+  private readonly printed = new Set<string>();
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -81,7 +83,9 @@ export class ColdStartReport {
       mkdirSync(this.root.outdir, { recursive: true });
       for (const [name, content] of Object.entries(this.files())) writeFileSync(join(this.root.outdir, name), content);
     }
-    if (!process.env.CDK8S_COLDSTART_QUIET) process.stdout.write(this.summaryLines().join('\n') + '\n');
+    const fresh = this.summaryLines().filter(l => !this.printed.has(l));
+    fresh.forEach(l => this.printed.add(l));
+    if (fresh.length && !process.env.CDK8S_COLDSTART_QUIET) process.stdout.write(fresh.join('\n') + '\n');
   }
 }
 
