@@ -30,3 +30,4 @@ export { GcsFuseOptions } from './levers/weights/gke/gcs-fuse';
 export { EfsVolumeOptions } from './levers/weights/eks/efs';
 export { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
 export { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
+export * from './estimate/estimate-options';

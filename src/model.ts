@@ -4,6 +4,8 @@ import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
 import { BlueprintConflict, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
+import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
+import { ColdStartReport } from './estimate/report';
 import { fail } from './errors';
 import { GpuOptions } from './gpu';
 import { ImagePull } from './levers/image-pull';
@@ -119,6 +121,13 @@ export interface ColdStartOptimizedModelProps {
    * @default false
    */
   readonly argoCdSyncWaves?: boolean;
+
+  /**
+   * Inputs of the cold-start estimate the configuration cannot tell: measured
+   * bandwidths, the engine image size, node provisioning time.
+   * @default - the published figures (README, "Cold-start estimate")
+   */
+  readonly estimate?: EstimateOptions;
 }
 
 const MAX_NAME = 45;
@@ -145,6 +154,8 @@ export class ColdStartOptimizedModel extends Construct {
   public readonly minReplicas: number;
   /** Replica ceiling. */
   public readonly maxReplicas: number;
+  /** The cold-start estimate: seconds per lever, total and physical limit. */
+  public readonly estimate: ColdStartEstimate;
 
   constructor(scope: Construct, id: string, props: ColdStartOptimizedModelProps) {
     super(scope, id);
@@ -180,7 +191,7 @@ export class ColdStartOptimizedModel extends Construct {
 
     // Construct every lever first (constructor checks run before any output).
     const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {} });
-    const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas });
+    const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas, estimate: props.estimate });
     // Scheduling first: weight and image side objects mirror the pod's nodes.
     const levers = [
       capacity,
@@ -206,11 +217,16 @@ export class ColdStartOptimizedModel extends Construct {
 
     this.priorityClassName = capacity.priorityClassName;
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
+    this.estimate = publicEstimate(runtime.estimate!);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
+    ColdStartReport.of(this.node.root).add({
+      path: this.node.path, name: this.name, weightBytes: props.size.bytes, detail: runtime.estimate!,
+      facts: { ...blueprint.coldStart }, options: props.estimate, startupBudgetSeconds: runtime.startupBudgetSeconds,
+    });
   }
 
   /** One pack per app, for one profile: a second profile cannot be checked by the same pack. */
@@ -240,4 +256,18 @@ export class ColdStartOptimizedModel extends Construct {
     fail(this, 'CS-SHM-002', `${problem}: ${lines} = ${bytesToQuantity(bp.memoryRequired)}`,
       `raise runtime.memoryLimit to at least ${bytesToQuantity(bp.memoryRequired)}, or lower runtime.shmSize`);
   }
+}
+
+/** Only the public fields: the detail stays internal. */
+function publicEstimate(d: ColdStartEstimate): ColdStartEstimate {
+  return {
+    weightLoadSeconds: d.weightLoadSeconds,
+    imagePullSeconds: d.imagePullSeconds,
+    nodeSeconds: d.nodeSeconds,
+    runtimeSeconds: d.runtimeSeconds,
+    startupSeconds: d.startupSeconds,
+    totalSeconds: d.totalSeconds,
+    physicalLimitSeconds: d.physicalLimitSeconds,
+    slowestLinkBytesPerSecond: d.slowestLinkBytesPerSecond,
+  };
 }

@@ -4,6 +4,9 @@ import {
   Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature, ModelSize, Precision, WeightSource,
 } from '../src';
 
+// Tests synthesize thousands of models: keep the per-model summary lines off stdout.
+process.env.CDK8S_COLDSTART_QUIET = '1';
+
 export const VLLM = 'docker.io/vllm/vllm-openai@sha256:' + 'a'.repeat(64);
 export const MODELCAR = 'registry.example.com/models/qwen@sha256:' + 'b'.repeat(64);
 

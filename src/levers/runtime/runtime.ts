@@ -3,11 +3,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CacheStorage } from './cache-storage';
 import { RuntimeOptions } from './runtime-options';
-import { expectedStartupSeconds, startupBudget } from './startup-budget';
+import { startupBudget } from './startup-budget';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../annotations';
 import { BlueprintConflict, PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
 import { fail } from '../../errors';
+import { estimateColdStart, EstimateDetail } from '../../estimate/estimate';
+import { EstimateOptions } from '../../estimate/estimate-options';
+import { validateEstimateOptions } from '../../estimate/validate';
 import { bytesToQuantity, GIB } from '../../quantity';
 import { Lever, LeverContext } from '../lever';
 
@@ -16,6 +19,7 @@ export interface RuntimeProps {
   readonly engine: Engine;
   readonly options: RuntimeOptions;
   readonly maxReplicas: number;
+  readonly estimate?: EstimateOptions;
 }
 
 /** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe); rule CS-RT-001 enforces it. */
@@ -35,6 +39,8 @@ export class Runtime extends Lever {
   /** Resolved settings, for the model's public accessors and the report. */
   public startupBudgetSeconds = 0;
   public eager = false;
+  /** The cold-start estimate, once the pod is complete. */
+  public estimate?: EstimateDetail;
 
   constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
     super(scope, id);
@@ -48,6 +54,7 @@ export class Runtime extends Lever {
     if (cpu !== undefined && !(cpu > 0)) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
     }
+    validateEstimateOptions(this, props.estimate);
   }
 
   public contribute(blueprint: PodBlueprint, context: LeverContext): void {
@@ -122,10 +129,12 @@ export class Runtime extends Lever {
   /** Probes last: the startup budget depends on what every lever did. */
   public complete(blueprint: PodBlueprint, context: LeverContext): void {
     const o = this.props.options;
-    const budget = o.startupBudget ?? startupBudget(context.size.bytes, this.eager, PROBE_PERIOD_SECONDS);
+    // Every lever has set its cold-start facts by now (contribute pass).
+    this.estimate = estimateColdStart({ weightBytes: context.size.bytes, facts: blueprint.coldStart, options: this.props.estimate });
+    const budget = o.startupBudget ?? startupBudget(this.estimate.startupSeconds, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
     // Written on the object so CS-RT-004 can hold the probe to it without reading props.
-    blueprint.addAnnotation(this.leverName, EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(expectedStartupSeconds(context.size.bytes, this.eager))}`);
+    blueprint.addAnnotation(this.leverName, EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(this.estimate.startupSeconds)}`);
     const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
     blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
     blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };

@@ -1,0 +1,62 @@
+import { Duration, Size } from 'cdk8s';
+import { WeightPath } from './paths';
+
+/**
+ * A measured or provisioned bandwidth for one weight path, replacing the
+ * estimate's default for it.
+ */
+export interface BandwidthOverride {
+  /** The path this bandwidth applies to. */
+  readonly path: WeightPath;
+  /** Bytes per second the link delivers (e.g. `Size.mebibytes(2400)` for 2400 MiB/s). */
+  readonly perSecond: Size;
+}
+
+/**
+ * Inputs of the cold-start estimate that the library cannot know from the
+ * model's configuration: measured bandwidths, the engine image size, the
+ * cluster's node provisioning time.
+ */
+export interface EstimateOptions {
+  /**
+   * Link bandwidths that replace the defaults for these weight paths.
+   * @default - the published figures (see the README's "Cold-start estimate")
+   */
+  readonly bandwidths?: BandwidthOverride[];
+
+  /**
+   * Compressed size of the engine image.
+   * @default - 12 GB, the vLLM image compressed
+   */
+  readonly imageSize?: Size;
+
+  /**
+   * Time to get a new GPU node when the pool is empty.
+   * @default Duration.minutes(3)
+   */
+  readonly nodeProvisioning?: Duration;
+}
+
+/**
+ * The cold-start estimate of one model, seconds per lever. Image pull and
+ * node 0->1 happen before the container starts; the startup probe covers
+ * only weight load + runtime.
+ */
+export interface ColdStartEstimate {
+  /** Lever 1: getting the weights into the engine. */
+  readonly weightLoadSeconds: number;
+  /** Lever 2: the engine image onto the node. */
+  readonly imagePullSeconds: number;
+  /** Lever 3: a GPU node for the pod. */
+  readonly nodeSeconds: number;
+  /** Lever 4: process start, engine init, compile and graph capture, warmup. */
+  readonly runtimeSeconds: number;
+  /** Container start -> `/health`: weight load + runtime (what the startup probe must allow). */
+  readonly startupSeconds: number;
+  /** All four levers. */
+  readonly totalSeconds: number;
+  /** Weight bytes / slowest link + fixed engine init: no configuration of this path can start faster. */
+  readonly physicalLimitSeconds: number;
+  /** The slowest link of the weight path, bytes per second. */
+  readonly slowestLinkBytesPerSecond: number;
+}

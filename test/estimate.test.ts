@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { Size } from 'cdk8s';
+import * as fc from 'fast-check';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { container, isvc, synth } from './util';
+import { ModelSize, WeightPath } from '../src';
+import { estimateColdStart } from '../src/estimate/estimate';
+import { defaultColdStartFacts } from '../src/estimate/facts';
+import { ImageArrival, NodeArrival } from '../src/estimate/paths';
+import { COLDSTART_REPORT_FILE } from '../src/estimate/report';
+import { waterfallSvg } from '../src/estimate/svg';
+
+const paths = Object.values(WeightPath);
+const facts = fc.record({
+  weightPath: fc.constantFrom(...paths),
+  streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
+  imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
+  nodeArrival: fc.constantFrom(...Object.values(NodeArrival)),
+  eager: fc.boolean(),
+  persistentCompileCache: fc.boolean(),
+  warmup: fc.boolean(),
+  sleepMode: fc.boolean(),
+});
+const bytes = fc.double({ min: 1e8, max: 1e12, noNaN: true });
+
+describe('monotonicity', () => {
+  test('a bigger model never gets a smaller estimate', () => {
+    fc.assert(fc.property(facts, bytes, bytes, (f, a, b) => {
+      const [small, big] = a <= b ? [a, b] : [b, a];
+      const s = estimateColdStart({ weightBytes: small, facts: f });
+      const l = estimateColdStart({ weightBytes: big, facts: f });
+      expect(l.totalSeconds).toBeGreaterThanOrEqual(s.totalSeconds);
+      expect(l.startupSeconds).toBeGreaterThanOrEqual(s.startupSeconds);
+      expect(l.physicalLimitSeconds).toBeGreaterThanOrEqual(s.physicalLimitSeconds);
+    }), { numRuns: 500 });
+  });
+
+  test('a faster path never gets a larger estimate', () => {
+    fc.assert(fc.property(facts, bytes, fc.double({ min: 1e6, max: 1e11, noNaN: true }), fc.double({ min: 1.01, max: 100, noNaN: true }), (f, b, bw, k) => {
+      const at = (bps: number) => estimateColdStart({
+        weightBytes: b, facts: f,
+        options: { bandwidths: paths.map(path => ({ path, perSecond: Size.kibibytes(bps / 1024) })) },
+      });
+      expect(at(bw * k).totalSeconds).toBeLessThanOrEqual(at(bw).totalSeconds + 1e-9);
+    }), { numRuns: 500 });
+  });
+
+  test('more streamer concurrency, a warm buffer, a pre-pulled image, eager or a compile cache never add time', () => {
+    fc.assert(fc.property(facts, bytes, (f, b) => {
+      const base = estimateColdStart({ weightBytes: b, facts: f }).totalSeconds;
+      const better = (g: Partial<typeof f>) => estimateColdStart({ weightBytes: b, facts: { ...f, ...g } }).totalSeconds;
+      if (f.streamerConcurrency !== undefined) expect(better({ streamerConcurrency: Math.min(256, f.streamerConcurrency * 2) })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ nodeArrival: NodeArrival.WARM_BUFFER })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ imageArrival: ImageArrival.PRE_PULLED })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ persistentCompileCache: true })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ eager: true })).toBeLessThanOrEqual(base + 1e-9);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('estimate', () => {
+  test('levers add up; the startup covers weight load + runtime only', () => {
+    const d = estimateColdStart({ weightBytes: 15e9, facts: defaultColdStartFacts() });
+    expect(d.totalSeconds).toBeCloseTo(d.nodeSeconds + d.imagePullSeconds + d.weightLoadSeconds + d.runtimeSeconds);
+    expect(d.startupSeconds).toBeCloseTo(d.weightLoadSeconds + d.runtimeSeconds);
+    expect(d.physicalLimitSeconds).toBeLessThanOrEqual(d.startupSeconds);
+  });
+
+  test('image size and node provisioning are inputs', () => {
+    const f = defaultColdStartFacts();
+    const d = estimateColdStart({ weightBytes: 1e9, facts: f, options: { imageSize: Size.gibibytes(4) } });
+    expect(d.imagePullSeconds).toBeCloseTo(4 * 1024 ** 3 / 160e6);
+    expect(d.nodeSeconds).toBe(180);
+  });
+});
+
+describe('the model', () => {
+  test('exposes the estimate and sizes the startup probe from it (twice, at least 5 minutes)', () => {
+    const { model, manifests } = synth({ size: ModelSize.of(Size.gibibytes(140)), estimate: { bandwidths: [{ path: WeightPath.OCI_MODELCAR, perSecond: Size.mebibytes(100) }] } });
+    const e = model.estimate;
+    expect(e.weightLoadSeconds).toBeGreaterThan(140 * 1024 ** 3 / (100 * 1024 ** 2));
+    expect(isvc(manifests).metadata.annotations['coldstart.cdk8s.io/expected-startup-seconds']).toBe(`${Math.ceil(e.startupSeconds)}`);
+    const p = container(manifests).startupProbe;
+    expect(p.periodSeconds * p.failureThreshold).toBe(Math.ceil(2 * e.startupSeconds / 10) * 10);
+  });
+
+  test('a faster weight link lowers the estimate and the budget', () => {
+    const size = ModelSize.of(Size.gibibytes(140));
+    const slow = synth({ size }).model;
+    const fast = synth({ size, estimate: { bandwidths: [{ path: WeightPath.OCI_MODELCAR, perSecond: Size.gibibytes(2) }] } }).model;
+    expect(fast.estimate.weightLoadSeconds).toBeLessThan(slow.estimate.weightLoadSeconds);
+    expect(fast.startupBudget.toSeconds()).toBeLessThan(slow.startupBudget.toSeconds());
+  });
+
+  test('synth writes coldstart-report.md and one waterfall SVG per model into the outdir, and nothing in the repo', () => {
+    const { app } = synth();
+    const report = readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8');
+    expect(report).toContain('## qwen (`serving/qwen`)');
+    expect(report).toContain('![cold-start waterfall of qwen](qwen-coldstart.svg)');
+    for (const lever of ['node 0->1', 'image pull', 'weight load', 'runtime']) expect(report).toContain(`| ${lever} |`);
+    expect(report).toContain('Physical limit:');
+    expect(existsSync(join(app.outdir, 'qwen-coldstart.svg'))).toBe(true);
+    expect(app.outdir.startsWith(process.cwd())).toBe(false);
+    expect(existsSync(join(process.cwd(), COLDSTART_REPORT_FILE))).toBe(false);
+    // Deterministic: a second synth writes the same bytes.
+    expect(readFileSync(join(synth().app.outdir, COLDSTART_REPORT_FILE), 'utf8')).toBe(report);
+  });
+});
+
+describe('waterfall SVG', () => {
+  const e = estimateColdStart({ weightBytes: 15e9, facts: defaultColdStartFacts() });
+  const svg = waterfallSvg('serving/<qwen>', e);
+
+  test('parses as XML', () => {
+    expect(XMLValidator.validate(svg)).toBe(true);
+  });
+
+  test('has one bar per lever, in wake order, with its label and seconds', () => {
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(svg);
+    const groups = doc.svg.g;
+    expect(groups.map((g: any) => g['data-lever'])).toEqual(['node 0->1', 'image pull', 'weight load', 'runtime']);
+    expect(groups.map((g: any) => Number(g['data-seconds']))).toEqual([e.nodeSeconds, e.imagePullSeconds, e.weightLoadSeconds, e.runtimeSeconds].map(s => Math.round(s * 10) / 10));
+    for (const g of groups) {
+      expect(g.rect).toBeDefined();
+      expect(Array.isArray(g.rect)).toBe(false);
+      expect(g.text[0]['#text']).toBe(g['data-lever']);
+    }
+    // Waterfall: each bar starts where the previous one ends.
+    const xs = groups.map((g: any) => [Number(g.rect.x), Number(g.rect.width)]);
+    for (let i = 1; i < xs.length; i++) expect(xs[i][0]).toBeCloseTo(xs[i - 1][0] + xs[i - 1][1], 0);
+  });
+});
+
+describe('errors', () => {
+  test.each([
+    ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.kibibytes(0) }] }],
+    ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.mebibytes(1) }, { path: WeightPath.EFS, perSecond: Size.mebibytes(2) }] }],
+    ['CS-IN-071', { imageSize: Size.kibibytes(0) }],
+  ])('%s', (id, estimate) => {
+    expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen/Runtime: \\[${id}\\] .+ Fix: .+`));
+  });
+});
