@@ -529,5 +529,16 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
     const r = slp([devMode(), np([{ port: 8000 }]), np(undefined), np([{ port: 'api' }]), np([{ port: 9090 }]), np(undefined, { matchLabels: { app: 'x' } })]);
     expect(r.map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2', 'c/o3']);
   });
+
+  test('NetworkPolicy pod selectors with matchExpressions are evaluated', () => {
+    const np = (expr: any) => ({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+      spec: { podSelector: { matchExpressions: [expr] }, ingress: [{}] },
+    });
+    const r = slp([devMode(),
+      np({ key: 'app', operator: 'In', values: ['vllm'] }), np({ key: 'app', operator: 'NotIn', values: ['x'] }), np({ key: 'app', operator: 'Exists' }),
+      np({ key: 'app', operator: 'In', values: ['x'] }), np({ key: 'app', operator: 'DoesNotExist' })]);
+    expect(r.map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2', 'c/o3']);
+  });
 });
 
