@@ -273,3 +273,7 @@ describe('sleep mode', () => {
       .toThrow(/^serving\/qwen\/Runtime: \[CS-IMG-001\] sleep-mode proxy image "nginx:1.27" is not pinned by digest.*Fix: /);
   });
 });
+
+test('every factory returns a subclass of Backend (jsii resolves a returned object through its prototype chain)', () => {
+  for (const b of [Backend.kserveKnative(), Backend.kserveStandard(), Backend.deployment()]) expect(b).toBeInstanceOf(Backend);
+});

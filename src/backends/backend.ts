@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Deployment, DeploymentBackendOptions } from './deployment';
-import { KServeKnative, KServeKnativeOptions } from './kserve-knative';
-import { KServeStandard, KServeStandardOptions } from './kserve-standard';
+import type { DeploymentBackendOptions } from './deployment';
+import type { KServeKnativeOptions } from './kserve-knative';
+import type { KServeStandardOptions } from './kserve-standard';
 import { PodBlueprint } from '../blueprint';
 
 /** What a backend needs besides the blueprint. @internal */
@@ -11,6 +11,9 @@ export interface RenderContext {
   readonly minReplicas: number;
   readonly maxReplicas: number;
 }
+
+// Each backend is a subclass in its own file, loaded when its factory runs:
+// the subclasses import this class, so a top-level import here would be a cycle.
 
 /**
  * How the model is served. Every backend renders the same blueprint (the
@@ -24,6 +27,7 @@ export abstract class Backend {
    * buffers requests while a replica wakes.
    */
   public static kserveKnative(options: KServeKnativeOptions = {}): Backend {
+    const { KServeKnative } = require('./kserve-knative') as typeof import('./kserve-knative');
     return new KServeKnative(options);
   }
 
@@ -33,6 +37,7 @@ export abstract class Backend {
    * KServe manages), scaled by KEDA or an HPA.
    */
   public static kserveStandard(options: KServeStandardOptions = {}): Backend {
+    const { KServeStandard } = require('./kserve-standard') as typeof import('./kserve-standard');
     return new KServeStandard(options);
   }
 
@@ -41,6 +46,7 @@ export abstract class Backend {
    * port 8000. Weights must come from a volume (no KServe storage handling).
    */
   public static deployment(options: DeploymentBackendOptions = {}): Backend {
+    const { Deployment } = require('./deployment') as typeof import('./deployment');
     return new Deployment(options);
   }
 

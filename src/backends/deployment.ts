@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Backend, RenderContext } from './backend';
+import { Backend, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { PodBlueprint } from '../blueprint';
 import { fail } from '../errors';
@@ -38,10 +38,12 @@ const PORT_NAME = 'http';
  * a ceiling above the floor is refused rather than silently ignored.
  * @internal
  */
-export class Deployment implements Backend {
+export class Deployment extends Backend {
   public readonly _port = PORT;
 
-  constructor(private readonly options: DeploymentBackendOptions) {}
+  constructor(private readonly options: DeploymentBackendOptions) {
+    super();
+  }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     if (bp.storageUri) {

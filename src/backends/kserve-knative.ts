@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Backend, RenderContext } from './backend';
+import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { KNATIVE_FEATURES_ANNOTATION } from '../annotations';
 import { PodBlueprint } from '../blueprint';
@@ -73,10 +73,12 @@ const MAX_SCALE_DOWN_DELAY_SECONDS = 3600;
  * `storageUri`, modelcar included.
  * @internal
  */
-export class KServeKnative implements Backend {
+export class KServeKnative extends Backend {
   public readonly _port = 8080; // Knative routes to the container port; KServe's convention is 8080
 
-  constructor(private readonly options: KServeKnativeOptions) {}
+  constructor(private readonly options: KServeKnativeOptions) {
+    super();
+  }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     refuseSidecars(scope, bp, 'Knative');

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Backend, RenderContext } from './backend';
+import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { fail } from '../errors';
@@ -38,10 +38,12 @@ export interface KServeStandardOptions {
  * as in Knative mode; only the mode and autoscaler annotations differ.
  * @internal
  */
-export class KServeStandard implements Backend {
+export class KServeStandard extends Backend {
   public readonly _port = 8080; // KServe's container-port convention, in both modes
 
-  constructor(private readonly options: KServeStandardOptions) {}
+  constructor(private readonly options: KServeStandardOptions) {
+    super();
+  }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     refuseSidecars(scope, bp, 'Standard');
