@@ -62,6 +62,14 @@ export class PodBlueprint {
   /** The directory the weights appear in inside the container. */
   public modelPath?: string;
 
+  /** Containers beside the engine (see `addSidecar`). */
+  public readonly sidecars: k8s.Container[] = [];
+  /**
+   * The engine container declares the public port. False when a sidecar
+   * (sleep mode's proxy) serves it and the engine listens on loopback only.
+   */
+  public engineServesPort = true;
+
   private readonly args = new Map<string, { value?: string; lever: string }>();
   private readonly env = new Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>();
   private readonly initContainers = new Map<string, { container: k8s.Container; lever: string }>();
@@ -188,6 +196,23 @@ export class PodBlueprint {
 
   public get memoryOverridden(): boolean {
     return this.memoryOverride !== undefined;
+  }
+
+  /**
+   * Adds a container beside the engine (sleep mode's proxy) and the volumes
+   * only it mounts. Only a backend that can route its Service to the sidecar
+   * accepts one.
+   */
+  public addSidecar(lever: string, container: k8s.Container, volumes: k8s.Volume[] = []): void {
+    if (this.sidecars.some(c => c.name === container.name)) {
+      throw new BlueprintConflict(`sidecar ${container.name} is added twice (again by ${lever})`);
+    }
+    for (const volume of volumes) {
+      const existing = this.volumes.get(volume.name);
+      if (existing) throw new BlueprintConflict(`volume ${volume.name} is added by ${existing.lever} and by ${lever}`);
+      this.volumes.set(volume.name, { volume, lever });
+    }
+    this.sidecars.push(container);
   }
 }
 

@@ -144,6 +144,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
+  ['CS-SLP-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' }); return [o]; }],
 ];
 
 describe('CS-SEC-002', () => {
@@ -481,3 +482,66 @@ describe('more shapes each rule reads', () => {
     expect(only([o])).toEqual([]);
   });
 });
+
+describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod', () => {
+  /** vLLM in dev mode on port 8000 named "api"; `host` is its --host. */
+  function devMode(host?: string): any {
+    const o = compliant();
+    vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
+    vllm(o).ports = [{ name: 'api', containerPort: 8000 }];
+    if (host) vllm(o).args.push(`--host=${host}`);
+    return o;
+  }
+  const service = (targetPort: any, selector: any = { app: 'vllm' }) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'vllm-api' }, spec: { selector, ports: [{ port: 80, targetPort }] },
+  });
+  const slp = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-SLP-001').map(f => [f.path, f.value]);
+
+  test('a dev-mode engine on all interfaces is flagged, and so is each Service that targets its port, by number or name', () => {
+    expect(slp([devMode(), service(8000), service('api')])).toEqual([
+      ['c/o0', '--host unset (all interfaces), port 8000'], ['c/o1', 'port 80 -> 8000'], ['c/o2', 'port 80 -> 8000'],
+    ]);
+  });
+
+  test('a Service that selects other pods, or other ports, is not flagged', () => {
+    expect(slp([devMode(), service(8000, { app: 'other' }), service(9090)])).toEqual([['c/o0', '--host unset (all interfaces), port 8000']]);
+  });
+
+  test('an engine bound to loopback exposes nothing, whatever targets it', () => {
+    expect(slp([devMode('127.0.0.1'), service(8000)])).toEqual([]);
+  });
+
+  test('without dev mode, or with VLLM_SERVER_DEV_MODE=0, nothing is flagged', () => {
+    const off = compliant(); vllm(off).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '0' });
+    expect(slp([compliant(), off, service(8000)])).toEqual([]);
+  });
+
+  test('an Ingress routing to such a Service is flagged', () => {
+    const ing = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'public' },
+      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'vllm-api', port: { number: 80 } } } }] } }] },
+    };
+    expect(slp([devMode(), service(8000), ing]).map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2']);
+  });
+
+  test('a NetworkPolicy admitting the port (or every port) is flagged; one for other ports or pods is not', () => {
+    const np = (ports: any[] | undefined, podSelector: any = { matchLabels: { app: 'vllm' } }) => ({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+      spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ...(ports ? { ports } : {}) }] },
+    });
+    const r = slp([devMode(), np([{ port: 8000 }]), np(undefined), np([{ port: 'api' }]), np([{ port: 9090 }]), np(undefined, { matchLabels: { app: 'x' } })]);
+    expect(r.map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2', 'c/o3']);
+  });
+
+  test('NetworkPolicy pod selectors with matchExpressions are evaluated', () => {
+    const np = (expr: any) => ({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+      spec: { podSelector: { matchExpressions: [expr] }, ingress: [{}] },
+    });
+    const r = slp([devMode(),
+      np({ key: 'app', operator: 'In', values: ['vllm'] }), np({ key: 'app', operator: 'NotIn', values: ['x'] }), np({ key: 'app', operator: 'Exists' }),
+      np({ key: 'app', operator: 'In', values: ['x'] }), np({ key: 'app', operator: 'DoesNotExist' })]);
+    expect(r.map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2', 'c/o3']);
+  });
+});
+

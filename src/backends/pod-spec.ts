@@ -7,7 +7,7 @@ import { bytesToQuantity } from '../quantity';
  * this same spec, so the lever settings are rendered once and shared.
  * @internal
  */
-export function renderPodSpec(bp: PodBlueprint, containerName: string): k8s.PodSpec {
+export function renderPodSpec(bp: PodBlueprint, containerName: string, portName = 'http1'): k8s.PodSpec {
   if (!bp.image) throw new Error('no lever set the engine image');
   const memory = k8s.Quantity.fromString(bytesToQuantity(bp.memoryLimit));
   const quantities = (r: Record<string, string>) =>
@@ -19,7 +19,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string): k8s.PodS
     command: bp.command,
     args: bp.renderArgs(),
     env: bp.renderEnv(),
-    ports: [{ name: 'http1', containerPort: bp.port, protocol: 'TCP' }],
+    ports: bp.engineServesPort ? [{ name: portName, containerPort: bp.port, protocol: 'TCP' }] : undefined,
     resources: {
       // Guaranteed QoS for memory: request == limit, so a wake is never evicted for memory.
       requests: { ...quantities(bp.requests), memory },
@@ -33,7 +33,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string): k8s.PodS
   const initContainers = bp.renderInitContainers();
   return {
     initContainers: initContainers.length ? initContainers : undefined,
-    containers: [container],
+    containers: [container, ...bp.sidecars],
     serviceAccountName: bp.serviceAccountName,
     volumes: bp.renderVolumes(),
     enableServiceLinks: bp.enableServiceLinks,

@@ -54,7 +54,12 @@ export class ColdStartBaseline implements IAspect {
     if (!ApiObject.isApiObject(node)) return;
     const obj = node as ApiObject;
     const json = obj.toJson();
-    const context: RuleContext = { cloud: this.cloud, environment: this.environment };
+    const root = node.node.root;
+    const context: RuleContext = {
+      cloud: this.cloud,
+      environment: this.environment,
+      objects: () => root.node.findAll().filter(ApiObject.isApiObject).map(o => (o as ApiObject).toJson()),
+    };
     const report = RuleReport.of(node.node.root);
     for (const rule of this.rules) {
       for (const v of rule.check(json, context)) {

@@ -12,6 +12,7 @@ import { CS_SEC_002 } from './cs-sec-002';
 import { CS_SHM_001 } from './cs-shm-001';
 import { CS_SHM_002 } from './cs-shm-002';
 import { CS_SHM_003 } from './cs-shm-003';
+import { CS_SLP_001 } from './cs-slp-001';
 import { CS_WL_001 } from './cs-wl-001';
 import { Rule } from './rule';
 
@@ -32,4 +33,5 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_KSV_002,
   CS_SEC_001,
   CS_SEC_002,
+  CS_SLP_001,
 ];

@@ -24,6 +24,11 @@ export interface Violation {
 export interface RuleContext {
   readonly cloud: CloudProvider;
   readonly environment: Environment;
+  /**
+   * Every object of the app as synthesized JSON, for rules that relate
+   * objects (a Service and the pods it selects). Computed on demand.
+   */
+  readonly objects?: () => any[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { CacheStorage } from './cache-storage';
+import { SleepModeOptions } from './sleep-mode';
 
 /**
  * Lever 4 (runtime) knobs. Every default comes from the profile and the
@@ -67,4 +68,33 @@ export interface RuntimeOptions {
    * @default - 4 per GPU
    */
   readonly cpu?: number;
+
+  /**
+   * Turn the pod Ready only after one real completion (`max_tokens: 1`
+   * against the served model name on 127.0.0.1) has succeeded: the startup
+   * probe runs it, so the first client request never pays for the first
+   * forward pass. Off, the startup probe is `GET /health`.
+   * @default true
+   */
+  readonly warmup?: boolean;
+
+  /**
+   * Let vLLM compile the model with torch.compile at startup (its default
+   * optimization level). Off writes `-O0`: no compile, a faster wake at some
+   * steady-state cost. `enforceEager` separately skips CUDA graph capture.
+   * @default - false in lab (`-O0`), true in production
+   */
+  readonly compile?: boolean;
+
+  /**
+   * vLLM sleep mode: `--enable-sleep-mode` with `VLLM_SERVER_DEV_MODE=1`, for
+   * a pod that stays up while its GPU memory is released (`POST /sleep`) and
+   * reclaimed (`POST /wake_up`) in seconds. The engine then listens on
+   * 127.0.0.1 only and a path-filtering proxy serves the model's port, so the
+   * sleep and wake endpoints are never reachable through the Service. Level 1
+   * keeps the weights in host RAM: the memory budget grows by the weight size.
+   * Needs `Backend.deployment()`.
+   * @default - off
+   */
+  readonly sleepMode?: SleepModeOptions;
 }

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CacheStorage } from './cache-storage';
 import { RuntimeOptions } from './runtime-options';
+import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
+import { warmupProbe } from './warmup';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../annotations';
 import { BlueprintConflict, PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
@@ -28,6 +30,9 @@ const DEFAULT_GPU_MEMORY_UTILIZATION = 0.6;
 const DEFAULT_SHM = Size.gibibytes(16);
 const PROBE_PERIOD_SECONDS = 10;
 const HEALTH_PATH = '/health';
+const VLLM_CACHE_ROOT = '/root/.cache/vllm';
+/** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
+const WARMUP_TIMEOUT_SECONDS = 30;
 
 /**
  * Lever 4: container start -> `/health`. Shared memory, NCCL, caches, GPU
@@ -41,6 +46,8 @@ export class Runtime extends Lever {
   public eager = false;
   /** The cold-start estimate, once the pod is complete. */
   public estimate?: EstimateDetail;
+  /** The port the engine listens on (the public port, or a loopback one behind sleep mode's proxy). */
+  private enginePort = 0;
 
   constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
     super(scope, id);
@@ -68,13 +75,20 @@ export class Runtime extends Lever {
     // The module path works on old and new vllm-openai images alike; the
     // image's ENTRYPOINT changed between releases.
     blueprint.command = ['python3', '-m', 'vllm.entrypoints.openai.api_server'];
+    blueprint.port = context.port;
+    this.enginePort = context.port;
     blueprint.addArg(lever, '--model', blueprint.modelPath);
     blueprint.addArg(lever, '--served-model-name', context.servedModelName);
-    blueprint.addArg(lever, '--port', `${context.port}`);
+    if (o.sleepMode) {
+      this.enginePort = applySleepMode(this, lever, blueprint, o.sleepMode, context.port, context.name, context.size.bytes).enginePort;
+    }
+    blueprint.addArg(lever, '--port', `${this.enginePort}`);
     blueprint.addArg(lever, '--tensor-parallel-size', `${context.gpuCount}`);
     blueprint.addArg(lever, '--gpu-memory-utilization', `${o.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}`);
     this.eager = o.enforceEager ?? !production;
     if (this.eager) blueprint.addArg(lever, '--enforce-eager');
+    // FACTS: -O0 skips torch.compile. The bare token works across vLLM's -O spellings.
+    if (!(o.compile ?? production)) blueprint.addArg(lever, '-O0');
     for (const arg of this.props.engine.extraArgs) {
       const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
       if (!m) {
@@ -110,6 +124,8 @@ export class Runtime extends Lever {
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
     const bound = cache._bind(this, context.name, this.props.maxReplicas);
     blueprint.addVolume(lever, bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
+    // Explicit, so the compile cache sits at the same path in every pod whatever HOME the image sets.
+    blueprint.addEnv(lever, 'VLLM_CACHE_ROOT', VLLM_CACHE_ROOT);
 
     // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
     blueprint.enableServiceLinks = false;
@@ -129,14 +145,20 @@ export class Runtime extends Lever {
   /** Probes last: the startup budget depends on what every lever did. */
   public complete(blueprint: PodBlueprint, context: LeverContext): void {
     const o = this.props.options;
+    const warmup = o.warmup ?? true;
+    blueprint.coldStart.warmup = warmup;
     // Every lever has set its cold-start facts by now (contribute pass).
     this.estimate = estimateColdStart({ weightBytes: context.size.bytes, facts: blueprint.coldStart, options: this.props.estimate });
     const budget = o.startupBudget ?? startupBudget(this.estimate.startupSeconds, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
     // Written on the object so CS-RT-004 can hold the probe to it without reading props.
     blueprint.addAnnotation(this.leverName, EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(this.estimate.startupSeconds)}`);
+    // Through the public port: behind sleep mode's proxy the engine is on loopback, out of the kubelet's reach.
     const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
-    blueprint.startupProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS) };
+    const failureThreshold = Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS);
+    blueprint.startupProbe = warmup
+      ? { exec: { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
+      : { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold };
     blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
     blueprint.livenessProbe = { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 };
   }

@@ -1,0 +1,89 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Backend, RenderContext } from './backend';
+import { renderPodSpec } from './pod-spec';
+import { PodBlueprint } from '../blueprint';
+import { fail } from '../errors';
+
+/**
+ * The type of the model's Service.
+ */
+export enum ModelServiceType {
+  /** Reachable inside the cluster only; put your own Ingress or Gateway in front. */
+  CLUSTER_IP = 'ClusterIP',
+  /** A cloud load balancer in front of the Service. */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/**
+ * Options for the plain Deployment backend.
+ */
+export interface DeploymentBackendOptions {
+  /**
+   * Type of the Service in front of the model.
+   * @default ModelServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ModelServiceType;
+}
+
+/** `vllm serve`'s default port (FACTS). */
+const PORT = 8000;
+const PORT_NAME = 'http';
+
+/**
+ * A Deployment and a ClusterIP Service, for clusters without KServe. Without
+ * an autoscaler the replica count is the floor: `minReplicas: 0` creates the
+ * model parked at zero, to be woken by `kubectl scale` or your own scaler, and
+ * a ceiling above the floor is refused rather than silently ignored.
+ * @internal
+ */
+export class Deployment extends Backend {
+  public readonly _port = PORT;
+
+  constructor(private readonly options: DeploymentBackendOptions) {
+    super();
+  }
+
+  public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
+    if (bp.storageUri) {
+      fail(scope, 'CS-IN-050', `the weight source needs KServe's storage handling (${bp.storageUri}), which a plain Deployment does not have`,
+        'serve the weights from a volume, e.g. WeightSource.existingClaim(\'<claim holding the model>\'), or use Backend.kserveKnative() / Backend.kserveStandard()');
+    }
+    if (context.maxReplicas > Math.max(1, context.minReplicas)) {
+      fail(scope, 'CS-IN-054', `the Deployment backend has no autoscaler, so maxReplicas ${context.maxReplicas} above the floor ${context.minReplicas} would never be used`,
+        'set scaling.maxReplicas to scaling.minReplicas (a fixed count; 0 parks the model at zero), or use Backend.kserveStandard() / Backend.kserveKnative() to autoscale');
+    }
+    const spec = renderPodSpec(bp, 'vllm', PORT_NAME);
+    const selector = { ...bp.labels };
+    const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+      metadata: { name: context.name, labels: bp.labels, annotations: nonEmpty(bp.annotations) },
+      spec: {
+        replicas: context.minReplicas,
+        selector: { matchLabels: selector },
+        // One GPU per replica and possibly a ReadWriteOnce cache: replace a pod
+        // before starting its successor, so a rollout never needs a spare GPU
+        // or a second attachment of the claim.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels: bp.labels, annotations: nonEmpty(bp.podAnnotations) },
+          spec,
+        },
+      },
+    });
+    new k8s.KubeService(scope, 'Service', {
+      metadata: { name: context.name, labels: bp.labels },
+      spec: {
+        type: this.options.serviceType ?? ModelServiceType.CLUSTER_IP,
+        selector,
+        // By name: the Service follows whichever container serves the API (the engine, or sleep mode's proxy).
+        ports: [{ name: PORT_NAME, port: PORT, targetPort: k8s.IntOrString.fromString(PORT_NAME), protocol: 'TCP' }],
+      },
+    });
+    return deployment;
+  }
+}
+
+function nonEmpty(m: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(m).length ? m : undefined;
+}

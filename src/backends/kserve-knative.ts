@@ -1,0 +1,103 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Backend, RenderContext } from './backend';
+import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
+import { KNATIVE_FEATURES_ANNOTATION } from '../annotations';
+import { PodBlueprint } from '../blueprint';
+import { fail } from '../errors';
+
+/**
+ * A Knative `config-features` flag (ConfigMap `config-features`, namespace
+ * `knative-serving`). Knative rejects a pod spec that uses a feature whose
+ * flag is not enabled.
+ */
+export enum KnativeFeature {
+  /** `kubernetes.podspec-nodeselector`. */
+  NODE_SELECTOR = 'kubernetes.podspec-nodeselector',
+  /** `kubernetes.podspec-tolerations`. */
+  TOLERATIONS = 'kubernetes.podspec-tolerations',
+  /** `kubernetes.podspec-affinity`. */
+  AFFINITY = 'kubernetes.podspec-affinity',
+  /** `kubernetes.podspec-priorityclassname`. */
+  PRIORITY_CLASS_NAME = 'kubernetes.podspec-priorityclassname',
+  /** `kubernetes.podspec-init-containers`. */
+  INIT_CONTAINERS = 'kubernetes.podspec-init-containers',
+  /** `kubernetes.podspec-hostpath`. */
+  HOST_PATH = 'kubernetes.podspec-hostpath',
+  /** `kubernetes.podspec-persistent-volume-claim`. */
+  PERSISTENT_VOLUME_CLAIM = 'kubernetes.podspec-persistent-volume-claim',
+  /** `kubernetes.podspec-persistent-volume-write`. */
+  PERSISTENT_VOLUME_WRITE = 'kubernetes.podspec-persistent-volume-write',
+}
+
+/**
+ * Options for the KServe Knative backend.
+ */
+export interface KServeKnativeOptions {
+  /**
+   * The Knative feature flags your cluster has enabled. They are recorded in
+   * the `coldstart.cdk8s.io/knative-features` annotation, and rule CS-KSV-002
+   * warns only about the flags the InferenceService needs that are not listed.
+   * @default - none declared: CS-KSV-002 warns about every flag needed
+   */
+  readonly enabledFeatures?: KnativeFeature[];
+
+  /**
+   * Replicas a new revision starts with (`autoscaling.knative.dev/initial-scale`).
+   * 0 creates the model asleep: no GPU is held until the first request, but
+   * Knative accepts it only with `allow-zero-initial-scale: "true"` in its
+   * `config-autoscaler` ConfigMap.
+   * @default - Knative's default (1): a new revision is started once, to prove it becomes ready
+   */
+  readonly initialScale?: number;
+
+  /**
+   * Time at low load before Knative scales down
+   * (`autoscaling.knative.dev/scale-down-delay`, 0 to 1 hour): a burst after
+   * a short idle gap then finds the replica warm instead of paying a cold start.
+   * @default - Knative's default (no delay)
+   */
+  readonly scaleDownDelay?: Duration;
+}
+
+const MAX_SCALE_DOWN_DELAY_SECONDS = 3600;
+
+/**
+ * KServe, Knative mode. The predictor is a custom `kserve-container` rather
+ * than `model: {modelFormat: vLLM, runtime: kserve-vllmserver}`: every flag,
+ * probe and port then sits in our manifest where the rules can check it (a
+ * runtime's args are merged in only at admission), the app does not depend on
+ * the `kserve-vllmserver` runtime (new in v0.20) being installed, and nothing
+ * is passed twice (that runtime already sets --port and --served-model-name).
+ * `STORAGE_URI` on `kserve-container` triggers the same storage handling as
+ * `storageUri`, modelcar included.
+ * @internal
+ */
+export class KServeKnative extends Backend {
+  public readonly _port = 8080; // Knative routes to the container port; KServe's convention is 8080
+
+  constructor(private readonly options: KServeKnativeOptions) {
+    super();
+  }
+
+  public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
+    refuseSidecars(scope, bp, 'Knative');
+    const { initialScale, scaleDownDelay } = this.options;
+    if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
+      fail(scope, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
+    }
+    const delay = scaleDownDelay?.toSeconds();
+    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= MAX_SCALE_DOWN_DELAY_SECONDS)) {
+      fail(scope, 'CS-IN-051', `scaleDownDelay ${delay} s is not a whole number of seconds between 0 and ${MAX_SCALE_DOWN_DELAY_SECONDS}`, 'pass e.g. Duration.minutes(10); Knative allows at most 1 hour');
+    }
+    const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
+    return new ApiObject(scope, 'InferenceService', {
+      ...kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, {
+        ...(initialScale !== undefined ? { 'autoscaling.knative.dev/initial-scale': `${initialScale}` } : {}),
+        ...(delay !== undefined ? { 'autoscaling.knative.dev/scale-down-delay': `${delay}s` } : {}),
+        ...(features ? { [KNATIVE_FEATURES_ANNOTATION]: features } : {}),
+      }),
+      spec: { predictor: kservePredictor(context, bp) },
+    });
+  }
+}

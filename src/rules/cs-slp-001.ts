@@ -1,0 +1,151 @@
+import { describe, flag, podMetadata, vllmContainers } from './pods';
+import { Rule, RuleContext, RuleLevel, Violation } from './rule';
+
+/** vLLM's default port (FACTS: `vllm serve` listens on 8000). */
+const DEFAULT_PORT = 8000;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** A vLLM container whose dev-mode endpoints listen beyond the pod's loopback. */
+interface Exposed {
+  readonly obj: any;
+  readonly container: string;
+  /** `--host` as found, or undefined (all interfaces). */
+  readonly host?: string;
+  readonly labels: Record<string, string>;
+  /** The port number and its name in the container's ports, if declared. */
+  readonly port: number;
+  readonly portName?: string;
+}
+
+/**
+ * FACTS: `/sleep`, `/wake_up` and `/is_sleeping` exist only with
+ * `VLLM_SERVER_DEV_MODE=1` (read as an integer by vLLM) and share the API's port.
+ */
+function exposedOf(obj: any): Exposed[] {
+  const found: Exposed[] = [];
+  for (const { c } of vllmContainers(obj)) {
+    const dev = c.env.VLLM_SERVER_DEV_MODE;
+    if (dev === undefined || !/^\s*[0-9]+\s*$/.test(dev) || Number(dev) === 0) continue;
+    const host = flag(c.tokens, '--host');
+    if (typeof host === 'string' && LOOPBACK.has(host)) continue;
+    const p = flag(c.tokens, '--port');
+    const port = typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : DEFAULT_PORT;
+    const portName = (c.raw.ports ?? []).find((x: any) => x.containerPort === port)?.name;
+    found.push({ obj, container: c.name, host: typeof host === 'string' ? host : undefined, labels: podMetadata(obj).labels, port, portName });
+  }
+  return found;
+}
+
+function sameNamespace(a: any, b: any): boolean {
+  return (a?.metadata?.namespace ?? '') === (b?.metadata?.namespace ?? '');
+}
+
+/** A label selector (matchLabels and matchExpressions) against labels; an empty selector matches everything. */
+function selects(selector: any, labels: Record<string, string>): boolean {
+  const matchLabels: Record<string, string> = selector?.matchLabels ?? {};
+  if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
+  return (selector?.matchExpressions ?? []).every((e: any) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return true; // unknown operator: assume it selects, so nothing is missed
+    }
+  });
+}
+
+/** A port reference (number or name) that reaches the exposed port. */
+function reaches(ref: unknown, e: Exposed): boolean {
+  if (typeof ref === 'number') return ref === e.port;
+  if (typeof ref === 'string') return /^[0-9]+$/.test(ref) ? Number(ref) === e.port : ref === e.portName;
+  return false;
+}
+
+/** The exposed pods a Service's port reaches (targetPort defaults to port). */
+function serviceReaches(svc: any, servicePort: any, exposed: Exposed[]): Exposed[] {
+  const selector = svc.spec?.selector;
+  if (!selector || !Object.keys(selector).length) return []; // no selector: endpoints are managed by hand
+  return exposed.filter(e => sameNamespace(svc, e.obj) && selects({ matchLabels: selector }, e.labels)
+    && reaches(servicePort.targetPort ?? servicePort.port, e));
+}
+
+function allExposed(context: RuleContext): Exposed[] {
+  return (context.objects?.() ?? []).flatMap(exposedOf);
+}
+
+function checkService(svc: any, context: RuleContext): Violation[] {
+  const exposed = allExposed(context);
+  return (svc.spec?.ports ?? []).flatMap((p: any) => serviceReaches(svc, p, exposed).map(e => ({
+    value: `port ${p.port} -> ${e.port}`,
+    message: `Service port ${p.port} targets vLLM container "${e.container}" of ${describe(e.obj)}, whose sleep/wake endpoints (VLLM_SERVER_DEV_MODE=1) listen on that port`,
+  })));
+}
+
+/** Ingress backends: `spec.defaultBackend` and every path's `backend.service`. */
+function ingressBackends(ing: any): any[] {
+  const paths = (ing.spec?.rules ?? []).flatMap((r: any) => r.http?.paths ?? []);
+  return [ing.spec?.defaultBackend, ...paths.map((p: any) => p.backend)].map(b => b?.service).filter(Boolean);
+}
+
+function checkIngress(ing: any, context: RuleContext): Violation[] {
+  const objects = context.objects?.() ?? [];
+  const exposed = objects.flatMap(exposedOf);
+  const found: Violation[] = [];
+  for (const backend of ingressBackends(ing)) {
+    const svc = objects.find(o => o?.kind === 'Service' && o.metadata?.name === backend.name && sameNamespace(o, ing));
+    const ports = (svc?.spec?.ports ?? []).filter((p: any) => p.port === backend.port?.number || (p.name !== undefined && p.name === backend.port?.name));
+    for (const p of ports) {
+      for (const e of serviceReaches(svc, p, exposed)) {
+        found.push({ value: `${backend.name}:${p.port}`, message: `the Ingress routes to Service ${backend.name}, which reaches the sleep/wake endpoints of vLLM container "${e.container}" of ${describe(e.obj)}` });
+      }
+    }
+  }
+  return found;
+}
+
+function checkNetworkPolicy(np: any, context: RuleContext): Violation[] {
+  const types: string[] = np.spec?.policyTypes ?? ['Ingress'];
+  if (!types.includes('Ingress')) return [];
+  const found: Violation[] = [];
+  for (const e of allExposed(context)) {
+    if (!sameNamespace(np, e.obj) || !selects(np.spec?.podSelector, e.labels)) continue;
+    for (const rule of np.spec?.ingress ?? []) {
+      const ports: any[] = rule.ports ?? [];
+      // A rule without ports admits every port.
+      const admits = !ports.length || ports.some(p => p.port === undefined || reaches(p.port, e)
+        || (typeof p.port === 'number' && p.endPort !== undefined && p.port <= e.port && e.port <= p.endPort));
+      if (admits) {
+        found.push({ value: `ingress to port ${e.port}`, message: `the NetworkPolicy admits traffic to the sleep/wake endpoints of vLLM container "${e.container}" of ${describe(e.obj)}` });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** @internal */
+export const CS_SLP_001: Rule = {
+  id: 'CS-SLP-001',
+  level: RuleLevel.ERROR,
+  summary: 'vLLM\'s sleep/wake endpoints (VLLM_SERVER_DEV_MODE=1) listen on loopback only, and no Service, Ingress or NetworkPolicy lets traffic reach them',
+  explanation: 'With VLLM_SERVER_DEV_MODE=1 vLLM serves POST /sleep, POST /wake_up and GET /is_sleeping on the same port as the API. '
+    + 'Any client that can reach that port can put the model to sleep or force a wake, so the engine must bind to 127.0.0.1 and '
+    + 'a path-filtering proxy must serve the public port. Flagged: the dev-mode container itself when it listens beyond loopback, '
+    + 'and every Service, Ingress or NetworkPolicy that routes or admits traffic to such a port.',
+  fix: 'Use runtime.sleepMode (the engine binds to 127.0.0.1 behind a proxy that forwards only /v1/, /health, /metrics and /version), '
+    + 'or pass --host=127.0.0.1 to vLLM and point Services at a proxy port; drop VLLM_SERVER_DEV_MODE where sleep mode is not needed.',
+  check(obj, context) {
+    switch (obj?.kind) {
+      case 'Service': return checkService(obj, context);
+      case 'Ingress': return checkIngress(obj, context);
+      case 'NetworkPolicy': return checkNetworkPolicy(obj, context);
+      default: return exposedOf(obj).map(e => ({
+        value: `--host ${e.host ?? 'unset (all interfaces)'}, port ${e.port}`,
+        message: `vLLM container "${e.container}" runs with VLLM_SERVER_DEV_MODE=1 and listens beyond loopback: the pod IP serves /sleep and /wake_up`,
+        fix: 'pass --host=127.0.0.1 and serve the API through a path-filtering proxy (runtime.sleepMode does both)',
+      }));
+    }
+  },
+};
