@@ -14,3 +14,8 @@ export * from './aspects/suppressions';
 export * from './packs/baseline';
 export { RuleLevel } from './rules/rule';
 export * from './estimate/paths';
+export * from './levers/capacity/warm-buffer';
+export * from './levers/capacity/gke/compute-class';
+export * from './levers/capacity/gke/provisioning-request';
+export * from './levers/capacity/eks/karpenter-node-pool';
+export * from './levers/image/image-pull-options';

@@ -24,6 +24,8 @@ export interface Violation {
 export interface RuleContext {
   readonly cloud: CloudProvider;
   readonly environment: Environment;
+  /** The cluster's region, when the profile sets one (registry region checks). */
+  readonly region?: string;
 }
 
 /**
