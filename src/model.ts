@@ -215,8 +215,9 @@ export class ColdStartOptimizedModel extends Construct {
     const existing = Aspects.of(root).all.find((a): a is ColdStartBaseline => a instanceof ColdStartBaseline);
     if (!existing) {
       Aspects.of(root).add(new ColdStartBaseline({ environment, cloud: cloud.provider, region: cloud.region }));
-    } else if (existing.environment !== environment || existing.cloud !== cloud.provider) {
-      fail(this, 'CS-IN-010', `this app's ColdStartBaseline pack checks ${existing.environment}/${existing.cloud} but this model's profile is ${environment}/${cloud.provider}`,
+    } else if (existing.environment !== environment || existing.cloud !== cloud.provider || existing.region !== cloud.region) {
+      const where = (cloudName: string, region?: string) => (region ? `${cloudName}/${region}` : cloudName);
+      fail(this, 'CS-IN-010', `this app's ColdStartBaseline pack checks ${existing.environment}/${where(existing.cloud, existing.region)} but this model's profile is ${environment}/${where(cloud.provider, cloud.region)}`,
         'synthesize models with different profiles in separate Apps, or set enforceBaseline: false on them and add a ColdStartBaseline per chart: Aspects.of(chart).add(new ColdStartBaseline({ environment, cloud }))');
     }
   }

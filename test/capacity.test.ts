@@ -1,7 +1,7 @@
-import { Duration, Size } from 'cdk8s';
-import { find, MODELCAR, predictor, synth, VLLM } from './util';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { baseProps, find, MODELCAR, predictor, synth, VLLM } from './util';
 import {
-  Cloud, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, WeightSource,
+  Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, WeightSource,
 } from '../src';
 
 const PAUSE = 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a';
@@ -314,6 +314,16 @@ describe('EKS Karpenter NodePool', () => {
   test('no GPU taint when the model does not tolerate nvidia.com/gpu', () => {
     const m = synth({ profile: eks, gpu: { count: 1, tolerations: [{ key: 'gpu', operator: TolerationOperator.EXISTS }] }, capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
     expect(one(m, 'NodePool').spec.template.spec.taints).toBeUndefined();
+  });
+});
+
+describe('the baseline pack checks the profile region', () => {
+  test('a second model in another region of the same app is refused (one pack, one region)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ColdStartOptimizedModel(chart, 'a', baseProps({ profile: gke }));
+    expect(() => new ColdStartOptimizedModel(chart, 'b', baseProps({ profile: Profile.production({ cloud: Cloud.gke({ region: 'europe-west4' }) }) })))
+      .toThrow(/^c\/b: \[CS-IN-010\] this app's ColdStartBaseline pack checks production\/gke\/us-central1 but this model's profile is production\/gke\/europe-west4/);
   });
 });
 
