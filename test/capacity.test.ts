@@ -1,4 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { PodBlueprint } from '../src/blueprint';
+import { ImageArrival, NodeArrival } from '../src/estimate/paths';
+import { ImagePull } from '../src/levers/image-pull';
+import { NodeCapacity } from '../src/levers/node-capacity';
 import { baseProps, find, MODELCAR, predictor, synth, VLLM } from './util';
 import {
   Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, WeightSource,
@@ -327,6 +331,36 @@ describe('the baseline pack checks the profile region', () => {
   });
 });
 
+describe('cold-start facts for the estimate', () => {
+  /** Runs the two levers of this issue alone, in the model's order, and returns the facts they set. */
+  const facts = (p: Partial<ColdStartOptimizedModelProps>) => {
+    const props = baseProps(p);
+    const profile = props.profile ?? Profile.lab();
+    const chart = new Chart(Testing.app(), 'c');
+    const levers = [
+      new NodeCapacity(chart, 'N', { gpu: props.gpu, capacity: props.capacity ?? {}, profile, name: 'm' }),
+      new ImagePull(chart, 'I', { engineImage: VLLM, options: props.imagePull ?? {}, profile }),
+    ];
+    const bp = new PodBlueprint();
+    const context = { name: 'm', servedModelName: 'm', profile, size: props.size, gpuCount: 1, gpu: props.gpu, port: 8080 };
+    for (const l of levers) l.contribute(bp, context);
+    for (const l of levers) l.complete(bp, context);
+    return [bp.coldStart.nodeArrival, bp.coldStart.imageArrival];
+  };
+  const cc = { gke: { computeClass: { gpuType: 'nvidia-l4' } } };
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, NodeArrival, ImageArrival]>([
+    ['lab', { profile: Profile.lab() }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['production: buffer and pre-pull', { profile: Profile.production() }, NodeArrival.WARM_BUFFER, ImageArrival.PRE_PULLED],
+    ['a buffer without pre-pull', { profile: Profile.production(), imagePull: { prePull: false } }, NodeArrival.WARM_BUFFER, ImageArrival.REGISTRY],
+    ['pre-pull without a buffer: a new node pulls anyway', { profile: Profile.lab(), imagePull: { prePull: true } }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['GKE image streaming', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true } } }, NodeArrival.COLD_NODE, ImageArrival.STREAMED],
+    ['GKE secondary boot disk', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'd' }] } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+    ['EKS image snapshot', { profile: Profile.lab({ cloud: Cloud.eks() }), capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+  ])('%s', (_name, p, node, image) => {
+    expect(facts(p)).toEqual([node, image]);
+  });
+});
+
 describe('bad input: a clear error naming the construct and the fix', () => {
   const build = (p: Partial<ColdStartOptimizedModelProps>) => () => synth(p);
   const NC = '^serving/qwen/NodeCapacity: ';
@@ -357,6 +391,7 @@ describe('bad input: a clear error naming the construct and the fix', () => {
     ['machineFamily and machineType together', { profile: gke, capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', machineFamily: 'g2', machineType: 'g2-standard-8' }] } } } }, `${NC}\\[CS-IN-037\\] .*both machineFamily.*Fix: `],
     ['a NodePool without instance types', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, instanceTypes: [] } } } }, `${NC}\\[CS-IN-041\\] instanceTypes \\[\\] .*Fix: `],
     ['a NodePool without selector tags', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, selectorTags: {} } } } }, `${NC}\\[CS-IN-041\\] selectorTags .*Fix: `],
+    ['a secondary boot disk that is not an image name', { profile: gke, imagePull: { gke: { secondaryBootDisks: [{ diskImageName: 'Bad_Name' }] } } }, `${IP}\\[CS-IN-040\\] secondaryBootDisks\\[0\\].diskImageName "Bad_Name" .*Fix: `],
     ['a DWS count out of range', { profile: gke, capacity: { gke: { queuedProvisioning: { count: 0 } } } }, `${NC}\\[CS-IN-039\\] queuedProvisioning.count 0 .*Fix: `],
   ])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(new RegExp(message));
