@@ -315,6 +315,11 @@ describe('EKS Karpenter NodePool', () => {
     expect(predictor(m).nodeSelector['karpenter.sh/nodepool']).toBe('l4');
   });
 
+  test('a data volume size in MiB is rounded up to whole GiB', () => {
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.mebibytes(1500) } } }).manifests;
+    expect(one(m, 'EC2NodeClass').spec.blockDeviceMappings[1].ebs.volumeSize).toBe('2Gi');
+  });
+
   test('no GPU taint when the model does not tolerate nvidia.com/gpu', () => {
     const m = synth({ profile: eks, gpu: { count: 1, tolerations: [{ key: 'gpu', operator: TolerationOperator.EXISTS }] }, capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
     expect(one(m, 'NodePool').spec.template.spec.taints).toBeUndefined();

@@ -449,6 +449,18 @@ describe('more shapes each rule reads', () => {
     expect(only([model])).toEqual([]);
   });
 
+  test('CS-PRF-001: the node-lever keys (compute class selector, Karpenter pool and annotation) and objects', () => {
+    const o = isvc(x => {
+      x.spec.predictor.nodeSelector = { 'cloud.google.com/compute-class': 'g', 'karpenter.sh/nodepool': 'p' };
+      x.spec.predictor.annotations = { 'karpenter.sh/do-not-disrupt': 'true' };
+    });
+    const np = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'p' }, spec: {} };
+    const cc = { apiVersion: 'cloud.google.com/v1', kind: 'ComputeClass', metadata: { name: 'g' }, spec: {} };
+    expect(run([o, np, cc]).findings.filter(f => f.ruleId === 'CS-PRF-001').map(f => f.value)).toEqual([
+      'cloud.google.com/compute-class', 'karpenter.sh/nodepool', 'karpenter.sh/do-not-disrupt', 'karpenter.sh/v1 NodePool', 'cloud.google.com/v1 ComputeClass',
+    ]);
+  });
+
   test('CS-PRF-001: a CapacityBuffer with a cloud provisioning strategy', () => {
     const cb = { apiVersion: 'autoscaling.x-k8s.io/v1beta1', kind: 'CapacityBuffer', metadata: { name: 'b' }, spec: { provisioningStrategy: 'buffer.gke.io/standby-capacity', replicas: 1, podTemplateRef: { name: 't' } } };
     expect(run([cb]).findings.map(f => f.value)).toEqual(['buffer.gke.io/standby-capacity']);

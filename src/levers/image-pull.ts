@@ -1,3 +1,4 @@
+import { SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PAUSE_IMAGE } from './capacity/pause-image';
 import { ImagePullOptions } from './image/image-pull-options';
@@ -69,7 +70,9 @@ export class ImagePull extends Lever {
     blueprint.nodeImage.secondaryBootDisks.push(...(gke?.secondaryBootDisks ?? []));
     if (eks) {
       blueprint.nodeImage.dataVolumeSnapshotId = eks.dataVolumeSnapshotId;
-      blueprint.nodeImage.dataVolumeSize = eks.dataVolumeSize ? `${Math.ceil(eks.dataVolumeSize.toGibibytes())}Gi` : undefined;
+      // Rounded up: the volume must hold at least what was asked.
+      blueprint.nodeImage.dataVolumeSize = eks.dataVolumeSize
+        ? `${Math.ceil(eks.dataVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))}Gi` : undefined;
     }
   }
 
