@@ -17,6 +17,22 @@ export interface MemoryItem {
 }
 
 /**
+ * What the image-pull lever asks of the nodes (not of the pod): the node
+ * provisioner's objects (GKE ComputeClass, Karpenter EC2NodeClass) render it.
+ * @internal
+ */
+export interface NodeImageCache {
+  /** GKE image streaming. */
+  imageStreaming: boolean;
+  /** GKE secondary boot disks in CONTAINER_IMAGE_CACHE mode. */
+  readonly secondaryBootDisks: Array<{ readonly diskImageName: string; readonly project?: string }>;
+  /** EBS snapshot the Bottlerocket data volume starts from. */
+  dataVolumeSnapshotId?: string;
+  /** Size of that data volume (a Karpenter quantity, e.g. `200Gi`). */
+  dataVolumeSize?: string;
+}
+
+/**
  * Two levers set the same thing to different values.
  * @internal
  */
@@ -55,6 +71,8 @@ export class PodBlueprint {
    * dependencies, so `cdk8s synth` writes them first.
    */
   public readonly dependencies: IConstruct[] = [];
+  /** Node-level image settings for the node provisioner (lever 2 -> lever 3). */
+  public readonly nodeImage: NodeImageCache = { imageStreaming: false, secondaryBootDisks: [] };
   /** What each lever did, in the terms the cold-start estimate reads. */
   public readonly coldStart: ColdStartFacts = defaultColdStartFacts();
   /** Values only a storage-aware backend uses (KServe's `STORAGE_URI`). */

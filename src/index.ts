@@ -38,3 +38,8 @@ export { EfsVolumeOptions } from './levers/weights/eks/efs';
 export { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
 export { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
 export * from './estimate/estimate-options';
+export * from './levers/capacity/warm-buffer';
+export * from './levers/capacity/gke/compute-class';
+export * from './levers/capacity/gke/provisioning-request';
+export * from './levers/capacity/eks/karpenter-node-pool';
+export * from './levers/image/image-pull-options';

@@ -9,6 +9,7 @@ import { ColdStartReport } from './estimate/report';
 import { fail } from './errors';
 import { GpuOptions } from './gpu';
 import { ImagePull } from './levers/image-pull';
+import { ImagePullOptions } from './levers/image/image-pull-options';
 import { LeverContext } from './levers/lever';
 import { CapacityOptions, NodeCapacity } from './levers/node-capacity';
 import { Runtime } from './levers/runtime/runtime';
@@ -128,6 +129,13 @@ export interface ColdStartOptimizedModelProps {
    * @default - the published figures (README, "Cold-start estimate")
    */
   readonly estimate?: EstimateOptions;
+
+  /**
+   * Image-pull settings (lever 2): pre-pull DaemonSet, GKE image streaming
+   * and secondary boot disks, EKS image snapshot.
+   * @default - pre-pull in production; no cloud accelerator
+   */
+  readonly imagePull?: ImagePullOptions;
 }
 
 const MAX_NAME = 45;
@@ -190,13 +198,13 @@ export class ColdStartOptimizedModel extends Construct {
     };
 
     // Construct every lever first (constructor checks run before any output).
-    const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {} });
+    const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {}, profile: this.profile, name: this.name });
     const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas, estimate: props.estimate });
     // Scheduling first: weight and image side objects mirror the pod's nodes.
     const levers = [
       capacity,
       new WeightLoad(this, 'WeightLoad', props.weights),
-      new ImagePull(this, 'ImagePull', props.engine.image),
+      new ImagePull(this, 'ImagePull', { engineImage: props.engine.image, options: props.imagePull ?? {}, profile: this.profile }),
       runtime,
     ];
     const blueprint = new PodBlueprint();
@@ -235,9 +243,10 @@ export class ColdStartOptimizedModel extends Construct {
     const { environment, cloud } = this.profile;
     const existing = Aspects.of(root).all.find((a): a is ColdStartBaseline => a instanceof ColdStartBaseline);
     if (!existing) {
-      Aspects.of(root).add(new ColdStartBaseline({ environment, cloud: cloud.provider }));
-    } else if (existing.environment !== environment || existing.cloud !== cloud.provider) {
-      fail(this, 'CS-IN-010', `this app's ColdStartBaseline pack checks ${existing.environment}/${existing.cloud} but this model's profile is ${environment}/${cloud.provider}`,
+      Aspects.of(root).add(new ColdStartBaseline({ environment, cloud: cloud.provider, region: cloud.region }));
+    } else if (existing.environment !== environment || existing.cloud !== cloud.provider || existing.region !== cloud.region) {
+      const where = (cloudName: string, region?: string) => (region ? `${cloudName}/${region}` : cloudName);
+      fail(this, 'CS-IN-010', `this app's ColdStartBaseline pack checks ${existing.environment}/${where(existing.cloud, existing.region)} but this model's profile is ${environment}/${where(cloud.provider, cloud.region)}`,
         'synthesize models with different profiles in separate Apps, or set enforceBaseline: false on them and add a ColdStartBaseline per chart: Aspects.of(chart).add(new ColdStartBaseline({ environment, cloud }))');
     }
   }

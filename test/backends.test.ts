@@ -9,7 +9,12 @@ const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
 
 const knative = (o = {}) => Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature), ...o });
-const deploymentOf = (m: any[]) => { const d = find(m, 'Deployment'); expect(d).toHaveLength(1); return d[0]; };
+// The model's Deployment; production also writes the warm buffer's.
+const deploymentOf = (m: any[]) => {
+  const d = find(m, 'Deployment').filter(o => o.metadata.labels['app.kubernetes.io/component'] === 'model-server');
+  expect(d).toHaveLength(1);
+  return d[0];
+};
 const serviceOf = (m: any[]) => { const s = find(m, 'Service'); expect(s).toHaveLength(1); return s[0]; };
 const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).toHaveLength(1); return s[0]; };
 

@@ -4,6 +4,7 @@ import { build as buildEksMistral } from '../examples/eks-mistral-efs/main';
 import { build as buildGkeLlama70b } from '../examples/gke-llama-70b/main';
 import { build } from '../examples/lab-qwen/main';
 import { build as buildMultiModel } from '../examples/multi-model-sleep/main';
+import { Aspects, ColdStartBaseline } from '../src';
 import { RuleReport } from '../src/aspects/report';
 
 describe('examples/lab-qwen', () => {
@@ -42,27 +43,59 @@ describe('examples/lab-qwen', () => {
 describe('examples/eks-mistral-efs', () => {
   const app = buildEksMistral();
   const manifests = Testing.synth(app.charts[0]);
-  const deployment = manifests.find(m => m.kind === 'Deployment');
-  const c = deployment.spec.template.spec.containers[0];
+  const byName = (kind: string, name: string) => manifests.find(m => m.kind === kind && m.metadata.name === name);
+  const deployment = byName('Deployment', 'mistral');
+  const pod = deployment.spec.template.spec;
+  const c = pod.containers[0];
 
   test('passes the baseline pack with zero findings', () => {
     expect(RuleReport.of(app).findings).toEqual([]);
   });
 
-  test('a plain Deployment and Service on port 8000, one replica in production', () => {
-    expect(manifests.map(m => m.kind)).toEqual(['PriorityClass', 'PersistentVolumeClaim', 'Deployment', 'Service']);
+  test('a plain Deployment and Service on port 8000, one replica in production, after its volume and loader', () => {
+    const kinds = manifests.map(m => `${m.kind}/${m.metadata.name}`);
+    expect(kinds.sort()).toEqual([
+      'DaemonSet/mistral-pre-pull', 'Deployment/mistral', 'Deployment/mistral-warm-buffer', 'EC2NodeClass/mistral-gpu',
+      'Job/mistral-weights-e290417c', 'NodePool/mistral-gpu', 'PersistentVolumeClaim/mistral-cache', 'PersistentVolumeClaim/mistral-hf-cache',
+      'PriorityClass/mistral-serving', 'PriorityClass/mistral-warm-buffer', 'Service/mistral', 'StorageClass/mistral-efs',
+    ]);
+    const order = manifests.map(m => m.kind);
+    expect(order.indexOf('Job')).toBeLessThan(order.lastIndexOf('Deployment'));
+    expect(order.indexOf('StorageClass')).toBeLessThan(order.indexOf('Job'));
     expect(deployment.spec.replicas).toBe(1);
     expect(c.args).toEqual(expect.arrayContaining(['--port=8000', '--served-model-name=mistral-7b-instruct-v0.2-awq', '--load-format=runai_streamer']));
     expect(c.args).not.toContain('--enforce-eager');
     expect(c.args).not.toContain('-O0');
-    expect(manifests.find(m => m.kind === 'Service').spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }]);
+    expect(byName('Service', 'mistral').spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }]);
   });
 
-  test('weights from the shared volume, offline; compile cache on a claim; warmup before ready', () => {
-    expect(c.volumeMounts).toContainEqual({ name: 'weights', mountPath: '/mnt/models', readOnly: true, subPath: 'mistral-7b-instruct-v0.2-awq' });
-    expect(c.env).toEqual(expect.arrayContaining([{ name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'VLLM_CACHE_ROOT', value: '/root/.cache/vllm' }]));
-    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'cache', persistentVolumeClaim: { claimName: 'mistral-cache' } });
+  test('weights from EFS filled once by a loader Job, read offline; the pod waits for the completion marker', () => {
+    expect(byName('StorageClass', 'mistral-efs')).toMatchObject({ provisioner: 'efs.csi.aws.com', parameters: { provisioningMode: 'efs-ap', fileSystemId: 'fs-0123456789abcdef0' } });
+    expect(byName('PersistentVolumeClaim', 'mistral-hf-cache').spec.accessModes).toEqual(['ReadWriteMany']);
+    const job = byName('Job', 'mistral-weights-e290417c').spec.template.spec;
+    expect(job.automountServiceAccountToken).toBe(false);
+    expect(job.containers[0].image).toBe(c.image);
+    expect(c.volumeMounts).toContainEqual({ name: 'hf-cache', mountPath: '/mnt/hf', readOnly: true });
+    expect(pod.initContainers.map((i: any) => i.name)).toEqual(['await-weights']);
+    expect(c.env).toEqual(expect.arrayContaining([
+      { name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }, { name: 'VLLM_CACHE_ROOT', value: '/root/.cache/vllm' },
+    ]));
+    expect(pod.volumes).toContainEqual({ name: 'cache', persistentVolumeClaim: { claimName: 'mistral-cache' } });
     expect(c.startupProbe.exec.command).toEqual(expect.arrayContaining(['8000', 'mistral-7b-instruct-v0.2-awq']));
+  });
+
+  test('a Karpenter GPU NodePool on a Bottlerocket image snapshot, do-not-disrupt pods and a warm A10G', () => {
+    const pool = byName('NodePool', 'mistral-gpu').spec;
+    expect(pool.disruption.consolidationPolicy).toBe('WhenEmpty');
+    expect(pool.template.spec.expireAfter).toBe('Never');
+    expect(pool.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'mistral-gpu' });
+    const dataVolume = byName('EC2NodeClass', 'mistral-gpu').spec.blockDeviceMappings.find((b: any) => b.deviceName === '/dev/xvdb');
+    expect(dataVolume.ebs.snapshotID).toBe('snap-0123456789abcdef0');
+    expect(pod.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'mistral-gpu' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    const buffer = byName('Deployment', 'mistral-warm-buffer').spec.template.spec;
+    expect(buffer.nodeSelector).toEqual(pod.nodeSelector);
+    expect(buffer.priorityClassName).toBe('mistral-warm-buffer');
   });
 
   test('validates against the schemas', () => {
@@ -77,7 +110,7 @@ describe('examples/eks-mistral-efs', () => {
 describe('examples/multi-model-sleep', () => {
   const app = buildMultiModel();
   const manifests = Testing.synth(app.charts[0]);
-  const deployments = manifests.filter(m => m.kind === 'Deployment');
+  const deployments = manifests.filter(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'model-server');
 
   test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
     expect(RuleReport.of(app).findings).toEqual([]);
@@ -113,13 +146,14 @@ describe('examples/gke-llama-70b', () => {
   const manifests: any[] = Testing.synth(app.charts[0]);
   const one = (kind: string) => { const f = manifests.filter(m => m.kind === kind); expect(f).toHaveLength(1); return f[0]; };
 
-  test('passes the baseline pack with zero findings', () => {
+  test('passes the baseline pack (with its region) with zero findings', () => {
+    expect(Aspects.of(app).all.find((a): a is ColdStartBaseline => a instanceof ColdStartBaseline)?.region).toBe('us-central1');
     expect(RuleReport.of(app).findings).toEqual([]);
   });
 
   test('weights from a LocalModelCache on node-local NVMe, written before the model', () => {
     const cache = one('LocalModelCache');
-    expect(cache.metadata).toEqual({ name: 'llama' });
+    expect(cache.metadata).toEqual({ name: 'llama-70b' });
     expect(cache.spec).toMatchObject({ sourceModelUri: 'hf://meta-llama/Llama-3.1-70B-Instruct', nodeGroups: ['h100-nvme'] });
     // 70e9 x 2 bytes, rounded up to whole MiB.
     expect(cache.spec.modelSize).toBe(`${Math.ceil(140e9 / 1024 ** 2)}Mi`);
@@ -136,8 +170,35 @@ describe('examples/gke-llama-70b', () => {
     expect(c.args).toEqual(expect.arrayContaining(['--model=/mnt/models', '--tensor-parallel-size=4', '--load-format=runai_streamer']));
     expect(c.args).not.toContain('--enforce-eager');
     expect(c.resources.limits['nvidia.com/gpu']).toBe('4');
-    expect(isvc.spec.predictor.nodeSelector).toEqual({ 'cloud.google.com/gke-accelerator': 'nvidia-h100-80gb' });
     expect(isvc.spec.predictor.minReplicas).toBe(1);
+  });
+
+  test('the model, its warm buffer and its pre-pull DaemonSet all select the H100 ComputeClass', () => {
+    const cc = one('ComputeClass');
+    const gpu = { type: 'nvidia-h100-80gb', count: 4 };
+    const storage = { secondaryBootDisks: [{ diskImageName: 'vllm-image-cache', mode: 'CONTAINER_IMAGE_CACHE' }] };
+    expect(cc.spec.priorities).toEqual([
+      { machineFamily: 'a3', spot: true, gpu, storage },
+      { machineFamily: 'a3', spot: false, gpu, storage },
+    ]);
+    expect(cc.spec.nodePoolConfig).toEqual({ imageStreaming: { enabled: true } });
+    expect(cc.spec.activeMigration).toEqual({ optimizeRulePriority: true });
+    expect(cc.spec.nodePoolAutoCreation).toEqual({ enabled: true });
+    const selector = { 'cloud.google.com/compute-class': 'llama-70b-gpu' };
+    expect(one('InferenceService').spec.predictor.nodeSelector).toEqual(selector);
+    expect(one('Deployment').spec.template.spec.nodeSelector).toEqual(selector);
+    expect(one('DaemonSet').spec.template.spec.nodeSelector).toEqual(selector);
+  });
+
+  test('the buffer holds one 4-GPU slot below the model priority; the DaemonSet pre-pulls the engine image', () => {
+    const buffer = one('Deployment');
+    expect(buffer.spec.replicas).toBe(1);
+    expect(buffer.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('4');
+    const classes = Object.fromEntries(manifests.filter(m => m.kind === 'PriorityClass').map(p => [p.metadata.name, p.value]));
+    expect(classes).toEqual({ 'llama-70b-serving': 1000, 'llama-70b-warm-buffer': -10 });
+    const c = one('InferenceService').spec.predictor.containers[0];
+    // The weights come from the node-local cache, not an image: only the engine image is pre-pulled.
+    expect(one('DaemonSet').spec.template.spec.initContainers.map((i: any) => i.image)).toEqual([c.image]);
   });
 
   test('validates against the schemas', () => {

@@ -145,6 +145,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
   ['CS-SLP-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' }); return [o]; }],
+  ['CS-IMG-003', () => { const o = compliant(); vllm(o).image = `europe-west4-docker.pkg.dev/p/r/vllm${DIGEST}`; return [o]; }, { environment: Environment.PRODUCTION, region: 'us-central1' }],
 ];
 
 describe('CS-SEC-002', () => {
@@ -185,11 +186,11 @@ test('every rule has a violation case', () => {
   expect(VIOLATIONS.map(v => v[0]).sort()).toEqual(BASELINE_RULES.map(r => r.id).sort());
 });
 
-describe.each(VIOLATIONS)('%s', (id, make) => {
+describe.each(VIOLATIONS)('%s', (id, make, props) => {
   const rule = BASELINE_RULES.find(r => r.id === id)!;
 
   test('is found on the violating object, and only it', () => {
-    const r = run(make());
+    const r = run(make(), props);
     expect(ids(r)).toEqual([id]);
     const f = r.findings[0];
     expect(f.path).toBe('c/o0');
@@ -204,7 +205,7 @@ describe.each(VIOLATIONS)('%s', (id, make) => {
   });
 
   test('is silenced by a suppression with a reason, which the report keeps', () => {
-    const r = run(make(), undefined, objs => RuleSuppressions.add(objs[0], [{ id, reason: 'accepted for this test object' }]));
+    const r = run(make(), props, objs => RuleSuppressions.add(objs[0], [{ id, reason: 'accepted for this test object' }]));
     expect(ids(r)).toEqual([]);
     expect(ids(r, true)).toEqual([id]);
     expect(r.findings[0].suppressed).toBe('accepted for this test object');
@@ -434,6 +435,43 @@ describe('more shapes each rule reads', () => {
       ['c/o3', 'gke-gcsfuse/volumes'], ['c/o4', 'queued-provisioning.gke.io'],
     ]);
     expect(only([csi, sc, pvc, ann, pr], { cloud: CloudProvider.EKS })).toEqual([]);
+  });
+
+  test('CS-IMG-003: Artifact Registry regions and multi-regions, ECR, oci:// models; only with a region', () => {
+    const image = (i: string) => { const o = compliant(); vllm(o).image = `${i}${DIGEST}`; return o; };
+    const central = { environment: Environment.PRODUCTION, region: 'us-central1' };
+    expect(only([image('us-central1-docker.pkg.dev/p/r/vllm'), image('us-docker.pkg.dev/p/r/vllm'), image('docker.io/vllm/vllm-openai'), image('vllm/vllm-openai')], central)).toEqual([]);
+    const far = run([image('europe-docker.pkg.dev/p/r/vllm'), image('123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm')], central);
+    expect(far.findings.map(f => [f.path, f.value, f.message])).toEqual([
+      ['c/o0', 'europe-docker.pkg.dev', 'container "vllm" image comes from a registry in europe, but the cluster is in us-central1'],
+      ['c/o1', '123456789012.dkr.ecr.us-east-1.amazonaws.com', 'container "vllm" image comes from a registry in us-east-1, but the cluster is in us-central1'],
+    ]);
+    const ecr = { environment: Environment.PRODUCTION, region: 'us-east-1', cloud: CloudProvider.EKS };
+    expect(only([image('123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm')], ecr)).toEqual([]);
+    const model = isvc(o => { o.spec.predictor.model.storageUri = `oci://europe-west4-docker.pkg.dev/p/models/m${DIGEST}`; });
+    expect(run([model], central).findings.map(f => f.message)).toEqual(['the modelcar storage URI comes from a registry in europe-west4, but the cluster is in us-central1']);
+    expect(only([model])).toEqual([]);
+  });
+
+  test('CS-PRF-001: the node-lever keys (compute class selector, Karpenter pool and annotation) and objects', () => {
+    const o = isvc(x => {
+      x.spec.predictor.nodeSelector = { 'cloud.google.com/compute-class': 'g', 'karpenter.sh/nodepool': 'p' };
+      x.spec.predictor.annotations = { 'karpenter.sh/do-not-disrupt': 'true' };
+    });
+    const np = {
+      apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'p' },
+      spec: { template: { spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gpu' }, requirements: [] } } },
+    };
+    const cc = { apiVersion: 'cloud.google.com/v1', kind: 'ComputeClass', metadata: { name: 'g' }, spec: { priorities: [], whenUnsatisfiable: 'DoNotScaleUp' } };
+    expect(run([o, np, cc]).findings.filter(f => f.ruleId === 'CS-PRF-001').map(f => f.value)).toEqual([
+      'cloud.google.com/compute-class', 'karpenter.sh/nodepool', 'karpenter.sh/do-not-disrupt', 'karpenter.sh/v1 NodePool', 'cloud.google.com/v1 ComputeClass',
+    ]);
+  });
+
+  test('CS-PRF-001: a CapacityBuffer with a cloud provisioning strategy', () => {
+    const cb = { apiVersion: 'autoscaling.x-k8s.io/v1beta1', kind: 'CapacityBuffer', metadata: { name: 'b' }, spec: { provisioningStrategy: 'buffer.gke.io/standby-capacity', replicas: 1, podTemplateRef: { name: 't' } } };
+    expect(run([cb]).findings.map(f => f.value)).toEqual(['buffer.gke.io/standby-capacity']);
+    expect(only([{ ...cb, spec: { ...cb.spec, provisioningStrategy: 'buffer.x-k8s.io/active-capacity' } }])).toEqual([]);
   });
 
   test('CS-KSV-001: KServe-internal keys on any InferenceService', () => {

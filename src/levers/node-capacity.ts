@@ -1,10 +1,46 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DO_NOT_DISRUPT, KarpenterNodePoolOptions, NODE_POOL_LABEL, renderNodePool, resolveNodePool, ResolvedNodePool } from './capacity/eks/karpenter-node-pool';
+import { COMPUTE_CLASS_LABEL, GkeComputeClassOptions, renderComputeClass, resolveComputeClass, ResolvedComputeClass } from './capacity/gke/compute-class';
+import { checkQueuedProvisioning, DWS_CLASS, QueuedProvisioningOptions, renderProvisioningRequest } from './capacity/gke/provisioning-request';
+import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode, WarmBufferOptions } from './capacity/warm-buffer';
 import { Lever, LeverContext } from './lever';
 import { PodBlueprint } from '../blueprint';
+import { clusterScoped } from '../cluster-scoped';
+import { NodeArrival } from '../estimate/paths';
 import { fail } from '../errors';
 import { GpuOptions, TolerationEffect, TolerationOperator } from '../gpu';
-import { clusterScoped } from '../cluster-scoped';
+import { CloudProvider, Profile } from '../profile';
+
+/**
+ * GKE node 0->1 accelerators (need a GKE profile).
+ */
+export interface GkeCapacityOptions {
+  /**
+   * A ComputeClass (Spot -> on-demand GPU rules, node pool auto-creation)
+   * the model's pods, buffer and pre-pull DaemonSet select.
+   * @default - no ComputeClass
+   */
+  readonly computeClass?: GkeComputeClassOptions;
+
+  /**
+   * A Dynamic Workload Scheduler ProvisioningRequest
+   * (`queued-provisioning.gke.io`) the model's pods consume.
+   * @default - none
+   */
+  readonly queuedProvisioning?: QueuedProvisioningOptions;
+}
+
+/**
+ * EKS node 0->1 accelerators (need an EKS profile).
+ */
+export interface EksCapacityOptions {
+  /**
+   * A Karpenter GPU NodePool and EC2NodeClass the model's pods select; the
+   * pods get `karpenter.sh/do-not-disrupt`.
+   */
+  readonly nodePool: KarpenterNodePoolOptions;
+}
 
 /**
  * Options for lever 3 (node 0->1).
@@ -23,12 +59,33 @@ export interface CapacityOptions {
    * @default 1000
    */
   readonly priority?: number;
+
+  /**
+   * A warm buffer of the model's GPU shape, preempted on wake.
+   * @default - pause pods holding one copy in production, none in lab
+   */
+  readonly warmBuffer?: WarmBufferOptions;
+
+  /**
+   * GKE accelerators: ComputeClass, queued provisioning.
+   * @default - none
+   */
+  readonly gke?: GkeCapacityOptions;
+
+  /**
+   * EKS accelerators: a Karpenter NodePool.
+   * @default - none
+   */
+  readonly eks?: EksCapacityOptions;
 }
 
 /** @internal */
 export interface NodeCapacityProps {
   readonly gpu: GpuOptions;
   readonly capacity: CapacityOptions;
+  readonly profile: Profile;
+  /** The model's object name (names the ComputeClass and NodePool). */
+  readonly name: string;
 }
 
 const DEFAULT_PRIORITY = 1000;
@@ -43,6 +100,9 @@ const MAX_USER_PRIORITY = 1_000_000_000;
 export class NodeCapacity extends Lever {
   /** Name of the PriorityClass the model pod runs at. */
   public priorityClassName = '';
+  private readonly buffer?: ResolvedWarmBuffer;
+  private readonly computeClass?: ResolvedComputeClass;
+  private readonly nodePool?: ResolvedNodePool;
 
   constructor(scope: Construct, id: string, private readonly props: NodeCapacityProps) {
     super(scope, id);
@@ -59,6 +119,25 @@ export class NodeCapacity extends Lever {
       fail(this, 'CS-IN-004', `priority ${priority} is not an integer in [0, ${MAX_USER_PRIORITY}]; below 0 the model could not preempt a warm buffer`,
         'use a value >= 0, e.g. 1000 (the default)');
     }
+    const { gke, eks, warmBuffer } = props.capacity;
+    const provider = props.profile.cloud.provider;
+    if (gke && provider !== CloudProvider.GKE) {
+      fail(this, 'CS-IN-030', `capacity.gke (ComputeClass, queued provisioning) needs a GKE profile, but the cloud is ${provider}`,
+        'use Profile.*({ cloud: Cloud.gke({ region }) }) or remove capacity.gke');
+    }
+    if (eks && provider !== CloudProvider.EKS) {
+      fail(this, 'CS-IN-031', `capacity.eks (Karpenter NodePool) needs an EKS profile, but the cloud is ${provider}`,
+        'use Profile.*({ cloud: Cloud.eks({ region }) }) or remove capacity.eks');
+    }
+    const modelPriority = priorityClassName !== undefined ? undefined : priority ?? DEFAULT_PRIORITY;
+    this.buffer = resolveWarmBuffer(this, warmBuffer ?? {}, props.gpu, modelPriority, props.profile.isProduction);
+    if (this.buffer?.mode === WarmBufferMode.CAPACITY_BUFFER && provider === CloudProvider.GENERIC) {
+      fail(this, 'CS-IN-034', 'a CapacityBuffer needs a cluster that serves autoscaling.x-k8s.io/v1beta1 CapacityBuffer, which the generic profile does not promise',
+        'use WarmBufferMode.PAUSE_PODS (works on any cluster), or a GKE or EKS profile');
+    }
+    if (gke?.computeClass) this.computeClass = resolveComputeClass(this, gke.computeClass, props.name, count);
+    if (gke?.queuedProvisioning) checkQueuedProvisioning(this, gke.queuedProvisioning);
+    if (eks) this.nodePool = resolveNodePool(this, eks.nodePool, props.name);
   }
 
   public contribute(blueprint: PodBlueprint, context: LeverContext): void {
@@ -89,5 +168,41 @@ export class NodeCapacity extends Lever {
       }
       blueprint.tolerations.push({ key: t.key, operator, value: t.value, effect: t.effect });
     }
+
+    const lever = this.leverName;
+    if (this.computeClass) blueprint.addNodeSelector(lever, COMPUTE_CLASS_LABEL, this.computeClass.name);
+    if (this.nodePool) {
+      blueprint.addNodeSelector(lever, NODE_POOL_LABEL, this.nodePool.name);
+      // A wake's node holds the images and page cache: Karpenter must not move the pod to save money.
+      blueprint.addPodAnnotation(lever, DO_NOT_DISRUPT, 'true');
+    }
+    if (this.props.capacity.gke?.queuedProvisioning) {
+      blueprint.addPodAnnotation(lever, 'autoscaling.x-k8s.io/consume-provisioning-request', `${context.name}-dws`);
+      blueprint.addPodAnnotation(lever, 'autoscaling.x-k8s.io/provisioning-class-name', DWS_CLASS);
+    }
+    if (this.buffer) blueprint.coldStart.nodeArrival = NodeArrival.WARM_BUFFER;
+  }
+
+  /** Side objects that mirror the finished pod's nodes, and the node settings of the image lever. */
+  public complete(blueprint: PodBlueprint, context: LeverContext): void {
+    const image = blueprint.nodeImage;
+    if ((image.imageStreaming || image.secondaryBootDisks.length) && !this.computeClass) {
+      fail(this, 'CS-IN-032', 'imagePull.gke settings live in the model\'s ComputeClass, and there is none',
+        'add capacity.gke.computeClass (e.g. { gpuType: "nvidia-h100-80gb" }), or remove imagePull.gke');
+    }
+    if (image.dataVolumeSnapshotId && !this.nodePool) {
+      fail(this, 'CS-IN-033', 'imagePull.eks.dataVolumeSnapshotId lives in the model\'s EC2NodeClass, and there is none',
+        'add capacity.eks.nodePool, or remove imagePull.eks');
+    }
+    const gpuResource = this.props.gpu.resourceName ?? 'nvidia.com/gpu';
+    if (this.computeClass) {
+      renderComputeClass(this, this.computeClass, image, context.servedModelName);
+    }
+    if (this.nodePool) {
+      renderNodePool(this, this.nodePool, image, blueprint.tolerations);
+    }
+    const dws = this.props.capacity.gke?.queuedProvisioning;
+    if (dws) renderProvisioningRequest(this, context.name, dws, blueprint, gpuResource);
+    if (this.buffer) renderWarmBuffer(this, context.name, context.servedModelName, this.buffer, blueprint, gpuResource);
   }
 }

@@ -23,6 +23,13 @@ export interface ColdStartBaselineProps {
    * @default Environment.LAB
    */
   readonly environment?: Environment;
+
+  /**
+   * The cluster's region: images from a regional registry elsewhere are
+   * reported (CS-IMG-003).
+   * @default - no region checks
+   */
+  readonly region?: string;
 }
 
 /**
@@ -38,11 +45,14 @@ export class ColdStartBaseline implements IAspect {
   public readonly cloud: CloudProvider;
   /** The environment checked against. */
   public readonly environment: Environment;
+  /** The region checked against, when set. */
+  public readonly region?: string;
   private readonly rules: readonly Rule[] = BASELINE_RULES;
 
   constructor(props: ColdStartBaselineProps = {}) {
     this.cloud = props.cloud ?? CloudProvider.GENERIC;
     this.environment = props.environment ?? Environment.LAB;
+    this.region = props.region;
   }
 
   /** Ids of the rules in the pack. */
@@ -58,6 +68,7 @@ export class ColdStartBaseline implements IAspect {
     const context: RuleContext = {
       cloud: this.cloud,
       environment: this.environment,
+      region: this.region,
       objects: () => root.node.findAll().filter(ApiObject.isApiObject).map(o => (o as ApiObject).toJson()),
     };
     const report = RuleReport.of(node.node.root);

@@ -10,6 +10,8 @@ const CLOUD_KEY = /^(cloud\.google\.com\/|[a-z0-9.-]*\.gke\.io\/|gke-gcsfuse\/|k
 const CLOUD_DRIVER = /(\.gke\.io|\.aws\.com|\.amazonaws\.com)$/;
 /** StorageClass names the clouds ship. */
 const CLOUD_CLASS = /^(standard-rwo|premium-rwo|standard-rwx|premium-rwx|enterprise-rwx|hyperdisk-.*|gp2|gp3|io1|io2|efs-sc|fsx-sc|ebs-sc)$/;
+/** CapacityBuffer strategies of one cloud, e.g. `buffer.gke.io/standby-capacity`. */
+const CLOUD_STRATEGY = /(\.gke\.io|\.aws\.com|\.amazonaws\.com)\//;
 /** Provisioning classes of one cloud. */
 const CLOUD_VALUE = /(\.gke\.io|\.aws\.com|\.amazonaws\.com)$/;
 
@@ -48,6 +50,7 @@ export const CS_PRF_001: Rule = {
     if (obj?.kind === 'PersistentVolume' && CLOUD_DRIVER.test(obj.spec?.csi?.driver ?? '')) found.push({ value: obj.spec.csi.driver, message: 'PersistentVolume on a cloud CSI driver' });
     if (obj?.kind === 'PersistentVolumeClaim' && CLOUD_CLASS.test(obj.spec?.storageClassName ?? '')) found.push({ value: obj.spec.storageClassName, message: 'claim on a cloud storage class' });
     if (obj?.kind === 'ProvisioningRequest' && CLOUD_VALUE.test(obj.spec?.provisioningClassName ?? '')) found.push({ value: obj.spec.provisioningClassName, message: 'cloud provisioning class' });
+    if (obj?.kind === 'CapacityBuffer' && CLOUD_STRATEGY.test(obj.spec?.provisioningStrategy ?? '')) found.push({ value: obj.spec.provisioningStrategy, message: 'cloud buffer provisioning strategy' });
     return found;
   },
 };

@@ -1,5 +1,6 @@
 import { CS_IMG_001 } from './cs-img-001';
 import { CS_IMG_002 } from './cs-img-002';
+import { CS_IMG_003 } from './cs-img-003';
 import { CS_KSV_001 } from './cs-ksv-001';
 import { CS_KSV_002 } from './cs-ksv-002';
 import { CS_PRF_001 } from './cs-prf-001';
@@ -20,6 +21,7 @@ import { Rule } from './rule';
 export const BASELINE_RULES: readonly Rule[] = [
   CS_IMG_001,
   CS_IMG_002,
+  CS_IMG_003,
   CS_SHM_001,
   CS_SHM_002,
   CS_SHM_003,

@@ -29,6 +29,8 @@ export interface RuleContext {
    * objects (a Service and the pods it selects). Computed on demand.
    */
   readonly objects?: () => any[];
+  /** The cluster's region, when the profile sets one (registry region checks). */
+  readonly region?: string;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface LocalNvmeNodeGroupOptions {
   /**
    * Node labels of the group: the local PersistentVolume's node affinity.
    * They must select the GPU nodes the model runs on.
-   * @default - the model's GPU nodeSelector
+   * @default - the model pod's nodeSelector (GPU labels, compute class or NodePool)
    */
   readonly nodeSelector?: { [key: string]: string };
 
@@ -138,7 +138,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     if (!isDnsSubdomain(cacheName)) {
       fail(scope, 'CS-IN-019', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
     }
-    const group = this.nodeGroup(scope, context, modelBytes);
+    const group = this.nodeGroup(scope, context, modelBytes, blueprint.nodeSelector);
 
     const cache = clusterScoped(new ApiObject(scope, 'LocalModelCache', {
       ...LocalModelCache.GVK,
@@ -168,7 +168,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
   }
 
-  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number): { name: string; object?: ApiObject } {
+  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number, podNodeSelector: Record<string, string>): { name: string; object?: ApiObject } {
     const nvme = this.options.nodeGroup?._nvme;
     const name = this.options.nodeGroup?._name ?? `${context.name}-nvme`;
     if (!isDnsSubdomain(name)) {
@@ -183,10 +183,11 @@ export class LocalModelCacheBinding implements WeightBinding {
       fail(scope, 'CS-IN-016', `the node group storageLimit ${bytesToQuantity(limit)} is below the model size ${bytesToQuantity(modelBytes)}`,
         `set storageLimit to at least ${bytesToQuantity(modelBytes)} (plus every other model cached on the group)`);
     }
-    const selector = nvme.nodeSelector ?? context.gpu.nodeSelector ?? {};
+    // The node lever has contributed: its selector (GPU labels, a compute class or NodePool) names the pod's nodes.
+    const selector = nvme.nodeSelector ?? podNodeSelector;
     if (Object.keys(selector).length === 0) {
-      fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the GPU has a nodeSelector',
-        'set nodeGroup nodeSelector (or gpu.nodeSelector) to the labels of the NVMe GPU nodes');
+      fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',
+        'set the node group nodeSelector (or gpu.nodeSelector, or a compute class or NodePool) to the labels of the NVMe GPU nodes');
     }
     const storage = bytesToQuantity(limit);
     const storageClassName = nvme.storageClassName ?? 'local-storage';

@@ -1,0 +1,24 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CapacityBufferV1Beta1 } from '../../../imports/capacitybuffer-autoscaling.x-k8s.io';
+
+/**
+ * A CapacityBuffer (`autoscaling.x-k8s.io/v1beta1`, the storage version) over
+ * a PodTemplate of the placeholder shape: the autoscaler keeps `replicas`
+ * chunks of capacity free without running a pod. The template must exist
+ * first, so it is a dependency of the buffer.
+ * @internal
+ */
+export function renderCapacityBuffer(scope: Construct, name: string, labels: Record<string, string>, replicas: number, spec: k8s.PodSpec): ApiObject {
+  const template = new k8s.KubePodTemplate(scope, 'WarmBufferPodTemplate', {
+    metadata: { name, labels },
+    template: { metadata: { labels }, spec },
+  });
+  const buffer = new CapacityBufferV1Beta1(scope, 'CapacityBuffer', {
+    metadata: { name, labels },
+    spec: { podTemplateRef: { name }, replicas },
+  });
+  buffer.node.addDependency(template);
+  return buffer;
+}

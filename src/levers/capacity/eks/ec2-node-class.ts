@@ -1,0 +1,46 @@
+import { Construct } from 'constructs';
+import {
+  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
+} from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+import { NodeImageCache } from '../../../blueprint';
+import { clusterScoped } from '../../../cluster-scoped';
+
+/**
+ * The Bottlerocket block devices: `/dev/xvda` is the OS volume (4Gi by
+ * default), `/dev/xvdb` the data volume holding container images. Setting
+ * blockDeviceMappings replaces Karpenter's defaults, so both are written.
+ */
+function bottlerocketVolumes(image: NodeImageCache): Ec2NodeClassSpecBlockDeviceMappings[] | undefined {
+  if (!image.dataVolumeSnapshotId) return undefined;
+  const ebs = { volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
+  return [
+    { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+    { deviceName: '/dev/xvdb', ebs: { ...ebs, snapshotId: image.dataVolumeSnapshotId, volumeSize: image.dataVolumeSize } },
+  ];
+}
+
+/** @internal */
+export interface Ec2NodeClassInput {
+  readonly name: string;
+  readonly amiAlias: string;
+  readonly nodeRole: string;
+  readonly selectorTags: { [key: string]: string };
+}
+
+/**
+ * The EC2NodeClass of the GPU NodePool; with an image snapshot, the
+ * Bottlerocket data volume starts from it and the images are already on disk.
+ * @internal
+ */
+export function renderEc2NodeClass(scope: Construct, input: Ec2NodeClassInput, image: NodeImageCache): Ec2NodeClass {
+  return clusterScoped(new Ec2NodeClass(scope, 'EC2NodeClass', {
+    metadata: { name: input.name },
+    spec: {
+      amiSelectorTerms: [{ alias: input.amiAlias }],
+      role: input.nodeRole,
+      subnetSelectorTerms: [{ tags: input.selectorTags }],
+      securityGroupSelectorTerms: [{ tags: input.selectorTags }],
+      blockDeviceMappings: bottlerocketVolumes(image),
+    },
+  }));
+}

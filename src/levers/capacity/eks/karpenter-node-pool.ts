@@ -1,0 +1,137 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { renderEc2NodeClass } from './ec2-node-class';
+import {
+  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
+} from '../../../../imports/karpenter-nodepool-karpenter.sh';
+import { NodeImageCache } from '../../../blueprint';
+import { clusterScoped } from '../../../cluster-scoped';
+import { fail } from '../../../errors';
+
+/** The node label Karpenter sets to the NodePool's name. @internal */
+export const NODE_POOL_LABEL = 'karpenter.sh/nodepool';
+/** Pod annotation: Karpenter never disrupts the node voluntarily while the pod runs. @internal */
+export const DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';
+
+/**
+ * EC2 purchase options a Karpenter NodePool may use.
+ */
+export enum KarpenterCapacityType {
+  /** Spot instances. */
+  SPOT = 'spot',
+  /** On-demand instances. */
+  ON_DEMAND = 'on-demand',
+}
+
+/**
+ * A Karpenter GPU NodePool and its EC2NodeClass (lever 3, EKS only).
+ */
+export interface KarpenterNodePoolOptions {
+  /**
+   * EC2 instance types with the model's GPUs, e.g. `['p5.48xlarge']`.
+   */
+  readonly instanceTypes: string[];
+
+  /**
+   * IAM role of the nodes (`EC2NodeClass.spec.role`).
+   */
+  readonly nodeRole: string;
+
+  /**
+   * Tags that select the nodes' subnets and security groups, e.g.
+   * `{ 'karpenter.sh/discovery': 'my-cluster' }`.
+   */
+  readonly selectorTags: { [key: string]: string };
+
+  /**
+   * Purchase options. Karpenter prefers the cheapest, so Spot first.
+   * @default [KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND]
+   */
+  readonly capacityTypes?: KarpenterCapacityType[];
+
+  /**
+   * AMI alias. Bottlerocket is required for a data-volume image snapshot.
+   * Pin a version (`bottlerocket@v1.x.y`) to keep nodes from drifting.
+   * @default 'bottlerocket@latest'
+   */
+  readonly amiAlias?: string;
+
+  /**
+   * How long an empty GPU node lives before Karpenter removes it: a wake in
+   * that window finds a node.
+   * @default Duration.minutes(5)
+   */
+  readonly consolidateAfter?: Duration;
+
+  /**
+   * Name of the NodePool and EC2NodeClass.
+   * @default - `<model name>-gpu`
+   */
+  readonly name?: string;
+}
+
+/** @internal */
+export interface ResolvedNodePool {
+  readonly name: string;
+  readonly options: KarpenterNodePoolOptions;
+  readonly amiAlias: string;
+}
+
+/** @internal */
+export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, modelName: string): ResolvedNodePool {
+  const name = o.name ?? `${modelName}-gpu`;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 63) {
+    fail(scope, 'CS-IN-041', `NodePool name "${name}" is not a DNS-1123 name`, 'set capacity.eks.nodePool.name to lower-case letters, digits and dashes');
+  }
+  if (!o.instanceTypes?.length || o.instanceTypes.some(t => !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(t))) {
+    fail(scope, 'CS-IN-041', `instanceTypes [${(o.instanceTypes ?? []).join(', ')}] is empty or holds a name that is not an EC2 instance type`, 'list the GPU instance types, e.g. ["p5.48xlarge"]');
+  }
+  if (!o.nodeRole?.trim()) fail(scope, 'CS-IN-041', 'nodeRole is empty', 'set the IAM role name of the nodes, e.g. "KarpenterNodeRole-my-cluster"');
+  const tags = Object.entries(o.selectorTags ?? {});
+  if (!tags.length || tags.some(([k, v]) => !k || !v)) {
+    fail(scope, 'CS-IN-041', 'selectorTags is empty or has an empty key or value; Karpenter could not find subnets or security groups',
+      'set selectorTags, e.g. { "karpenter.sh/discovery": "my-cluster" }');
+  }
+  const amiAlias = o.amiAlias ?? 'bottlerocket@latest';
+  if (!/^[a-zA-Z0-9]+@.+$/.test(amiAlias)) fail(scope, 'CS-IN-041', `amiAlias "${amiAlias}" is not family@version`, 'use e.g. "bottlerocket@latest"');
+  if (o.capacityTypes !== undefined && o.capacityTypes.length === 0) fail(scope, 'CS-IN-041', 'capacityTypes is empty', 'allow spot, on-demand or both');
+  return { name, options: o, amiAlias };
+}
+
+/**
+ * The NodePool (WhenEmpty consolidation, never expiring, tainted for GPUs
+ * when the model tolerates it) and its EC2NodeClass.
+ * @internal
+ */
+export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: NodeImageCache, tolerations: k8s.Toleration[]): void {
+  const o = np.options;
+  if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
+    fail(scope, 'CS-IN-038', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
+  }
+  const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
+  const gpuTaint = tolerations.some(t => t.key === 'nvidia.com/gpu' && t.operator === 'Exists' && (t.effect === undefined || t.effect === 'NoSchedule'));
+  const pool = clusterScoped(new NodePool(scope, 'NodePool', {
+    metadata: { name: np.name },
+    spec: {
+      template: {
+        spec: {
+          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: np.name },
+          requirements: [
+            { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...o.instanceTypes] },
+            { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: o.capacityTypes ?? [KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND] },
+          ],
+          // Keep other pods off the GPUs, as GPU node pools usually do.
+          taints: gpuTaint ? [{ key: 'nvidia.com/gpu', effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }] : undefined,
+          // A GPU node holds the images and page cache a wake needs: never recycle it on a timer.
+          expireAfter: 'Never',
+        },
+      },
+      disruption: {
+        consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
+        consolidateAfter: `${(o.consolidateAfter ?? Duration.minutes(5)).toSeconds()}s`,
+      },
+    },
+  }));
+  pool.node.addDependency(nodeClass);
+}

@@ -1,0 +1,64 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ProvisioningRequest } from '../../../../imports/provisioningrequest-autoscaling.x-k8s.io';
+import { auxLabels } from '../../../aux-pod';
+import { PodBlueprint } from '../../../blueprint';
+import { fail } from '../../../errors';
+import { PAUSE_IMAGE } from '../pause-image';
+import { placeholderPodSpec } from '../warm-buffer';
+
+/** GKE's Dynamic Workload Scheduler provisioning class. @internal */
+export const DWS_CLASS = 'queued-provisioning.gke.io';
+
+/**
+ * A GKE Dynamic Workload Scheduler request (queued provisioning) for the
+ * model's GPU nodes: GKE provisions all the nodes at once when capacity is
+ * free, and the model's pods consume the request. A ProvisioningRequest is
+ * immutable and one-shot: re-apply it (new name) to ask again.
+ */
+export interface QueuedProvisioningOptions {
+  /**
+   * Pods of the model's shape to provision together.
+   * @default 1
+   */
+  readonly count?: number;
+
+  /**
+   * GKE's `maxRunDurationSeconds`: how long the nodes may live.
+   * @default - GKE's default
+   */
+  readonly maxRunDuration?: Duration;
+}
+
+/** @internal */
+export function checkQueuedProvisioning(scope: Construct, o: QueuedProvisioningOptions): void {
+  const count = o.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 32) {
+    fail(scope, 'CS-IN-039', `queuedProvisioning.count ${count} is not an integer in [1, 32]`, 'set the number of model pods to provision together, e.g. 1');
+  }
+}
+
+/**
+ * The PodTemplate (the model's GPU shape) and the ProvisioningRequest; returns
+ * the request's name for the pod annotations.
+ * @internal
+ */
+export function renderProvisioningRequest(scope: Construct, name: string, o: QueuedProvisioningOptions, blueprint: PodBlueprint, gpuResource: string): void {
+  const requestName = `${name}-dws`;
+  const labels = auxLabels(name, 'provisioning-request');
+  const template = new k8s.KubePodTemplate(scope, 'ProvisioningPodTemplate', {
+    metadata: { name: requestName, labels },
+    template: { metadata: { labels }, spec: placeholderPodSpec(PAUSE_IMAGE, blueprint, gpuResource) },
+  });
+  const request = new ProvisioningRequest(scope, 'ProvisioningRequest', {
+    metadata: { name: requestName, labels },
+    spec: {
+      provisioningClassName: DWS_CLASS,
+      podSets: [{ count: o.count ?? 1, podTemplateRef: { name: requestName } }],
+      parameters: o.maxRunDuration ? { maxRunDurationSeconds: `${o.maxRunDuration.toSeconds()}` } : undefined,
+    },
+  });
+  request.node.addDependency(template);
+  blueprint.addDependency(request);
+}

@@ -1,0 +1,185 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { renderCapacityBuffer } from './capacity-buffer';
+import { PAUSE_IMAGE, TINY } from './pause-image';
+import { auxLabels, auxPodSpec } from '../../aux-pod';
+import { PodBlueprint } from '../../blueprint';
+import { clusterScoped } from '../../cluster-scoped';
+import { fail } from '../../errors';
+import { GpuOptions, TolerationOperator } from '../../gpu';
+import { requireDigest } from '../../image';
+
+/**
+ * How the warm buffer holds its GPU nodes.
+ */
+export enum WarmBufferMode {
+  /**
+   * A Deployment of low-priority `pause` pods (the cluster-autoscaler FAQ
+   * pattern): works on every cluster and with Karpenter.
+   */
+  PAUSE_PODS = 'pause-pods',
+  /**
+   * A `CapacityBuffer` (`autoscaling.x-k8s.io/v1beta1`) over a PodTemplate:
+   * the autoscaler keeps the capacity without running pods. Needs a cluster
+   * that serves the CRD (GKE, or Karpenter with its `CapacityBuffer` gate), so
+   * it is refused on the generic cloud.
+   */
+  CAPACITY_BUFFER = 'capacity-buffer',
+}
+
+/**
+ * A warm buffer of GPU nodes (lever 3): placeholder pods of the model's GPU
+ * shape keep nodes up, and the model preempts them on wake instead of waiting
+ * minutes for a new node.
+ */
+export interface WarmBufferOptions {
+  /**
+   * Whether to keep a buffer.
+   * @default - on in production, off in lab (a lab idles at zero cost)
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Copies of the model's GPU shape to hold (one node-sized slot each).
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Pause pods or a CapacityBuffer.
+   * @default WarmBufferMode.PAUSE_PODS
+   */
+  readonly mode?: WarmBufferMode;
+
+  /**
+   * Value of the buffer's PriorityClass (pause pods only). At least -10:
+   * cluster-autoscaler never scales up for pods below -10 (the expendable
+   * cutoff). It must stay below the model's priority.
+   * @default -10
+   */
+  readonly priority?: number;
+
+  /**
+   * The image of the placeholder pods, pinned by digest.
+   * @default 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a'
+   */
+  readonly image?: string;
+
+  /**
+   * The GPU shape to hold, when you want it spelled out: it must equal the
+   * model's `gpu` (a different shape would keep nodes the model cannot use).
+   * @default - the model's gpu
+   */
+  readonly gpu?: GpuOptions;
+}
+
+/** cluster-autoscaler's expendable-pods cutoff: lower never triggers scale-up. @internal */
+export const BUFFER_PRIORITY = -10;
+
+/** @internal */
+export interface ResolvedWarmBuffer {
+  readonly replicas: number;
+  readonly mode: WarmBufferMode;
+  readonly priority: number;
+  readonly image: string;
+}
+
+/**
+ * Checks the options against the model's GPU shape and priority at
+ * construction. `modelPriority` is undefined for an existing class (its value
+ * is >= 0 by contract).
+ * @internal
+ */
+export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelGpu: GpuOptions, modelPriority: number | undefined, production: boolean): ResolvedWarmBuffer | undefined {
+  if (!(o.enabled ?? production)) return undefined;
+  const replicas = o.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    fail(scope, 'CS-IN-036', `capacity.warmBuffer.replicas ${replicas} is not an integer >= 1`, 'hold at least one copy of the GPU shape, or set capacity.warmBuffer.enabled: false');
+  }
+  const priority = o.priority ?? BUFFER_PRIORITY;
+  if (!Number.isInteger(priority) || priority < BUFFER_PRIORITY) {
+    fail(scope, 'CS-IN-036', `capacity.warmBuffer.priority ${priority} is not an integer >= ${BUFFER_PRIORITY}; cluster-autoscaler never adds a node for pods below ${BUFFER_PRIORITY}`,
+      `use ${BUFFER_PRIORITY} (the default)`);
+  }
+  const ceiling = modelPriority ?? 0;
+  if (priority >= ceiling) {
+    const model = modelPriority === undefined ? 'the existing capacity.priorityClassName (whose value may be as low as 0)' : `the model's priority ${modelPriority}`;
+    fail(scope, 'CS-IN-036', `the warm buffer's priority ${priority} is not below ${model}: the model would wait for a node instead of preempting the pause pods`,
+      `keep capacity.warmBuffer.priority at ${BUFFER_PRIORITY} and capacity.priority >= 0`);
+  }
+  if (o.gpu) {
+    const want = gpuShape(modelGpu);
+    const got = gpuShape(o.gpu);
+    if (want !== got) {
+      fail(scope, 'CS-IN-035', `the warm buffer's GPU shape ${got} differs from the model's ${want}: it would hold nodes the model cannot use`,
+        'drop capacity.warmBuffer.gpu (it defaults to the model\'s gpu) or make it equal to gpu');
+    }
+  }
+  const image = requireDigest(scope, o.image ?? PAUSE_IMAGE, 'warm buffer image');
+  return { replicas, mode: o.mode ?? WarmBufferMode.PAUSE_PODS, priority, image };
+}
+
+/** A canonical string of a GPU shape, for comparison and messages. */
+function gpuShape(g: GpuOptions): string {
+  const selector = Object.entries(g.nodeSelector ?? {}).sort().map(([k, v]) => `${k}=${v}`).join(',');
+  const tolerations = (g.tolerations ?? [{ key: 'nvidia.com/gpu' }])
+    .map(t => `${t.key}:${t.operator ?? TolerationOperator.EXISTS}:${t.value ?? ''}:${t.effect ?? ''}`).sort().join(',');
+  return `{${g.count} x ${g.resourceName ?? 'nvidia.com/gpu'}, nodeSelector {${selector}}, tolerations {${tolerations}}}`;
+}
+
+/**
+ * The placeholder pod: pause holding the model pod's GPU limit on the model
+ * pod's nodes (node selector and tolerations as the blueprint has them, GKE
+ * compute class or Karpenter NodePool selector included).
+ * @internal
+ */
+export function placeholderPodSpec(image: string, blueprint: PodBlueprint, gpuResource: string, priorityClassName?: string): k8s.PodSpec {
+  const spec = auxPodSpec({
+    containers: [{ name: 'pause', image, resources: TINY }],
+    nodeSelector: { ...blueprint.nodeSelector },
+    tolerations: [...blueprint.tolerations],
+    priorityClassName,
+    // Preempted pause pods must free the GPU at once.
+    terminationGracePeriodSeconds: 0,
+  });
+  const gpu = k8s.Quantity.fromString(blueprint.limits[gpuResource]);
+  const [pause] = spec.containers;
+  const resources = {
+    requests: { ...pause.resources!.requests, [gpuResource]: gpu },
+    limits: { ...pause.resources!.limits, [gpuResource]: gpu },
+  };
+  return { ...spec, containers: [{ ...pause, resources }] };
+}
+
+/**
+ * Renders the buffer: a PriorityClass at -10 and a Deployment of pause pods,
+ * or a PodTemplate and a CapacityBuffer.
+ * @internal
+ */
+export function renderWarmBuffer(scope: Construct, name: string, servedModelName: string, buffer: ResolvedWarmBuffer, blueprint: PodBlueprint, gpuResource: string): void {
+  const bufferName = `${name}-warm-buffer`;
+  const labels = auxLabels(name, 'warm-buffer');
+  if (buffer.mode === WarmBufferMode.CAPACITY_BUFFER) {
+    renderCapacityBuffer(scope, bufferName, labels, buffer.replicas, placeholderPodSpec(buffer.image, blueprint, gpuResource));
+    return;
+  }
+  clusterScoped(new k8s.KubePriorityClass(scope, 'WarmBufferPriorityClass', {
+    metadata: { name: bufferName, labels },
+    value: buffer.priority,
+    globalDefault: false,
+    // A placeholder never evicts anything; it only waits to be evicted.
+    preemptionPolicy: 'Never',
+    description: `Warm GPU buffer of model ${servedModelName}: pause pods the model preempts on wake.`,
+  }));
+  new k8s.KubeDeployment(scope, 'WarmBuffer', {
+    metadata: { name: bufferName, labels },
+    spec: {
+      replicas: buffer.replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: placeholderPodSpec(buffer.image, blueprint, gpuResource, bufferName),
+      },
+    },
+  });
+}

@@ -1,0 +1,404 @@
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { PodBlueprint } from '../src/blueprint';
+import { ImageArrival, NodeArrival } from '../src/estimate/paths';
+import { ImagePull } from '../src/levers/image-pull';
+import { NodeCapacity } from '../src/levers/node-capacity';
+import { baseProps, find, MODELCAR, predictor, synth, VLLM } from './util';
+import {
+  Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, WeightSource,
+} from '../src';
+
+const PAUSE = 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a';
+const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
+const TOLERATE_GPU = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
+const TINY = { cpu: '10m', memory: '16Mi' };
+const LOCKED = {
+  allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
+  runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532,
+};
+const AUX_POD = {
+  automountServiceAccountToken: false,
+  enableServiceLinks: false,
+  securityContext: { seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
+};
+const labels = (component: string) => ({ 'app.kubernetes.io/name': 'qwen', 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'cdk8s-coldstart' });
+
+const gke = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
+const eks = Profile.production({ cloud: Cloud.eks({ region: 'us-east-1' }) });
+const NODE_POOL = { instanceTypes: ['g6.xlarge'], nodeRole: 'KarpenterNodeRole-c', selectorTags: { 'karpenter.sh/discovery': 'c' } };
+
+const kinds = (m: any[]) => m.map(o => `${o.kind}/${o.metadata.name}`).sort();
+const one = (m: any[], kind: string, name?: string) => {
+  const found = find(m, kind).filter(o => name === undefined || o.metadata.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('profiles', () => {
+  test('lab (generic): no warm buffer and no pre-pull; the model pod idles at zero cost', () => {
+    expect(kinds(synth({ profile: Profile.lab() }).manifests)).toEqual(['InferenceService/qwen', 'PriorityClass/qwen-serving']);
+  });
+
+  test('production (generic): only the pause-pod buffer and the pre-pull DaemonSet are added, nothing cloud-specific', () => {
+    const m = synth({ profile: Profile.production() }).manifests;
+    expect(kinds(m)).toEqual([
+      'DaemonSet/qwen-pre-pull', 'Deployment/qwen-warm-buffer', 'InferenceService/qwen', 'PersistentVolumeClaim/qwen-cache',
+      'PriorityClass/qwen-serving', 'PriorityClass/qwen-warm-buffer',
+    ]);
+    expect(JSON.stringify(m)).not.toMatch(/cloud\.google\.com|karpenter|gke\.io|amazonaws/);
+  });
+
+  test('production (GKE): ComputeClass next to the buffer and pre-pull, all selecting it', () => {
+    const m = synth({ profile: gke, capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }).manifests;
+    expect(kinds(m)).toEqual([
+      'ComputeClass/qwen-gpu', 'DaemonSet/qwen-pre-pull', 'Deployment/qwen-warm-buffer', 'InferenceService/qwen',
+      'PersistentVolumeClaim/qwen-cache', 'PriorityClass/qwen-serving', 'PriorityClass/qwen-warm-buffer',
+    ]);
+    const selector = { ...L4, 'cloud.google.com/compute-class': 'qwen-gpu' };
+    expect(predictor(m).nodeSelector).toEqual(selector);
+    expect(one(m, 'Deployment').spec.template.spec.nodeSelector).toEqual(selector);
+    expect(one(m, 'DaemonSet').spec.template.spec.nodeSelector).toEqual(selector);
+  });
+
+  test('production (EKS): NodePool and EC2NodeClass next to the buffer and pre-pull, all selecting the pool', () => {
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
+    expect(kinds(m)).toEqual([
+      'DaemonSet/qwen-pre-pull', 'Deployment/qwen-warm-buffer', 'EC2NodeClass/qwen-gpu', 'InferenceService/qwen', 'NodePool/qwen-gpu',
+      'PersistentVolumeClaim/qwen-cache', 'PriorityClass/qwen-serving', 'PriorityClass/qwen-warm-buffer',
+    ]);
+    const selector = { ...L4, 'karpenter.sh/nodepool': 'qwen-gpu' };
+    expect(predictor(m).nodeSelector).toEqual(selector);
+    expect(predictor(m).annotations).toMatchObject({ 'karpenter.sh/do-not-disrupt': 'true' });
+    expect(one(m, 'Deployment').spec.template.spec.nodeSelector).toEqual(selector);
+    expect(one(m, 'DaemonSet').spec.template.spec.nodeSelector).toEqual(selector);
+  });
+});
+
+describe('warm buffer (pause pods)', () => {
+  const m = () => synth({ profile: Profile.production() }, 'llm').manifests;
+
+  test('PriorityClass at -10, not global, never preempting, cluster-scoped', () => {
+    expect(one(m(), 'PriorityClass', 'qwen-warm-buffer')).toEqual({
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'qwen-warm-buffer', labels: labels('warm-buffer') },
+      value: -10,
+      globalDefault: false,
+      preemptionPolicy: 'Never',
+      description: expect.stringContaining('qwen2.5-0.5b-instruct'),
+    });
+  });
+
+  test('the model runs above it, so the scheduler preempts the pause pods', () => {
+    const manifests = m();
+    const model = one(manifests, 'PriorityClass', predictor(manifests).priorityClassName);
+    expect(model.value).toBeGreaterThanOrEqual(0);
+    expect(model.value).toBeGreaterThan(one(manifests, 'PriorityClass', 'qwen-warm-buffer').value);
+  });
+
+  test('a Deployment of digest-pinned pause pods holding the model GPU shape', () => {
+    const d = one(m(), 'Deployment');
+    expect(d.metadata).toEqual({ name: 'qwen-warm-buffer', namespace: 'llm', labels: labels('warm-buffer') });
+    expect(d.spec.replicas).toBe(1);
+    expect(d.spec.selector).toEqual({ matchLabels: labels('warm-buffer') });
+    expect(d.spec.template.metadata).toEqual({ labels: labels('warm-buffer') });
+    const gpu = { ...TINY, 'nvidia.com/gpu': '1' };
+    expect(d.spec.template.spec).toEqual({
+      ...AUX_POD,
+      priorityClassName: 'qwen-warm-buffer',
+      terminationGracePeriodSeconds: 0,
+      nodeSelector: L4,
+      tolerations: TOLERATE_GPU,
+      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: gpu, limits: gpu }, securityContext: LOCKED }],
+    });
+  });
+
+  test('replicas, image, priority and the GPU shape spelled out are honoured', () => {
+    const image = 'registry.example.com/pause@sha256:' + 'c'.repeat(64);
+    const gpu = { count: 2, nodeSelector: L4, tolerations: [{ key: 'nvidia.com/gpu', operator: TolerationOperator.EXISTS }] };
+    const manifests = synth({ gpu, profile: Profile.production(), capacity: { priority: 5, warmBuffer: { replicas: 3, image, priority: -5, gpu } } }).manifests;
+    const d = one(manifests, 'Deployment');
+    expect(d.spec.replicas).toBe(3);
+    expect(d.spec.template.spec.containers[0].image).toBe(image);
+    expect(d.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('2');
+    expect(one(manifests, 'PriorityClass', 'qwen-warm-buffer').value).toBe(-5);
+  });
+
+  test('on in lab when asked, off in production when asked', () => {
+    expect(find(synth({ profile: Profile.lab(), capacity: { warmBuffer: { enabled: true } } }).manifests, 'Deployment')).toHaveLength(1);
+    expect(find(synth({ profile: Profile.production(), capacity: { warmBuffer: { enabled: false } } }).manifests, 'Deployment')).toHaveLength(0);
+  });
+
+  test('with an existing model PriorityClass, the buffer still sits at -10', () => {
+    const manifests = synth({ profile: Profile.production(), capacity: { priorityClassName: 'inference-high' } }).manifests;
+    expect(predictor(manifests).priorityClassName).toBe('inference-high');
+    expect(find(manifests, 'PriorityClass').map(p => [p.metadata.name, p.value])).toEqual([['qwen-warm-buffer', -10]]);
+  });
+});
+
+describe('warm buffer (CapacityBuffer)', () => {
+  test('a PodTemplate of the GPU shape and an autoscaling.x-k8s.io/v1beta1 CapacityBuffer, no pause Deployment or class', () => {
+    const m = synth({ profile: gke, capacity: { warmBuffer: { mode: WarmBufferMode.CAPACITY_BUFFER, replicas: 2 } } }).manifests;
+    expect(find(m, 'Deployment')).toHaveLength(0);
+    expect(find(m, 'PriorityClass').map(p => p.metadata.name)).toEqual(['qwen-serving']);
+    expect(one(m, 'CapacityBuffer')).toEqual({
+      apiVersion: 'autoscaling.x-k8s.io/v1beta1',
+      kind: 'CapacityBuffer',
+      metadata: { name: 'qwen-warm-buffer', labels: labels('warm-buffer') },
+      spec: { podTemplateRef: { name: 'qwen-warm-buffer' }, replicas: 2 },
+    });
+    const t = one(m, 'PodTemplate');
+    expect(t.metadata.name).toBe('qwen-warm-buffer');
+    expect(t.template.spec.containers[0].resources.limits).toEqual({ ...TINY, 'nvidia.com/gpu': '1' });
+    expect(t.template.spec.nodeSelector).toEqual(L4);
+    expect(t.template.spec.tolerations).toEqual(TOLERATE_GPU);
+    expect(t.template.spec.priorityClassName).toBeUndefined();
+    // The template is written before the buffer that names it.
+    expect(m.indexOf(t)).toBeLessThan(m.indexOf(one(m, 'CapacityBuffer')));
+  });
+});
+
+describe('pre-pull DaemonSet', () => {
+  test('init containers that only pull the engine and modelcar images, then pause, on the model nodes', () => {
+    const extra = 'registry.example.com/agent@sha256:' + 'e'.repeat(64);
+    const d = one(synth({ profile: Profile.production(), imagePull: { additionalImages: [extra] } }, 'llm').manifests, 'DaemonSet');
+    expect(d.metadata).toEqual({ name: 'qwen-pre-pull', namespace: 'llm', labels: labels('image-pre-pull') });
+    expect(d.spec.selector).toEqual({ matchLabels: labels('image-pre-pull') });
+    const pull = (name: string, image: string) => ({
+      name, image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 0'], resources: { requests: TINY, limits: TINY }, securityContext: LOCKED,
+    });
+    expect(d.spec.template.spec).toEqual({
+      ...AUX_POD,
+      terminationGracePeriodSeconds: 0,
+      nodeSelector: L4,
+      tolerations: TOLERATE_GPU,
+      initContainers: [pull('pull-engine', VLLM), pull('pull-modelcar', MODELCAR), pull('pull-image-0', extra)],
+      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: TINY, limits: TINY }, securityContext: LOCKED }],
+    });
+  });
+
+  test('requests no GPU, so it fits beside the model and the buffer', () => {
+    const d = one(synth({ profile: Profile.production() }).manifests, 'DaemonSet');
+    for (const c of [...d.spec.template.spec.initContainers, ...d.spec.template.spec.containers]) {
+      expect(Object.keys(c.resources.limits)).toEqual(['cpu', 'memory']);
+    }
+  });
+
+  test('off in lab by default, on when asked; no modelcar init container for claim weights', () => {
+    expect(find(synth({ profile: Profile.lab() }).manifests, 'DaemonSet')).toHaveLength(0);
+    const d = one(synth({ profile: Profile.lab(), imagePull: { prePull: true }, weights: WeightSource.existingClaim('w') }).manifests, 'DaemonSet');
+    expect(d.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['pull-engine']);
+  });
+});
+
+describe('GKE ComputeClass', () => {
+  test('Spot then on-demand for the model GPU, auto-created pools, rule-priority migration, never a default node', () => {
+    const cc = one(synth({ profile: gke, gpu: { count: 4 }, capacity: { gke: { computeClass: { gpuType: 'nvidia-h100-80gb', machineFamily: 'a3' } } } }, 'llm').manifests, 'ComputeClass');
+    const gpu = { type: 'nvidia-h100-80gb', count: 4 };
+    expect(cc).toEqual({
+      apiVersion: 'cloud.google.com/v1',
+      kind: 'ComputeClass',
+      metadata: { name: 'qwen-gpu' }, // cluster-scoped: no namespace
+      spec: {
+        description: 'GPU nodes of model qwen2.5-0.5b-instruct',
+        priorities: [{ machineFamily: 'a3', spot: true, gpu }, { machineFamily: 'a3', spot: false, gpu }],
+        whenUnsatisfiable: 'DoNotScaleUp',
+        nodePoolAutoCreation: { enabled: true },
+        activeMigration: { optimizeRulePriority: true },
+      },
+    });
+  });
+
+  test('explicit priorities, name and switches; image streaming and secondary boot disks from the image lever', () => {
+    const m = synth({
+      profile: gke,
+      capacity: {
+        gke: {
+          computeClass: {
+            name: 'h100', nodePoolAutoCreation: false, optimizeRulePriority: false,
+            priorities: [{ gpuType: 'nvidia-h100-80gb', gpuCount: 8, machineType: 'a3-highgpu-8g' }],
+          },
+        },
+      },
+      imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'vllm-cache', project: 'p' }] } },
+    }).manifests;
+    const cc = one(m, 'ComputeClass');
+    expect(cc.metadata.name).toBe('h100');
+    expect(cc.spec.priorities).toEqual([{
+      machineType: 'a3-highgpu-8g', spot: false, gpu: { type: 'nvidia-h100-80gb', count: 8 },
+      storage: { secondaryBootDisks: [{ diskImageName: 'vllm-cache', project: 'p', mode: 'CONTAINER_IMAGE_CACHE' }] },
+    }]);
+    expect(cc.spec.nodePoolConfig).toEqual({ imageStreaming: { enabled: true } });
+    expect(cc.spec.nodePoolAutoCreation).toEqual({ enabled: false });
+    expect(cc.spec.activeMigration).toEqual({ optimizeRulePriority: false });
+    expect(predictor(m).nodeSelector['cloud.google.com/compute-class']).toBe('h100');
+  });
+
+  test('DWS: a PodTemplate, a queued-provisioning.gke.io ProvisioningRequest written before the model, and the pod annotations', () => {
+    const m = synth({ profile: gke, capacity: { gke: { queuedProvisioning: { count: 2, maxRunDuration: Duration.hours(4) } } } }).manifests;
+    const pr = one(m, 'ProvisioningRequest');
+    expect(pr).toEqual({
+      apiVersion: 'autoscaling.x-k8s.io/v1',
+      kind: 'ProvisioningRequest',
+      metadata: { name: 'qwen-dws', labels: labels('provisioning-request') },
+      spec: {
+        provisioningClassName: 'queued-provisioning.gke.io',
+        podSets: [{ count: 2, podTemplateRef: { name: 'qwen-dws' } }],
+        parameters: { maxRunDurationSeconds: '14400' },
+      },
+    });
+    const t = one(m, 'PodTemplate');
+    expect(t.metadata.name).toBe('qwen-dws');
+    expect(t.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(predictor(m).annotations).toMatchObject({
+      'autoscaling.x-k8s.io/consume-provisioning-request': 'qwen-dws',
+      'autoscaling.x-k8s.io/provisioning-class-name': 'queued-provisioning.gke.io',
+    });
+    expect(m.indexOf(t)).toBeLessThan(m.indexOf(pr));
+    expect(m.indexOf(pr)).toBeLessThan(m.findIndex(o => o.kind === 'InferenceService'));
+  });
+});
+
+describe('EKS Karpenter NodePool', () => {
+  test('WhenEmpty, never expiring, GPU-tainted, referencing its EC2NodeClass', () => {
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
+    expect(one(m, 'NodePool')).toEqual({
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'qwen-gpu' },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'qwen-gpu' },
+            requirements: [
+              { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g6.xlarge'] },
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] },
+            ],
+            taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }],
+            expireAfter: 'Never',
+          },
+        },
+        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '300s' },
+      },
+    });
+    expect(one(m, 'EC2NodeClass')).toEqual({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: 'qwen-gpu' },
+      spec: {
+        amiSelectorTerms: [{ alias: 'bottlerocket@latest' }],
+        role: 'KarpenterNodeRole-c',
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'c' } }],
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'c' } }],
+      },
+    });
+    expect(m.indexOf(one(m, 'EC2NodeClass'))).toBeLessThan(m.indexOf(one(m, 'NodePool')));
+  });
+
+  test('the Bottlerocket data volume starts from the image snapshot', () => {
+    const m = synth({
+      profile: eks,
+      capacity: { eks: { nodePool: { ...NODE_POOL, capacityTypes: [KarpenterCapacityType.ON_DEMAND], amiAlias: 'bottlerocket@v1.26.0', consolidateAfter: Duration.minutes(30), name: 'l4' } } },
+      imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.gibibytes(200) } },
+    }).manifests;
+    const nc = one(m, 'EC2NodeClass');
+    const ebs = { volumeType: 'gp3', encrypted: true, deleteOnTermination: true };
+    expect(nc.metadata.name).toBe('l4');
+    expect(nc.spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.26.0' }]);
+    expect(nc.spec.blockDeviceMappings).toEqual([
+      { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+      { deviceName: '/dev/xvdb', ebs: { ...ebs, snapshotID: 'snap-0123456789abcdef0', volumeSize: '200Gi' } },
+    ]);
+    const np = one(m, 'NodePool');
+    expect(np.spec.template.spec.requirements[1].values).toEqual(['on-demand']);
+    expect(np.spec.disruption.consolidateAfter).toBe('1800s');
+    expect(predictor(m).nodeSelector['karpenter.sh/nodepool']).toBe('l4');
+  });
+
+  test('a data volume size in MiB is rounded up to whole GiB', () => {
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.mebibytes(1500) } } }).manifests;
+    expect(one(m, 'EC2NodeClass').spec.blockDeviceMappings[1].ebs.volumeSize).toBe('2Gi');
+  });
+
+  test('no GPU taint when the model does not tolerate nvidia.com/gpu', () => {
+    const m = synth({ profile: eks, gpu: { count: 1, tolerations: [{ key: 'gpu', operator: TolerationOperator.EXISTS }] }, capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
+    expect(one(m, 'NodePool').spec.template.spec.taints).toBeUndefined();
+  });
+});
+
+describe('the baseline pack checks the profile region', () => {
+  test('a second model in another region of the same app is refused (one pack, one region)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ColdStartOptimizedModel(chart, 'a', baseProps({ profile: gke }));
+    expect(() => new ColdStartOptimizedModel(chart, 'b', baseProps({ profile: Profile.production({ cloud: Cloud.gke({ region: 'europe-west4' }) }) })))
+      .toThrow(/^c\/b: \[CS-IN-010\] this app's ColdStartBaseline pack checks production\/gke\/us-central1 but this model's profile is production\/gke\/europe-west4/);
+  });
+});
+
+describe('cold-start facts for the estimate', () => {
+  /** Runs the two levers of this issue alone, in the model's order, and returns the facts they set. */
+  const facts = (p: Partial<ColdStartOptimizedModelProps>) => {
+    const props = baseProps(p);
+    const profile = props.profile ?? Profile.lab();
+    const chart = new Chart(Testing.app(), 'c');
+    const levers = [
+      new NodeCapacity(chart, 'N', { gpu: props.gpu, capacity: props.capacity ?? {}, profile, name: 'm' }),
+      new ImagePull(chart, 'I', { engineImage: VLLM, options: props.imagePull ?? {}, profile }),
+    ];
+    const bp = new PodBlueprint();
+    const context = { name: 'm', servedModelName: 'm', profile, size: props.size, gpuCount: 1, gpu: props.gpu, port: 8080 };
+    for (const l of levers) l.contribute(bp, context);
+    for (const l of levers) l.complete(bp, context);
+    return [bp.coldStart.nodeArrival, bp.coldStart.imageArrival];
+  };
+  const cc = { gke: { computeClass: { gpuType: 'nvidia-l4' } } };
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, NodeArrival, ImageArrival]>([
+    ['lab', { profile: Profile.lab() }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['production: buffer and pre-pull', { profile: Profile.production() }, NodeArrival.WARM_BUFFER, ImageArrival.PRE_PULLED],
+    ['a buffer without pre-pull', { profile: Profile.production(), imagePull: { prePull: false } }, NodeArrival.WARM_BUFFER, ImageArrival.REGISTRY],
+    ['pre-pull without a buffer: a new node pulls anyway', { profile: Profile.lab(), imagePull: { prePull: true } }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['GKE image streaming', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true } } }, NodeArrival.COLD_NODE, ImageArrival.STREAMED],
+    ['GKE secondary boot disk', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'd' }] } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+    ['EKS image snapshot', { profile: Profile.lab({ cloud: Cloud.eks() }), capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+  ])('%s', (_name, p, node, image) => {
+    expect(facts(p)).toEqual([node, image]);
+  });
+});
+
+describe('bad input: a clear error naming the construct and the fix', () => {
+  const build = (p: Partial<ColdStartOptimizedModelProps>) => () => synth(p);
+  const NC = '^serving/qwen/NodeCapacity: ';
+  const IP = '^serving/qwen/ImagePull: ';
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
+    ['a buffer GPU shape other than the model\'s', { capacity: { warmBuffer: { enabled: true, gpu: { count: 2, nodeSelector: L4 } } } },
+      `${NC}\\[CS-IN-035\\] the warm buffer's GPU shape \\{2 x nvidia.com/gpu.*differs from the model's \\{1 x .*Fix: drop capacity.warmBuffer.gpu`],
+    ['a model priority below the buffer\'s', { capacity: { priority: 0, warmBuffer: { enabled: true, priority: 10 } } },
+      `${NC}\\[CS-IN-036\\] the warm buffer's priority 10 is not below the model's priority 0.*Fix: `],
+    ['a buffer priority that never scales up', { capacity: { warmBuffer: { enabled: true, priority: -11 } } }, `${NC}\\[CS-IN-036\\] capacity.warmBuffer.priority -11 .*Fix: use -10`],
+    ['no buffer replicas', { capacity: { warmBuffer: { enabled: true, replicas: 0 } } }, `${NC}\\[CS-IN-036\\] capacity.warmBuffer.replicas 0 .*Fix: `],
+    ['a buffer image by tag', { capacity: { warmBuffer: { enabled: true, image: 'registry.k8s.io/pause:3.10' } } }, `${NC}\\[CS-IMG-001\\] warm buffer image "registry.k8s.io/pause:3.10" is not pinned by digest.*Fix: `],
+    ['a pre-pull image by tag', { imagePull: { additionalImages: ['busybox:1.36'] } }, `${IP}\\[CS-IMG-001\\] imagePull.additionalImages\\[0\\] "busybox:1.36" is not pinned by digest.*Fix: `],
+    ['a pre-pull pause image by tag', { imagePull: { pauseImage: 'registry.k8s.io/pause:latest' } }, `${IP}\\[CS-IMG-001\\] imagePull.pauseImage .*Fix: `],
+    ['a CapacityBuffer on the generic cloud', { capacity: { warmBuffer: { enabled: true, mode: WarmBufferMode.CAPACITY_BUFFER } } }, `${NC}\\[CS-IN-034\\] .*Fix: use WarmBufferMode.PAUSE_PODS`],
+    ['capacity.gke outside GKE', { capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }, `${NC}\\[CS-IN-030\\] capacity.gke .* needs a GKE profile, but the cloud is generic.*Fix: `],
+    ['capacity.eks outside EKS', { profile: gke, capacity: { eks: { nodePool: NODE_POOL } } }, `${NC}\\[CS-IN-031\\] capacity.eks .* the cloud is gke.*Fix: `],
+    ['imagePull.gke outside GKE', { profile: eks, imagePull: { gke: { imageStreaming: true } } }, `${IP}\\[CS-IN-032\\] .*Fix: `],
+    ['imagePull.eks outside EKS', { imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, `${IP}\\[CS-IN-033\\] .*Fix: `],
+    ['imagePull.gke without a ComputeClass', { profile: gke, imagePull: { gke: { imageStreaming: true } } }, `${NC}\\[CS-IN-032\\] imagePull.gke settings live in the model's ComputeClass.*Fix: add capacity.gke.computeClass`],
+    ['an image snapshot without a NodePool', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, `${NC}\\[CS-IN-033\\] .*Fix: add capacity.eks.nodePool`],
+    ['a snapshot id that is not snap-...', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'ami-0123456789abcdef0' } } }, `${IP}\\[CS-IN-038\\] imagePull.eks.dataVolumeSnapshotId "ami-0123456789abcdef0" is not an EBS snapshot id.*Fix: `],
+    ['a snapshot on a non-Bottlerocket AMI', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, amiAlias: 'al2023@latest' } } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } },
+      `${NC}\\[CS-IN-038\\] .*amiAlias is "al2023@latest".*Fix: use a bottlerocket`],
+    ['a ComputeClass without a GPU', { profile: gke, capacity: { gke: { computeClass: {} } } }, `${NC}\\[CS-IN-037\\] the ComputeClass has no priority with a GPU.*Fix: set capacity.gke.computeClass.gpuType`],
+    ['a ComputeClass priority without a GPU', { profile: gke, capacity: { gke: { computeClass: { priorities: [{ gpuType: '', spot: true }] } } } }, `${NC}\\[CS-IN-037\\] ComputeClass priority 0 has no GPU type.*Fix: `],
+    ['a ComputeClass priority with too few GPUs', { profile: gke, gpu: { count: 4 }, capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', gpuCount: 2 }] } } } }, `${NC}\\[CS-IN-037\\] .*2 GPUs per node but the model needs 4.*Fix: `],
+    ['machineFamily and machineType together', { profile: gke, capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', machineFamily: 'g2', machineType: 'g2-standard-8' }] } } } }, `${NC}\\[CS-IN-037\\] .*both machineFamily.*Fix: `],
+    ['a NodePool without instance types', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, instanceTypes: [] } } } }, `${NC}\\[CS-IN-041\\] instanceTypes \\[\\] .*Fix: `],
+    ['a NodePool without selector tags', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, selectorTags: {} } } } }, `${NC}\\[CS-IN-041\\] selectorTags .*Fix: `],
+    ['a secondary boot disk that is not an image name', { profile: gke, imagePull: { gke: { secondaryBootDisks: [{ diskImageName: 'Bad_Name' }] } } }, `${IP}\\[CS-IN-040\\] secondaryBootDisks\\[0\\].diskImageName "Bad_Name" .*Fix: `],
+    ['a DWS count out of range', { profile: gke, capacity: { gke: { queuedProvisioning: { count: 0 } } } }, `${NC}\\[CS-IN-039\\] queuedProvisioning.count 0 .*Fix: `],
+  ])('%s', (_name, props, message) => {
+    expect(build(props)).toThrow(new RegExp(message));
+  });
+});
