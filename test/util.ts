@@ -4,7 +4,7 @@ import {
   Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature, ModelSize, Precision, WeightSource,
 } from '../src';
 
-// Tests synthesize thousands of models: keep the per-model summary lines off stdout.
+// Tests synthesize thousands of models: keep the per-model summary lines off the console.
 process.env.CDK8S_COLDSTART_QUIET = '1';
 
 export const VLLM = 'docker.io/vllm/vllm-openai@sha256:' + 'a'.repeat(64);

@@ -26,7 +26,7 @@ export interface ReportEntry {
 /**
  * The cold-start estimate of every model in an app: written next to the
  * manifests at synth (`coldstart-report.md`, one waterfall SVG per model) and
- * summarized on stdout, one line per model.
+ * summarized on the console, one line per model.
  * @internal
  */
 export class ColdStartReport {
@@ -70,7 +70,7 @@ export class ColdStartReport {
     return files;
   }
 
-  /** One line per model, for stdout. */
+  /** One line per model, for the console. */
   public summaryLines(): string[] {
     return this.entries.map(e => `cdk8s-coldstart: ${e.path}: cold start ~${fmt(e.detail.totalSeconds)} s `
       + `(node ${fmt(e.detail.nodeSeconds)} s, image ${fmt(e.detail.imagePullSeconds)} s, weights ${fmt(e.detail.weightLoadSeconds)} s, runtime ${fmt(e.detail.runtimeSeconds)} s); `
@@ -85,7 +85,8 @@ export class ColdStartReport {
     }
     const fresh = this.summaryLines().filter(l => !this.printed.has(l));
     fresh.forEach(l => this.printed.add(l));
-    if (fresh.length && !process.env.CDK8S_COLDSTART_QUIET) process.stdout.write(fresh.join('\n') + '\n');
+    // stderr: the cdk8s CLI captures an app's stdout and never shows it (rule warnings go the same way).
+    if (fresh.length && !process.env.CDK8S_COLDSTART_QUIET) process.stderr.write(fresh.join('\n') + '\n');
   }
 }
 
