@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { auxContainer } from '../../aux-pod';
+import { auxContainer, AuxContainer } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../errors';
@@ -45,6 +45,26 @@ export function requireHostPath(scope: Construct, path: string): string {
  * The model reads `<hostPath>/<repo>/<revision>` read-only at /mnt/models.
  * @internal
  */
+/**
+ * A container that downloads the repository into the hostPath cache (only when
+ * its completion marker is missing), shared by the init-container cache and
+ * the prefetch DaemonSet.
+ * @internal
+ */
+export function hostDownloader(name: string, image: string, repo: ResolvedRepo): AuxContainer {
+  return {
+    name,
+    image,
+    command: ['sh', '-c'],
+    args: [downloadToDirectoryScript(CACHE_ROOT)],
+    env: [{ name: 'HOME', value: '/tmp' }, ...downloaderEnv(repo)],
+    volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT }],
+    resources: DOWNLOAD_RESOURCES,
+    // A hostPath directory is created root-owned by the kubelet: only root may write it.
+    needsRoot: true,
+  };
+}
+
 export function mountHostCache(lever: string, blueprint: PodBlueprint, hostPath: string, repo: ResolvedRepo): void {
   blueprint.addVolume(lever,
     { name: HOST_VOLUME, hostPath: { path: hostPath, type: 'DirectoryOrCreate' } },
@@ -68,17 +88,7 @@ export class HostPathCacheBinding implements WeightBinding {
     const hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
     const modelBytes = requireSize(scope, context, 'the hostPath cache download');
     const lever = scope.node.path;
-    blueprint.addInitContainer(lever, auxContainer({
-      name: 'fetch-weights',
-      image: context.engineImage,
-      command: ['sh', '-c'],
-      args: [downloadToDirectoryScript(CACHE_ROOT)],
-      env: [{ name: 'HOME', value: '/tmp' }, ...downloaderEnv(repo)],
-      volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT }],
-      resources: DOWNLOAD_RESOURCES,
-      // A hostPath directory is created root-owned by the kubelet: only root may write it.
-      needsRoot: true,
-    }));
+    blueprint.addInitContainer(lever, auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
     mountHostCache(lever, blueprint, hostPath, repo);
     applyStreamer(scope, blueprint, modelBytes, this.options.streamer);
     blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPLETION_MARKER, requireSize, WeightBinding } from './binding';
-import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, mountHostCache, requireHostPath } from './hostpath-cache';
-import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
+import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
+import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
@@ -74,17 +74,7 @@ export class PrefetchBinding implements WeightBinding {
             nodeSelector: { ...blueprint.nodeSelector },
             tolerations: blueprint.tolerations.map(t => ({ ...t })),
             volumes: [{ name: HOST_VOLUME, hostPath: { path: this.hostPath, type: 'DirectoryOrCreate' } }],
-            initContainers: [{
-              name: 'prefetch',
-              image: context.engineImage,
-              command: ['sh', '-c'],
-              args: [downloadToDirectoryScript(CACHE_ROOT)],
-              env: [{ name: 'HOME', value: '/tmp' }, ...downloaderEnv(repo)],
-              volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT }],
-              resources: DOWNLOAD_RESOURCES,
-              // A hostPath directory is created root-owned by the kubelet: only root may write it.
-              needsRoot: true,
-            }],
+            initContainers: [hostDownloader('prefetch', context.engineImage, repo)],
             // Holds the node's slot once the weights are in; it only sleeps.
             containers: [{
               name: 'hold',
