@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..');
 const SIZES = [1, 10, 100, 1000];
 
 function measure(mode: string, n: number) {
-  const out = execFileSync('node', ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run-one.ts'), mode, String(n)], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync('node', ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run-one.ts'), mode, String(n)], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_COLDSTART_QUIET: '1' } });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
