@@ -1,9 +1,7 @@
 import { vllmContainers } from './pods';
 import { EXPECTED_STARTUP_ANNOTATION } from '../annotations';
 import { Rule, RuleLevel, Violation } from './rule';
-
-/** KServe's own runtimes allow 60 x 30 s; below 5 minutes a cold GPU start is killed mid-load. */
-const FLOOR = 300;
+import { MIN_STARTUP_BUDGET_SECONDS as FLOOR } from '../levers/runtime/startup-budget';
 
 /** @internal */
 export const CS_RT_004: Rule = {

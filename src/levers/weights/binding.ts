@@ -5,6 +5,7 @@ import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../errors';
 import { CloudProvider } from '../../profile';
 import { GIB } from '../../quantity';
+import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
 
 /**
@@ -42,6 +43,32 @@ export function isDnsSubdomain(name: string): boolean {
 export function offline(lever: string, blueprint: PodBlueprint): void {
   blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
   blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
+}
+
+/** A claim holding the weights, as the serving pod mounts it. @internal */
+export interface WeightsClaim {
+  readonly claimName: string;
+  readonly subPath?: string;
+  readonly modelBytes: number;
+  readonly streamer?: StreamerOptions;
+  readonly weightPath: WeightPath;
+}
+
+/**
+ * Mounts a claim of weights read-only at /mnt/models, offline, read by the
+ * streamer. Read-only: a serving pod never writes the weights, and Knative then
+ * needs no persistent-volume-write flag.
+ * @internal
+ */
+export function mountWeightsClaim(scope: Construct, blueprint: PodBlueprint, c: WeightsClaim): void {
+  const lever = scope.node.path;
+  blueprint.addVolume(lever,
+    { name: 'weights', persistentVolumeClaim: { claimName: c.claimName, readOnly: true } },
+    { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: c.subPath });
+  blueprint.modelPath = MODEL_MOUNT;
+  offline(lever, blueprint);
+  applyStreamer(scope, blueprint, c.modelBytes, c.streamer);
+  blueprint.coldStart.weightPath = c.weightPath;
 }
 
 /**

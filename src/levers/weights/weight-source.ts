@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { isDnsSubdomain, MODEL_MOUNT, offline, requireRelativePath, WeightBinding } from './binding';
+import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightBinding } from './binding';
 import { FsxLustreBinding, FsxLustreOptions } from './eks/fsx-lustre';
 import { MountpointS3Binding, MountpointS3Options } from './eks/mountpoint-s3';
 import { GcsFuseBinding, GcsFuseOptions } from './gke/gcs-fuse';
@@ -200,14 +200,6 @@ class ExistingClaimSource implements WeightBinding {
     }
     const subPath = this.options.subPath;
     requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
-    const lever = scope.node.path;
-    // Read-only: a serving pod never writes the weights, and Knative then needs no persistent-volume-write flag.
-    blueprint.addVolume(lever,
-      { name: 'weights', persistentVolumeClaim: { claimName: this.claimName, readOnly: true } },
-      { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath });
-    blueprint.modelPath = MODEL_MOUNT;
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
-    blueprint.coldStart.weightPath = WeightPath.SHARED_VOLUME;
+    mountWeightsClaim(scope, blueprint, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
   }
 }

@@ -6,8 +6,8 @@ import { clusterScoped } from '../../../cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { bytesToQuantity } from '../../../quantity';
 import { LeverContext } from '../../lever';
-import { MODEL_MOUNT, offline, volumeBytesFor } from '../binding';
-import { applyStreamer, StreamerOptions } from '../streamer';
+import { mountWeightsClaim, volumeBytesFor } from '../binding';
+import { StreamerOptions } from '../streamer';
 
 /** What a statically provisioned CSI volume needs. @internal */
 export interface StaticVolume {
@@ -54,14 +54,7 @@ export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, cont
     },
   });
   claim.node.addDependency(pv);
-  const lever = scope.node.path;
-  blueprint.addVolume(lever,
-    { name: 'weights', persistentVolumeClaim: { claimName: claim.name, readOnly: true } },
-    { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: v.subPath });
-  blueprint.modelPath = MODEL_MOUNT;
-  offline(lever, blueprint);
-  applyStreamer(scope, blueprint, modelBytes, v.streamer);
-  blueprint.coldStart.weightPath = v.weightPath;
+  mountWeightsClaim(scope, blueprint, { claimName: claim.name, subPath: v.subPath, modelBytes, streamer: v.streamer, weightPath: v.weightPath });
   blueprint.addDependency(pv);
   blueprint.addDependency(claim);
 }

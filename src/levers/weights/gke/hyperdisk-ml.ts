@@ -8,8 +8,8 @@ import { fail } from '../../../errors';
 import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../quantity';
 import { LeverContext } from '../../lever';
-import { isDnsSubdomain, MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightBinding } from '../binding';
-import { applyStreamer, StreamerOptions } from '../streamer';
+import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightBinding } from '../binding';
+import { StreamerOptions } from '../streamer';
 
 /**
  * Options for GKE Hyperdisk ML.
@@ -89,14 +89,7 @@ export class HyperdiskMlBinding implements WeightBinding {
       },
     });
     claim.node.addDependency(storageClass);
-    const lever = scope.node.path;
-    blueprint.addVolume(lever,
-      { name: 'weights', persistentVolumeClaim: { claimName: claim.name, readOnly: true } },
-      { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: o.subPath });
-    blueprint.modelPath = MODEL_MOUNT;
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, modelBytes, o.streamer);
-    blueprint.coldStart.weightPath = WeightPath.HYPERDISK_ML;
+    mountWeightsClaim(scope, blueprint, { claimName: claim.name, subPath: o.subPath, modelBytes, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
     blueprint.addDependency(storageClass);
     blueprint.addDependency(claim);
   }
