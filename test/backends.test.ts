@@ -1,9 +1,13 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Duration } from 'cdk8s';
+import { parse } from 'yaml';
 import { find, GI, MODELCAR, synth } from './util';
 import {
   Backend, KnativeFeature, ModelServiceType, Profile, StandardAutoscaler, WeightSource,
 } from '../src';
 import { RuleReport } from '../src/aspects/report';
+import { INFERENCE_SERVICE_GVK } from '../src/backends/kserve';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -27,6 +31,13 @@ function podOf(m: any[]): any {
 }
 
 describe('KServe Knative', () => {
+  test('the InferenceService GVK is the CRD\'s storage version (the import is generated from the same file)', () => {
+    const crd = parse(readFileSync(join(__dirname, '..', '..', 'shared', 'crds', 'kserve', 'serving.kserve.io_inferenceservices.yaml'), 'utf8'));
+    const storage = crd.spec.versions.find((v: any) => v.storage);
+    expect(INFERENCE_SERVICE_GVK).toEqual({ apiVersion: `${crd.spec.group}/${storage.name}`, kind: crd.spec.names.kind });
+    expect(isvcOf(synth({ weights: CLAIM }).manifests)).toMatchObject(INFERENCE_SERVICE_GVK);
+  });
+
   test('scale to zero with minReplicas 0, and no Knative annotation unless asked', () => {
     const obj = isvcOf(synth({ weights: CLAIM }).manifests);
     expect(obj.spec.predictor.minReplicas).toBe(0);
