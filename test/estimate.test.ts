@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { container, isvc, synth } from './util';
-import { ModelSize, WeightPath } from '../src';
+import { baseProps, container, isvc, synth } from './util';
+import { ColdStartOptimizedModel, ModelSize, WeightPath } from '../src';
 import { estimateColdStart } from '../src/estimate/estimate';
 import { defaultColdStartFacts } from '../src/estimate/facts';
 import { ImageArrival, NodeArrival } from '../src/estimate/paths';
@@ -105,6 +105,22 @@ describe('the model', () => {
     expect(existsSync(join(process.cwd(), COLDSTART_REPORT_FILE))).toBe(false);
     // Deterministic: a second synth writes the same bytes.
     expect(readFileSync(join(synth().app.outdir, COLDSTART_REPORT_FILE), 'utf8')).toBe(report);
+  });
+  test('the report is written once per change, though cdk8s validates once per app and once per chart', () => {
+    const { app } = synth();
+    const chart = app.node.findChild('serving') as any;
+    const file = join(app.outdir, COLDSTART_REPORT_FILE);
+    // A marker the library would overwrite if it wrote the report again.
+    writeFileSync(file, 'marker');
+    app.synthYaml();
+    expect(readFileSync(file, 'utf8')).toBe('marker');
+    new ColdStartOptimizedModel(chart, 'other', baseProps({ name: 'other' }));
+    app.synthYaml();
+    expect(readFileSync(file, 'utf8')).toContain('## other (`serving/other`)');
+    expect(existsSync(join(app.outdir, 'other-coldstart.svg'))).toBe(true);
+    rmSync(file);
+    app.synthYaml();
+    expect(readFileSync(file, 'utf8')).toContain('## qwen (`serving/qwen`)');
   });
 });
 

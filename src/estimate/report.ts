@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -44,6 +44,8 @@ export class ColdStartReport {
   private readonly entries: ReportEntry[] = [];
   /** cdk8s validates more than once per synth: each line is printed once. */
   private readonly printed = new Set<string>();
+  /** ...and the files are written once per change (entries are only appended). */
+  private written?: { readonly outdir: string; readonly entries: number };
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -80,8 +82,13 @@ export class ColdStartReport {
   private conclude(): void {
     if (!this.entries.length) return;
     if (this.root instanceof App) {
-      mkdirSync(this.root.outdir, { recursive: true });
-      for (const [name, content] of Object.entries(this.files())) writeFileSync(join(this.root.outdir, name), content);
+      const outdir = this.root.outdir;
+      const current = this.written?.outdir === outdir && this.written.entries === this.entries.length && existsSync(join(outdir, COLDSTART_REPORT_FILE));
+      if (!current) {
+        mkdirSync(outdir, { recursive: true });
+        for (const [name, content] of Object.entries(this.files())) writeFileSync(join(outdir, name), content);
+        this.written = { outdir, entries: this.entries.length };
+      }
     }
     const fresh = this.summaryLines().filter(l => !this.printed.has(l));
     fresh.forEach(l => this.printed.add(l));
