@@ -175,7 +175,12 @@ export function storageUris(obj: any): string[] {
   return uris;
 }
 
-/** Every (non-init) vLLM container of an object, with its pod. @internal */
+const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
+
+/** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
-  return podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c })));
+  if (obj === null || typeof obj !== 'object') return [];
+  let found = VLLM.get(obj);
+  if (!found) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  return found;
 }
