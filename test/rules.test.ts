@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { schemaErrors } from './schema';
 import { baseProps } from './util';
 import {
-  Aspects, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
-  Profile, RuleSuppressions,
+  Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
+  Profile, RuleSuppressions, WeightSource,
 } from '../src';
 import { Finding, REPORT_FILE, RuleReport } from '../src/aspects/report';
 import { BASELINE_RULES } from '../src/rules';
@@ -331,6 +331,34 @@ describe('the engine', () => {
     });
     app.synthYaml();
     expect(seen).toContain('c/added');
+  });
+
+  test('the pack judges objects as every aspect left them, whatever the order of the aspects', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const obj = new ApiObject(chart, 'o', compliant());
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    // Added on the chart, so it visits the object after the app's pack does.
+    Aspects.of(chart).add({ visit: n => { if (n === obj) obj.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'vllm/vllm-openai:latest')); } });
+    expect(() => app.synthYaml()).toThrow(/\[CS-IMG-001\] c\/o \(Deployment\/vllm\)/);
+  });
+
+  test('each object is serialized once per pass by the pack, even with Services relating objects (linear, not quadratic)', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    for (let i = 0; i < 5; i++) {
+      new ColdStartOptimizedModel(chart, `m${i}`, baseProps({ name: `m${i}`, backend: Backend.deployment(), weights: WeightSource.existingClaim(`w${i}`) }));
+    }
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+    expect(objects.filter(o => o.kind === 'Service')).toHaveLength(5);
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      app.synthYaml();
+      // Once for the pack, once for the YAML.
+      expect(toJson.mock.calls.length).toBe(2 * objects.length);
+    } finally {
+      toJson.mockRestore();
+    }
   });
 
   test('a generic pack refuses cloud objects; a GKE pack accepts them', () => {

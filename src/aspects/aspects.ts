@@ -9,6 +9,15 @@ export interface IAspect {
   visit(node: IConstruct): void;
 }
 
+/**
+ * An aspect that finishes its work once every aspect has visited the tree
+ * (a rule pack: it collects objects while visiting and judges them after).
+ * @internal
+ */
+export interface IDeferredAspect extends IAspect {
+  _afterVisits(): void;
+}
+
 const ASPECTS = Symbol.for('cdk8s-coldstart.Aspects');
 const INSTALLED = Symbol.for('cdk8s-coldstart.Aspects.installed');
 
@@ -60,7 +69,10 @@ function install(root: IConstruct): void {
   const visited = new WeakMap<IAspect, WeakSet<IConstruct>>();
   root.node.addValidation({
     validate: () => {
-      applyAspects(root, [], visited);
+      const applied = new Set<IAspect>();
+      applyAspects(root, [], visited, applied);
+      // Packs judge the app as every aspect left it, and serialize each object once.
+      for (const aspect of applied) (aspect as Partial<IDeferredAspect>)._afterVisits?.();
       // Throws with every rule error at once, in our own format rather than cdk8s' one-line-per-construct list.
       RuleReport.of(root).conclude();
       return [];
@@ -73,15 +85,16 @@ function install(root: IConstruct): void {
  * its own, each aspect at most once per construct across repeated syntheses.
  * Children are read after the visit, so constructs an aspect adds are visited too.
  */
-function applyAspects(node: IConstruct, inherited: IAspect[], visited: WeakMap<IAspect, WeakSet<IConstruct>>): void {
+function applyAspects(node: IConstruct, inherited: IAspect[], visited: WeakMap<IAspect, WeakSet<IConstruct>>, applied: Set<IAspect>): void {
   const own = (node as any)[ASPECTS] as Aspects | undefined;
   const aspects = own ? [...inherited, ...own.all] : inherited;
   for (const aspect of aspects) {
+    applied.add(aspect);
     let seen = visited.get(aspect);
     if (!seen) visited.set(aspect, seen = new WeakSet());
     if (seen.has(node)) continue;
     seen.add(node);
     aspect.visit(node);
   }
-  for (const child of node.node.children) applyAspects(child, aspects, visited);
+  for (const child of node.node.children) applyAspects(child, aspects, visited, applied);
 }

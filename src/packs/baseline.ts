@@ -60,27 +60,52 @@ export class ColdStartBaseline implements IAspect {
     return this.rules.map(r => r.id);
   }
 
+  /** Objects visited in this validation pass, judged once every aspect has run. */
+  private pending: ApiObject[] = [];
+
   public visit(node: IConstruct): void {
-    if (!ApiObject.isApiObject(node)) return;
-    const obj = node as ApiObject;
-    const json = obj.toJson();
-    const root = node.node.root;
+    if (ApiObject.isApiObject(node)) this.pending.push(node as ApiObject);
+  }
+
+  /**
+   * Judges the objects collected in this pass. Running after every aspect means
+   * the rules see what other aspects changed, and each object is serialized once
+   * per pass, including for the rules that relate objects (CS-SLP-001), which
+   * would otherwise serialize the whole app at every Service they visit.
+   * @internal
+   */
+  public _afterVisits(): void {
+    const objects = this.pending;
+    this.pending = [];
+    if (!objects.length) return;
+    const root = objects[0].node.root;
+    const json = new Map<ApiObject, any>();
+    const jsonOf = (o: ApiObject) => {
+      let j = json.get(o);
+      if (j === undefined) json.set(o, j = o.toJson());
+      return j;
+    };
+    let all: any[] | undefined;
     const context: RuleContext = {
       cloud: this.cloud,
       environment: this.environment,
       region: this.region,
-      objects: () => root.node.findAll().filter(ApiObject.isApiObject).map(o => (o as ApiObject).toJson()),
+      objects: () => all ??= root.node.findAll().filter(ApiObject.isApiObject).map(o => jsonOf(o as ApiObject)),
     };
-    const report = RuleReport.of(node.node.root);
+    const report = RuleReport.of(root);
+    for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
+  }
+
+  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
     for (const rule of this.rules) {
       for (const v of rule.check(json, context)) {
-        const suppression = RuleSuppressions._find(node, rule.id);
+        const suppression = RuleSuppressions._find(obj, rule.id);
         if (suppression) exemptExternally(obj, rule, suppression.reason);
         report.record({
           ruleId: rule.id,
           level: rule.level,
           summary: rule.summary,
-          path: node.node.path,
+          path: obj.node.path,
           object: `${json.kind}/${json.metadata?.name}`,
           namespace: json.metadata?.namespace,
           value: v.value,

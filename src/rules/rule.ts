@@ -26,7 +26,8 @@ export interface RuleContext {
   readonly environment: Environment;
   /**
    * Every object of the app as synthesized JSON, for rules that relate
-   * objects (a Service and the pods it selects). Computed on demand.
+   * objects (a Service and the pods it selects). Computed on demand, once per
+   * validation pass.
    */
   readonly objects?: () => any[];
   /** The cluster's region, when the profile sets one (registry region checks). */
