@@ -1,4 +1,5 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ManifestObject } from './manifest-object';
 
 /**
  * cdk8s stamps the chart's namespace on every ApiObject; a cluster-scoped
@@ -7,7 +8,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
  */
 export function clusterScoped<T extends ApiObject>(obj: T): T {
   if (Chart.of(obj).namespace !== undefined) {
-    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (ManifestObject.isManifestObject(obj)) obj._clusterScoped();
+    else obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
   return obj;
 }

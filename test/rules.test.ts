@@ -10,6 +10,7 @@ import {
   Profile, RuleSuppressions, WeightSource,
 } from '../src';
 import { Finding, REPORT_FILE, RuleReport } from '../src/aspects/report';
+import { ManifestObject } from '../src/manifest-object';
 import { BASELINE_RULES } from '../src/rules';
 
 const DIGEST = '@sha256:' + 'd'.repeat(64);
@@ -351,7 +352,9 @@ describe('the engine', () => {
     }
     const objects = chart.node.findAll().filter(ApiObject.isApiObject);
     expect(objects.filter(o => o.kind === 'Service')).toHaveLength(5);
-    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    // The model's objects are all ManifestObjects.
+    expect(objects.every(o => ManifestObject.isManifestObject(o))).toBe(true);
+    const toJson = jest.spyOn(ManifestObject.prototype, 'toJson');
     try {
       app.synthYaml();
       // Once for the pack, once for the YAML.

@@ -5,6 +5,7 @@ import { Backend, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { PodBlueprint } from '../blueprint';
 import { fail } from '../errors';
+import { ManifestObject } from '../manifest-object';
 
 /**
  * The type of the model's Service.
@@ -56,7 +57,7 @@ export class Deployment extends Backend {
     }
     const spec = renderPodSpec(bp, 'vllm', PORT_NAME);
     const selector = { ...bp.labels };
-    const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+    const deployment = ManifestObject.render(scope, 'Deployment', k8s.KubeDeployment, {
       metadata: { name: context.name, labels: bp.labels, annotations: nonEmpty(bp.annotations) },
       spec: {
         replicas: context.minReplicas,
@@ -71,7 +72,7 @@ export class Deployment extends Backend {
         },
       },
     });
-    new k8s.KubeService(scope, 'Service', {
+    ManifestObject.render(scope, 'Service', k8s.KubeService, {
       metadata: { name: context.name, labels: bp.labels },
       spec: {
         type: this.options.serviceType ?? ModelServiceType.CLUSTER_IP,

@@ -11,6 +11,7 @@ import { NodeArrival } from '../estimate/paths';
 import { fail } from '../errors';
 import { GpuOptions, TolerationEffect, TolerationOperator } from '../gpu';
 import { CloudProvider, Profile } from '../profile';
+import { ManifestObject } from '../manifest-object';
 
 /**
  * GKE node 0->1 accelerators (need a GKE profile).
@@ -146,7 +147,7 @@ export class NodeCapacity extends Lever {
       this.priorityClassName = this.props.capacity.priorityClassName;
     } else {
       this.priorityClassName = `${context.name}-serving`;
-      clusterScoped(new k8s.KubePriorityClass(this, 'PriorityClass', {
+      clusterScoped(ManifestObject.render(this, 'PriorityClass', k8s.KubePriorityClass, {
         metadata: { name: this.priorityClassName },
         value: this.props.capacity.priority ?? DEFAULT_PRIORITY,
         globalDefault: false,

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CapacityBufferV1Beta1 } from '../../../imports/capacitybuffer-autoscaling.x-k8s.io';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * A CapacityBuffer (`autoscaling.x-k8s.io/v1beta1`, the storage version) over
@@ -11,11 +12,11 @@ import { CapacityBufferV1Beta1 } from '../../../imports/capacitybuffer-autoscali
  * @internal
  */
 export function renderCapacityBuffer(scope: Construct, name: string, labels: Record<string, string>, replicas: number, spec: k8s.PodSpec): ApiObject {
-  const template = new k8s.KubePodTemplate(scope, 'WarmBufferPodTemplate', {
+  const template = ManifestObject.render(scope, 'WarmBufferPodTemplate', k8s.KubePodTemplate, {
     metadata: { name, labels },
     template: { metadata: { labels }, spec },
   });
-  const buffer = new CapacityBufferV1Beta1(scope, 'CapacityBuffer', {
+  const buffer = ManifestObject.render(scope, 'CapacityBuffer', CapacityBufferV1Beta1, {
     metadata: { name, labels },
     spec: { podTemplateRef: { name }, replicas },
   });

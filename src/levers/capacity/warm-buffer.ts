@@ -8,6 +8,7 @@ import { clusterScoped } from '../../cluster-scoped';
 import { fail } from '../../errors';
 import { GpuOptions, TolerationOperator } from '../../gpu';
 import { requireDigest } from '../../image';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * How the warm buffer holds its GPU nodes.
@@ -163,7 +164,7 @@ export function renderWarmBuffer(scope: Construct, name: string, servedModelName
     renderCapacityBuffer(scope, bufferName, labels, buffer.replicas, placeholderPodSpec(buffer.image, blueprint, gpuResource));
     return;
   }
-  clusterScoped(new k8s.KubePriorityClass(scope, 'WarmBufferPriorityClass', {
+  clusterScoped(ManifestObject.render(scope, 'WarmBufferPriorityClass', k8s.KubePriorityClass, {
     metadata: { name: bufferName, labels },
     value: buffer.priority,
     globalDefault: false,
@@ -171,7 +172,7 @@ export function renderWarmBuffer(scope: Construct, name: string, servedModelName
     preemptionPolicy: 'Never',
     description: `Warm GPU buffer of model ${servedModelName}: pause pods the model preempts on wake.`,
   }));
-  new k8s.KubeDeployment(scope, 'WarmBuffer', {
+  ManifestObject.render(scope, 'WarmBuffer', k8s.KubeDeployment, {
     metadata: { name: bufferName, labels },
     spec: {
       replicas: buffer.replicas,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AuxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { TINY } from '../capacity/pause-image';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * The pull itself is the kubelet's: an init container only has to start from
@@ -23,7 +24,7 @@ const ONLY_PULL = ['sh', '-c', 'exit 0'];
 export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, blueprint: PodBlueprint): k8s.KubeDaemonSet {
   const labels = auxLabels(name, 'image-pre-pull');
   const initContainers: AuxContainer[] = images.map(({ name: what, image }) => ({ name: `pull-${what}`, image, command: ONLY_PULL, resources: TINY }));
-  return new k8s.KubeDaemonSet(scope, 'PrePull', {
+  return ManifestObject.render(scope, 'PrePull', k8s.KubeDaemonSet, {
     metadata: { name: `${name}-pre-pull`, labels },
     spec: {
       selector: { matchLabels: labels },

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../../errors';
 import { bytesToQuantity } from '../../quantity';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * Access mode of a persistent cache volume.
@@ -111,7 +112,7 @@ class ClaimCache extends CacheStorage {
     }
     const size = this.options.size ?? Size.gibibytes(50);
     const claimName = `${name}-cache`;
-    new k8s.KubePersistentVolumeClaim(scope, 'CacheClaim', {
+    ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
       metadata: { name: claimName },
       spec: {
         accessModes: [accessMode],

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { auxContainer } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { requireDigest } from '../../image';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * Options for vLLM sleep mode.
@@ -46,7 +47,7 @@ export function applySleepMode(scope: Construct, lever: string, bp: PodBlueprint
   bp.addEnv(lever, 'VLLM_SERVER_DEV_MODE', '1');
   bp.addMemory({ purpose: 'sleep level 1: weights offloaded to host RAM', bytes: weightBytes, lever });
 
-  const configMap = new k8s.KubeConfigMap(scope, 'SleepProxyConfig', {
+  const configMap = ManifestObject.render(scope, 'SleepProxyConfig', k8s.KubeConfigMap, {
     metadata: { name: `${name}-sleep-proxy` },
     data: { 'nginx.conf': nginxConf(publicPort, enginePort) },
   });

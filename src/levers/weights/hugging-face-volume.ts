@@ -7,6 +7,7 @@ import { SharedVolume } from './shared-volume';
 import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { LeverContext } from '../lever';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * Options for a Hugging Face repository on a shared volume.
@@ -47,7 +48,7 @@ export class HuggingFaceVolumeBinding implements WeightBinding {
       { name: 'HF_HUB_CACHE', value: `${HF_ROOT}/hub` },
     ];
 
-    const job = new k8s.KubeJob(scope, 'Loader', {
+    const job = ManifestObject.render(scope, 'Loader', k8s.KubeJob, {
       metadata: { name: `${context.name}-weights-${shortHash(`${repo.repoId}@${repo.revision}`)}`, labels: auxLabels(context.name, 'weight-loader') },
       spec: {
         backoffLimit: 4,

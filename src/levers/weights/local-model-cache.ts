@@ -10,6 +10,7 @@ import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../errors';
 import { bytesToQuantity } from '../../quantity';
 import { LeverContext } from '../lever';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * Options for a LocalModelNodeGroup on node-local NVMe.
@@ -140,7 +141,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     }
     const group = this.nodeGroup(scope, context, modelBytes, blueprint.nodeSelector);
 
-    const cache = clusterScoped(new ApiObject(scope, 'LocalModelCache', {
+    const cache = clusterScoped(new ManifestObject(scope, 'LocalModelCache', {
       ...LocalModelCache.GVK,
       metadata: { name: cacheName },
       spec: {
@@ -191,7 +192,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     }
     const storage = bytesToQuantity(limit);
     const storageClassName = nvme.storageClassName ?? 'local-storage';
-    const object = clusterScoped(new ApiObject(scope, 'LocalModelNodeGroup', {
+    const object = clusterScoped(new ManifestObject(scope, 'LocalModelNodeGroup', {
       ...LocalModelNodeGroup.GVK,
       metadata: { name },
       spec: {

@@ -8,6 +8,7 @@ import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { LeverContext } from '../lever';
+import { ManifestObject } from '../../manifest-object';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -64,7 +65,7 @@ export class PrefetchBinding implements WeightBinding {
   public complete(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     const repo = this.repo!;
     const labels = auxLabels(context.name, 'weight-prefetch');
-    new k8s.KubeDaemonSet(scope, 'Prefetch', {
+    ManifestObject.render(scope, 'Prefetch', k8s.KubeDaemonSet, {
       metadata: { name: `${context.name}-prefetch`, labels },
       spec: {
         selector: { matchLabels: labels },

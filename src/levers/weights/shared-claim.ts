@@ -6,6 +6,7 @@ import { fail } from '../../errors';
 import { bytesToQuantity } from '../../quantity';
 import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
+import { ManifestObject } from '../../manifest-object';
 
 /** @internal */
 export function requireReadWriteMany(scope: Construct, mode: CacheAccessMode | undefined, what: string): void {
@@ -25,7 +26,7 @@ export function sharedClaim(scope: Construct, context: LeverContext, id: string,
   if (bytes < modelBytes) {
     fail(scope, 'CS-IN-016', `the shared volume size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
   }
-  return new k8s.KubePersistentVolumeClaim(scope, id, {
+  return ManifestObject.render(scope, id, k8s.KubePersistentVolumeClaim, {
     metadata: { name: `${context.name}-hf-cache` },
     spec: {
       accessModes: ['ReadWriteMany'],

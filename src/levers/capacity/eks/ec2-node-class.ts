@@ -4,6 +4,7 @@ import {
 } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
+import { ManifestObject } from '../../../manifest-object';
 
 /**
  * The Bottlerocket block devices: `/dev/xvda` is the OS volume (4Gi by
@@ -33,7 +34,7 @@ export interface Ec2NodeClassInput {
  * @internal
  */
 export function renderEc2NodeClass(scope: Construct, input: Ec2NodeClassInput, image: NodeImageCache): Ec2NodeClass {
-  return clusterScoped(new Ec2NodeClass(scope, 'EC2NodeClass', {
+  return clusterScoped(ManifestObject.render(scope, 'EC2NodeClass', Ec2NodeClass, {
     metadata: { name: input.name },
     spec: {
       amiSelectorTerms: [{ alias: input.amiAlias }],

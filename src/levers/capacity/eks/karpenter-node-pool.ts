@@ -8,6 +8,7 @@ import {
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
 import { fail } from '../../../errors';
+import { ManifestObject } from '../../../manifest-object';
 
 /** The node label Karpenter sets to the NodePool's name. @internal */
 export const NODE_POOL_LABEL = 'karpenter.sh/nodepool';
@@ -111,7 +112,7 @@ export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: No
   }
   const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
   const gpuTaint = tolerations.some(t => t.key === 'nvidia.com/gpu' && t.operator === 'Exists' && (t.effect === undefined || t.effect === 'NoSchedule'));
-  const pool = clusterScoped(new NodePool(scope, 'NodePool', {
+  const pool = clusterScoped(ManifestObject.render(scope, 'NodePool', NodePool, {
     metadata: { name: np.name },
     spec: {
       template: {

@@ -5,6 +5,7 @@ import {
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
 import { fail } from '../../../errors';
+import { ManifestObject } from '../../../manifest-object';
 
 /** The node label GKE pods select a ComputeClass with. @internal */
 export const COMPUTE_CLASS_LABEL = 'cloud.google.com/compute-class';
@@ -144,7 +145,7 @@ export function renderComputeClass(scope: Construct, cc: ResolvedComputeClass, i
     project: d.project,
     mode: ComputeClassSpecPrioritiesStorageSecondaryBootDisksMode.CONTAINER_UNDERSCORE_IMAGE_UNDERSCORE_CACHE,
   }));
-  return clusterScoped(new ComputeClass(scope, 'ComputeClass', {
+  return clusterScoped(ManifestObject.render(scope, 'ComputeClass', ComputeClass, {
     metadata: { name: cc.name },
     spec: {
       description: `GPU nodes of model ${servedModelName}`,

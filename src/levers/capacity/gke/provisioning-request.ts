@@ -7,6 +7,7 @@ import { PodBlueprint } from '../../../blueprint';
 import { fail } from '../../../errors';
 import { PAUSE_IMAGE } from '../pause-image';
 import { placeholderPodSpec } from '../warm-buffer';
+import { ManifestObject } from '../../../manifest-object';
 
 /** GKE's Dynamic Workload Scheduler provisioning class. @internal */
 export const DWS_CLASS = 'queued-provisioning.gke.io';
@@ -47,11 +48,11 @@ export function checkQueuedProvisioning(scope: Construct, o: QueuedProvisioningO
 export function renderProvisioningRequest(scope: Construct, name: string, o: QueuedProvisioningOptions, blueprint: PodBlueprint, gpuResource: string): void {
   const requestName = `${name}-dws`;
   const labels = auxLabels(name, 'provisioning-request');
-  const template = new k8s.KubePodTemplate(scope, 'ProvisioningPodTemplate', {
+  const template = ManifestObject.render(scope, 'ProvisioningPodTemplate', k8s.KubePodTemplate, {
     metadata: { name: requestName, labels },
     template: { metadata: { labels }, spec: placeholderPodSpec(PAUSE_IMAGE, blueprint, gpuResource) },
   });
-  const request = new ProvisioningRequest(scope, 'ProvisioningRequest', {
+  const request = ManifestObject.render(scope, 'ProvisioningRequest', ProvisioningRequest, {
     metadata: { name: requestName, labels },
     spec: {
       provisioningClassName: DWS_CLASS,

@@ -8,6 +8,7 @@ import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { requireCloud, ResolvedVolume, SharedVolumeBinding } from '../binding';
 import { sharedClaim } from '../shared-claim';
+import { ManifestObject } from '../../../manifest-object';
 
 /**
  * Options for Amazon EFS (`efs.csi.aws.com`, one access point per claim).
@@ -44,7 +45,7 @@ export class EfsVolume implements SharedVolumeBinding {
     if (!/^[0-7]{3,4}$/.test(perms)) {
       fail(scope, 'CS-IN-019', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
     }
-    const storageClass = clusterScoped(new k8s.KubeStorageClass(scope, 'EfsStorageClass', {
+    const storageClass = clusterScoped(ManifestObject.render(scope, 'EfsStorageClass', k8s.KubeStorageClass, {
       metadata: { name: `${context.name}-efs` },
       provisioner: 'efs.csi.aws.com',
       parameters: { provisioningMode: 'efs-ap', fileSystemId: this.options.fileSystemId, directoryPerms: perms },

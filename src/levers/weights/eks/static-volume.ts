@@ -8,6 +8,7 @@ import { bytesToQuantity } from '../../../quantity';
 import { LeverContext } from '../../lever';
 import { mountWeightsClaim, volumeBytesFor } from '../binding';
 import { StreamerOptions } from '../streamer';
+import { ManifestObject } from '../../../manifest-object';
 
 /** What a statically provisioned CSI volume needs. @internal */
 export interface StaticVolume {
@@ -31,7 +32,7 @@ export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, cont
   const storage = k8s.Quantity.fromString(bytesToQuantity(volumeBytesFor(modelBytes)));
   const pvName = `${context.name}-${v.id}`;
   const namespace = Chart.of(scope).namespace;
-  const pv = clusterScoped(new k8s.KubePersistentVolume(scope, 'PersistentVolume', {
+  const pv = clusterScoped(ManifestObject.render(scope, 'PersistentVolume', k8s.KubePersistentVolume, {
     metadata: { name: pvName },
     spec: {
       capacity: { storage },
@@ -44,7 +45,7 @@ export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, cont
       ...(namespace ? { claimRef: { namespace, name: `${context.name}-weights` } } : {}),
     },
   }));
-  const claim = new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
+  const claim = ManifestObject.render(scope, 'Claim', k8s.KubePersistentVolumeClaim, {
     metadata: { name: `${context.name}-weights` },
     spec: {
       accessModes: [v.accessMode],

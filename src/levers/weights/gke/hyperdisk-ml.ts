@@ -10,6 +10,7 @@ import { bytesToQuantity } from '../../../quantity';
 import { LeverContext } from '../../lever';
 import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightBinding } from '../binding';
 import { StreamerOptions } from '../streamer';
+import { ManifestObject } from '../../../manifest-object';
 
 /**
  * Options for GKE Hyperdisk ML.
@@ -72,14 +73,14 @@ export class HyperdiskMlBinding implements WeightBinding {
     if (bytes < modelBytes) {
       fail(scope, 'CS-IN-016', `the Hyperdisk ML size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
     }
-    const storageClass = clusterScoped(new k8s.KubeStorageClass(scope, 'HyperdiskMlStorageClass', {
+    const storageClass = clusterScoped(ManifestObject.render(scope, 'HyperdiskMlStorageClass', k8s.KubeStorageClass, {
       metadata: { name: `${context.name}-hyperdisk-ml` },
       provisioner: 'pd.csi.storage.gke.io',
       parameters: { 'type': 'hyperdisk-ml', 'provisioned-throughput-on-create': `${throughput}Mi` },
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'WaitForFirstConsumer',
     }));
-    const claim = new k8s.KubePersistentVolumeClaim(scope, 'HyperdiskMlClaim', {
+    const claim = ManifestObject.render(scope, 'HyperdiskMlClaim', k8s.KubePersistentVolumeClaim, {
       metadata: { name: `${context.name}-weights` },
       spec: {
         accessModes: ['ReadOnlyMany'],

@@ -1,0 +1,100 @@
+import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
+import { baseProps } from './util';
+import { Backend, ColdStartOptimizedModel, Profile, WeightSource } from '../src';
+import { clusterScoped } from '../src/cluster-scoped';
+import { ManifestObject } from '../src/manifest-object';
+
+/** What cdk8s' own ApiObject.toJson writes for the same object: the reference. */
+const general = (o: ApiObject) => ApiObject.prototype.toJson.call(o);
+const CLUSTER_SCOPED = new Set(['PriorityClass', 'PersistentVolume', 'StorageClass', 'LocalModelCache', 'LocalModelNodeGroup', 'NodePool', 'EC2NodeClass', 'ComputeClass']);
+/** Byte for byte, key order included. */
+const bytes = (x: unknown) => JSON.stringify(x);
+
+function chart(namespace?: string, app: App = Testing.app()): Chart {
+  return new Chart(app, 'c', { namespace });
+}
+
+describe('ManifestObject writes what ApiObject.toJson writes', () => {
+  test('every object of production models on every backend, in a namespaced chart', () => {
+    const c = chart('serving');
+    new ColdStartOptimizedModel(c, 'kn', baseProps({ name: 'kn', profile: Profile.production() }));
+    new ColdStartOptimizedModel(c, 'dep', baseProps({ name: 'dep', profile: Profile.production(), backend: Backend.deployment(), weights: WeightSource.existingClaim('w') }));
+    const objects = c.node.findAll().filter(ApiObject.isApiObject) as ApiObject[];
+    expect(objects.filter(o => CLUSTER_SCOPED.has(o.kind)).length).toBeGreaterThan(0);
+    for (const o of objects) {
+      expect(ManifestObject.isManifestObject(o)).toBe(true);
+      const reference = general(o);
+      // clusterScoped() marks our objects instead of adding its JSON patch.
+      if (CLUSTER_SCOPED.has(o.kind)) delete reference.metadata.namespace;
+      expect(bytes(o.toJson())).toBe(bytes(reference));
+    }
+  });
+
+  test('typed props render as the typed L1 writes them', () => {
+    const props: k8s.KubePersistentVolumeClaimProps = {
+      metadata: { name: 'claim', labels: { b: '2', a: '1' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString('50Gi') } } },
+    };
+    const typed = new k8s.KubePersistentVolumeClaim(chart('ns'), 'typed', props);
+    const ours = ManifestObject.render(chart('ns'), 'ours', k8s.KubePersistentVolumeClaim, props);
+    expect(bytes(ours.toJson())).toBe(bytes(typed.toJson()));
+  });
+
+  test('random plain JSON bodies, nulls and empty values included', () => {
+    const c = chart('ns');
+    let i = 0;
+    fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.jsonValue(), { noNullPrototype: true }), spec => {
+      const o = new ManifestObject(c, `o${i++}`, { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { labels: { a: 'b' } }, spec, data: [null, { z: 1, a: null }] });
+      expect(bytes(o.toJson())).toBe(bytes(general(o)));
+    }), { numRuns: 200 });
+  });
+
+  test('metadata added after construction shows, and each call returns a fresh object', () => {
+    const o = new ManifestObject(chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'v' } });
+    const first = o.toJson();
+    first.data.k = 'changed';
+    o.metadata.addLabel('team', 'ml');
+    o.metadata.addAnnotation('note', 'x');
+    const second = o.toJson();
+    expect(second.data.k).toBe('v');
+    expect(second.metadata.labels).toEqual({ team: 'ml' });
+    expect(bytes(second)).toBe(bytes(general(o)));
+  });
+
+  test('the body is a copy: changing the data it was built from changes nothing', () => {
+    const data = { k: 'v' };
+    const o = new ManifestObject(chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data });
+    data.k = 'changed';
+    expect(o.toJson().data).toEqual({ k: 'v' });
+  });
+
+  test('JSON patches apply, after the namespace a cluster-scoped object drops', () => {
+    const o = clusterScoped(ManifestObject.render(chart('serving'), 'pc', k8s.KubePriorityClass, { value: 10 }));
+    expect(o.toJson().metadata.namespace).toBeUndefined();
+    // A user patch that puts a namespace back wins, as it would after clusterScoped()'s own patch.
+    o.addJsonPatch(JsonPatch.add('/metadata/namespace', 'back'), JsonPatch.replace('/value', 20));
+    expect(o.toJson()).toMatchObject({ metadata: { namespace: 'back' }, value: 20 });
+  });
+
+  test('a cluster-scoped object patched first still loses the chart namespace before the user patch', () => {
+    const o = new ManifestObject(chart('serving'), 'o', { apiVersion: 'v1', kind: 'Namespace' });
+    o.addJsonPatch(JsonPatch.add('/metadata/labels', { a: 'b' }));
+    clusterScoped(o);
+    expect(o.toJson().metadata).toEqual({ name: o.name, labels: { a: 'b' } });
+  });
+
+  test('Lazy values and custom resolvers take the general path and are resolved', () => {
+    const lazy = new ManifestObject(chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: Lazy.any({ produce: () => 'produced' }) } });
+    expect(lazy.toJson().data.k).toBe('produced');
+    const upper: IResolver = { resolve: (ctx: ResolutionContext) => { if (ctx.value === 'v' && ctx.key.join('.') === 'data.k') ctx.replaceValue('V'); } };
+    const app = Testing.app({ resolvers: [upper] });
+    const resolved = new ManifestObject(chart(undefined, app), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'v' } });
+    expect(resolved.toJson().data.k).toBe('V');
+  });
+
+  test('an ApiObject that is not ours is not taken for one', () => {
+    expect(ManifestObject.isManifestObject(new ApiObject(chart(), 'raw', { apiVersion: 'v1', kind: 'ConfigMap' }))).toBe(false);
+  });
+});
