@@ -1,29 +1,40 @@
 /**
  * One benchmark measurement in its own process (so peak RSS is its own):
- * `library N` synthesizes N ColdStartOptimizedModels (baseline pack on);
- * `floor N` writes the same objects as raw ApiObjects, with no construct logic.
- * Prints one JSON line: {mode, n, ms, peakRssMiB, bytes}.
+ * `library <scenario> N` synthesizes N ColdStartOptimizedModels (baseline pack on);
+ * `floor <scenario> N` writes the same objects as raw ApiObjects, with no construct logic.
+ * Scenarios: `knative` (production models on KServe Knative: InferenceService, cache
+ * claim, PriorityClasses, warm buffer, pre-pull DaemonSet) and `deployment` (the
+ * Deployment backend, whose Services make the pack relate objects to each other).
+ * Prints one JSON line: {mode, scenario, n, ms, cpuMs, peakRssMiB, bytes, sha256}.
  */
+import { createHash } from 'crypto';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import {
-  Backend, ColdStartOptimizedModel, Engine, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
+  Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
 } from '../src';
 
-const [mode, nArg] = process.argv.slice(2);
+const [mode, scenario, nArg] = process.argv.slice(2);
 const n = Number(nArg);
 const DIGEST = '@sha256:' + 'a'.repeat(64);
 
-function props(i: number) {
-  return {
+function props(i: number): ColdStartOptimizedModelProps {
+  const common = {
     servedModelName: `model-${i}`,
     name: `m${i}`,
-    weights: WeightSource.modelcar(`registry.example.com/models/m${i}${DIGEST}`),
     engine: Engine.vllm({ image: `vllm/vllm-openai${DIGEST}` }),
     size: ModelSize.fromParameters(8e9, Precision.BF16),
     gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
     profile: Profile.production(),
-    backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }),
   };
+  switch (scenario) {
+    case 'knative': return {
+      ...common,
+      weights: WeightSource.modelcar(`registry.example.com/models/m${i}${DIGEST}`),
+      backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }),
+    };
+    case 'deployment': return { ...common, weights: WeightSource.existingClaim(`m${i}-weights`), backend: Backend.deployment() };
+    default: throw new Error(`unknown scenario ${scenario}`);
+  }
 }
 
 /** The objects one model writes, as plain JSON, renamed for model i. */
@@ -36,7 +47,8 @@ function template(): any[] {
 
 const floorObjects = mode === 'floor' ? template() : [];
 const start = process.hrtime.bigint();
-const app = new App({ outdir: `${__dirname}/../bench-results/out-${mode}-${n}` });
+const cpuStart = process.cpuUsage();
+const app = new App({ outdir: `${__dirname}/../bench-results/out-${mode}-${scenario}-${n}` });
 const chart = new Chart(app, 'bench');
 for (let i = 0; i < n; i++) {
   if (mode === 'library') {
@@ -47,4 +59,9 @@ for (let i = 0; i < n; i++) {
 }
 const yaml = app.synthYaml();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ mode, n, ms: Math.round(ms), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), bytes: yaml.length }) + '\n');
+const cpu = process.cpuUsage(cpuStart);
+process.stdout.write(JSON.stringify({
+  mode, scenario, n, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), bytes: yaml.length,
+  sha256: createHash('sha256').update(yaml).digest('hex'),
+}) + '\n');
