@@ -71,8 +71,29 @@ function serviceReaches(svc: any, servicePort: any, exposed: Exposed[]): Exposed
     && reaches(servicePort.targetPort ?? servicePort.port, e));
 }
 
+/** Keyed by the pass's object list: every Service, Ingress and NetworkPolicy of a pass reads the same one. */
+const EXPOSED = new WeakMap<any[], Exposed[]>();
+
 function allExposed(context: RuleContext): Exposed[] {
-  return (context.objects?.() ?? []).flatMap(exposedOf);
+  const objects = context.objects?.() ?? [];
+  let exposed = EXPOSED.get(objects);
+  if (!exposed) EXPOSED.set(objects, exposed = objects.flatMap(exposedOf));
+  return exposed;
+}
+
+const SERVICES = new WeakMap<any[], Map<string, any>>();
+
+/** The pass's Services by `namespace/name` (the first of a name wins, as `find` would). */
+function servicesOf(objects: any[]): Map<string, any> {
+  let services = SERVICES.get(objects);
+  if (!services) {
+    SERVICES.set(objects, services = new Map());
+    for (const o of objects) {
+      const key = `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name}`;
+      if (o?.kind === 'Service' && !services.has(key)) services.set(key, o);
+    }
+  }
+  return services;
 }
 
 function checkService(svc: any, context: RuleContext): Violation[] {
@@ -91,10 +112,10 @@ function ingressBackends(ing: any): any[] {
 
 function checkIngress(ing: any, context: RuleContext): Violation[] {
   const objects = context.objects?.() ?? [];
-  const exposed = objects.flatMap(exposedOf);
+  const exposed = allExposed(context);
   const found: Violation[] = [];
   for (const backend of ingressBackends(ing)) {
-    const svc = objects.find(o => o?.kind === 'Service' && o.metadata?.name === backend.name && sameNamespace(o, ing));
+    const svc = servicesOf(objects).get(`${ing.metadata?.namespace ?? ''}/${backend.name}`);
     const ports = (svc?.spec?.ports ?? []).filter((p: any) => p.port === backend.port?.number || (p.name !== undefined && p.name === backend.port?.name));
     for (const p of ports) {
       for (const e of serviceReaches(svc, p, exposed)) {
