@@ -41,10 +41,11 @@ export class ManifestObject extends ApiObject {
   private clusterScope = false;
 
   constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>) {
-    super(scope, id, manifest);
-    Object.defineProperty(this, MANIFEST_OBJECT, { value: true });
     const { apiVersion, kind, metadata, ...body } = manifest;
     const written = sortedPlain(body);
+    // ApiObject keeps the written body too (for the general path): one copy, not two.
+    super(scope, id, written === NOT_PLAIN ? manifest : { apiVersion, kind, metadata, ...written as Record<string, unknown> });
+    Object.defineProperty(this, MANIFEST_OBJECT, { value: true });
     this.body = written === NOT_PLAIN ? undefined : written as Record<string, unknown>;
   }
 
@@ -93,7 +94,9 @@ function sortedPlain(value: unknown): unknown {
     }
     return out;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  // cdk8s reads `constructor` to tell plain objects, and `__proto__` is no ordinary key: leave both to it.
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, 'constructor')
+    || Object.prototype.hasOwnProperty.call(value, '__proto__')) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const v = sortedPlain((value as Record<string, unknown>)[key]);
