@@ -1,5 +1,4 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { ManifestObject } from './manifest-object';
 
 /**
  * cdk8s stamps the chart's namespace on every ApiObject; a cluster-scoped
@@ -8,8 +7,7 @@ import { ManifestObject } from './manifest-object';
  */
 export function clusterScoped<T extends ApiObject>(obj: T): T {
   if (Chart.of(obj).namespace !== undefined) {
-    if (ManifestObject.isManifestObject(obj)) obj._clusterScoped();
-    else obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
   return obj;
 }

@@ -18,10 +18,9 @@ interface ManifestType<P> {
  * and the app's default resolvers return such data unchanged. So the body
  * (everything but metadata) is sorted and pruned once, here, into a copy only
  * this object holds, and each `toJson()` returns a fresh deep copy of it with
- * fresh metadata: the same bytes `ApiObject.toJson()` writes (a test compares
- * them), and label, annotation or patch changes show as usual. An object with
- * JSON patches, an app with custom resolvers, or a body that is not plain JSON
- * takes `ApiObject.toJson()` itself.
+ * fresh metadata and the JSON patches applied: the same bytes
+ * `ApiObject.toJson()` writes (tests compare them). An app with custom
+ * resolvers, or a body that is not plain JSON, takes `ApiObject.toJson()` itself.
  * @internal
  */
 export class ManifestObject extends ApiObject {
@@ -37,8 +36,8 @@ export class ManifestObject extends ApiObject {
 
   /** The body as written (sorted, without null or undefined), or undefined when it is not plain JSON. */
   private readonly body?: Record<string, unknown>;
-  private patched = false;
-  private clusterScope = false;
+  /** ApiObject keeps its patches private; they are applied here as it would. */
+  private readonly ownPatches: JsonPatch[] = [];
 
   constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>) {
     const { apiVersion, kind, metadata, ...body } = manifest;
@@ -50,27 +49,25 @@ export class ManifestObject extends ApiObject {
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
-    // The namespace goes first, as the patch `clusterScoped()` adds to other objects would.
-    if (!this.patched && this.clusterScope) super.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    this.patched = true;
+    this.ownPatches.push(...ops);
     super.addJsonPatch(...ops);
   }
 
-  /** Writes no namespace: what `clusterScoped()` does with a JSON patch on other objects. */
-  public _clusterScoped(): void {
-    if (this.patched) super.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    this.clusterScope = true;
-  }
-
   public toJson(): any {
-    if (this.patched || this.body === undefined || !defaultResolvers(this)) {
-      const json = super.toJson();
-      if (this.clusterScope && !this.patched && json.metadata) delete json.metadata.namespace;
-      return json;
-    }
+    if (this.body === undefined || !defaultResolvers(this)) return super.toJson();
     const metadata = this.metadata.toJson();
-    if (metadata && this.clusterScope) delete metadata.namespace;
-    return { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
+    const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
+    if (!this.ownPatches.length) return json;
+    let patched: any;
+    try {
+      patched = JsonPatch.apply(json, ...this.ownPatches);
+    } catch {
+      return super.toJson(); // fails the same way, with cdk8s' message naming the construct
+    }
+    // As ApiObject does: identity first, then the rest in the order the patches left it.
+    const result: any = {};
+    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (k in patched) result[k] = patched[k];
+    return result;
   }
 }
 

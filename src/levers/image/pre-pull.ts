@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
@@ -21,7 +22,7 @@ const ONLY_PULL = ['sh', '-c', 'exit 0'];
  * container. No GPU: it fits beside the model and the warm buffer.
  * @internal
  */
-export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, blueprint: PodBlueprint): k8s.KubeDaemonSet {
+export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, blueprint: PodBlueprint): ApiObject {
   const labels = auxLabels(name, 'image-pre-pull');
   const initContainers: AuxContainer[] = images.map(({ name: what, image }) => ({ name: `pull-${what}`, image, command: ONLY_PULL, resources: TINY }));
   return ManifestObject.render(scope, 'PrePull', k8s.KubeDaemonSet, {

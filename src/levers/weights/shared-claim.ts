@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { requireSize, volumeBytesFor } from './binding';
@@ -20,7 +20,7 @@ export function requireReadWriteMany(scope: Construct, mode: CacheAccessMode | u
  * A ReadWriteMany claim sized for the weights.
  * @internal
  */
-export function sharedClaim(scope: Construct, context: LeverContext, id: string, storageClassName: string | undefined, size: Size | undefined): k8s.KubePersistentVolumeClaim {
+export function sharedClaim(scope: Construct, context: LeverContext, id: string, storageClassName: string | undefined, size: Size | undefined): ApiObject {
   const modelBytes = requireSize(scope, context, 'the shared weights volume');
   const bytes = size ? size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
   if (bytes < modelBytes) {
