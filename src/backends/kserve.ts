@@ -9,7 +9,7 @@ import { fail } from '../errors';
  * The InferenceService's group, version and kind. A literal rather than the
  * generated import's `GVK`: requiring that 5 MB module only for these two
  * strings made every `cdk8s synth` from source transpile it (about 3 s). A test
- * pins it to the import and the CRD.
+ * pins it to the CRD the import is generated from.
  * @internal
  */
 export const INFERENCE_SERVICE_GVK = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' } as const;

@@ -1,4 +1,4 @@
-import { describe, flag, podMetadata, vllmContainers } from './pods';
+import { describe, flag, once, podMetadata, vllmContainers } from './pods';
 import { Rule, RuleContext, RuleLevel, Violation } from './rule';
 
 /** vLLM's default port (FACTS: `vllm serve` listens on 8000). */
@@ -76,24 +76,21 @@ const EXPOSED = new WeakMap<any[], Exposed[]>();
 
 function allExposed(context: RuleContext): Exposed[] {
   const objects = context.objects?.() ?? [];
-  let exposed = EXPOSED.get(objects);
-  if (!exposed) EXPOSED.set(objects, exposed = objects.flatMap(exposedOf));
-  return exposed;
+  return once(EXPOSED, objects, () => objects.flatMap(exposedOf));
 }
 
 const SERVICES = new WeakMap<any[], Map<string, any>>();
 
 /** The pass's Services by `namespace/name` (the first of a name wins, as `find` would). */
 function servicesOf(objects: any[]): Map<string, any> {
-  let services = SERVICES.get(objects);
-  if (!services) {
-    SERVICES.set(objects, services = new Map());
+  return once(SERVICES, objects, () => {
+    const services = new Map<string, any>();
     for (const o of objects) {
       const key = `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name}`;
       if (o?.kind === 'Service' && !services.has(key)) services.set(key, o);
     }
-  }
-  return services;
+    return services;
+  });
 }
 
 function checkService(svc: any, context: RuleContext): Violation[] {

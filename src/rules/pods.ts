@@ -44,15 +44,19 @@ function view(where: string, spec: any, kind: string, extra: any[] = []): PodVie
   return { where, spec: spec ?? {}, containers, kind };
 }
 
-/** Every rule reads the pods of every object: read them once per object. */
+/** The value for `key`, made on first use: every rule reads the same JSON, so views of it are made once. @internal */
+export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, value = make());
+  return value;
+}
+
 const PODS = new WeakMap<object, PodView[]>();
 
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
   if (obj === null || typeof obj !== 'object') return [];
-  let pods = PODS.get(obj);
-  if (!pods) PODS.set(obj, pods = readPods(obj));
-  return pods;
+  return once(PODS, obj, () => readPods(obj));
 }
 
 function readPods(obj: any): PodView[] {
@@ -180,7 +184,5 @@ const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
-  let found = VLLM.get(obj);
-  if (!found) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
-  return found;
+  return once(VLLM, obj, () => podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
 }
