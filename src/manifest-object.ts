@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 
 const MANIFEST_OBJECT = Symbol.for('cdk8s-coldstart.ManifestObject');
@@ -19,8 +19,11 @@ interface ManifestType<P> {
  * (everything but metadata) is sorted and pruned once, here, into a copy only
  * this object holds, and each `toJson()` returns a fresh deep copy of it with
  * fresh metadata and the JSON patches applied: the same bytes
- * `ApiObject.toJson()` writes (tests compare them). An app with custom
- * resolvers, or a body that is not plain JSON, takes `ApiObject.toJson()` itself.
+ * `ApiObject.toJson()` writes (tests compare them). Metadata can change until
+ * synth, so it is rendered on each call, but plain metadata skips the resolver
+ * walk, which for such data changes nothing and cost more than the body. An app
+ * with custom resolvers or `CDK8S_DISABLE_SORT`, or a body or metadata that is
+ * not plain JSON, takes `ApiObject.toJson()` or `metadata.toJson()` itself.
  * @internal
  */
 export class ManifestObject extends ApiObject {
@@ -41,7 +44,8 @@ export class ManifestObject extends ApiObject {
 
   constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>) {
     const { apiVersion, kind, metadata, ...body } = manifest;
-    const written = sortedPlain(body);
+    // cdk8s reads CDK8S_DISABLE_SORT when it serializes; a process sets it before it builds anything.
+    const written = process.env.CDK8S_DISABLE_SORT ? NOT_PLAIN : sortedPlain(body);
     // ApiObject keeps the written body too (for the general path): one copy, not two.
     super(scope, id, written === NOT_PLAIN ? manifest : { apiVersion, kind, metadata, ...written as Record<string, unknown> });
     Object.defineProperty(this, MANIFEST_OBJECT, { value: true });
@@ -54,8 +58,9 @@ export class ManifestObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (this.body === undefined || !defaultResolvers(this)) return super.toJson();
-    const metadata = this.metadata.toJson();
+    if (this.body === undefined || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(this)) return super.toJson();
+    const metadata = plainMetadata(this.metadata);
+    if (metadata === NOT_PLAIN) return super.toJson();
     const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
     if (!this.ownPatches.length) return json;
     let patched: any;
@@ -75,16 +80,40 @@ function defaultResolvers(obj: ApiObject): boolean {
   return App.of(obj).resolvers.every(r => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
 }
 
+/**
+ * `metadata.toJson()` for metadata that is plain JSON: the resolvers leave such
+ * data as it is, so only cdk8s' sanitize remains (sorted keys, no null,
+ * undefined, empty array or empty object). The fields are the ones cdk8s 2.x
+ * renders; any other shape or value is NOT_PLAIN, and left to cdk8s.
+ */
+function plainMetadata(metadata: ApiObjectMetadataDefinition): unknown {
+  const m = metadata as any;
+  if (!isPlainRecord(m._additionalAttributes) || !isPlainRecord(m.labels) || !isPlainRecord(m.annotations)
+    || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) return NOT_PLAIN;
+  return sortedPlain({
+    ...m._additionalAttributes, name: m.name, namespace: m.namespace, annotations: m.annotations,
+    finalizers: m.finalizers, ownerReferences: m.ownerReferences, labels: m.labels,
+  }, true);
+}
+
+function isPlainRecord(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+}
+
 const NOT_PLAIN = Symbol('not plain');
 
-/** What cdk8s' sanitize makes of plain JSON (keys sorted, null and undefined dropped), or NOT_PLAIN. */
-function sortedPlain(value: unknown): unknown {
+/**
+ * What cdk8s' sanitize makes of plain JSON (keys sorted, null and undefined
+ * dropped; with `filterEmpty`, empty arrays and objects too), or NOT_PLAIN.
+ */
+function sortedPlain(value: unknown, filterEmpty = false): unknown {
   if (typeof value === 'function') return NOT_PLAIN;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
+    if (filterEmpty && value.length === 0) return undefined;
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const v = sortedPlain(value[i]);
+      const v = sortedPlain(value[i], filterEmpty);
       if (v === NOT_PLAIN) return NOT_PLAIN;
       // Array slots stay where they are; a null one becomes undefined, as in cdk8s.
       out[i] = v ?? undefined;
@@ -95,12 +124,16 @@ function sortedPlain(value: unknown): unknown {
   if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, 'constructor')
     || Object.prototype.hasOwnProperty.call(value, '__proto__')) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const key of Object.keys(value).sort()) {
-    const v = sortedPlain((value as Record<string, unknown>)[key]);
+    const v = sortedPlain((value as Record<string, unknown>)[key], filterEmpty);
     if (v === NOT_PLAIN) return NOT_PLAIN;
-    if (v != null) out[key] = v;
+    if (v != null) {
+      out[key] = v;
+      empty = false;
+    }
   }
-  return out;
+  return filterEmpty && empty ? undefined : out;
 }
 
 /** A deep copy of sorted plain JSON, keeping its key order. */

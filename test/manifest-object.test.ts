@@ -127,6 +127,45 @@ describe('ManifestObject writes what ApiObject.toJson writes', () => {
     expect(resolved.toJson().data.k).toBe('V');
   });
 
+  test('random metadata, given and added later, against a plain ApiObject twin', () => {
+    const ours = chart('ns');
+    const plain = chart('ns');
+    let i = 0;
+    const entries = fc.dictionary(fc.string({ minLength: 1 }), fc.string(), { noNullPrototype: true });
+    const extra = fc.dictionary(fc.string({ minLength: 1 }), fc.jsonValue(), { noNullPrototype: true });
+    fc.assert(fc.property(entries, entries, extra, fc.array(fc.string()), (labels, annotations, added, finalizers) => {
+      const manifest = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels, annotations: { ...annotations }, finalizers: [...finalizers] } });
+      const id = `o${i++}`;
+      const pair = [new ManifestObject(ours, id, manifest()), new ApiObject(plain, id, manifest())];
+      for (const o of pair) {
+        for (const [k, v] of Object.entries(added)) o.metadata.add(k, JSON.parse(JSON.stringify(v)));
+        o.metadata.addLabel('later', 'x');
+      }
+      const render = (x: ApiObject) => { try { return bytes(x.toJson()); } catch (e) { return String(e).replace(/construct at path '[^']*' with name '[^']*'/, ''); } };
+      expect(render(pair[0])).toBe(render(pair[1]));
+    }), { numRuns: 300 });
+  });
+
+  test('metadata that is not plain JSON is resolved by cdk8s', () => {
+    const o = new ManifestObject(chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap' });
+    o.metadata.add('generateName', Lazy.any({ produce: () => 'produced-' }));
+    expect(o.toJson().metadata.generateName).toBe('produced-');
+    expect(bytes(o.toJson())).toBe(bytes(general(o)));
+  });
+
+  test('CDK8S_DISABLE_SORT is honoured as ApiObject honours it', () => {
+    const manifest = () => ({ apiVersion: 'v1', kind: 'ConfigMap', data: { b: '2', a: '1' } });
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const o = new ManifestObject(chart(), 'o', manifest());
+      const twin = new ApiObject(chart(), 'o', manifest());
+      expect(Object.keys(o.toJson().data)).toEqual(['b', 'a']);
+      expect(bytes(o.toJson())).toBe(bytes(twin.toJson()));
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
   test('an ApiObject that is not ours is not taken for one', () => {
     expect(ManifestObject.isManifestObject(new ApiObject(chart(), 'raw', { apiVersion: 'v1', kind: 'ConfigMap' }))).toBe(false);
   });
