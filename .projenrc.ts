@@ -76,6 +76,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     configFilePath: 'jest.config.json',
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Every typed conversion is checked against the generated one in every test.
+      setupFiles: ['<rootDir>/test/setup.ts'],
       // Examples import the package by name, as a user would.
       moduleNameMapper: { '^cdk8s-coldstart$': '<rootDir>/src/index.ts' },
       // Coverage of the generated imports is meaningless and slows every run.

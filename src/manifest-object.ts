@@ -1,11 +1,62 @@
-import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 const MANIFEST_OBJECT = Symbol.for('cdk8s-coldstart.ManifestObject');
 
-/** A generated L1 class (cdk8s-plus `k8s.Kube*` or a CRD import): its static `manifest()` renders typed props to JSON. */
+/** A generated L1 class (cdk8s-plus `k8s.Kube*` or a CRD import): its kind, and its static `manifest()`, the reference rendering. */
 interface ManifestType<P> {
+  readonly GVK: GroupVersionKind;
   manifest(props: P): any;
+}
+
+const K8S_TYPES: ReadonlySet<unknown> = new Set(Object.values(k8s));
+
+/** Set by the test suite: every conversion is also done the generated way and compared. */
+let verifyConversions = false;
+
+/** @internal */
+export function _verifyConversions(on: boolean): void {
+  verifyConversions = on;
+}
+
+/**
+ * Typed L1 props (cdk8s-plus `k8s.*`, CRD imports) as the JSON their generated
+ * `toJson_*` function (`reference`) writes: undefined dropped, `Quantity` and
+ * `IntOrString` as their value. The generated functions rebuild every object one
+ * key at a time with an object spread, which took half of a model's
+ * construction. They also rename the few keys no typed name can spell
+ * (`hostIPC`, `volumeID`, `$ref`). This walk does not, since it cannot tell a
+ * typed field from a key of a free-form map (labels, nodeSelector, data) that
+ * must stay as written: our code sets none of those fields, and the test suite
+ * converts every object both ways and fails on any difference (see
+ * `_verifyConversions`).
+ * @internal
+ */
+export function typedToJson<P>(where: string, props: P, reference: (props: P) => unknown): any {
+  const json = plainOf(props);
+  if (verifyConversions) {
+    const [ours, theirs] = [json, reference(props)].map(x => JSON.stringify(sortedPlain(x)));
+    if (ours !== theirs) throw new Error(`${where}: typed props convert differently from the generated toJson:\n${ours}\n${theirs}`);
+  }
+  return json;
+}
+
+function plainOf(value: any): any {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(plainOf);
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    // The generated union classes (Quantity, IntOrString, a CRD's *IntOrString) hold one string or number.
+    const inner = value.value;
+    if (typeof inner === 'string' || typeof inner === 'number') return inner;
+    throw new Error(`cdk8s-coldstart: cannot render a ${value.constructor?.name ?? 'non-plain object'} as JSON`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (v !== undefined) out[key] = plainOf(v);
+  }
+  return out;
 }
 
 /**
@@ -27,9 +78,19 @@ interface ManifestType<P> {
  * @internal
  */
 export class ManifestObject extends ApiObject {
-  /** Renders typed props with the L1's own conversion, once. */
+  /**
+   * Renders typed props as the L1 would, once. Kubernetes API types take
+   * `typedToJson`; CRD imports, whose generated code renames many keys
+   * (sysctls, `snapshotID`), and which are a few objects per app, take their
+   * generated conversion.
+   */
   public static render<P>(scope: Construct, id: string, type: ManifestType<P>, props: P): ManifestObject {
-    return new ManifestObject(scope, id, type.manifest(props));
+    if (!K8S_TYPES.has(type)) return new ManifestObject(scope, id, type.manifest(props));
+    const body = typedToJson(`${scope.node.path}/${id}`, props, p => {
+      const { apiVersion, kind, ...rest } = type.manifest(p);
+      return rest;
+    });
+    return new ManifestObject(scope, id, { apiVersion: type.GVK.apiVersion, kind: type.GVK.kind, ...body });
   }
 
   /** Not `instanceof`: ApiObject's `Symbol.hasInstance` answers true for every ApiObject. */

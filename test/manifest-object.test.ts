@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { baseProps } from './util';
 import { Backend, ColdStartOptimizedModel, Profile, WeightSource } from '../src';
 import { clusterScoped } from '../src/cluster-scoped';
-import { ManifestObject } from '../src/manifest-object';
+import { ManifestObject, typedToJson } from '../src/manifest-object';
 
 /** What cdk8s' own ApiObject.toJson writes for the same object: the reference. */
 const general = (o: ApiObject) => ApiObject.prototype.toJson.call(o);
@@ -164,6 +164,20 @@ describe('ManifestObject writes what ApiObject.toJson writes', () => {
     } finally {
       delete process.env.CDK8S_DISABLE_SORT;
     }
+  });
+
+  test('typed props convert as the generated toJson_* writes them, and the test suite checks every conversion', () => {
+    const spec: k8s.PodSpec = {
+      containers: [{ name: 'c', image: 'i', args: ['a', undefined as any], resources: { limits: { memory: k8s.Quantity.fromString('1Gi'), cpu: k8s.Quantity.fromNumber(2) } } }],
+      volumes: [{ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Gi') } }],
+      terminationGracePeriodSeconds: undefined,
+    };
+    // Key order aside (ManifestObject sorts keys), the same JSON.
+    expect(typedToJson('p', spec, k8s.toJson_PodSpec)).toStrictEqual(k8s.toJson_PodSpec(spec));
+    expect(typedToJson('p', spec, k8s.toJson_PodSpec).containers[0].resources.limits).toEqual({ memory: '1Gi', cpu: 2 });
+    // A key the generated code renames (hostIpc -> hostIPC) cannot pass unnoticed: test/setup.ts turns the check on.
+    expect(() => typedToJson('c/pod', { containers: [], hostIpc: true }, k8s.toJson_PodSpec)).toThrow(/c\/pod: typed props convert differently/);
+    expect(() => typedToJson('c/pod', { containers: [], x: new Map() }, () => ({}))).toThrow(/cannot render a Map/);
   });
 
   test('an ApiObject that is not ours is not taken for one', () => {

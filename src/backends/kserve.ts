@@ -4,6 +4,7 @@ import type { RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { PodBlueprint } from '../blueprint';
 import { fail } from '../errors';
+import { typedToJson } from '../manifest-object';
 
 /**
  * The InferenceService's group, version and kind. A literal rather than the
@@ -38,7 +39,7 @@ export function kservePredictor(context: RenderContext, bp: PodBlueprint): any {
     maxReplicas: context.maxReplicas,
     labels: bp.labels,
     ...(Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : {}),
-    ...k8s.toJson_PodSpec(spec),
+    ...typedToJson('InferenceService predictor', spec, k8s.toJson_PodSpec),
   };
 }
 
