@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { schemaErrors } from './schema';
 import { build as buildEksMistral } from '../examples/eks-mistral-efs/main';
@@ -207,5 +211,33 @@ describe('examples/gke-llama-70b', () => {
 
   test('snapshot (safety net only)', () => {
     expect(manifests).toMatchSnapshot();
+  });
+});
+
+describe('generated CRD modules load only where a kind of theirs is rendered', () => {
+  // From source, ts-node transpiles every module an app loads: about 1 s for these (see src/crds.ts).
+  const loaded = (example: string): string[] => {
+    const main = join(__dirname, '..', 'examples', example, 'main.ts');
+    const imports = join(__dirname, '..', 'imports') + '/';
+    const script = `require(${JSON.stringify(main)}).build().synth(); const dir = ${JSON.stringify(imports)};`
+      + 'process.stdout.write(JSON.stringify(Object.keys(require.cache).filter(f => f.startsWith(dir)).map(f => f.slice(dir.length)).sort()));';
+    const out = execFileSync(process.execPath, ['--conditions=cdk8s-coldstart-source', '-r', require.resolve('ts-node/register/transpile-only'), '-e', script],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'crds-')), encoding: 'utf8',
+        env: { ...process.env, CDK8S_COLDSTART_QUIET: '1', TS_NODE_PROJECT: join(__dirname, '..', 'examples', example, 'tsconfig.json') },
+      });
+    return JSON.parse(out);
+  };
+
+  test('a generic model loads none', () => {
+    expect(loaded('lab-qwen')).toEqual([]);
+  });
+
+  test('a GKE model loads the modules of the kinds it renders (ComputeClass, LocalModelCache, LocalModelNodeGroup)', () => {
+    const synth = Testing.synth(buildGkeLlama70b().charts[0]);
+    expect(synth.map(m => m.kind)).toEqual(expect.arrayContaining(['ComputeClass', 'LocalModelCache', 'LocalModelNodeGroup']));
+    expect(loaded('gke-llama-70b')).toEqual([
+      'gke-computeclass-cloud.google.com.ts', 'kserve-localmodelcache-serving.kserve.io.ts', 'kserve-localmodelnodegroup-serving.kserve.io.ts',
+    ]);
   });
 });

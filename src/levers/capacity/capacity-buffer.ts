@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CapacityBufferV1Beta1 } from '../../../imports/capacitybuffer-autoscaling.x-k8s.io';
+import { crds } from '../../crds';
 import { ManifestObject } from '../../manifest-object';
 
 /**
@@ -16,7 +16,7 @@ export function renderCapacityBuffer(scope: Construct, name: string, labels: Rec
     metadata: { name, labels },
     template: { metadata: { labels }, spec },
   });
-  const buffer = ManifestObject.render(scope, 'CapacityBuffer', CapacityBufferV1Beta1, {
+  const buffer = ManifestObject.render(scope, 'CapacityBuffer', crds.capacityBuffer().CapacityBufferV1Beta1, {
     metadata: { name, labels },
     spec: { podTemplateRef: { name }, replicas },
   });

@@ -2,10 +2,9 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { LocalModelCache } from '../../../imports/kserve-localmodelcache-serving.kserve.io';
-import { LocalModelNodeGroup } from '../../../imports/kserve-localmodelnodegroup-serving.kserve.io';
 import { PodBlueprint } from '../../blueprint';
 import { clusterScoped } from '../../cluster-scoped';
+import { crds } from '../../crds';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../errors';
 import { bytesToQuantity } from '../../quantity';
@@ -142,7 +141,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     const group = this.nodeGroup(scope, context, modelBytes, blueprint.nodeSelector);
 
     const cache = clusterScoped(new ManifestObject(scope, 'LocalModelCache', {
-      ...LocalModelCache.GVK,
+      ...crds.localModelCache().LocalModelCache.GVK,
       metadata: { name: cacheName },
       spec: {
         sourceModelUri: source,
@@ -193,7 +192,7 @@ export class LocalModelCacheBinding implements WeightBinding {
     const storage = bytesToQuantity(limit);
     const storageClassName = nvme.storageClassName ?? 'local-storage';
     const object = clusterScoped(new ManifestObject(scope, 'LocalModelNodeGroup', {
-      ...LocalModelNodeGroup.GVK,
+      ...crds.localModelNodeGroup().LocalModelNodeGroup.GVK,
       metadata: { name },
       spec: {
         storageLimit: storage,

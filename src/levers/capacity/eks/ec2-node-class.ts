@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import {
-  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
-} from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+import type { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
+import { crds } from '../../../crds';
 import { ManifestObject } from '../../../manifest-object';
 
 /**
@@ -13,7 +12,7 @@ import { ManifestObject } from '../../../manifest-object';
  */
 function bottlerocketVolumes(image: NodeImageCache): Ec2NodeClassSpecBlockDeviceMappings[] | undefined {
   if (!image.dataVolumeSnapshotId) return undefined;
-  const ebs = { volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
+  const ebs = { volumeType: crds.ec2NodeClass().Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
   return [
     { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
     { deviceName: '/dev/xvdb', ebs: { ...ebs, snapshotId: image.dataVolumeSnapshotId, volumeSize: image.dataVolumeSize } },
@@ -34,7 +33,7 @@ export interface Ec2NodeClassInput {
  * @internal
  */
 export function renderEc2NodeClass(scope: Construct, input: Ec2NodeClassInput, image: NodeImageCache): Ec2NodeClass {
-  return clusterScoped(ManifestObject.render(scope, 'EC2NodeClass', Ec2NodeClass, {
+  return clusterScoped(ManifestObject.render(scope, 'EC2NodeClass', crds.ec2NodeClass().Ec2NodeClass, {
     metadata: { name: input.name },
     spec: {
       amiSelectorTerms: [{ alias: input.amiAlias }],

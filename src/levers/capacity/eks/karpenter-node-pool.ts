@@ -2,11 +2,9 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderEc2NodeClass } from './ec2-node-class';
-import {
-  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect,
-} from '../../../../imports/karpenter-nodepool-karpenter.sh';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
+import { crds } from '../../../crds';
 import { fail } from '../../../errors';
 import { ManifestObject } from '../../../manifest-object';
 
@@ -111,6 +109,7 @@ export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: No
     fail(scope, 'CS-IN-038', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
   const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
+  const { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } = crds.nodePool();
   const gpuTaint = tolerations.some(t => t.key === 'nvidia.com/gpu' && t.operator === 'Exists' && (t.effect === undefined || t.effect === 'NoSchedule'));
   const pool = clusterScoped(ManifestObject.render(scope, 'NodePool', NodePool, {
     metadata: { name: np.name },

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import {
-  ComputeClass, ComputeClassSpecPriorities, ComputeClassSpecPrioritiesStorageSecondaryBootDisksMode, ComputeClassSpecWhenUnsatisfiable,
-} from '../../../../imports/gke-computeclass-cloud.google.com';
+import type { ComputeClass, ComputeClassSpecPriorities } from '../../../../imports/gke-computeclass-cloud.google.com';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../cluster-scoped';
+import { crds } from '../../../crds';
 import { fail } from '../../../errors';
 import { ManifestObject } from '../../../manifest-object';
 
@@ -140,12 +139,13 @@ export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions,
  * @internal
  */
 export function renderComputeClass(scope: Construct, cc: ResolvedComputeClass, image: NodeImageCache, servedModelName: string): ComputeClass {
+  const { ComputeClass: Kind, ComputeClassSpecPrioritiesStorageSecondaryBootDisksMode, ComputeClassSpecWhenUnsatisfiable } = crds.computeClass();
   const disks = image.secondaryBootDisks.map(d => ({
     diskImageName: d.diskImageName,
     project: d.project,
     mode: ComputeClassSpecPrioritiesStorageSecondaryBootDisksMode.CONTAINER_UNDERSCORE_IMAGE_UNDERSCORE_CACHE,
   }));
-  return clusterScoped(ManifestObject.render(scope, 'ComputeClass', ComputeClass, {
+  return clusterScoped(ManifestObject.render(scope, 'ComputeClass', Kind, {
     metadata: { name: cc.name },
     spec: {
       description: `GPU nodes of model ${servedModelName}`,

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ProvisioningRequest } from '../../../../imports/provisioningrequest-autoscaling.x-k8s.io';
 import { auxLabels } from '../../../aux-pod';
 import { PodBlueprint } from '../../../blueprint';
+import { crds } from '../../../crds';
 import { fail } from '../../../errors';
 import { PAUSE_IMAGE } from '../pause-image';
 import { placeholderPodSpec } from '../warm-buffer';
@@ -52,7 +52,7 @@ export function renderProvisioningRequest(scope: Construct, name: string, o: Que
     metadata: { name: requestName, labels },
     template: { metadata: { labels }, spec: placeholderPodSpec(PAUSE_IMAGE, blueprint, gpuResource) },
   });
-  const request = ManifestObject.render(scope, 'ProvisioningRequest', ProvisioningRequest, {
+  const request = ManifestObject.render(scope, 'ProvisioningRequest', crds.provisioningRequest().ProvisioningRequest, {
     metadata: { name: requestName, labels },
     spec: {
       provisioningClassName: DWS_CLASS,
