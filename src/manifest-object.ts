@@ -21,7 +21,7 @@ export function _verifyConversions(on: boolean): void {
 }
 
 /**
- * Typed L1 props (cdk8s-plus `k8s.*`, CRD imports) as the JSON their generated
+ * Typed props of the Kubernetes API (cdk8s-plus `k8s.*`) as the JSON their generated
  * `toJson_*` function (`reference`) writes: undefined dropped, `Quantity` and
  * `IntOrString` as their value. The generated functions rebuild every object one
  * key at a time with an object spread, which took half of a model's
@@ -34,7 +34,12 @@ export function _verifyConversions(on: boolean): void {
  * @internal
  */
 export function typedToJson<P>(where: string, props: P, reference: (props: P) => unknown): any {
-  const json = plainOf(props);
+  let json: any;
+  try {
+    json = plainOf(props);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
   if (verifyConversions) {
     const [ours, theirs] = [json, reference(props)].map(x => JSON.stringify(sortedPlain(x)));
     if (ours !== theirs) throw new Error(`${where}: typed props convert differently from the generated toJson:\n${ours}\n${theirs}`);
@@ -49,7 +54,7 @@ function plainOf(value: any): any {
     // The generated union classes (Quantity, IntOrString, a CRD's *IntOrString) hold one string or number.
     const inner = value.value;
     if (typeof inner === 'string' || typeof inner === 'number') return inner;
-    throw new Error(`cdk8s-coldstart: cannot render a ${value.constructor?.name ?? 'non-plain object'} as JSON`);
+    throw new Error(`cannot render a ${value.constructor?.name ?? 'non-plain object'} as JSON`);
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {

@@ -177,7 +177,7 @@ describe('ManifestObject writes what ApiObject.toJson writes', () => {
     expect(typedToJson('p', spec, k8s.toJson_PodSpec).containers[0].resources.limits).toEqual({ memory: '1Gi', cpu: 2 });
     // A key the generated code renames (hostIpc -> hostIPC) cannot pass unnoticed: test/setup.ts turns the check on.
     expect(() => typedToJson('c/pod', { containers: [], hostIpc: true }, k8s.toJson_PodSpec)).toThrow(/c\/pod: typed props convert differently/);
-    expect(() => typedToJson('c/pod', { containers: [], x: new Map() }, () => ({}))).toThrow(/cannot render a Map/);
+    expect(() => typedToJson('c/pod', { containers: [], x: new Map() }, () => ({}))).toThrow(/^c\/pod: cannot render a Map/);
   });
 
   test('an ApiObject that is not ours is not taken for one', () => {
