@@ -124,7 +124,8 @@ export class ManifestObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (this.body === undefined || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(this)) return super.toJson();
+    // A body left to cdk8s at construction (not plain JSON, or CDK8S_DISABLE_SORT set) stays with it.
+    if (this.body === undefined || !defaultResolvers(this)) return super.toJson();
     const metadata = plainMetadata(this.metadata);
     if (metadata === NOT_PLAIN) return super.toJson();
     const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
