@@ -11,7 +11,7 @@ export type { KServeStandardOptions } from './backends/kserve-standard';
 export { ModelServiceType } from './backends/deployment';
 export type { DeploymentBackendOptions } from './backends/deployment';
 export type { SleepModeOptions } from './levers/runtime/sleep-mode';
-export * from './levers/node-capacity';
+export * from './levers/capacity/capacity-options';
 export * from './levers/weights/weight-source';
 export * from './levers/weights/streamer';
 export * from './levers/runtime/runtime-options';

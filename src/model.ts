@@ -5,22 +5,23 @@ import { Backend } from './backends/backend';
 import { BlueprintConflict, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
 import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
-import { ColdStartReport } from './estimate/report';
-import { fail } from './errors';
+import { ColdStartReport } from './estimate/cold-start-report';
+import { fail } from './private/errors';
 import { GpuOptions } from './gpu';
-import { ImagePull } from './levers/image-pull';
+import { ImagePull } from './levers/image/image-pull';
 import { ImagePullOptions } from './levers/image/image-pull-options';
 import { LeverContext } from './levers/lever';
-import { CapacityOptions, NodeCapacity } from './levers/node-capacity';
+import { CapacityOptions } from './levers/capacity/capacity-options';
+import { NodeCapacity } from './levers/capacity/node-capacity';
 import { Runtime } from './levers/runtime/runtime';
 import { RuntimeOptions } from './levers/runtime/runtime-options';
-import { WeightLoad } from './levers/weight-load';
+import { WeightLoad } from './levers/weights/weight-load';
 import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
 import { Profile } from './profile';
-import { bytesToQuantity } from './quantity';
-import { applyArgoSyncWaves } from './sync-waves';
+import { bytesToQuantity } from './private/quantity';
+import { applyArgoSyncWaves } from './private/sync-waves';
 
 /**
  * Replica bounds.
@@ -272,7 +273,7 @@ function publicEstimate(d: ColdStartEstimate): ColdStartEstimate {
   return {
     weightLoadSeconds: d.weightLoadSeconds,
     imagePullSeconds: d.imagePullSeconds,
-    nodeSeconds: d.nodeSeconds,
+    nodeCapacitySeconds: d.nodeCapacitySeconds,
     runtimeSeconds: d.runtimeSeconds,
     startupSeconds: d.startupSeconds,
     totalSeconds: d.totalSeconds,

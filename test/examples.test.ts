@@ -9,7 +9,7 @@ import { build as buildGkeLlama70b } from '../examples/gke-llama-70b/main';
 import { build } from '../examples/lab-qwen/main';
 import { build as buildMultiModel } from '../examples/multi-model-sleep/main';
 import { Aspects, ColdStartBaseline } from '../src';
-import { RuleReport } from '../src/aspects/report';
+import { RuleReport } from '../src/aspects/findings-report';
 
 describe('examples/lab-qwen', () => {
   const app = build();
@@ -215,7 +215,7 @@ describe('examples/gke-llama-70b', () => {
 });
 
 describe('generated CRD modules load only where a kind of theirs is rendered', () => {
-  // From source, ts-node transpiles every module an app loads: about 1 s for these (see src/crds.ts).
+  // From source, ts-node transpiles every module an app loads: about 1 s for these (see src/private/crds.ts).
   const loaded = (example: string): string[] => {
     const main = join(__dirname, '..', 'examples', example, 'main.ts');
     const imports = join(__dirname, '..', 'imports') + '/';

@@ -6,7 +6,7 @@ import {
   Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature,
   ModelSize, Precision, Profile, WeightSource,
 } from '../src';
-import { RuleReport } from '../src/aspects/report';
+import { RuleReport } from '../src/aspects/findings-report';
 
 // fast-check: random valid configurations synthesize, validate and pass the
 // baseline pack; random invalid ones fail with the library's own errors.

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { RuleReport } from './report';
+import { RuleReport } from './findings-report';
 
 /**
  * Visits constructs before any manifest is written.

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { PodBlueprint } from '../blueprint';
-import { fail } from '../errors';
-import { ManifestObject } from '../manifest-object';
+import { fail } from '../private/errors';
+import { ManifestObject } from '../private/manifest-object';
 
 /**
  * The type of the model's Service.

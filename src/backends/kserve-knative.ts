@@ -2,10 +2,10 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
-import { KNATIVE_FEATURES_ANNOTATION } from '../annotations';
+import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { PodBlueprint } from '../blueprint';
-import { fail } from '../errors';
-import { ManifestObject } from '../manifest-object';
+import { fail } from '../private/errors';
+import { ManifestObject } from '../private/manifest-object';
 
 /**
  * A Knative `config-features` flag (ConfigMap `config-features`, namespace

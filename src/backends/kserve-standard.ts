@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { PodBlueprint } from '../blueprint';
-import { fail } from '../errors';
-import { ManifestObject } from '../manifest-object';
+import { fail } from '../private/errors';
+import { ManifestObject } from '../private/manifest-object';
 
 /**
  * The autoscaler KServe Standard mode creates for the predictor

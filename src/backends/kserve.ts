@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import type { RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { PodBlueprint } from '../blueprint';
-import { fail } from '../errors';
-import { typedToJson } from '../manifest-object';
+import { fail } from '../private/errors';
+import { typedToJson } from '../private/manifest-object';
 
 /**
  * The InferenceService's group, version and kind. A literal rather than the

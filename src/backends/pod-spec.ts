@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { PodBlueprint } from '../blueprint';
-import { bytesToQuantity } from '../quantity';
+import { bytesToQuantity } from '../private/quantity';
 
 /**
  * The blueprint as a typed PodSpec with one container. Every backend places

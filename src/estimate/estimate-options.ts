@@ -48,7 +48,7 @@ export interface ColdStartEstimate {
   /** Lever 2: the engine image onto the node. */
   readonly imagePullSeconds: number;
   /** Lever 3: a GPU node for the pod. */
-  readonly nodeSeconds: number;
+  readonly nodeCapacitySeconds: number;
   /** Lever 4: process start, engine init, compile and graph capture, warmup. */
   readonly runtimeSeconds: number;
   /** Container start -> `/health`: weight load + runtime (what the startup probe must allow). */

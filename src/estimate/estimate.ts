@@ -1,7 +1,7 @@
 import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
 import { ColdStartEstimate, EstimateOptions } from './estimate-options';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, NodeArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 
 
@@ -136,7 +136,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     [ImageArrival.SNAPSHOT]: Math.min(registrySeconds, SNAPSHOT_IMAGE_SECONDS),
   }[facts.imageArrival];
 
-  const nodeSeconds = facts.nodeArrival === NodeArrival.WARM_BUFFER
+  const nodeCapacitySeconds = facts.capacityArrival === CapacityArrival.WARM_BUFFER
     ? WARM_BUFFER_SECONDS
     : (options.nodeProvisioning?.toSeconds() ?? DEFAULT_NODE_SECONDS);
 
@@ -151,10 +151,10 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   return {
     weightLoadSeconds,
     imagePullSeconds,
-    nodeSeconds,
+    nodeCapacitySeconds,
     runtimeSeconds,
     startupSeconds,
-    totalSeconds: startupSeconds + imagePullSeconds + nodeSeconds,
+    totalSeconds: startupSeconds + imagePullSeconds + nodeCapacitySeconds,
     physicalLimitSeconds: weightBytes / slowestLink + fixedInitSeconds,
     slowestLinkBytesPerSecond: slowestLink,
     weightFetchSeconds,

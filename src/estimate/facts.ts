@@ -1,4 +1,4 @@
-import { ImageArrival, NodeArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 /**
  * What the levers did, in the terms the cold-start estimate reads. Levers set
@@ -13,7 +13,7 @@ export interface ColdStartFacts {
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** How the GPU node is found. */
-  nodeArrival: NodeArrival;
+  capacityArrival: CapacityArrival;
   /** `--enforce-eager`: no CUDA graph capture or compile. */
   eager: boolean;
   /** `/root/.cache` (torch.compile artifacts) survives the pod. */
@@ -29,7 +29,7 @@ export function defaultColdStartFacts(): ColdStartFacts {
   return {
     weightPath: WeightPath.OCI_MODELCAR,
     imageArrival: ImageArrival.REGISTRY,
-    nodeArrival: NodeArrival.COLD_NODE,
+    capacityArrival: CapacityArrival.COLD_NODE,
     eager: false,
     persistentCompileCache: false,
     warmup: false,

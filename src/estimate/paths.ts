@@ -42,9 +42,9 @@ export enum ImageArrival {
 }
 
 /**
- * How a GPU node is found at wake.
+ * How node capacity (a GPU node) arrives at wake (lever 3).
  */
-export enum NodeArrival {
+export enum CapacityArrival {
   /** A new node is provisioned (minutes). */
   COLD_NODE = 'cold-node',
   /** A warm buffer holds a node: the model preempts a pause pod. */

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { EstimateOptions } from './estimate-options';
-import { fail } from '../errors';
+import { fail } from '../private/errors';
 
 /**
  * Estimate inputs must be positive and say each path once: a zero bandwidth

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IAspect } from '../aspects/aspects';
-import { RuleReport } from '../aspects/report';
+import { RuleReport } from '../aspects/findings-report';
 import { RuleSuppressions } from '../aspects/suppressions';
 import { CloudProvider, Environment } from '../profile';
 import { BASELINE_RULES } from '../rules';

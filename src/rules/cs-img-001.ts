@@ -1,4 +1,4 @@
-import { isDigestPinned } from '../image';
+import { isDigestPinned } from '../private/image';
 import { podsOf, storageUris } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
 

@@ -1,5 +1,5 @@
 import { podsOf, PodView } from './pods';
-import { KNATIVE_FEATURES_ANNOTATION } from '../annotations';
+import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { Rule, RuleLevel, Violation } from './rule';
 
 /** FACTS: Knative refuses these pod features unless `config-features` enables them. */

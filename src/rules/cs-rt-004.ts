@@ -1,5 +1,5 @@
 import { vllmContainers } from './pods';
-import { EXPECTED_STARTUP_ANNOTATION } from '../annotations';
+import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
 import { Rule, RuleLevel, Violation } from './rule';
 import { MIN_STARTUP_BUDGET_SECONDS as FLOOR } from '../levers/runtime/startup-budget';
 

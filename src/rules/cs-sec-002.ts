@@ -1,6 +1,6 @@
 import { podMetadata, podsOf } from './pods';
 import { Rule, RuleLevel, Violation } from './rule';
-import { MANAGED_BY } from '../aux-pod';
+import { MANAGED_BY } from '../private/aux-pod';
 
 /** The model server is judged by the runtime rules: the vLLM image runs as root. */
 const MODEL_SERVER = 'model-server';

@@ -1,5 +1,5 @@
 import { flag, quantityBytes, vllmContainers, volumeAt } from './pods';
-import { GIB as GI } from '../quantity';
+import { GIB as GI } from '../private/quantity';
 import { Rule, RuleLevel, Violation } from './rule';
 
 /** The least host RAM vLLM's processes take (API server, engine core, a worker); ours default to 8 GiB. */

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { crds } from '../../crds';
-import { ManifestObject } from '../../manifest-object';
+import { crds } from '../../private/crds';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * A CapacityBuffer (`autoscaling.x-k8s.io/v1beta1`, the storage version) over

@@ -2,13 +2,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderCapacityBuffer } from './capacity-buffer';
 import { PAUSE_IMAGE, TINY } from './pause-image';
-import { auxLabels, auxPodSpec } from '../../aux-pod';
+import { auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
-import { clusterScoped } from '../../cluster-scoped';
-import { fail } from '../../errors';
+import { clusterScoped } from '../../private/cluster-scoped';
+import { fail } from '../../private/errors';
 import { GpuOptions, TolerationOperator } from '../../gpu';
-import { requireDigest } from '../../image';
-import { ManifestObject } from '../../manifest-object';
+import { requireDigest } from '../../private/image';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * How the warm buffer holds its GPU nodes.

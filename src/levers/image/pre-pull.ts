@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AuxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
+import { AuxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { TINY } from '../capacity/pause-image';
-import { ManifestObject } from '../../manifest-object';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * The pull itself is the kubelet's: an init container only has to start from

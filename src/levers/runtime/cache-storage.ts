@@ -1,9 +1,9 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { fail } from '../../errors';
-import { bytesToQuantity } from '../../quantity';
-import { ManifestObject } from '../../manifest-object';
+import { fail } from '../../private/errors';
+import { bytesToQuantity } from '../../private/quantity';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Access mode of a persistent cache volume.

@@ -6,14 +6,14 @@ import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
 import { warmupProbe } from './warmup';
-import { EXPECTED_STARTUP_ANNOTATION } from '../../annotations';
+import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
 import { BlueprintConflict, PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 import { estimateColdStart, EstimateDetail } from '../../estimate/estimate';
 import { EstimateOptions } from '../../estimate/estimate-options';
 import { validateEstimateOptions } from '../../estimate/validate';
-import { bytesToQuantity, GIB } from '../../quantity';
+import { bytesToQuantity, GIB } from '../../private/quantity';
 import { Lever, LeverContext } from '../lever';
 
 /** @internal */

@@ -1,9 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { auxContainer } from '../../aux-pod';
+import { auxContainer } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
-import { requireDigest } from '../../image';
-import { ManifestObject } from '../../manifest-object';
+import { requireDigest } from '../../private/image';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Options for vLLM sleep mode.

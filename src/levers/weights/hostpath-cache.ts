@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
+import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { auxContainer, AuxContainer } from '../../aux-pod';
+import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
 
 /**
@@ -80,7 +80,7 @@ export function mountHostCache(lever: string, blueprint: PodBlueprint, hostPath:
  * download; every later wake reads node-local disk.
  * @internal
  */
-export class HostPathCacheBinding implements WeightBinding {
+export class HostPathCacheSource implements WeightSourceImpl {
   constructor(private readonly repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

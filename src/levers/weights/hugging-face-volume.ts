@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { COMPLETION_MARKER, offline, shortHash, WeightBinding } from './binding';
+import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
 import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, WAIT_RESOURCES } from './hugging-face';
 import { SharedVolume } from './shared-volume';
-import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
+import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { LeverContext } from '../lever';
-import { ManifestObject } from '../../manifest-object';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Options for a Hugging Face repository on a shared volume.
@@ -35,7 +35,7 @@ const VOLUME = 'hf-cache';
  * engine never starts on half a model.
  * @internal
  */
-export class HuggingFaceVolumeBinding implements WeightBinding {
+export class HuggingFaceVolumeSource implements WeightSourceImpl {
   constructor(private readonly repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { COMPLETION_MARKER } from './binding';
+import { COMPLETION_MARKER } from './source-impl';
 import { requireSecretRef, SecretKeyReference } from './secret-reference';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 
 /**
  * A model repository on the Hugging Face Hub, downloaded once with

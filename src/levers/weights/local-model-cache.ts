@@ -1,15 +1,15 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightBinding } from './binding';
+import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
-import { clusterScoped } from '../../cluster-scoped';
-import { crds } from '../../crds';
+import { clusterScoped } from '../../private/cluster-scoped';
+import { crds } from '../../private/crds';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
-import { bytesToQuantity } from '../../quantity';
+import { fail } from '../../private/errors';
+import { bytesToQuantity } from '../../private/quantity';
 import { LeverContext } from '../lever';
-import { ManifestObject } from '../../manifest-object';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Options for a LocalModelNodeGroup on node-local NVMe.
@@ -120,7 +120,7 @@ export function covers(source: string, uri: string): boolean {
  * cache are cdk8s dependencies of the model: `cdk8s synth` writes them first.
  * @internal
  */
-export class LocalModelCacheBinding implements WeightBinding {
+export class LocalModelCacheSource implements WeightSourceImpl {
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { offline, setServiceAccount, WeightBinding } from './binding';
+import { offline, setServiceAccount, WeightSourceImpl } from './source-impl';
 import { requireNoUserInfo, requireSecretRef } from './secret-reference';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
 
 /**
@@ -93,7 +93,7 @@ const OBJECT_STORE_CONCURRENCY = 8;
  * storage initializer (no `STORAGE_URI`, which would copy the model first).
  * @internal
  */
-export class ObjectStorageBinding implements WeightBinding {
+export class ObjectStorageSource implements WeightSourceImpl {
   constructor(private readonly uri: string, private readonly options: ObjectStorageOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { COMPLETION_MARKER, requireSize, WeightBinding } from './binding';
+import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
 import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { auxContainer, auxLabels, auxPodSpec } from '../../aux-pod';
+import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { LeverContext } from '../lever';
-import { ManifestObject } from '../../manifest-object';
+import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -36,7 +36,7 @@ export interface PrefetchOptions {
  * it pre-pulls that image too.
  * @internal
  */
-export class PrefetchBinding implements WeightBinding {
+export class PrefetchSource implements WeightSourceImpl {
   private repo?: ResolvedRepo;
   private hostPath = DEFAULT_HOST_PATH;
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { isDnsSubdomain } from './binding';
-import { fail } from '../../errors';
+import { isDnsSubdomain } from './source-impl';
+import { fail } from '../../private/errors';
 
 /**
  * A key of a Kubernetes Secret in the model's namespace. Credentials reach a

@@ -1,12 +1,12 @@
 import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { requireSize, volumeBytesFor } from './binding';
-import { fail } from '../../errors';
-import { bytesToQuantity } from '../../quantity';
+import { requireSize, volumeBytesFor } from './source-impl';
+import { fail } from '../../private/errors';
+import { bytesToQuantity } from '../../private/quantity';
 import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
-import { ManifestObject } from '../../manifest-object';
+import { ManifestObject } from '../../private/manifest-object';
 
 /** @internal */
 export function requireReadWriteMany(scope: Construct, mode: CacheAccessMode | undefined, what: string): void {

@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isDnsSubdomain, ResolvedVolume, SharedVolumeBinding } from './binding';
+import { isDnsSubdomain, ResolvedVolume, SharedVolumeImpl } from './source-impl';
 import { EfsVolume, EfsVolumeOptions } from './eks/efs';
 import { requireReadWriteMany, sharedClaim } from './shared-claim';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
 
@@ -66,7 +66,7 @@ export class SharedVolume {
     return new SharedVolume(new EfsVolume(options));
   }
 
-  private constructor(private readonly binding: SharedVolumeBinding) {}
+  private constructor(private readonly binding: SharedVolumeImpl) {}
 
   /** @internal */
   public _resolve(scope: Construct, context: LeverContext): ResolvedVolume {
@@ -74,7 +74,7 @@ export class SharedVolume {
   }
 }
 
-class NewClaim implements SharedVolumeBinding {
+class NewClaim implements SharedVolumeImpl {
   constructor(private readonly options: SharedClaimOptions) {}
 
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
@@ -84,7 +84,7 @@ class NewClaim implements SharedVolumeBinding {
   }
 }
 
-class ExistingClaim implements SharedVolumeBinding {
+class ExistingClaim implements SharedVolumeImpl {
   constructor(private readonly claimName: string, private readonly options: ExistingSharedClaimOptions) {}
 
   public resolve(scope: Construct, _context: LeverContext): ResolvedVolume {

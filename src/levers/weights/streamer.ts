@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PodBlueprint } from '../../blueprint';
-import { fail } from '../../errors';
-import { GIB } from '../../quantity';
+import { fail } from '../../private/errors';
+import { GIB } from '../../private/quantity';
 
 /**
  * Settings of the Run:ai model streamer (`--load-format runai_streamer`), which

@@ -1,20 +1,20 @@
 import { Construct } from 'constructs';
-import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightBinding } from './binding';
-import { FsxLustreBinding, FsxLustreOptions } from './eks/fsx-lustre';
-import { MountpointS3Binding, MountpointS3Options } from './eks/mountpoint-s3';
-import { GcsFuseBinding, GcsFuseOptions } from './gke/gcs-fuse';
-import { HyperdiskMlBinding, HyperdiskMlOptions } from './gke/hyperdisk-ml';
-import { HostPathCacheBinding, HostPathCacheOptions } from './hostpath-cache';
+import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightSourceImpl } from './source-impl';
+import { FsxLustreSource, FsxLustreOptions } from './eks/fsx-lustre';
+import { MountpointS3Source, MountpointS3Options } from './eks/mountpoint-s3';
+import { GcsFuseSource, GcsFuseOptions } from './gke/gcs-fuse';
+import { HyperdiskMlSource, HyperdiskMlOptions } from './gke/hyperdisk-ml';
+import { HostPathCacheSource, HostPathCacheOptions } from './hostpath-cache';
 import { HuggingFaceRepo } from './hugging-face';
-import { HuggingFaceVolumeBinding, HuggingFaceVolumeOptions } from './hugging-face-volume';
-import { LocalModelCacheBinding, LocalModelCacheOptions } from './local-model-cache';
-import { ObjectStorageBinding, ObjectStorageOptions } from './object-storage';
-import { PrefetchBinding, PrefetchOptions } from './prefetch';
+import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-face-volume';
+import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
+import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
+import { PrefetchSource, PrefetchOptions } from './prefetch';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
-import { requireDigest } from '../../image';
+import { fail } from '../../private/errors';
+import { requireDigest } from '../../private/image';
 import { LeverContext } from '../lever';
 
 /**
@@ -79,7 +79,7 @@ export class WeightSource {
    * wait for the loader's completion marker in an init container.
    */
   public static huggingFace(repo: HuggingFaceRepo, options: HuggingFaceVolumeOptions): WeightSource {
-    return new WeightSource(new HuggingFaceVolumeBinding(repo, options));
+    return new WeightSource(new HuggingFaceVolumeSource(repo, options));
   }
 
   /**
@@ -89,7 +89,7 @@ export class WeightSource {
    * @param uri the directory holding config.json and the safetensors, e.g. `s3://models/llama-3.1-70b`
    */
   public static objectStorage(uri: string, options: ObjectStorageOptions = {}): WeightSource {
-    return new WeightSource(new ObjectStorageBinding(uri, options));
+    return new WeightSource(new ObjectStorageSource(uri, options));
   }
 
   /**
@@ -101,7 +101,7 @@ export class WeightSource {
    * @param storageUri the model's storage URI, e.g. `hf://meta-llama/Llama-3.1-70B-Instruct`
    */
   public static localModelCache(storageUri: string, options: LocalModelCacheOptions): WeightSource {
-    return new WeightSource(new LocalModelCacheBinding(storageUri, options));
+    return new WeightSource(new LocalModelCacheSource(storageUri, options));
   }
 
   /**
@@ -110,7 +110,7 @@ export class WeightSource {
    * marker is missing; later wakes on the node read local disk.
    */
   public static hostPathCache(repo: HuggingFaceRepo, options: HostPathCacheOptions = {}): WeightSource {
-    return new WeightSource(new HostPathCacheBinding(repo, options));
+    return new WeightSource(new HostPathCacheSource(repo, options));
   }
 
   /**
@@ -118,7 +118,7 @@ export class WeightSource {
    * hostPath before any wake; the model mounts them read-only.
    */
   public static prefetch(repo: HuggingFaceRepo, options: PrefetchOptions = {}): WeightSource {
-    return new WeightSource(new PrefetchBinding(repo, options));
+    return new WeightSource(new PrefetchSource(repo, options));
   }
 
   /**
@@ -126,7 +126,7 @@ export class WeightSource {
    * attached ReadOnlyMany to every replica.
    */
   public static hyperdiskMl(options: HyperdiskMlOptions): WeightSource {
-    return new WeightSource(new HyperdiskMlBinding(options));
+    return new WeightSource(new HyperdiskMlSource(options));
   }
 
   /**
@@ -136,7 +136,7 @@ export class WeightSource {
    * @param bucketName the bare bucket name
    */
   public static gcsFuse(bucketName: string, options: GcsFuseOptions = {}): WeightSource {
-    return new WeightSource(new GcsFuseBinding(bucketName, options));
+    return new WeightSource(new GcsFuseSource(bucketName, options));
   }
 
   /**
@@ -144,7 +144,7 @@ export class WeightSource {
    * PersistentVolume, mounted ReadOnlyMany.
    */
   public static fsxLustre(options: FsxLustreOptions): WeightSource {
-    return new WeightSource(new FsxLustreBinding(options));
+    return new WeightSource(new FsxLustreSource(options));
   }
 
   /**
@@ -154,10 +154,10 @@ export class WeightSource {
    * @param bucketName the bare bucket name
    */
   public static mountpointS3(bucketName: string, options: MountpointS3Options = {}): WeightSource {
-    return new WeightSource(new MountpointS3Binding(bucketName, options));
+    return new WeightSource(new MountpointS3Source(bucketName, options));
   }
 
-  private constructor(private readonly binding: WeightBinding) {}
+  private constructor(private readonly binding: WeightSourceImpl) {}
 
   /**
    * Writes the source's volumes, env, args and memory into the blueprint.
@@ -177,7 +177,7 @@ export class WeightSource {
   }
 }
 
-class ModelcarSource implements WeightBinding {
+class ModelcarSource implements WeightSourceImpl {
   constructor(private readonly image: string, private readonly options: ModelcarOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
@@ -191,7 +191,7 @@ class ModelcarSource implements WeightBinding {
   }
 }
 
-class ExistingClaimSource implements WeightBinding {
+class ExistingClaimSource implements WeightSourceImpl {
   constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

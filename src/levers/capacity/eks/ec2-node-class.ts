@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import type { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { NodeImageCache } from '../../../blueprint';
-import { clusterScoped } from '../../../cluster-scoped';
-import { crds } from '../../../crds';
-import { ManifestObject } from '../../../manifest-object';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { crds } from '../../../private/crds';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /**
  * The Bottlerocket block devices: `/dev/xvda` is the OS volume (4Gi by

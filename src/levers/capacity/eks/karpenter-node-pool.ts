@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderEc2NodeClass } from './ec2-node-class';
 import { NodeImageCache } from '../../../blueprint';
-import { clusterScoped } from '../../../cluster-scoped';
-import { crds } from '../../../crds';
-import { fail } from '../../../errors';
-import { ManifestObject } from '../../../manifest-object';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { crds } from '../../../private/crds';
+import { fail } from '../../../private/errors';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /** The node label Karpenter sets to the NodePool's name. @internal */
 export const NODE_POOL_LABEL = 'karpenter.sh/nodepool';

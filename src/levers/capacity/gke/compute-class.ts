@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import type { ComputeClass, ComputeClassSpecPriorities } from '../../../../imports/gke-computeclass-cloud.google.com';
 import { NodeImageCache } from '../../../blueprint';
-import { clusterScoped } from '../../../cluster-scoped';
-import { crds } from '../../../crds';
-import { fail } from '../../../errors';
-import { ManifestObject } from '../../../manifest-object';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { crds } from '../../../private/crds';
+import { fail } from '../../../private/errors';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /** The node label GKE pods select a ComputeClass with. @internal */
 export const COMPUTE_CLASS_LABEL = 'cloud.google.com/compute-class';

@@ -1,13 +1,13 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { auxLabels } from '../../../aux-pod';
+import { auxLabels } from '../../../private/aux-pod';
 import { PodBlueprint } from '../../../blueprint';
-import { crds } from '../../../crds';
-import { fail } from '../../../errors';
+import { crds } from '../../../private/crds';
+import { fail } from '../../../private/errors';
 import { PAUSE_IMAGE } from '../pause-image';
 import { placeholderPodSpec } from '../warm-buffer';
-import { ManifestObject } from '../../../manifest-object';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /** GKE's Dynamic Workload Scheduler provisioning class. @internal */
 export const DWS_CLASS = 'queued-provisioning.gke.io';

@@ -1,14 +1,14 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { clusterScoped } from '../../../cluster-scoped';
+import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../errors';
+import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, ResolvedVolume, SharedVolumeBinding } from '../binding';
+import { requireCloud, ResolvedVolume, SharedVolumeImpl } from '../source-impl';
 import { sharedClaim } from '../shared-claim';
-import { ManifestObject } from '../../../manifest-object';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /**
  * Options for Amazon EFS (`efs.csi.aws.com`, one access point per claim).
@@ -33,7 +33,7 @@ export interface EfsVolumeOptions {
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 
 /** EFS as the shared Hugging Face cache: a StorageClass with `provisioningMode: efs-ap` and a ReadWriteMany claim. @internal */
-export class EfsVolume implements SharedVolumeBinding {
+export class EfsVolume implements SharedVolumeImpl {
   constructor(private readonly options: EfsVolumeOptions) {}
 
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {

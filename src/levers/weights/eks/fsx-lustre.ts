@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { bindStaticVolume } from './static-volume';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../errors';
+import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireRelativePath, requireSize, WeightBinding } from '../binding';
+import { requireCloud, requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
 
 /**
@@ -37,7 +37,7 @@ export interface FsxLustreOptions {
  * A static PersistentVolume on `fsx.csi.aws.com`, mounted ReadOnlyMany.
  * @internal
  */
-export class FsxLustreBinding implements WeightBinding {
+export class FsxLustreSource implements WeightSourceImpl {
   constructor(private readonly options: FsxLustreOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { bindStaticVolume } from './static-volume';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../errors';
+import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireSize, WeightBinding } from '../binding';
+import { requireCloud, requireSize, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
 
 /**
@@ -39,7 +39,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * driver's IAM role, never from the pod.
  * @internal
  */
-export class MountpointS3Binding implements WeightBinding {
+export class MountpointS3Source implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

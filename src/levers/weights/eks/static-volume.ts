@@ -2,13 +2,13 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../../../blueprint';
-import { clusterScoped } from '../../../cluster-scoped';
+import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
-import { bytesToQuantity } from '../../../quantity';
+import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { mountWeightsClaim, volumeBytesFor } from '../binding';
+import { mountWeightsClaim, volumeBytesFor } from '../source-impl';
 import { StreamerOptions } from '../streamer';
-import { ManifestObject } from '../../../manifest-object';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /** What a statically provisioned CSI volume needs. @internal */
 export interface StaticVolume {

@@ -2,11 +2,11 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../errors';
+import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
-import { bytesToQuantity } from '../../../quantity';
+import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightBinding } from '../binding';
+import { MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { applyStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -68,7 +68,7 @@ const MOUNT_OPTIONS = [
  * `gke-gcsfuse/volumes` pod annotation makes GKE inject the sidecar.
  * @internal
  */
-export class GcsFuseBinding implements WeightBinding {
+export class GcsFuseSource implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -2,15 +2,15 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../../../blueprint';
-import { clusterScoped } from '../../../cluster-scoped';
+import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../errors';
+import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
-import { bytesToQuantity } from '../../../quantity';
+import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightBinding } from '../binding';
+import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
-import { ManifestObject } from '../../../manifest-object';
+import { ManifestObject } from '../../../private/manifest-object';
 
 /**
  * Options for GKE Hyperdisk ML.
@@ -54,7 +54,7 @@ export interface HyperdiskMlOptions {
  * restored from a snapshot and attached ReadOnlyMany to every replica.
  * @internal
  */
-export class HyperdiskMlBinding implements WeightBinding {
+export class HyperdiskMlSource implements WeightSourceImpl {
   constructor(private readonly options: HyperdiskMlOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {

@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
-import { DEFAULT_LINK_BANDWIDTH, REGISTRY_BANDWIDTH } from '../src/estimate/bandwidth';
-import { EngineTimings, estimateColdStart, EstimateDetail, VLLM_V1 } from '../src/estimate/estimate';
-import { ColdStartFacts, defaultColdStartFacts } from '../src/estimate/facts';
-import { ImageArrival, WeightPath } from '../src/estimate/paths';
+import { DEFAULT_LINK_BANDWIDTH, REGISTRY_BANDWIDTH } from '../../src/estimate/bandwidth';
+import { EngineTimings, estimateColdStart, EstimateDetail, VLLM_V1 } from '../../src/estimate/estimate';
+import { ColdStartFacts, defaultColdStartFacts } from '../../src/estimate/facts';
+import { ImageArrival, WeightPath } from '../../src/estimate/paths';
 
 // Every figure of ../shared/FACTS.md "Published figures", reproduced by the
 // model with the inputs of the source's setup, within +-20%. A range is checked

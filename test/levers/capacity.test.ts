@@ -1,12 +1,12 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { PodBlueprint } from '../src/blueprint';
-import { ImageArrival, NodeArrival } from '../src/estimate/paths';
-import { ImagePull } from '../src/levers/image-pull';
-import { NodeCapacity } from '../src/levers/node-capacity';
-import { baseProps, find, MODELCAR, predictor, synth, VLLM } from './util';
-import {
-  Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, WeightSource,
-} from '../src';
+import { PodBlueprint } from '../../src/blueprint';
+import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
+import { ImagePull } from '../../src/levers/image/image-pull';
+import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
+import { baseProps, find, predictor, synth, VLLM, args, container } from '../util';
+import { Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, TolerationEffect } from '../../src';
+
+const lab = () => synth({ profile: Profile.lab() });
 
 const PAUSE = 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a';
 const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
@@ -155,39 +155,6 @@ describe('warm buffer (CapacityBuffer)', () => {
     expect(t.template.spec.priorityClassName).toBeUndefined();
     // The template is written before the buffer that names it.
     expect(m.indexOf(t)).toBeLessThan(m.indexOf(one(m, 'CapacityBuffer')));
-  });
-});
-
-describe('pre-pull DaemonSet', () => {
-  test('init containers that only pull the engine and modelcar images, then pause, on the model nodes', () => {
-    const extra = 'registry.example.com/agent@sha256:' + 'e'.repeat(64);
-    const d = one(synth({ profile: Profile.production(), imagePull: { additionalImages: [extra] } }, 'llm').manifests, 'DaemonSet');
-    expect(d.metadata).toEqual({ name: 'qwen-pre-pull', namespace: 'llm', labels: labels('image-pre-pull') });
-    expect(d.spec.selector).toEqual({ matchLabels: labels('image-pre-pull') });
-    const pull = (name: string, image: string) => ({
-      name, image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 0'], resources: { requests: TINY, limits: TINY }, securityContext: LOCKED,
-    });
-    expect(d.spec.template.spec).toEqual({
-      ...AUX_POD,
-      terminationGracePeriodSeconds: 0,
-      nodeSelector: L4,
-      tolerations: TOLERATE_GPU,
-      initContainers: [pull('pull-engine', VLLM), pull('pull-modelcar', MODELCAR), pull('pull-image-0', extra)],
-      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: TINY, limits: TINY }, securityContext: LOCKED }],
-    });
-  });
-
-  test('requests no GPU, so it fits beside the model and the buffer', () => {
-    const d = one(synth({ profile: Profile.production() }).manifests, 'DaemonSet');
-    for (const c of [...d.spec.template.spec.initContainers, ...d.spec.template.spec.containers]) {
-      expect(Object.keys(c.resources.limits)).toEqual(['cpu', 'memory']);
-    }
-  });
-
-  test('off in lab by default, on when asked; no modelcar init container for claim weights', () => {
-    expect(find(synth({ profile: Profile.lab() }).manifests, 'DaemonSet')).toHaveLength(0);
-    const d = one(synth({ profile: Profile.lab(), imagePull: { prePull: true }, weights: WeightSource.existingClaim('w') }).manifests, 'DaemonSet');
-    expect(d.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['pull-engine']);
   });
 });
 
@@ -350,17 +317,17 @@ describe('cold-start facts for the estimate', () => {
     const context = { name: 'm', servedModelName: 'm', profile, size: props.size, gpuCount: 1, gpu: props.gpu, port: 8080 };
     for (const l of levers) l.contribute(bp, context);
     for (const l of levers) l.complete(bp, context);
-    return [bp.coldStart.nodeArrival, bp.coldStart.imageArrival];
+    return [bp.coldStart.capacityArrival, bp.coldStart.imageArrival];
   };
   const cc = { gke: { computeClass: { gpuType: 'nvidia-l4' } } };
-  test.each<[string, Partial<ColdStartOptimizedModelProps>, NodeArrival, ImageArrival]>([
-    ['lab', { profile: Profile.lab() }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
-    ['production: buffer and pre-pull', { profile: Profile.production() }, NodeArrival.WARM_BUFFER, ImageArrival.PRE_PULLED],
-    ['a buffer without pre-pull', { profile: Profile.production(), imagePull: { prePull: false } }, NodeArrival.WARM_BUFFER, ImageArrival.REGISTRY],
-    ['pre-pull without a buffer: a new node pulls anyway', { profile: Profile.lab(), imagePull: { prePull: true } }, NodeArrival.COLD_NODE, ImageArrival.REGISTRY],
-    ['GKE image streaming', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true } } }, NodeArrival.COLD_NODE, ImageArrival.STREAMED],
-    ['GKE secondary boot disk', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'd' }] } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
-    ['EKS image snapshot', { profile: Profile.lab({ cloud: Cloud.eks() }), capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, NodeArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, CapacityArrival, ImageArrival]>([
+    ['lab', { profile: Profile.lab() }, CapacityArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['production: buffer and pre-pull', { profile: Profile.production() }, CapacityArrival.WARM_BUFFER, ImageArrival.PRE_PULLED],
+    ['a buffer without pre-pull', { profile: Profile.production(), imagePull: { prePull: false } }, CapacityArrival.WARM_BUFFER, ImageArrival.REGISTRY],
+    ['pre-pull without a buffer: a new node pulls anyway', { profile: Profile.lab(), imagePull: { prePull: true } }, CapacityArrival.COLD_NODE, ImageArrival.REGISTRY],
+    ['GKE image streaming', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true } } }, CapacityArrival.COLD_NODE, ImageArrival.STREAMED],
+    ['GKE secondary boot disk', { profile: Profile.lab({ cloud: Cloud.gke() }), capacity: cc, imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'd' }] } } }, CapacityArrival.COLD_NODE, ImageArrival.SNAPSHOT],
+    ['EKS image snapshot', { profile: Profile.lab({ cloud: Cloud.eks() }), capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, CapacityArrival.COLD_NODE, ImageArrival.SNAPSHOT],
   ])('%s', (_name, p, node, image) => {
     expect(facts(p)).toEqual([node, image]);
   });
@@ -400,5 +367,58 @@ describe('bad input: a clear error naming the construct and the fix', () => {
     ['a DWS count out of range', { profile: gke, capacity: { gke: { queuedProvisioning: { count: 0 } } } }, `${NC}\\[CS-IN-039\\] queuedProvisioning.count 0 .*Fix: `],
   ])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(new RegExp(message));
+  });
+});
+
+describe('lever 3: node 0->1', () => {
+  test('the model runs at a library-created PriorityClass >= 0', () => {
+    const { manifests, model } = lab();
+    const [pc] = find(manifests, 'PriorityClass');
+    expect(pc.apiVersion).toBe('scheduling.k8s.io/v1');
+    expect(pc.metadata.name).toBe('qwen-serving');
+    expect(pc.value).toBe(1000);
+    expect(pc.globalDefault).toBe(false);
+    expect(predictor(manifests).priorityClassName).toBe('qwen-serving');
+    expect(model.priorityClassName).toBe('qwen-serving');
+  });
+
+  test('the PriorityClass is cluster-scoped even in a namespaced chart', () => {
+    const [pc] = find(synth({}, 'llm').manifests, 'PriorityClass');
+    expect(pc.metadata.namespace).toBeUndefined();
+  });
+
+  test('the priority value can be set', () => {
+    const [pc] = find(synth({ capacity: { priority: 0 } }).manifests, 'PriorityClass');
+    expect(pc.value).toBe(0);
+  });
+
+  test('a user-named PriorityClass is used and none is created', () => {
+    const { manifests } = synth({ capacity: { priorityClassName: 'inference-high' } });
+    expect(find(manifests, 'PriorityClass')).toHaveLength(0);
+    expect(predictor(manifests).priorityClassName).toBe('inference-high');
+  });
+
+  test('GPU count, node selector and default GPU toleration', () => {
+    const m = lab().manifests;
+    const c = container(m);
+    expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(c.resources.requests['nvidia.com/gpu']).toBe('1');
+    expect(predictor(m).nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'NVIDIA-L4' });
+    expect(predictor(m).tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('custom tolerations and GPU resource name', () => {
+    const m = synth({
+      gpu: {
+        count: 2,
+        resourceName: 'amd.com/gpu',
+        tolerations: [{ key: 'gpu-pool', operator: TolerationOperator.EQUAL, value: 'h100', effect: TolerationEffect.NO_EXECUTE }],
+      },
+    }).manifests;
+    expect(container(m).resources.limits['amd.com/gpu']).toBe('2');
+    expect(container(m).resources.limits['nvidia.com/gpu']).toBeUndefined();
+    expect(predictor(m).tolerations).toEqual([{ key: 'gpu-pool', operator: 'Equal', value: 'h100', effect: 'NoExecute' }]);
+    expect(predictor(m).nodeSelector).toBeUndefined();
+    expect(args(m)['--tensor-parallel-size']).toBe('2');
   });
 });

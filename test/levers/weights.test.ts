@@ -1,14 +1,13 @@
 import { Size, Testing, Chart } from 'cdk8s';
-import { schemaErrors } from './schema';
-import { args, baseProps, container, env, find, GI, isvc, predictor, synth, VLLM } from './util';
-import {
-  CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, ModelSize, ObjectStorageCredentials, Precision, Profile,
-  SharedVolume, WeightPath, WeightSource,
-} from '../src';
+import { schemaErrors } from '../schema';
+import { args, baseProps, container, env, find, GI, isvc, predictor, synth, VLLM, MODELCAR } from '../util';
+import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
 import { Construct } from 'constructs';
-import { RuleReport } from '../src/aspects/report';
-import { PodBlueprint } from '../src/blueprint';
-import { LeverContext } from '../src/levers/lever';
+import { RuleReport } from '../../src/aspects/findings-report';
+import { PodBlueprint } from '../../src/blueprint';
+import { LeverContext } from '../../src/levers/lever';
+
+const lab = () => synth({ profile: Profile.lab() });
 
 const REPO = { repoId: 'Qwen/Qwen2.5-0.5B-Instruct', revision: 'a8b602d9dafd3a75d382e62757d83d89fca3be54', token: { name: 'hf', key: 'token' } };
 const gke = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
@@ -360,5 +359,56 @@ describe('every path sets the cold-start facts and passes the baseline pack', ()
     const m = Testing.synth(chart);
     expect(m.flatMap(schemaErrors)).toEqual([]);
     expect(RuleReport.of(app).findings).toEqual([]);
+  });
+});
+
+describe('lever 1: weight load', () => {
+  test('storage is the digest-pinned modelcar URI', () => {
+    expect(env(lab().manifests).STORAGE_URI).toBe(`oci://${MODELCAR}`);
+  });
+
+  test('an existing claim is mounted read-only at /mnt/models, offline, streamed, with no storage URI', () => {
+    const m = synth({ weights: WeightSource.existingClaim('qwen-weights', { subPath: 'qwen2.5-0.5b' }) }).manifests;
+    const c = container(m);
+    expect(c.volumeMounts).toContainEqual({ name: 'weights', mountPath: '/mnt/models', readOnly: true, subPath: 'qwen2.5-0.5b' });
+    expect(predictor(m).volumes).toContainEqual({ name: 'weights', persistentVolumeClaim: { claimName: 'qwen-weights', readOnly: true } });
+    expect(args(m)['--model']).toBe('/mnt/models');
+    expect(args(m)['--load-format']).toBe('runai_streamer');
+    expect(env(m)).toMatchObject({ HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' });
+    expect(env(m).STORAGE_URI).toBeUndefined();
+  });
+
+  test.each([['Bad_Name', 'not a valid PersistentVolumeClaim name'], ['ok', 'not a relative path']])('an existing claim %s is refused', (claim, message) => {
+    const weights = WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
+    expect(() => synth({ weights })).toThrow(new RegExp(`^serving/qwen/WeightLoad: \\[CS-IN-011\\] .*${message}.*Fix: `));
+  });
+
+  test('an oci:// prefix on the modelcar is accepted once', () => {
+    const m = synth({ weights: WeightSource.modelcar(`oci://${MODELCAR}`) }).manifests;
+    expect(env(m).STORAGE_URI).toBe(`oci://${MODELCAR}`);
+  });
+
+  test('Hugging Face is fully offline', () => {
+    const e = env(lab().manifests);
+    expect(e.HF_HUB_OFFLINE).toBe('1');
+    expect(e.TRANSFORMERS_OFFLINE).toBe('1');
+  });
+
+  test('loads with the Run:ai streamer with explicit concurrency and memory limit', () => {
+    const a = args(lab().manifests);
+    expect(a['--load-format']).toBe('runai_streamer');
+    // 0.5e9 params x 2 bytes = 1e9 bytes: below the 4 GiB cap, so the limit is the model size.
+    expect(JSON.parse(a['--model-loader-extra-config'] as string)).toEqual({ concurrency: 16, memory_limit: 1e9 });
+  });
+
+  test('the streamer buffer is capped at 4 GiB for a large model', () => {
+    const a = args(synth({ size: ModelSize.of(Size.gibibytes(140)) }).manifests);
+    expect(JSON.parse(a['--model-loader-extra-config'] as string).memory_limit).toBe(4 * GI);
+  });
+
+  test('streamer settings can be overridden', () => {
+    const weights = WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 32, memoryLimit: Size.gibibytes(2) } });
+    const a = args(synth({ weights }).manifests);
+    expect(JSON.parse(a['--model-loader-extra-config'] as string)).toEqual({ concurrency: 32, memory_limit: 2 * GI });
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { rulesMarkdown } from '../src/rules/markdown';
+import { rulesMarkdown } from '../../src/rules/markdown';
 
 test('RULES.md matches the rules (regenerate with `npx projen rules`)', () => {
-  expect(readFileSync(join(__dirname, '..', 'RULES.md'), 'utf8')).toBe(rulesMarkdown());
+  expect(readFileSync(join(__dirname, '..', '..', 'RULES.md'), 'utf8')).toBe(rulesMarkdown());
 });
 
 test('RULES.md lists every rule id once', () => {

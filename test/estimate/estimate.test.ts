@@ -3,20 +3,20 @@ import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { baseProps, container, isvc, synth } from './util';
-import { ColdStartOptimizedModel, ModelSize, WeightPath } from '../src';
-import { estimateColdStart } from '../src/estimate/estimate';
-import { defaultColdStartFacts } from '../src/estimate/facts';
-import { ImageArrival, NodeArrival } from '../src/estimate/paths';
-import { COLDSTART_REPORT_FILE } from '../src/estimate/report';
-import { waterfallSvg } from '../src/estimate/svg';
+import { baseProps, container, isvc, synth } from '../util';
+import { ColdStartOptimizedModel, ModelSize, WeightPath } from '../../src';
+import { estimateColdStart } from '../../src/estimate/estimate';
+import { defaultColdStartFacts } from '../../src/estimate/facts';
+import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
+import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
+import { waterfallSvg } from '../../src/estimate/waterfall-svg';
 
 const paths = Object.values(WeightPath);
 const facts = fc.record({
   weightPath: fc.constantFrom(...paths),
   streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
   imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
-  nodeArrival: fc.constantFrom(...Object.values(NodeArrival)),
+  capacityArrival: fc.constantFrom(...Object.values(CapacityArrival)),
   eager: fc.boolean(),
   persistentCompileCache: fc.boolean(),
   warmup: fc.boolean(),
@@ -51,7 +51,7 @@ describe('monotonicity', () => {
       const base = estimateColdStart({ weightBytes: b, facts: f }).totalSeconds;
       const better = (g: Partial<typeof f>) => estimateColdStart({ weightBytes: b, facts: { ...f, ...g } }).totalSeconds;
       if (f.streamerConcurrency !== undefined) expect(better({ streamerConcurrency: Math.min(256, f.streamerConcurrency * 2) })).toBeLessThanOrEqual(base + 1e-9);
-      expect(better({ nodeArrival: NodeArrival.WARM_BUFFER })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ capacityArrival: CapacityArrival.WARM_BUFFER })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ imageArrival: ImageArrival.PRE_PULLED })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ persistentCompileCache: true })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ eager: true })).toBeLessThanOrEqual(base + 1e-9);
@@ -62,7 +62,7 @@ describe('monotonicity', () => {
 describe('estimate', () => {
   test('levers add up; the startup covers weight load + runtime only', () => {
     const d = estimateColdStart({ weightBytes: 15e9, facts: defaultColdStartFacts() });
-    expect(d.totalSeconds).toBeCloseTo(d.nodeSeconds + d.imagePullSeconds + d.weightLoadSeconds + d.runtimeSeconds);
+    expect(d.totalSeconds).toBeCloseTo(d.nodeCapacitySeconds + d.imagePullSeconds + d.weightLoadSeconds + d.runtimeSeconds);
     expect(d.startupSeconds).toBeCloseTo(d.weightLoadSeconds + d.runtimeSeconds);
     expect(d.physicalLimitSeconds).toBeLessThanOrEqual(d.startupSeconds);
   });
@@ -71,7 +71,7 @@ describe('estimate', () => {
     const f = defaultColdStartFacts();
     const d = estimateColdStart({ weightBytes: 1e9, facts: f, options: { imageSize: Size.gibibytes(4) } });
     expect(d.imagePullSeconds).toBeCloseTo(4 * 1024 ** 3 / 160e6);
-    expect(d.nodeSeconds).toBe(180);
+    expect(d.nodeCapacitySeconds).toBe(180);
   });
 });
 
@@ -98,7 +98,7 @@ describe('the model', () => {
     const report = readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8');
     expect(report).toContain('## qwen (`serving/qwen`)');
     expect(report).toContain('![cold-start waterfall of qwen](qwen-coldstart.svg)');
-    for (const lever of ['node 0->1', 'image pull', 'weight load', 'runtime']) expect(report).toContain(`| ${lever} |`);
+    for (const lever of ['node capacity', 'image pull', 'weight load', 'runtime']) expect(report).toContain(`| ${lever} |`);
     expect(report).toContain('Physical limit:');
     expect(existsSync(join(app.outdir, 'qwen-coldstart.svg'))).toBe(true);
     expect(app.outdir.startsWith(process.cwd())).toBe(false);
@@ -135,8 +135,8 @@ describe('waterfall SVG', () => {
   test('has one bar per lever, in wake order, with its label and seconds', () => {
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(svg);
     const groups = doc.svg.g;
-    expect(groups.map((g: any) => g['data-lever'])).toEqual(['node 0->1', 'image pull', 'weight load', 'runtime']);
-    expect(groups.map((g: any) => Number(g['data-seconds']))).toEqual([e.nodeSeconds, e.imagePullSeconds, e.weightLoadSeconds, e.runtimeSeconds].map(s => Math.round(s * 10) / 10));
+    expect(groups.map((g: any) => g['data-lever'])).toEqual(['node capacity', 'image pull', 'weight load', 'runtime']);
+    expect(groups.map((g: any) => Number(g['data-seconds']))).toEqual([e.nodeCapacitySeconds, e.imagePullSeconds, e.weightLoadSeconds, e.runtimeSeconds].map(s => Math.round(s * 10) / 10));
     for (const g of groups) {
       expect(g.rect).toBeDefined();
       expect(Array.isArray(g.rect)).toBe(false);

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../errors';
+import { fail } from '../../private/errors';
 import { CloudProvider } from '../../profile';
-import { GIB } from '../../quantity';
+import { GIB } from '../../private/quantity';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
 
@@ -14,7 +14,7 @@ import { LeverContext } from '../lever';
  * its own file without an import cycle.
  * @internal
  */
-export interface WeightBinding {
+export interface WeightSourceImpl {
   /** First pass: volumes, env, args, memory, side objects, cold-start facts. */
   bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void;
   /** Second pass, once the pod is whole (objects that mirror its nodes). */
@@ -128,7 +128,7 @@ export interface ResolvedVolume {
 }
 
 /** @internal */
-export interface SharedVolumeBinding {
+export interface SharedVolumeImpl {
   resolve(scope: Construct, context: LeverContext): ResolvedVolume;
 }
 

@@ -3,15 +3,15 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { schemaErrors } from './schema';
-import { baseProps } from './util';
+import { schemaErrors } from '../schema';
+import { baseProps } from '../util';
 import {
   Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
   Profile, RuleSuppressions, WeightSource,
-} from '../src';
-import { Finding, REPORT_FILE, RuleReport } from '../src/aspects/report';
-import { ManifestObject } from '../src/manifest-object';
-import { BASELINE_RULES } from '../src/rules';
+} from '../../src';
+import { Finding, REPORT_FILE, RuleReport } from '../../src/aspects/findings-report';
+import { ManifestObject } from '../../src/private/manifest-object';
+import { BASELINE_RULES } from '../../src/rules';
 
 const DIGEST = '@sha256:' + 'd'.repeat(64);
 const VLLM = `vllm/vllm-openai${DIGEST}`;
@@ -295,7 +295,7 @@ describe('the engine', () => {
       containers: [{ image: 'vllm/vllm-openai:latest', securityContext: { ensureNonRoot: false } as ContainerSecurityContext }],
     });
     new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
-    new Include(chart, 'yaml', { url: join(__dirname, 'fixtures', 'tagged-daemonset.yaml') });
+    new Include(chart, 'yaml', { url: join(__dirname, '..', 'fixtures', 'tagged-daemonset.yaml') });
     Aspects.of(app).add(new ColdStartBaseline());
     expect(() => app.synthYaml()).toThrow(/c\/plus\/Resource \(Deployment\/.*vllm\/vllm-openai:latest[\s\S]*c\/raw \(Pod\/p\)[\s\S]*c\/yaml\/prepull-daemonset \(DaemonSet\/prepull\)/);
   });

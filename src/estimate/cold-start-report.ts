@@ -5,8 +5,8 @@ import { IConstruct } from 'constructs';
 import { estimateColdStart, EstimateDetail } from './estimate';
 import { EstimateOptions } from './estimate-options';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, NodeArrival, WeightPath } from './paths';
-import { fmt, waterfallSvg } from './svg';
+import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { fmt, waterfallSvg } from './waterfall-svg';
 
 const KEY = Symbol.for('cdk8s-coldstart.ColdStartReport');
 /** Markdown, not .yaml/.json: `kubectl apply -f dist/` reads only those. */
@@ -75,7 +75,7 @@ export class ColdStartReport {
   /** One line per model, for the console. */
   public summaryLines(): string[] {
     return this.entries.map(e => `cdk8s-coldstart: ${e.path}: cold start ~${fmt(e.detail.totalSeconds)} s `
-      + `(node ${fmt(e.detail.nodeSeconds)} s, image ${fmt(e.detail.imagePullSeconds)} s, weights ${fmt(e.detail.weightLoadSeconds)} s, runtime ${fmt(e.detail.runtimeSeconds)} s); `
+      + `(capacity ${fmt(e.detail.nodeCapacitySeconds)} s, image ${fmt(e.detail.imagePullSeconds)} s, weights ${fmt(e.detail.weightLoadSeconds)} s, runtime ${fmt(e.detail.runtimeSeconds)} s); `
       + `startup probe ${e.startupBudgetSeconds} s; physical limit ${fmt(e.detail.physicalLimitSeconds)} s`);
   }
 
@@ -122,8 +122,8 @@ function section(e: ReportEntry, svg: string): string {
   ].filter(Boolean).join('; ') || 'near the loader ceiling';
   const imageFurther = f.imageArrival === ImageArrival.PRE_PULLED ? 'nothing: already on the node'
     : saves(alt({ imageArrival: ImageArrival.PRE_PULLED }), x => x.imagePullSeconds, 'pre-pull DaemonSet on the GPU nodes') || 'nothing measurable';
-  const nodeFurther = f.nodeArrival === NodeArrival.WARM_BUFFER ? 'nothing: a warm node is held'
-    : saves(alt({ nodeArrival: NodeArrival.WARM_BUFFER }), x => x.nodeSeconds, 'warm buffer of pause pods') || 'nothing measurable';
+  const nodeFurther = f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'nothing: a warm node is held'
+    : saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.nodeCapacitySeconds, 'warm buffer of pause pods') || 'nothing measurable';
   const runtimeFurther = [
     !f.eager && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',
     !f.eager ? saves(alt({ eager: true }), x => x.runtimeSeconds, '`--enforce-eager` (slower steady state)') : '',
@@ -144,7 +144,7 @@ function section(e: ReportEntry, svg: string): string {
     '',
     '| lever | seconds | applied | what would cut it further |',
     '|---|---|---|---|',
-    row('node 0->1', d.nodeSeconds, f.nodeArrival === NodeArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
+    row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
     row('image pull', d.imagePullSeconds, imageLabel(f.imageArrival), imageFurther),
     row('weight load', d.weightLoadSeconds, `${gb(e.weightBytes)} via ${weightApplied}`, weightFurther),
     row('runtime', d.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),

@@ -1,84 +1,18 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DO_NOT_DISRUPT, KarpenterNodePoolOptions, NODE_POOL_LABEL, renderNodePool, resolveNodePool, ResolvedNodePool } from './capacity/eks/karpenter-node-pool';
-import { COMPUTE_CLASS_LABEL, GkeComputeClassOptions, renderComputeClass, resolveComputeClass, ResolvedComputeClass } from './capacity/gke/compute-class';
-import { checkQueuedProvisioning, DWS_CLASS, QueuedProvisioningOptions, renderProvisioningRequest } from './capacity/gke/provisioning-request';
-import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode, WarmBufferOptions } from './capacity/warm-buffer';
-import { Lever, LeverContext } from './lever';
-import { PodBlueprint } from '../blueprint';
-import { clusterScoped } from '../cluster-scoped';
-import { NodeArrival } from '../estimate/paths';
-import { fail } from '../errors';
-import { GpuOptions, TolerationEffect, TolerationOperator } from '../gpu';
-import { CloudProvider, Profile } from '../profile';
-import { ManifestObject } from '../manifest-object';
-
-/**
- * GKE node 0->1 accelerators (need a GKE profile).
- */
-export interface GkeCapacityOptions {
-  /**
-   * A ComputeClass (Spot -> on-demand GPU rules, node pool auto-creation)
-   * the model's pods, buffer and pre-pull DaemonSet select.
-   * @default - no ComputeClass
-   */
-  readonly computeClass?: GkeComputeClassOptions;
-
-  /**
-   * A Dynamic Workload Scheduler ProvisioningRequest
-   * (`queued-provisioning.gke.io`) the model's pods consume.
-   * @default - none
-   */
-  readonly queuedProvisioning?: QueuedProvisioningOptions;
-}
-
-/**
- * EKS node 0->1 accelerators (need an EKS profile).
- */
-export interface EksCapacityOptions {
-  /**
-   * A Karpenter GPU NodePool and EC2NodeClass the model's pods select; the
-   * pods get `karpenter.sh/do-not-disrupt`.
-   */
-  readonly nodePool: KarpenterNodePoolOptions;
-}
-
-/**
- * Options for lever 3 (node 0->1).
- */
-export interface CapacityOptions {
-  /**
-   * Run the model at this existing PriorityClass instead of one the library
-   * creates. It must have a value >= 0, above any warm buffer (-10).
-   * @default - the library creates `<name>-serving`
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * Value of the PriorityClass the library creates. At least 0, so the model
-   * preempts the pause pods of a warm GPU buffer instead of waiting for a node.
-   * @default 1000
-   */
-  readonly priority?: number;
-
-  /**
-   * A warm buffer of the model's GPU shape, preempted on wake.
-   * @default - pause pods holding one copy in production, none in lab
-   */
-  readonly warmBuffer?: WarmBufferOptions;
-
-  /**
-   * GKE accelerators: ComputeClass, queued provisioning.
-   * @default - none
-   */
-  readonly gke?: GkeCapacityOptions;
-
-  /**
-   * EKS accelerators: a Karpenter NodePool.
-   * @default - none
-   */
-  readonly eks?: EksCapacityOptions;
-}
+import { DO_NOT_DISRUPT, NODE_POOL_LABEL, renderNodePool, resolveNodePool, ResolvedNodePool } from './eks/karpenter-node-pool';
+import { COMPUTE_CLASS_LABEL, renderComputeClass, resolveComputeClass, ResolvedComputeClass } from './gke/compute-class';
+import { checkQueuedProvisioning, DWS_CLASS, renderProvisioningRequest } from './gke/provisioning-request';
+import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode } from './warm-buffer';
+import { CapacityOptions } from './capacity-options';
+import { Lever, LeverContext } from '../lever';
+import { PodBlueprint } from '../../blueprint';
+import { clusterScoped } from '../../private/cluster-scoped';
+import { CapacityArrival } from '../../estimate/paths';
+import { fail } from '../../private/errors';
+import { GpuOptions, TolerationEffect, TolerationOperator } from '../../gpu';
+import { CloudProvider, Profile } from '../../profile';
+import { ManifestObject } from '../../private/manifest-object';
 
 /** @internal */
 export interface NodeCapacityProps {
@@ -181,7 +115,7 @@ export class NodeCapacity extends Lever {
       blueprint.addPodAnnotation(lever, 'autoscaling.x-k8s.io/consume-provisioning-request', `${context.name}-dws`);
       blueprint.addPodAnnotation(lever, 'autoscaling.x-k8s.io/provisioning-class-name', DWS_CLASS);
     }
-    if (this.buffer) blueprint.coldStart.nodeArrival = NodeArrival.WARM_BUFFER;
+    if (this.buffer) blueprint.coldStart.capacityArrival = CapacityArrival.WARM_BUFFER;
   }
 
   /** Side objects that mirror the finished pod's nodes, and the node settings of the image lever. */

@@ -1,14 +1,14 @@
 import { SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PAUSE_IMAGE } from './capacity/pause-image';
-import { ImagePullOptions } from './image/image-pull-options';
-import { renderPrePull } from './image/pre-pull';
-import { Lever, LeverContext } from './lever';
-import { PodBlueprint } from '../blueprint';
-import { fail } from '../errors';
-import { ImageArrival, NodeArrival } from '../estimate/paths';
-import { requireDigest } from '../image';
-import { CloudProvider, Profile } from '../profile';
+import { PAUSE_IMAGE } from '../capacity/pause-image';
+import { ImagePullOptions } from './image-pull-options';
+import { renderPrePull } from './pre-pull';
+import { Lever, LeverContext } from '../lever';
+import { PodBlueprint } from '../../blueprint';
+import { fail } from '../../private/errors';
+import { ImageArrival, CapacityArrival } from '../../estimate/paths';
+import { requireDigest } from '../../private/image';
+import { CloudProvider, Profile } from '../../profile';
 
 /** @internal */
 export interface ImagePullProps {
@@ -85,7 +85,7 @@ export class ImagePull extends Lever {
 
     const node = blueprint.nodeImage;
     const facts = blueprint.coldStart;
-    if (this.prePull && facts.nodeArrival === NodeArrival.WARM_BUFFER) {
+    if (this.prePull && facts.capacityArrival === CapacityArrival.WARM_BUFFER) {
       facts.imageArrival = ImageArrival.PRE_PULLED;
     } else if (node.dataVolumeSnapshotId || node.secondaryBootDisks.length) {
       facts.imageArrival = ImageArrival.SNAPSHOT;

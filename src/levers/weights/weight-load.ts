@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Lever, LeverContext } from './lever';
-import { WeightSource } from './weights/weight-source';
-import { PodBlueprint } from '../blueprint';
+import { Lever, LeverContext } from '../lever';
+import { WeightSource } from './weight-source';
+import { PodBlueprint } from '../../blueprint';
 
 /**
  * Lever 1: gets the weights into the engine.

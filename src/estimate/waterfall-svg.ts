@@ -2,7 +2,7 @@ import { ColdStartEstimate } from './estimate-options';
 
 /** The four levers in the order a wake pays them. @internal */
 export const LEVERS: ReadonlyArray<{ readonly label: string; readonly seconds: (e: ColdStartEstimate) => number; readonly color: string }> = [
-  { label: 'node 0->1', seconds: e => e.nodeSeconds, color: '#8e6c8a' },
+  { label: 'node capacity', seconds: e => e.nodeCapacitySeconds, color: '#8e6c8a' },
   { label: 'image pull', seconds: e => e.imagePullSeconds, color: '#4e79a7' },
   { label: 'weight load', seconds: e => e.weightLoadSeconds, color: '#f28e2b' },
   { label: 'runtime', seconds: e => e.runtimeSeconds, color: '#59a14f' },

@@ -1,0 +1,30 @@
+import { find, synth } from '../util';
+import { Backend, Profile, StandardAutoscaler } from '../../src';
+
+const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).toHaveLength(1); return s[0]; };
+
+describe('KServe Standard', () => {
+  test('HPA by default, with the mode and autoscaler annotations and no Knative key', () => {
+    const obj = isvcOf(synth({ profile: Profile.production(), backend: Backend.kserveStandard() }).manifests);
+    expect(obj.apiVersion).toBe('serving.kserve.io/v1beta1');
+    expect(obj.metadata.annotations).toMatchObject({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'hpa' });
+    expect(Object.keys(obj.metadata.annotations).filter(k => /knative/.test(k))).toEqual([]);
+    expect(obj.spec.predictor.minReplicas).toBe(1);
+    expect(obj.spec.predictor.maxReplicas).toBe(1);
+    const c = obj.spec.predictor.containers[0];
+    expect(c.name).toBe('kserve-container');
+    expect(c.ports).toEqual([{ name: 'http1', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.env).toContainEqual({ name: 'STORAGE_URI', value: expect.stringMatching(/^oci:\/\//) });
+  });
+
+  test('KEDA allows a floor of 0', () => {
+    const obj = isvcOf(synth({ backend: Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }) }).manifests);
+    expect(obj.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');
+    expect(obj.spec.predictor.minReplicas).toBe(0);
+  });
+
+  test('HPA refuses a floor of 0', () => {
+    expect(() => synth({ backend: Backend.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }))
+      .toThrow(/^serving\/qwen: \[CS-IN-053\] KServe Standard mode with the hpa autoscaler keeps at least 1 replica.*Fix: .*StandardAutoscaler.KEDA/);
+  });
+});

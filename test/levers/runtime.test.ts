@@ -1,0 +1,270 @@
+import { Duration, Size } from 'cdk8s';
+
+import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
+import { Backend, CacheAccessMode, CacheStorage, Engine, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
+
+import { RuleReport } from '../../src/aspects/findings-report';
+
+const CLAIM = WeightSource.existingClaim('qwen-weights');
+const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
+const knative = (o = {}) => Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature), ...o });
+// The model's Deployment; production also writes the warm buffer's.
+const deploymentOf = (m: any[]) => {
+  const d = find(m, 'Deployment').filter(o => o.metadata.labels['app.kubernetes.io/component'] === 'model-server');
+  expect(d).toHaveLength(1);
+  return d[0];
+};
+const serviceOf = (m: any[]) => { const s = find(m, 'Service'); expect(s).toHaveLength(1); return s[0]; };
+const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).toHaveLength(1); return s[0]; };
+
+const lab = () => synth({ profile: Profile.lab() });
+const prod = (o = {}) => synth({ profile: Profile.production(), ...o });
+
+describe('lever 4: runtime', () => {
+  test('/dev/shm is a 16Gi Memory emptyDir by default', () => {
+    expect(volume(lab().manifests, '/dev/shm').emptyDir).toEqual({ medium: 'Memory', sizeLimit: '16Gi' });
+  });
+
+  test('the shm size can be overridden', () => {
+    expect(volume(synth({ runtime: { shmSize: Size.gibibytes(32) } }).manifests, '/dev/shm').emptyDir.sizeLimit).toBe('32Gi');
+  });
+
+  test('NCCL_CUMEM_ENABLE=0 unless cuMem is opted into', () => {
+    expect(env(lab().manifests).NCCL_CUMEM_ENABLE).toBe('0');
+    expect(env(synth({ runtime: { ncclCumemEnabled: true } }).manifests).NCCL_CUMEM_ENABLE).toBeUndefined();
+  });
+
+  test('/root/.cache is an emptyDir in lab', () => {
+    const v = volume(lab().manifests, '/root/.cache');
+    expect(v.emptyDir).toEqual({ sizeLimit: '20Gi' });
+    expect(find(lab().manifests, 'PersistentVolumeClaim')).toHaveLength(0);
+  });
+
+  test('/root/.cache is a PersistentVolumeClaim in production', () => {
+    const { manifests } = prod();
+    const v = volume(manifests, '/root/.cache');
+    expect(v.persistentVolumeClaim).toEqual({ claimName: 'qwen-cache' });
+    const [pvc] = find(manifests, 'PersistentVolumeClaim');
+    expect(pvc.metadata.name).toBe('qwen-cache');
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(pvc.spec.resources.requests.storage).toBe('50Gi');
+  });
+
+  test('the cache storage can be chosen', () => {
+    const rwx = prod({
+      scaling: { maxReplicas: 3 },
+      runtime: { cache: CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: 'nfs', size: Size.gibibytes(100) }) },
+    }).manifests;
+    const [pvc] = find(rwx, 'PersistentVolumeClaim');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs', resources: { requests: { storage: '100Gi' } } });
+    const existing = prod({ runtime: { cache: CacheStorage.existingClaim('shared-cache') } }).manifests;
+    expect(find(existing, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(volume(existing, '/root/.cache').persistentVolumeClaim).toEqual({ claimName: 'shared-cache' });
+    expect(volume(synth({ runtime: { cache: CacheStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) } }).manifests, '/root/.cache').emptyDir)
+      .toEqual({ sizeLimit: '5Gi' });
+  });
+
+  test('--gpu-memory-utilization is 0.6 by default and can be set', () => {
+    expect(args(lab().manifests)['--gpu-memory-utilization']).toBe('0.6');
+    expect(args(synth({ runtime: { gpuMemoryUtilization: 0.8 } }).manifests)['--gpu-memory-utilization']).toBe('0.8');
+  });
+
+  test('--enforce-eager is on in lab and off in production, and can be overridden', () => {
+    expect(args(lab().manifests)['--enforce-eager']).toBe(true);
+    expect(args(prod().manifests)['--enforce-eager']).toBeUndefined();
+    expect(args(prod({ runtime: { enforceEager: true } }).manifests)['--enforce-eager']).toBe(true);
+    expect(args(synth({ runtime: { enforceEager: false } }).manifests)['--enforce-eager']).toBeUndefined();
+  });
+
+  test('service links are off (a Service named vllm would break VLLM_PORT)', () => {
+    expect(predictor(lab().manifests).enableServiceLinks).toBe(false);
+  });
+
+  test('readiness and liveness probe the runtime health path', () => {
+    const c = container(lab().manifests);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 8080 });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 8080 });
+  });
+
+  test('the startup probe allows at least 5 minutes', () => {
+    const c = container(lab().manifests);
+    expect(c.startupProbe.exec.command.slice(0, 2)).toEqual(['python3', '-c']);
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
+  });
+
+  test('the startup budget grows with the model size', () => {
+    const budget = (gib: number) => {
+      const p = container(synth({ size: ModelSize.of(Size.gibibytes(gib)) }).manifests).startupProbe;
+      return p.periodSeconds * p.failureThreshold;
+    };
+    expect(budget(140)).toBeGreaterThan(budget(40));
+    expect(budget(40)).toBeGreaterThan(budget(1));
+    // 140 GiB at 250 MB/s is ~600 s of reading alone; the budget doubles the expectation.
+    expect(budget(140)).toBeGreaterThanOrEqual(1200);
+  });
+
+  test('compile and graph capture (not eager) lengthen the budget', () => {
+    const size = ModelSize.of(Size.gibibytes(60));
+    const eager = synth({ size, runtime: { enforceEager: true } }).model.startupBudget.toSeconds();
+    const graphs = synth({ size, runtime: { enforceEager: false } }).model.startupBudget.toSeconds();
+    expect(graphs).toBeGreaterThan(eager);
+  });
+
+  test('the startup budget can be set', () => {
+    const c = container(synth({ runtime: { startupBudget: Duration.minutes(40) } }).manifests);
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(2400);
+  });
+
+  test('memory request = limit = shm + engine RSS + streamer buffer', () => {
+    const { manifests, model } = lab();
+    const r = container(manifests).resources;
+    expect(r.requests.memory).toBe(r.limits.memory);
+    // 16 GiB shm + 8 GiB engine + 1e9 B streamer buffer (rounded up to Mi)
+    expect(bytes(r.limits.memory)).toBe(24 * GI + Math.ceil(1e9 / 1024 ** 2) * 1024 ** 2);
+    expect(model.memoryLimit.toMebibytes()).toBe(bytes(r.limits.memory) / 1024 ** 2);
+  });
+
+  test('engine memory grows with the GPU count (one worker per GPU)', () => {
+    const one = bytes(container(synth({ gpu: { count: 1 } }).manifests).resources.limits.memory);
+    const four = bytes(container(synth({ gpu: { count: 4 } }).manifests).resources.limits.memory);
+    expect(four - one).toBe(6 * GI);
+  });
+
+  test('a memory limit above the need is kept', () => {
+    const r = container(synth({ runtime: { memoryLimit: Size.gibibytes(64) } }).manifests).resources;
+    expect(r.limits.memory).toBe('64Gi');
+    expect(r.requests.memory).toBe('64Gi');
+  });
+
+  test('cpu is 4 per GPU by default, request = limit', () => {
+    const r = container(synth({ gpu: { count: 2 } }).manifests).resources;
+    expect(r.requests.cpu).toBe('8');
+    expect(r.limits.cpu).toBe('8');
+    expect(container(synth({ runtime: { cpu: 6 } }).manifests).resources.limits.cpu).toBe('6');
+  });
+
+  test('extra engine args and env are appended', () => {
+    const m = synth({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--max-model-len=4096', '--disable-log-requests'], extraEnv: { VLLM_LOGGING_LEVEL: 'INFO' } }) }).manifests;
+    expect(args(m)['--max-model-len']).toBe('4096');
+    expect(args(m)['--disable-log-requests']).toBe(true);
+    expect(env(m).VLLM_LOGGING_LEVEL).toBe('INFO');
+  });
+});
+
+describe('warmup before ready', () => {
+  const c = (o = {}) => synth({ weights: CLAIM, backend: Backend.deployment(), ...o }).manifests;
+  const engine = (m: any[]) => deploymentOf(m).spec.template.spec.containers[0];
+
+  test('the startup probe runs one max_tokens=1 completion against the served model on loopback', () => {
+    const p = engine(c()).startupProbe;
+    const [py, dashC, script, port, model, timeout] = p.exec.command;
+    expect([py, dashC, port, model, timeout]).toEqual(['python3', '-c', '8000', 'qwen2.5-0.5b-instruct', '28']);
+    expect(script).toContain('"max_tokens": 1');
+    expect(script).toContain('http://127.0.0.1:%s/v1/completions');
+    expect(script).toContain('sys.exit(0 if answer.get("choices") else 1)');
+    expect(p.timeoutSeconds).toBe(30);
+    expect(p.periodSeconds * p.failureThreshold).toBeGreaterThanOrEqual(300);
+    expect(engine(c()).lifecycle).toBeUndefined();
+  });
+
+  test('readiness follows only after it, on /health', () => {
+    expect(engine(c()).readinessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
+  });
+
+  test('the same warmup on KServe, on its port', () => {
+    const k = isvcOf(synth().manifests).spec.predictor.containers[0];
+    expect(k.startupProbe.exec.command.slice(3)).toEqual(['8080', 'qwen2.5-0.5b-instruct', '28']);
+  });
+
+  test('can be turned off, back to GET /health', () => {
+    expect(engine(c({ runtime: { warmup: false } })).startupProbe.httpGet).toEqual({ path: '/health', port: 8000 });
+  });
+});
+
+describe('runtime profile knobs', () => {
+  const a = (profile: Profile, runtime = {}) => isvcOf(synth({ profile, runtime }).manifests).spec.predictor.containers[0].args;
+  const e = (profile: Profile, runtime = {}) => Object.fromEntries(isvcOf(synth({ profile, runtime }).manifests).spec.predictor.containers[0].env.map((x: any) => [x.name, x.value]));
+
+  test('-O0 (no torch.compile) in lab, vLLM\'s compile in production, overridable', () => {
+    expect(a(Profile.lab())).toContain('-O0');
+    expect(a(Profile.production())).not.toContain('-O0');
+    expect(a(Profile.lab(), { compile: true })).not.toContain('-O0');
+    expect(a(Profile.production(), { compile: false })).toContain('-O0');
+  });
+
+  test('VLLM_CACHE_ROOT is a stable path on the /root/.cache volume', () => {
+    expect(e(Profile.production()).VLLM_CACHE_ROOT).toBe('/root/.cache/vllm');
+    expect(e(Profile.lab()).VLLM_CACHE_ROOT).toBe('/root/.cache/vllm');
+  });
+
+  test('NCCL_CUMEM_ENABLE=0 in every profile, unset when cuMem is needed (IMEX, GB200)', () => {
+    expect(e(Profile.lab()).NCCL_CUMEM_ENABLE).toBe('0');
+    expect(e(Profile.production()).NCCL_CUMEM_ENABLE).toBe('0');
+    expect(e(Profile.production(), { ncclCumemEnabled: true }).NCCL_CUMEM_ENABLE).toBeUndefined();
+  });
+});
+
+describe('sleep mode', () => {
+  const sleepProps = (o = {}) => ({ weights: CLAIM, backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: PROXY } }, ...o });
+  const run = (o = {}) => synth(sleepProps(o));
+
+  test('vLLM runs with --enable-sleep-mode and VLLM_SERVER_DEV_MODE=1, on loopback behind a private port', () => {
+    const pod = deploymentOf(run().manifests).spec.template.spec;
+    const engine = pod.containers[0];
+    expect(engine.args).toEqual(expect.arrayContaining(['--enable-sleep-mode', '--host=127.0.0.1', '--port=8001']));
+    expect(engine.env).toContainEqual({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
+    expect(engine.ports).toBeUndefined();
+    // The warmup reaches the engine directly; the kubelet's HTTP probes go through the proxy.
+    expect(engine.startupProbe.exec.command[3]).toBe('8001');
+    expect(engine.readinessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
+  });
+
+  test('a hardened nginx sidecar owns the public port, and the Service targets it', () => {
+    const m = run().manifests;
+    const pod = deploymentOf(m).spec.template.spec;
+    const proxy = pod.containers[1];
+    expect(proxy.name).toBe('api-proxy');
+    expect(proxy.image).toBe(PROXY);
+    expect(proxy.ports).toEqual([{ name: 'http', containerPort: 8000, protocol: 'TCP' }]);
+    expect(proxy.command).toEqual(['nginx', '-e', 'stderr', '-c', '/etc/coldstart-proxy/nginx.conf']);
+    expect(proxy.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(proxy.resources.limits).toEqual({ 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' });
+    expect(pod.volumes).toEqual(expect.arrayContaining([
+      { name: 'sleep-proxy-config', configMap: { name: 'qwen-sleep-proxy' } },
+      { name: 'sleep-proxy-tmp', emptyDir: { sizeLimit: '64Mi' } },
+    ]));
+    expect(pod.containers[0].volumeMounts.map((v: any) => v.name)).not.toContain('sleep-proxy-config');
+    expect(serviceOf(m).spec.ports[0].targetPort).toBe('http');
+  });
+
+  test('the proxy forwards the public routes only; /sleep and /wake_up answer 404', () => {
+    const conf: string = find(run().manifests, 'ConfigMap')[0].data['nginx.conf'];
+    expect(conf).toContain('listen 8000;');
+    expect(conf.match(/location [^{]+/g)!.map(l => l.trim())).toEqual(['location /v1/', 'location = /health', 'location = /metrics', 'location = /version', 'location /']);
+    expect(conf.match(/proxy_pass [^;]+/g)).toEqual(Array(4).fill('proxy_pass http://127.0.0.1:8001'));
+    expect(conf).toMatch(/location \/ \{\s+return 404;/);
+    expect(conf).not.toMatch(/sleep|wake/);
+    expect(conf).toContain('proxy_buffering off;');
+  });
+
+  test('level-1 host RAM for the weights is in the memory budget', () => {
+    const without = synth({ weights: CLAIM, backend: Backend.deployment() }).model.memoryLimit.toMebibytes();
+    const withSleep = run().model.memoryLimit.toMebibytes();
+    expect(withSleep - without).toBe(Math.ceil(1e9 / 1024 ** 2));
+    expect(withSleep).toBeGreaterThan(24 * GI / 1024 ** 2);
+  });
+
+  test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
+    expect(RuleReport.of(run().app).findings).toEqual([]);
+  });
+
+  test.each([['Knative', knative()], ['Standard', Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })]])('KServe %s refuses it', (mode, backend) => {
+    expect(() => synth(sleepProps({ backend, weights: WeightSource.modelcar(MODELCAR) })))
+      .toThrow(new RegExp(`^serving/qwen: \\[CS-IN-052\\] the pod has sidecar container\\(s\\) api-proxy .*KServe ${mode} mode.*Fix: use Backend.deployment\\(\\)`));
+  });
+
+  test('the proxy image must be pinned by digest', () => {
+    expect(() => synth(sleepProps({ runtime: { sleepMode: { proxyImage: 'nginx:1.27' } } })))
+      .toThrow(/^serving\/qwen\/Runtime: \[CS-IMG-001\] sleep-mode proxy image "nginx:1.27" is not pinned by digest.*Fix: /);
+  });
+});
