@@ -2,15 +2,19 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
-import { BlueprintConflict, PodBlueprint } from './blueprint';
+import { BlueprintConflict, Pass, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
 import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
 import { ColdStartReport } from './estimate/cold-start-report';
+import { assessColdStart } from './estimate/estimate';
+import { coldStartFactsOf } from './estimate/facts';
+import { validateEstimateOptions } from './estimate/validate';
 import { fail } from './private/errors';
+import { resolveGpu } from './private/gpu';
 import { GpuOptions } from './gpu';
 import { ImagePull } from './levers/image/image-pull';
 import { ImagePullOptions } from './levers/image/image-pull-options';
-import { LeverContext } from './levers/lever';
+import { Lever, LeverContext } from './levers/lever';
 import { CapacityOptions } from './levers/capacity/capacity-options';
 import { NodeCapacity } from './levers/capacity/node-capacity';
 import { Runtime } from './levers/runtime/runtime';
@@ -20,6 +24,7 @@ import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
 import { Profile } from './profile';
+import { memoryShortfall } from './private/memory-budget';
 import { bytesToQuantity } from './private/quantity';
 import { applyArgoSyncWaves } from './private/sync-waves';
 
@@ -187,55 +192,68 @@ export class ColdStartOptimizedModel extends Construct {
       fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and max >= 1`, 'fix scaling.minReplicas and scaling.maxReplicas');
     }
 
+    validateEstimateOptions(this, props.estimate);
     const context: LeverContext = {
       name: this.name,
       servedModelName: props.servedModelName,
       profile: this.profile,
       size: props.size,
-      gpuCount: props.gpu.count,
-      gpu: props.gpu,
+      gpu: resolveGpu(this, props.gpu),
       port: backend._port,
-      engineImage: props.engine.image,
+      engineImage: props.engine?.image,
+      minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas,
     };
 
-    // Construct every lever first (constructor checks run before any output).
-    const capacity = new NodeCapacity(this, 'NodeCapacity', { gpu: props.gpu, capacity: props.capacity ?? {}, profile: this.profile, name: this.name });
-    const runtime = new Runtime(this, 'Runtime', { engine: props.engine, options: props.runtime ?? {}, maxReplicas: this.maxReplicas, estimate: props.estimate });
-    // Scheduling first: weight and image side objects mirror the pod's nodes.
-    const levers = [
+    // Construct every lever first (constructor checks run before any output),
+    // in the order they contribute: a lever reads only facts of levers before
+    // it in a pass (the blueprint throws otherwise). Capacity goes first:
+    // weight and image side objects mirror the pod's nodes.
+    const capacity = new NodeCapacity(this, 'NodeCapacity', context, props.capacity ?? {});
+    const runtime = new Runtime(this, 'Runtime', context, props.engine, props.runtime ?? {});
+    const levers: Lever[] = [
       capacity,
-      new WeightLoad(this, 'WeightLoad', props.weights),
-      new ImagePull(this, 'ImagePull', { engineImage: props.engine.image, options: props.imagePull ?? {}, profile: this.profile }),
+      new WeightLoad(this, 'WeightLoad', context, props.weights),
+      new ImagePull(this, 'ImagePull', context, props.imagePull ?? {}),
       runtime,
     ];
     const blueprint = new PodBlueprint();
-    blueprint.labels['app.kubernetes.io/name'] = this.name;
-    blueprint.labels['app.kubernetes.io/component'] = 'model-server';
-    blueprint.labels['app.kubernetes.io/managed-by'] = 'cdk8s-coldstart';
-    for (const pass of ['contribute', 'complete'] as const) {
-      for (const lever of levers) {
-        try {
-          lever[pass](blueprint, context);
-        } catch (e) {
-          if (!(e instanceof BlueprintConflict)) throw e;
-          fail(lever, 'CS-IN-006', e.message, 'set each value in one place only');
-        }
-      }
-    }
+    const own = blueprint.modelWriter(this);
+    own.label('app.kubernetes.io/name', this.name);
+    own.label('app.kubernetes.io/component', 'model-server');
+    own.label('app.kubernetes.io/managed-by', 'cdk8s-coldstart');
+
+    // contribute -> estimate -> complete -> render
+    const writers = new Map(levers.map(lever => [lever, blueprint.writer(lever)]));
+    this.pass(levers, lever => lever.contribute(writers.get(lever)!), blueprint, Pass.CONTRIBUTE);
+    blueprint.advance(Pass.COMPLETE);
+    const assessment = assessColdStart({ weightBytes: props.size.bytes, facts: coldStartFactsOf(blueprint), options: props.estimate });
+    this.pass(levers, lever => lever.complete(writers.get(lever)!, assessment.detail), blueprint, Pass.COMPLETE);
+    blueprint.advance('render');
     this.checkMemory(blueprint);
 
     this.priorityClassName = capacity.priorityClassName;
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
-    this.estimate = publicEstimate(runtime.estimate!);
+    this.estimate = publicEstimate(assessment.detail);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
-    ColdStartReport.of(this.node.root).add({
-      path: this.node.path, name: this.name, weightBytes: props.size.bytes, detail: runtime.estimate!,
-      facts: { ...blueprint.coldStart }, options: props.estimate, startupBudgetSeconds: runtime.startupBudgetSeconds,
-    });
+    ColdStartReport.of(this.node.root).add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
+  }
+
+  /** Runs one pass over every lever; a conflict between two levers names the lever that met it. */
+  private pass(levers: Lever[], run: (lever: Lever) => void, blueprint: PodBlueprint, pass: Pass): void {
+    for (const lever of levers) {
+      try {
+        run(lever);
+      } catch (e) {
+        if (!(e instanceof BlueprintConflict)) throw e;
+        fail(lever, 'CS-IN-006', e.message, 'set each value in one place only');
+      }
+      blueprint.finish(lever.kind, pass);
+    }
   }
 
   /** One pack per app, for one profile: a second profile cannot be checked by the same pack. */
@@ -252,19 +270,11 @@ export class ColdStartOptimizedModel extends Construct {
     }
   }
 
-  /**
-   * Pod memory must exceed shm + engine RSS + the streamer buffer, or the
-   * kernel OOM-kills on allocation: a tmpfs counts against the limit.
-   */
+  /** A pinned memory limit must still cover the pod's need (the same math as rule CS-SHM-002). */
   private checkMemory(bp: PodBlueprint): void {
-    if (!bp.memoryOverridden || bp.memoryLimit >= bp.memoryRequired) return;
-    const lines = bp.memoryItems.map(i => `${bytesToQuantity(i.bytes)} ${i.purpose}`).join(' + ');
-    const shm = bp.memoryItems.find(i => i.purpose.startsWith('/dev/shm'));
-    const problem = shm && shm.bytes > bp.memoryLimit
-      ? `the /dev/shm sizeLimit ${bytesToQuantity(shm.bytes)} is larger than the memory limit ${bytesToQuantity(bp.memoryLimit)}`
-      : `the memory limit ${bytesToQuantity(bp.memoryLimit)} is below the pod's need`;
-    fail(this, 'CS-SHM-002', `${problem}: ${lines} = ${bytesToQuantity(bp.memoryRequired)}`,
-      `raise runtime.memoryLimit to at least ${bytesToQuantity(bp.memoryRequired)}, or lower runtime.shmSize`);
+    if (!bp.memoryOverridden) return;
+    const short = memoryShortfall(bp.memoryLimit, bp.memoryItems);
+    if (short) fail(this, 'CS-SHM-002', short.problem, `raise runtime.memoryLimit to at least ${bytesToQuantity(short.need)}, or lower runtime.shmSize`);
   }
 }
 

@@ -103,7 +103,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test.each([[0], [-1], [1.5]])('GPU count %p', (count) => {
-    expect(build({ gpu: { count } })).toThrow(/^serving\/qwen\/NodeCapacity: \[CS-IN-002\] GPU count .* is not an integer >= 1.*Fix: set gpu.count/);
+    expect(build({ gpu: { count } })).toThrow(/^serving\/qwen: \[CS-IN-002\] GPU count .* is not an integer >= 1.*Fix: set gpu.count/);
   });
 
   test.each([[''], ['   ']])('empty model name %p', (servedModelName) => {

@@ -1,8 +1,11 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { schemaErrors } from './schema';
 import {
-  Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature, ModelSize, Precision, WeightSource,
+  Backend, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, GpuOptions, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
 } from '../src';
+import { LeverContext } from '../src/levers/lever';
+import { resolveGpu } from '../src/private/gpu';
 
 // Tests synthesize thousands of models: keep the per-model summary lines off the console.
 process.env.CDK8S_COLDSTART_QUIET = '1';
@@ -21,6 +24,21 @@ export function baseProps(overrides: Partial<ColdStartOptimizedModelProps> = {})
     // Declared so the baseline pack's CS-KSV-002 warning stays out of test output.
     backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }),
     ...overrides,
+  };
+}
+
+/** The context the model hands its levers, for tests that run one lever alone. */
+export function leverContext(scope: IConstruct, o: { name?: string; profile?: Profile; size?: ModelSize; gpu?: GpuOptions; engineImage?: string } = {}): LeverContext {
+  return {
+    name: o.name ?? 'qwen',
+    servedModelName: o.name ?? 'qwen',
+    profile: o.profile ?? Profile.lab(),
+    size: o.size ?? ModelSize.fromParameters(0.5e9, Precision.BF16),
+    gpu: resolveGpu(scope, o.gpu ?? { count: 1 }),
+    port: 8080,
+    engineImage: o.engineImage ?? VLLM,
+    minReplicas: 0,
+    maxReplicas: 1,
   };
 }
 

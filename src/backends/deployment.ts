@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
-import { PodBlueprint } from '../blueprint';
+import { Facts, PodBlueprint } from '../blueprint';
 import { fail } from '../private/errors';
 import { ManifestObject } from '../private/manifest-object';
 
@@ -47,8 +47,9 @@ export class Deployment extends Backend {
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
-    if (bp.storageUri) {
-      fail(scope, 'CS-IN-050', `the weight source needs KServe's storage handling (${bp.storageUri}), which a plain Deployment does not have`,
+    const storageUri = bp.fact(Facts.STORAGE_URI);
+    if (storageUri) {
+      fail(scope, 'CS-IN-050', `the weight source needs KServe's storage handling (${storageUri}), which a plain Deployment does not have`,
         'serve the weights from a volume, e.g. WeightSource.existingClaim(\'<claim holding the model>\'), or use Backend.kserveKnative() / Backend.kserveStandard()');
     }
     if (context.maxReplicas > Math.max(1, context.minReplicas)) {

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
-import { PodBlueprint } from '../blueprint';
+import { Facts, PodBlueprint } from '../blueprint';
 import { fail } from '../private/errors';
 import { typedToJson } from '../private/manifest-object';
 
@@ -31,8 +31,9 @@ export function kserveMetadata(context: RenderContext, bp: PodBlueprint, mode: R
  */
 export function kservePredictor(context: RenderContext, bp: PodBlueprint): any {
   const spec = renderPodSpec(bp, 'kserve-container');
-  if (bp.storageUri) {
-    spec.containers[0] = { ...spec.containers[0], env: [...(spec.containers[0].env ?? []), { name: 'STORAGE_URI', value: bp.storageUri }] };
+  const storageUri = bp.fact(Facts.STORAGE_URI);
+  if (storageUri) {
+    spec.containers[0] = { ...spec.containers[0], env: [...(spec.containers[0].env ?? []), { name: 'STORAGE_URI', value: storageUri }] };
   }
   return {
     minReplicas: context.minReplicas,

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { PodBlueprint } from '../blueprint';
+import { Facts, PodBlueprint } from '../blueprint';
 import { bytesToQuantity } from '../private/quantity';
 
 /**
@@ -10,8 +10,7 @@ import { bytesToQuantity } from '../private/quantity';
 export function renderPodSpec(bp: PodBlueprint, containerName: string, portName = 'http1'): k8s.PodSpec {
   if (!bp.image) throw new Error('no lever set the engine image');
   const memory = k8s.Quantity.fromString(bytesToQuantity(bp.memoryLimit));
-  const quantities = (r: Record<string, string>) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+  const resources = Object.fromEntries(Object.entries(bp.resources).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
   const container: k8s.Container = {
     name: containerName,
     image: bp.image,
@@ -19,16 +18,16 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName 
     command: bp.command,
     args: bp.renderArgs(),
     env: bp.renderEnv(),
-    ports: bp.engineServesPort ? [{ name: portName, containerPort: bp.port, protocol: 'TCP' }] : undefined,
+    ports: bp.fact(Facts.ENGINE_SERVES_PORT) ? [{ name: portName, containerPort: bp.port, protocol: 'TCP' }] : undefined,
     resources: {
       // Guaranteed QoS for memory: request == limit, so a wake is never evicted for memory.
-      requests: { ...quantities(bp.requests), memory },
-      limits: { ...quantities(bp.limits), memory },
+      requests: { ...resources, memory },
+      limits: { ...resources, memory },
     },
     volumeMounts: bp.renderVolumeMounts(),
-    startupProbe: bp.startupProbe,
-    readinessProbe: bp.readinessProbe,
-    livenessProbe: bp.livenessProbe,
+    startupProbe: bp.probes?.startup,
+    readinessProbe: bp.probes?.readiness,
+    livenessProbe: bp.probes?.liveness,
   };
   const initContainers = bp.renderInitContainers();
   return {
@@ -38,7 +37,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName 
     volumes: bp.renderVolumes(),
     enableServiceLinks: bp.enableServiceLinks,
     priorityClassName: bp.priorityClassName,
-    nodeSelector: Object.keys(bp.nodeSelector).length ? bp.nodeSelector : undefined,
-    tolerations: bp.tolerations.length ? bp.tolerations : undefined,
+    nodeSelector: Object.keys(bp.nodeSelector).length ? { ...bp.nodeSelector } : undefined,
+    tolerations: bp.tolerations.length ? [...bp.tolerations] : undefined,
   };
 }

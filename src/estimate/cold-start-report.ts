@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { estimateColdStart, EstimateDetail } from './estimate';
-import { EstimateOptions } from './estimate-options';
+import { ColdStartAssessment, estimateColdStart, EstimateDetail } from './estimate';
 import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 import { fmt, waterfallSvg } from './waterfall-svg';
@@ -16,10 +15,8 @@ export const COLDSTART_REPORT_FILE = 'coldstart-report.md';
 export interface ReportEntry {
   readonly path: string;
   readonly name: string;
-  readonly weightBytes: number;
-  readonly detail: EstimateDetail;
-  readonly facts: ColdStartFacts;
-  readonly options?: EstimateOptions;
+  /** The estimate and what it was computed from. */
+  readonly assessment: ColdStartAssessment;
   readonly startupBudgetSeconds: number;
 }
 
@@ -59,7 +56,7 @@ export class ColdStartReport {
     const sections: string[] = [];
     for (const e of this.entries) {
       const svg = svgName(e, files);
-      files[svg] = waterfallSvg(e.path, e.detail);
+      files[svg] = waterfallSvg(e.path, e.assessment.detail);
       sections.push(section(e, svg));
     }
     files[COLDSTART_REPORT_FILE] = [
@@ -74,9 +71,9 @@ export class ColdStartReport {
 
   /** One line per model, for the console. */
   public summaryLines(): string[] {
-    return this.entries.map(e => `cdk8s-coldstart: ${e.path}: cold start ~${fmt(e.detail.totalSeconds)} s `
-      + `(capacity ${fmt(e.detail.nodeCapacitySeconds)} s, image ${fmt(e.detail.imagePullSeconds)} s, weights ${fmt(e.detail.weightLoadSeconds)} s, runtime ${fmt(e.detail.runtimeSeconds)} s); `
-      + `startup probe ${e.startupBudgetSeconds} s; physical limit ${fmt(e.detail.physicalLimitSeconds)} s`);
+    return this.entries.map(e => `cdk8s-coldstart: ${e.path}: cold start ~${fmt(e.assessment.detail.totalSeconds)} s `
+      + `(capacity ${fmt(e.assessment.detail.nodeCapacitySeconds)} s, image ${fmt(e.assessment.detail.imagePullSeconds)} s, weights ${fmt(e.assessment.detail.weightLoadSeconds)} s, runtime ${fmt(e.assessment.detail.runtimeSeconds)} s); `
+      + `startup probe ${e.startupBudgetSeconds} s; physical limit ${fmt(e.assessment.detail.physicalLimitSeconds)} s`);
   }
 
   private conclude(): void {
@@ -103,12 +100,12 @@ function svgName(e: ReportEntry, taken: Record<string, string>): string {
 }
 
 function section(e: ReportEntry, svg: string): string {
-  const d = e.detail;
-  const f = e.facts;
+  const d = e.assessment.detail;
+  const { facts: f, weightBytes } = e.assessment.inputs;
   const row = (lever: string, s: number, applied: string, further: string) => `| ${lever} | ${fmt(s)} | ${applied} | ${further} |`;
   const gb = (b: number) => `${fmt(b / 1e9)} GB`;
   const rate = (b: number) => (b >= 1e9 ? `${fmt(b / 1e9)} GB/s` : `${fmt(b / 1e6)} MB/s`);
-  const alt = (facts: Partial<ColdStartFacts>) => estimateColdStart({ weightBytes: e.weightBytes, facts: { ...f, ...facts }, options: e.options });
+  const alt = (facts: Partial<ColdStartFacts>) => estimateColdStart({ ...e.assessment.inputs, facts: { ...f, ...facts } });
   const saves = (next: EstimateDetail, what: (x: EstimateDetail) => number, how: string) => {
     const saved = what(d) - what(next);
     return saved >= 0.5 ? `${how}: -${fmt(saved)} s` : '';
@@ -146,12 +143,12 @@ function section(e: ReportEntry, svg: string): string {
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
     row('image pull', d.imagePullSeconds, imageLabel(f.imageArrival), imageFurther),
-    row('weight load', d.weightLoadSeconds, `${gb(e.weightBytes)} via ${weightApplied}`, weightFurther),
+    row('weight load', d.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}`, weightFurther),
     row('runtime', d.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalSeconds, '', ''),
     '',
     `Startup probe: weight load + runtime = ${fmt(d.startupSeconds)} s estimated; the probe allows ${e.startupBudgetSeconds} s.`,
-    `Physical limit: ${gb(e.weightBytes)} / ${rate(d.slowestLinkBytesPerSecond)} (slowest link) + ${fmt(d.fixedInitSeconds)} s fixed init = ${fmt(d.physicalLimitSeconds)} s; `
+    `Physical limit: ${gb(weightBytes)} / ${rate(d.slowestLinkBytesPerSecond)} (slowest link) + ${fmt(d.fixedInitSeconds)} s fixed init = ${fmt(d.physicalLimitSeconds)} s; `
       + `this configuration starts ${fmt(Math.max(0, above))} s above it.`,
     '',
   ].join('\n');

@@ -81,6 +81,22 @@ export interface EstimateInputs {
   readonly engine?: EngineTimings;
 }
 
+/**
+ * One model's estimate with what it was computed from: the model computes it
+ * between the lever passes, the runtime lever sizes its probes from it, and
+ * the report prints both.
+ * @internal
+ */
+export interface ColdStartAssessment {
+  readonly inputs: EstimateInputs;
+  readonly detail: EstimateDetail;
+}
+
+/** Computes the estimate and keeps its inputs beside it. @internal */
+export function assessColdStart(inputs: EstimateInputs): ColdStartAssessment {
+  return { inputs, detail: estimateColdStart(inputs) };
+}
+
 /** The pieces of each lever, for the report and the calibration test. @internal */
 export interface EstimateDetail extends ColdStartEstimate {
   /** Seconds spent downloading or pulling the weights before the engine reads them (HF Hub, modelcar). */

@@ -1,3 +1,4 @@
+import { Facts, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 /**
@@ -34,5 +35,19 @@ export function defaultColdStartFacts(): ColdStartFacts {
     persistentCompileCache: false,
     warmup: false,
     sleepMode: false,
+  };
+}
+
+/** The estimate's inputs, read from the facts the levers wrote (all final after the contribute pass). @internal */
+export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
+  return {
+    weightPath: bp.fact(Facts.WEIGHT_PATH),
+    streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
+    imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
+    capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),
+    eager: bp.fact(Facts.EAGER),
+    persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),
+    warmup: bp.fact(Facts.WARMUP),
+    sleepMode: bp.fact(Facts.SLEEP_MODE),
   };
 }

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
-import { PodBlueprint } from '../blueprint';
-import { GpuOptions } from '../gpu';
+import { LeverKind, PodWriter } from '../blueprint';
+import { EstimateDetail } from '../estimate/estimate';
 import { ModelSize } from '../model-size';
+import { ResolvedGpu } from '../private/gpu';
 import { Profile } from '../profile';
 
 /**
- * What every lever may read. A lever never learns which backend renders the
- * pod: only the port the backend serves on.
+ * What every lever may read, resolved once by the model. A lever never learns
+ * which backend renders the pod: only the port the backend serves on.
  * @internal
  */
 export interface LeverContext {
@@ -15,33 +16,39 @@ export interface LeverContext {
   readonly servedModelName: string;
   readonly profile: Profile;
   readonly size: ModelSize;
-  readonly gpuCount: number;
-  /** The GPU shape, for side objects that must land on the same nodes (buffers, pre-pull, prefetch). */
-  readonly gpu: GpuOptions;
+  /** The GPU shape with its defaults, for the pod and for side objects that must land on the same nodes. */
+  readonly gpu: ResolvedGpu;
   /** The port the engine must listen on. */
   readonly port: number;
   /** The engine image (as given): helpers that need Python and `huggingface_hub` (loaders, waits) reuse it, so a node pulls one image. */
   readonly engineImage: string;
+  /** Replica bounds (a ReadWriteOnce cache cannot serve more than one). */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
 }
 
 /**
  * A cold-start lever: a construct (so its side objects sit under it in the
- * tree) that writes its part of the pod into the blueprint.
+ * tree) that writes its part of the pod through a writer bound to it. The
+ * model runs every lever's `contribute`, then computes the cold-start
+ * estimate, then runs every lever's `complete`.
  * @internal
  */
 export abstract class Lever extends Construct {
-  public abstract contribute(blueprint: PodBlueprint, context: LeverContext): void;
+  /** Which lever this is: the facts it may write follow from it. */
+  public abstract readonly kind: LeverKind;
+
+  constructor(scope: Construct, id: string, protected readonly context: LeverContext) {
+    super(scope, id);
+  }
+
+  /** First pass: the pod's containers, volumes, scheduling, and the facts this lever owns. */
+  public abstract contribute(pod: PodWriter): void;
 
   /**
-   * Second pass, after every lever has contributed: for what must mirror the
-   * finished pod (a DaemonSet on the same nodes, probes sized from the whole
-   * estimate). Nothing may be added to the blueprint's pod here that another
-   * lever's `complete` could read.
+   * Second pass, once the pod's scheduling and every fact are final and the
+   * estimate is known: side objects that mirror the pod (a DaemonSet on the
+   * same nodes) and what is sized from the estimate (probes).
    */
-  public complete(_blueprint: PodBlueprint, _context: LeverContext): void {}
-
-  /** Name used in merge-conflict messages. */
-  protected get leverName(): string {
-    return this.node.path;
-  }
+  public complete(_pod: PodWriter, _estimate: EstimateDetail): void {}
 }

@@ -154,6 +154,6 @@ describe('errors', () => {
     ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.mebibytes(1) }, { path: WeightPath.EFS, perSecond: Size.mebibytes(2) }] }],
     ['CS-IN-071', { imageSize: Size.kibibytes(0) }],
   ])('%s', (id, estimate) => {
-    expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen/Runtime: \\[${id}\\] .+ Fix: .+`));
+    expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen: \\[${id}\\] .+ Fix: .+`));
   });
 });

@@ -1,9 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { PodBlueprint } from '../../src/blueprint';
+import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
 import { ImagePull } from '../../src/levers/image/image-pull';
 import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
-import { baseProps, find, predictor, synth, VLLM, args, container } from '../util';
+import { baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
 import { Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, TolerationEffect } from '../../src';
 
 const lab = () => synth({ profile: Profile.lab() });
@@ -309,15 +309,17 @@ describe('cold-start facts for the estimate', () => {
     const props = baseProps(p);
     const profile = props.profile ?? Profile.lab();
     const chart = new Chart(Testing.app(), 'c');
+    const context = leverContext(chart, { name: 'm', profile, gpu: props.gpu, engineImage: VLLM });
     const levers = [
-      new NodeCapacity(chart, 'N', { gpu: props.gpu, capacity: props.capacity ?? {}, profile, name: 'm' }),
-      new ImagePull(chart, 'I', { engineImage: VLLM, options: props.imagePull ?? {}, profile }),
+      new NodeCapacity(chart, 'N', context, props.capacity ?? {}),
+      new ImagePull(chart, 'I', context, props.imagePull ?? {}),
     ];
     const bp = new PodBlueprint();
-    const context = { name: 'm', servedModelName: 'm', profile, size: props.size, gpuCount: 1, gpu: props.gpu, port: 8080 };
-    for (const l of levers) l.contribute(bp, context);
-    for (const l of levers) l.complete(bp, context);
-    return [bp.coldStart.capacityArrival, bp.coldStart.imageArrival];
+    for (const l of levers) {
+      l.contribute(bp.writer(l));
+      bp.finish(l.kind, Pass.CONTRIBUTE);
+    }
+    return [bp.fact(Facts.CAPACITY_ARRIVAL), bp.fact(Facts.IMAGE_ARRIVAL)];
   };
   const cc = { gke: { computeClass: { gpuType: 'nvidia-l4' } } };
   test.each<[string, Partial<ColdStartOptimizedModelProps>, CapacityArrival, ImageArrival]>([

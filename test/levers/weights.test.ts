@@ -1,11 +1,10 @@
 import { Size, Testing, Chart } from 'cdk8s';
 import { schemaErrors } from '../schema';
-import { args, baseProps, container, env, find, GI, isvc, predictor, synth, VLLM, MODELCAR } from '../util';
+import { args, baseProps, container, env, find, GI, isvc, leverContext, predictor, synth, VLLM, MODELCAR } from '../util';
 import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
-import { Construct } from 'constructs';
 import { RuleReport } from '../../src/aspects/findings-report';
-import { PodBlueprint } from '../../src/blueprint';
-import { LeverContext } from '../../src/levers/lever';
+import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
+import { WeightLoad } from '../../src/levers/weights/weight-load';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -22,12 +21,14 @@ const claim = (m: any[], name: string) => find(m, 'PersistentVolumeClaim').find(
 /** Binds a source alone, to read the cold-start facts and memory lines it writes. */
 function bind(weights: WeightSource, profile: Profile): PodBlueprint {
   const bp = new PodBlueprint();
-  const scope = new Construct(new Chart(Testing.app(), 'c'), 'WeightLoad');
-  const context: LeverContext = {
-    name: 'qwen', servedModelName: 'qwen', profile, size: ModelSize.of(Size.gibibytes(10)), gpuCount: 1,
-    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }, port: 8080, engineImage: VLLM,
-  };
-  weights._bind(scope, bp, context);
+  const chart = new Chart(Testing.app(), 'c');
+  const context = leverContext(chart, {
+    name: 'qwen', profile, size: ModelSize.of(Size.gibibytes(10)),
+    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }, engineImage: VLLM,
+  });
+  const lever = new WeightLoad(chart, 'WeightLoad', context, weights);
+  lever.contribute(bp.writer(lever));
+  bp.finish(lever.kind, Pass.CONTRIBUTE);
   return bp;
 }
 
@@ -346,8 +347,8 @@ describe('every path sets the cold-start facts and passes the baseline pack', ()
 
   test.each(cases)('%s: weight path, streamer facts and buffer', (_, weights, profile, path, concurrency) => {
     const bp = bind(weights(), profile);
-    expect(bp.coldStart.weightPath).toBe(path);
-    expect(bp.coldStart.streamerConcurrency).toBe(concurrency);
+    expect(bp.fact(Facts.WEIGHT_PATH)).toBe(path);
+    expect(bp.fact(Facts.STREAMER_CONCURRENCY)).toBe(concurrency);
     // 10 GiB of weights: the buffer is capped at 4 GiB and charged to pod memory.
     expect(bp.memoryItems.filter(i => i.purpose.startsWith('Run:ai streamer')).map(i => i.bytes)).toEqual([4 * GI]);
   });

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { renderCapacityBuffer } from './capacity-buffer';
 import { PAUSE_IMAGE, TINY } from './pause-image';
 import { auxLabels, auxPodSpec } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Scheduling } from '../../blueprint';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { fail } from '../../private/errors';
-import { GpuOptions, TolerationOperator } from '../../gpu';
+import { GpuOptions } from '../../gpu';
+import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
 import { requireDigest } from '../../private/image';
 import { ManifestObject } from '../../private/manifest-object';
 
@@ -91,7 +92,7 @@ export interface ResolvedWarmBuffer {
  * is >= 0 by contract).
  * @internal
  */
-export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelGpu: GpuOptions, modelPriority: number | undefined, production: boolean): ResolvedWarmBuffer | undefined {
+export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelGpu: ResolvedGpu, modelPriority: number | undefined, production: boolean): ResolvedWarmBuffer | undefined {
   if (!(o.enabled ?? production)) return undefined;
   const replicas = o.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) {
@@ -110,7 +111,7 @@ export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelG
   }
   if (o.gpu) {
     const want = gpuShape(modelGpu);
-    const got = gpuShape(o.gpu);
+    const got = gpuShape(resolveGpu(scope, o.gpu, 'capacity.warmBuffer.gpu'));
     if (want !== got) {
       fail(scope, 'CS-IN-035', `the warm buffer's GPU shape ${got} differs from the model's ${want}: it would hold nodes the model cannot use`,
         'drop capacity.warmBuffer.gpu (it defaults to the model\'s gpu) or make it equal to gpu');
@@ -120,30 +121,22 @@ export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelG
   return { replicas, mode: o.mode ?? WarmBufferMode.PAUSE_PODS, priority, image };
 }
 
-/** A canonical string of a GPU shape, for comparison and messages. */
-function gpuShape(g: GpuOptions): string {
-  const selector = Object.entries(g.nodeSelector ?? {}).sort().map(([k, v]) => `${k}=${v}`).join(',');
-  const tolerations = (g.tolerations ?? [{ key: 'nvidia.com/gpu' }])
-    .map(t => `${t.key}:${t.operator ?? TolerationOperator.EXISTS}:${t.value ?? ''}:${t.effect ?? ''}`).sort().join(',');
-  return `{${g.count} x ${g.resourceName ?? 'nvidia.com/gpu'}, nodeSelector {${selector}}, tolerations {${tolerations}}}`;
-}
-
 /**
  * The placeholder pod: pause holding the model pod's GPU limit on the model
  * pod's nodes (node selector and tolerations as the blueprint has them, GKE
  * compute class or Karpenter NodePool selector included).
  * @internal
  */
-export function placeholderPodSpec(image: string, blueprint: PodBlueprint, gpuResource: string, priorityClassName?: string): k8s.PodSpec {
+export function placeholderPodSpec(image: string, placement: Scheduling, gpuResource: string, priorityClassName?: string): k8s.PodSpec {
   const spec = auxPodSpec({
     containers: [{ name: 'pause', image, resources: TINY }],
-    nodeSelector: { ...blueprint.nodeSelector },
-    tolerations: [...blueprint.tolerations],
+    nodeSelector: { ...placement.nodeSelector },
+    tolerations: [...placement.tolerations],
     priorityClassName,
     // Preempted pause pods must free the GPU at once.
     terminationGracePeriodSeconds: 0,
   });
-  const gpu = k8s.Quantity.fromString(blueprint.limits[gpuResource]);
+  const gpu = k8s.Quantity.fromString(placement.resources[gpuResource]);
   const [pause] = spec.containers;
   const resources = {
     requests: { ...pause.resources!.requests, [gpuResource]: gpu },
@@ -157,11 +150,11 @@ export function placeholderPodSpec(image: string, blueprint: PodBlueprint, gpuRe
  * or a PodTemplate and a CapacityBuffer.
  * @internal
  */
-export function renderWarmBuffer(scope: Construct, name: string, servedModelName: string, buffer: ResolvedWarmBuffer, blueprint: PodBlueprint, gpuResource: string): void {
+export function renderWarmBuffer(scope: Construct, name: string, servedModelName: string, buffer: ResolvedWarmBuffer, placement: Scheduling, gpuResource: string): void {
   const bufferName = `${name}-warm-buffer`;
   const labels = auxLabels(name, 'warm-buffer');
   if (buffer.mode === WarmBufferMode.CAPACITY_BUFFER) {
-    renderCapacityBuffer(scope, bufferName, labels, buffer.replicas, placeholderPodSpec(buffer.image, blueprint, gpuResource));
+    renderCapacityBuffer(scope, bufferName, labels, buffer.replicas, placeholderPodSpec(buffer.image, placement, gpuResource));
     return;
   }
   clusterScoped(ManifestObject.render(scope, 'WarmBufferPriorityClass', k8s.KubePriorityClass, {
@@ -179,7 +172,7 @@ export function renderWarmBuffer(scope: Construct, name: string, servedModelName
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: placeholderPodSpec(buffer.image, blueprint, gpuResource, bufferName),
+        spec: placeholderPodSpec(buffer.image, placement, gpuResource, bufferName),
       },
     },
   });

@@ -4,18 +4,11 @@ import { PAUSE_IMAGE } from '../capacity/pause-image';
 import { ImagePullOptions } from './image-pull-options';
 import { renderPrePull } from './pre-pull';
 import { Lever, LeverContext } from '../lever';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, LeverKind, NodeImageCache, PodWriter } from '../../blueprint';
 import { fail } from '../../private/errors';
 import { ImageArrival, CapacityArrival } from '../../estimate/paths';
 import { requireDigest } from '../../private/image';
-import { CloudProvider, Profile } from '../../profile';
-
-/** @internal */
-export interface ImagePullProps {
-  readonly engineImage: string;
-  readonly options: ImagePullOptions;
-  readonly profile: Profile;
-}
+import { CloudProvider } from '../../profile';
 
 /**
  * Lever 2: the multi-GB engine image. Pinned by digest, so `IfNotPresent` is
@@ -29,9 +22,11 @@ export class ImagePull extends Lever {
   private readonly additionalImages: string[];
   private readonly pauseImage: string;
 
-  constructor(scope: Construct, id: string, private readonly props: ImagePullProps) {
-    super(scope, id);
-    const { options, profile } = props;
+  public readonly kind = LeverKind.IMAGE;
+
+  constructor(scope: Construct, id: string, context: LeverContext, private readonly options: ImagePullOptions) {
+    super(scope, id, context);
+    const profile = context.profile;
     const provider = profile.cloud.provider;
     this.prePull = options.prePull ?? profile.isProduction;
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
@@ -56,41 +51,42 @@ export class ImagePull extends Lever {
     }
   }
 
-  public contribute(blueprint: PodBlueprint, _context: LeverContext): void {
-    blueprint.image = requireDigest(this, this.props.engineImage, 'engine image');
-    blueprint.imagePullPolicy = 'IfNotPresent';
+  public contribute(pod: PodWriter): void {
+    const engineImage = requireDigest(this, this.context.engineImage, 'engine image');
+    pod.image(engineImage, 'IfNotPresent');
     // Polaris' pullPolicyNotAlways contradicts digest + IfNotPresent: say so where linters look.
-    blueprint.addAnnotation(this.leverName, 'polaris.fairwinds.com/pullPolicyNotAlways-exempt', 'true');
-    blueprint.addAnnotation(this.leverName, 'coldstart.cdk8s.io/exemption-reason',
+    pod.annotation('polaris.fairwinds.com/pullPolicyNotAlways-exempt', 'true');
+    pod.annotation('coldstart.cdk8s.io/exemption-reason',
       'pullPolicyNotAlways: every image is pinned by digest, so IfNotPresent cannot run a stale image and a warm node never pulls again');
 
-    // Node settings the node lever renders into the ComputeClass / EC2NodeClass.
-    const { gke, eks } = this.props.options;
-    if (gke?.imageStreaming) blueprint.nodeImage.imageStreaming = true;
-    blueprint.nodeImage.secondaryBootDisks.push(...(gke?.secondaryBootDisks ?? []));
-    if (eks) {
-      blueprint.nodeImage.dataVolumeSnapshotId = eks.dataVolumeSnapshotId;
+    // Node settings the capacity lever renders into the ComputeClass / EC2NodeClass.
+    const { gke, eks } = this.options;
+    const node: NodeImageCache = {
+      imageStreaming: gke?.imageStreaming ?? false,
+      secondaryBootDisks: [...(gke?.secondaryBootDisks ?? [])],
+      dataVolumeSnapshotId: eks?.dataVolumeSnapshotId,
       // Rounded up: the volume must hold at least what was asked.
-      blueprint.nodeImage.dataVolumeSize = eks.dataVolumeSize
-        ? `${Math.ceil(eks.dataVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))}Gi` : undefined;
+      dataVolumeSize: eks?.dataVolumeSize ? `${Math.ceil(eks.dataVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))}Gi` : undefined,
+    };
+    pod.set(Facts.NODE_IMAGE, node);
+
+    // A pre-pulled image is on the node only if the node was there before the wake (held by a warm buffer).
+    if (this.prePull && pod.get(Facts.CAPACITY_ARRIVAL) === CapacityArrival.WARM_BUFFER) {
+      pod.set(Facts.IMAGE_ARRIVAL, ImageArrival.PRE_PULLED);
+    } else if (node.dataVolumeSnapshotId || node.secondaryBootDisks.length) {
+      pod.set(Facts.IMAGE_ARRIVAL, ImageArrival.SNAPSHOT);
+    } else if (node.imageStreaming) {
+      pod.set(Facts.IMAGE_ARRIVAL, ImageArrival.STREAMED);
     }
   }
 
   /** Once the pod's nodes are known: the pre-pull DaemonSet mirrors them. */
-  public complete(blueprint: PodBlueprint, context: LeverContext): void {
-    const images = [{ name: 'engine', image: blueprint.image! }];
-    if (blueprint.storageUri?.startsWith('oci://')) images.push({ name: 'modelcar', image: blueprint.storageUri.slice('oci://'.length) });
+  public complete(pod: PodWriter): void {
+    if (!this.prePull) return;
+    const images = [{ name: 'engine', image: requireDigest(this, this.context.engineImage, 'engine image') }];
+    const storageUri = pod.get(Facts.STORAGE_URI);
+    if (storageUri?.startsWith('oci://')) images.push({ name: 'modelcar', image: storageUri.slice('oci://'.length) });
     this.additionalImages.forEach((image, i) => images.push({ name: `image-${i}`, image }));
-    if (this.prePull) renderPrePull(this, context.name, images, this.pauseImage, blueprint);
-
-    const node = blueprint.nodeImage;
-    const facts = blueprint.coldStart;
-    if (this.prePull && facts.capacityArrival === CapacityArrival.WARM_BUFFER) {
-      facts.imageArrival = ImageArrival.PRE_PULLED;
-    } else if (node.dataVolumeSnapshotId || node.secondaryBootDisks.length) {
-      facts.imageArrival = ImageArrival.SNAPSHOT;
-    } else if (node.imageStreaming) {
-      facts.imageArrival = ImageArrival.STREAMED;
-    }
+    renderPrePull(this, this.context.name, images, this.pauseImage, pod.placement);
   }
 }

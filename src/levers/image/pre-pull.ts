@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Scheduling } from '../../blueprint';
 import { TINY } from '../capacity/pause-image';
 import { ManifestObject } from '../../private/manifest-object';
 
@@ -22,7 +22,7 @@ const ONLY_PULL = ['sh', '-c', 'exit 0'];
  * container. No GPU: it fits beside the model and the warm buffer.
  * @internal
  */
-export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, blueprint: PodBlueprint): ApiObject {
+export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, placement: Scheduling): ApiObject {
   const labels = auxLabels(name, 'image-pre-pull');
   const initContainers: AuxContainer[] = images.map(({ name: what, image }) => ({ name: `pull-${what}`, image, command: ONLY_PULL, resources: TINY }));
   return ManifestObject.render(scope, 'PrePull', k8s.KubeDaemonSet, {
@@ -34,8 +34,8 @@ export function renderPrePull(scope: Construct, name: string, images: Array<{ re
         spec: auxPodSpec({
           initContainers,
           containers: [{ name: 'pause', image: pauseImage, resources: TINY }],
-          nodeSelector: { ...blueprint.nodeSelector },
-          tolerations: [...blueprint.tolerations],
+          nodeSelector: { ...placement.nodeSelector },
+          tolerations: [...placement.tolerations],
           terminationGracePeriodSeconds: 0,
         }),
       },

@@ -7,22 +7,13 @@ import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
 import { warmupProbe } from './warmup';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
-import { BlueprintConflict, PodBlueprint } from '../../blueprint';
+import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint';
 import { Engine } from '../../engine';
 import { fail } from '../../private/errors';
-import { estimateColdStart, EstimateDetail } from '../../estimate/estimate';
-import { EstimateOptions } from '../../estimate/estimate-options';
-import { validateEstimateOptions } from '../../estimate/validate';
-import { bytesToQuantity, GIB } from '../../private/quantity';
+import { EstimateDetail } from '../../estimate/estimate';
+import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
+import { bytesToQuantity } from '../../private/quantity';
 import { Lever, LeverContext } from '../lever';
-
-/** @internal */
-export interface RuntimeProps {
-  readonly engine: Engine;
-  readonly options: RuntimeOptions;
-  readonly maxReplicas: number;
-  readonly estimate?: EstimateOptions;
-}
 
 /** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe); rule CS-RT-001 enforces it. */
 const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
@@ -41,71 +32,67 @@ const WARMUP_TIMEOUT_SECONDS = 30;
  * @internal
  */
 export class Runtime extends Lever {
-  /** Resolved settings, for the model's public accessors and the report. */
+  public readonly kind = LeverKind.RUNTIME;
+  /** Resolved settings, for the model's public accessors. */
   public startupBudgetSeconds = 0;
-  public eager = false;
-  /** The cold-start estimate, once the pod is complete. */
-  public estimate?: EstimateDetail;
   /** The port the engine listens on (the public port, or a loopback one behind sleep mode's proxy). */
   private enginePort = 0;
 
-  constructor(scope: Construct, id: string, private readonly props: RuntimeProps) {
-    super(scope, id);
+  constructor(scope: Construct, id: string, context: LeverContext, private readonly engine: Engine, private readonly options: RuntimeOptions) {
+    super(scope, id, context);
     // Above 0.8 is a rule (CS-RT-001) that can be suppressed with a reason; outside (0, 1) is never valid.
-    const util = props.options.gpuMemoryUtilization;
+    const util = options.gpuMemoryUtilization;
     if (util !== undefined && !(util > 0 && util < 1)) {
       fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is not a fraction in (0, 1)`,
         `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
     }
-    const cpu = props.options.cpu;
+    const cpu = options.cpu;
     if (cpu !== undefined && !(cpu > 0)) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
     }
-    validateEstimateOptions(this, props.estimate);
   }
 
-  public contribute(blueprint: PodBlueprint, context: LeverContext): void {
-    const o = this.props.options;
-    const lever = this.leverName;
+  public contribute(pod: PodWriter): void {
+    const o = this.options;
+    const context = this.context;
     const production = context.profile.isProduction;
 
-    if (blueprint.modelPath === undefined) {
-      throw new Error(`${this.node.path}: no weight source set the model path`);
-    }
     // The module path works on old and new vllm-openai images alike; the
     // image's ENTRYPOINT changed between releases.
-    blueprint.command = ['python3', '-m', 'vllm.entrypoints.openai.api_server'];
-    blueprint.port = context.port;
+    pod.command(['python3', '-m', 'vllm.entrypoints.openai.api_server']);
+    pod.port(context.port);
     this.enginePort = context.port;
-    blueprint.addArg(lever, '--model', blueprint.modelPath);
-    blueprint.addArg(lever, '--served-model-name', context.servedModelName);
+    pod.arg('--model', pod.get(Facts.MODEL_PATH));
+    pod.arg('--served-model-name', context.servedModelName);
     if (o.sleepMode) {
-      this.enginePort = applySleepMode(this, lever, blueprint, o.sleepMode, context.port, context.name, context.size.bytes).enginePort;
+      this.enginePort = applySleepMode(this, pod, o.sleepMode, context.port, context.name, context.size.bytes).enginePort;
     }
-    blueprint.addArg(lever, '--port', `${this.enginePort}`);
-    blueprint.addArg(lever, '--tensor-parallel-size', `${context.gpuCount}`);
-    blueprint.addArg(lever, '--gpu-memory-utilization', `${o.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}`);
-    this.eager = o.enforceEager ?? !production;
-    if (this.eager) blueprint.addArg(lever, '--enforce-eager');
+    pod.arg('--port', `${this.enginePort}`);
+    pod.arg('--tensor-parallel-size', `${context.gpu.count}`);
+    pod.arg('--gpu-memory-utilization', `${o.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}`);
+    const eager = o.enforceEager ?? !production;
+    if (eager) pod.arg('--enforce-eager');
     // FACTS: -O0 skips torch.compile. The bare token works across vLLM's -O spellings.
-    if (!(o.compile ?? production)) blueprint.addArg(lever, '-O0');
-    for (const arg of this.props.engine.extraArgs) {
+    if (!(o.compile ?? production)) pod.arg('-O0');
+    const extraArgs = pod.withDetail('engine.extraArgs');
+    for (const arg of this.engine.extraArgs) {
       const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
       if (!m) {
         fail(this, 'CS-IN-006', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
       }
       try {
-        blueprint.addArg(`${lever} (engine.extraArgs)`, m[1], m[2]);
+        extraArgs.arg(m[1], m[2]);
       } catch (e) {
         if (!(e instanceof BlueprintConflict)) throw e;
         fail(this, 'CS-IN-006', e.message, `drop ${m[1]} from extraArgs and use the typed prop that sets it`);
       }
     }
 
-    if (!o.ncclCumemEnabled) blueprint.addEnv(lever, 'NCCL_CUMEM_ENABLE', '0');
-    for (const [name, value] of Object.entries(this.props.engine.extraEnv)) {
+    if (!o.ncclCumemEnabled) pod.env('NCCL_CUMEM_ENABLE', '0');
+    const extraEnv = pod.withDetail('engine.extraEnv');
+    for (const [name, value] of Object.entries(this.engine.extraEnv)) {
       try {
-        blueprint.addEnv(`${lever} (engine.extraEnv)`, name, value);
+        extraEnv.env(name, value);
       } catch (e) {
         if (!(e instanceof BlueprintConflict)) throw e;
         fail(this, 'CS-IN-006', e.message, `drop ${name} from extraEnv`);
@@ -116,50 +103,47 @@ export class Runtime extends Lever {
     const shm = o.shmSize ?? DEFAULT_SHM;
     const shmBytes = shm.toKibibytes() * 1024;
     if (!(shmBytes > 0)) fail(this, 'CS-SHM-001', `shmSize ${shm.asString()} is not positive`, 'use Size.gibibytes(16)');
-    blueprint.addVolume(lever,
+    pod.volume(
       { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(bytesToQuantity(shmBytes)) } },
       { name: 'dshm', mountPath: '/dev/shm' });
-    blueprint.addMemory({ purpose: '/dev/shm tmpfs (Memory emptyDir sizeLimit)', bytes: shmBytes, lever });
+    pod.memory(SHM_PURPOSE, shmBytes);
 
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
-    const bound = cache._bind(this, context.name, this.props.maxReplicas);
-    blueprint.addVolume(lever, bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
+    const bound = cache._bind(this, context.name, context.maxReplicas);
+    pod.volume(bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
     // Explicit, so the compile cache sits at the same path in every pod whatever HOME the image sets.
-    blueprint.addEnv(lever, 'VLLM_CACHE_ROOT', VLLM_CACHE_ROOT);
+    pod.env('VLLM_CACHE_ROOT', VLLM_CACHE_ROOT);
 
     // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
-    blueprint.enableServiceLinks = false;
+    pod.enableServiceLinks(false);
 
-    const engineBytes = o.engineMemory ? o.engineMemory.toKibibytes() * 1024 : (8 + 2 * (context.gpuCount - 1)) * GIB;
-    blueprint.addMemory({ purpose: 'engine processes (API server, engine core, one worker per GPU)', bytes: engineBytes, lever });
-    if (o.memoryLimit) blueprint.overrideMemory(o.memoryLimit.toKibibytes() * 1024);
+    pod.memory(ENGINE_PURPOSE, o.engineMemory ? o.engineMemory.toKibibytes() * 1024 : engineMemoryBytes(context.gpu.count));
+    if (o.memoryLimit) pod.memoryLimit(o.memoryLimit.toKibibytes() * 1024);
 
-    const cpu = `${o.cpu ?? 4 * context.gpuCount}`;
-    blueprint.requests.cpu = cpu;
-    blueprint.limits.cpu = cpu;
+    pod.resource('cpu', `${o.cpu ?? 4 * context.gpu.count}`);
 
-    blueprint.coldStart.eager = this.eager;
-    blueprint.coldStart.persistentCompileCache = bound.persistent;
+    pod.set(Facts.EAGER, eager);
+    pod.set(Facts.PERSISTENT_COMPILE_CACHE, bound.persistent);
+    pod.set(Facts.WARMUP, o.warmup ?? true);
   }
 
-  /** Probes last: the startup budget depends on what every lever did. */
-  public complete(blueprint: PodBlueprint, context: LeverContext): void {
-    const o = this.props.options;
-    const warmup = o.warmup ?? true;
-    blueprint.coldStart.warmup = warmup;
-    // Every lever has set its cold-start facts by now (contribute pass).
-    this.estimate = estimateColdStart({ weightBytes: context.size.bytes, facts: blueprint.coldStart, options: this.props.estimate });
-    const budget = o.startupBudget ?? startupBudget(this.estimate.startupSeconds, PROBE_PERIOD_SECONDS);
+  /** Probes last: the startup budget is sized from the estimate of the whole pod. */
+  public complete(pod: PodWriter, estimate: EstimateDetail): void {
+    const o = this.options;
+    const context = this.context;
+    const budget = o.startupBudget ?? startupBudget(estimate.startupSeconds, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
     // Written on the object so CS-RT-004 can hold the probe to it without reading props.
-    blueprint.addAnnotation(this.leverName, EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(this.estimate.startupSeconds)}`);
+    pod.annotation(EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(estimate.startupSeconds)}`);
     // Through the public port: behind sleep mode's proxy the engine is on loopback, out of the kubelet's reach.
     const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
     const failureThreshold = Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS);
-    blueprint.startupProbe = warmup
-      ? { exec: { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
-      : { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold };
-    blueprint.readinessProbe = { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 };
-    blueprint.livenessProbe = { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 };
+    pod.probes({
+      startup: pod.get(Facts.WARMUP)
+        ? { exec: { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
+        : { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold },
+      readiness: { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
+      liveness: { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { auxContainer } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { requireDigest } from '../../private/image';
 import { ManifestObject } from '../../private/manifest-object';
 
@@ -39,19 +39,19 @@ export interface SleepModeWiring {
  * keeps the weights in host RAM, which is added to the memory budget.
  * @internal
  */
-export function applySleepMode(scope: Construct, lever: string, bp: PodBlueprint, o: SleepModeOptions, publicPort: number, name: string, weightBytes: number): SleepModeWiring {
+export function applySleepMode(scope: Construct, pod: PodWriter, o: SleepModeOptions, publicPort: number, name: string, weightBytes: number): SleepModeWiring {
   const image = requireDigest(scope, o.proxyImage, 'sleep-mode proxy image');
   const enginePort = publicPort + 1;
-  bp.addArg(lever, '--enable-sleep-mode');
-  bp.addArg(lever, '--host', '127.0.0.1');
-  bp.addEnv(lever, 'VLLM_SERVER_DEV_MODE', '1');
-  bp.addMemory({ purpose: 'sleep level 1: weights offloaded to host RAM', bytes: weightBytes, lever });
+  pod.arg('--enable-sleep-mode');
+  pod.arg('--host', '127.0.0.1');
+  pod.env('VLLM_SERVER_DEV_MODE', '1');
+  pod.memory('sleep level 1: weights offloaded to host RAM', weightBytes);
 
   const configMap = ManifestObject.render(scope, 'SleepProxyConfig', k8s.KubeConfigMap, {
     metadata: { name: `${name}-sleep-proxy` },
     data: { 'nginx.conf': nginxConf(publicPort, enginePort) },
   });
-  bp.engineServesPort = false;
+  pod.set(Facts.ENGINE_SERVES_PORT, false);
   const proxy = auxContainer({
     name: 'api-proxy',
     image,
@@ -62,7 +62,7 @@ export function applySleepMode(scope: Construct, lever: string, bp: PodBlueprint
     ],
     resources: { cpu: '500m', memory: '128Mi', ephemeralStorage: '64Mi' },
   });
-  bp.addSidecar(lever, {
+  pod.sidecar({
     ...proxy,
     ports: [{ name: 'http', containerPort: publicPort, protocol: 'TCP' }],
     securityContext: { ...proxy.securityContext, readOnlyRootFilesystem: true },
@@ -70,7 +70,7 @@ export function applySleepMode(scope: Construct, lever: string, bp: PodBlueprint
     { name: 'sleep-proxy-config', configMap: { name: configMap.name } },
     { name: 'sleep-proxy-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
   ]);
-  bp.coldStart.sleepMode = true;
+  pod.set(Facts.SLEEP_MODE, true);
   return { enginePort };
 }
 

@@ -3,7 +3,7 @@ import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-im
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
@@ -65,12 +65,11 @@ export function hostDownloader(name: string, image: string, repo: ResolvedRepo):
   };
 }
 
-export function mountHostCache(lever: string, blueprint: PodBlueprint, hostPath: string, repo: ResolvedRepo): void {
-  blueprint.addVolume(lever,
-    { name: HOST_VOLUME, hostPath: { path: hostPath, type: 'DirectoryOrCreate' } },
+export function mountHostCache(pod: PodWriter, hostPath: string, repo: ResolvedRepo): void {
+  pod.volume({ name: HOST_VOLUME, hostPath: { path: hostPath, type: 'DirectoryOrCreate' } },
     { name: HOST_VOLUME, mountPath: MODEL_MOUNT, readOnly: true, subPath: repo.directory });
-  blueprint.modelPath = MODEL_MOUNT;
-  offline(lever, blueprint);
+  pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
+  offline(pod);
 }
 
 /**
@@ -83,15 +82,14 @@ export function mountHostCache(lever: string, blueprint: PodBlueprint, hostPath:
 export class HostPathCacheSource implements WeightSourceImpl {
   constructor(private readonly repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = resolveRepo(scope, this.repo);
     const hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
     const modelBytes = requireSize(scope, context, 'the hostPath cache download');
-    const lever = scope.node.path;
-    blueprint.addInitContainer(lever, auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
-    mountHostCache(lever, blueprint, hostPath, repo);
-    applyStreamer(scope, blueprint, modelBytes, this.options.streamer);
-    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+    pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
+    mountHostCache(pod, hostPath, repo);
+    applyStreamer(scope, pod, modelBytes, this.options.streamer);
+    pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 }
 

@@ -5,7 +5,7 @@ import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './sourc
 import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, WAIT_RESOURCES } from './hugging-face';
 import { SharedVolume } from './shared-volume';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { LeverContext } from '../lever';
 import { ManifestObject } from '../../private/manifest-object';
 
@@ -38,10 +38,9 @@ const VOLUME = 'hf-cache';
 export class HuggingFaceVolumeSource implements WeightSourceImpl {
   constructor(private readonly repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = resolveRepo(scope, this.repo);
     const volume = this.options.volume._resolve(scope, context);
-    const lever = scope.node.path;
     const marker = `${HF_ROOT}/.coldstart/${repo.directory}/${COMPLETION_MARKER}`;
     const cacheEnv = [
       { name: 'HF_HOME', value: HF_ROOT },
@@ -79,10 +78,9 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
     });
     for (const o of volume.objects) job.node.addDependency(o);
 
-    blueprint.addVolume(lever,
-      { name: VOLUME, persistentVolumeClaim: { claimName: volume.claimName, readOnly: true } },
+    pod.volume({ name: VOLUME, persistentVolumeClaim: { claimName: volume.claimName, readOnly: true } },
       { name: VOLUME, mountPath: HF_ROOT, readOnly: true });
-    blueprint.addInitContainer(lever, auxContainer({
+    pod.initContainer(auxContainer({
       name: 'await-weights',
       image: context.engineImage,
       command: ['sh', '-c'],
@@ -90,14 +88,14 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
       volumeMounts: [{ name: VOLUME, mountPath: HF_ROOT, readOnly: true }],
       resources: WAIT_RESOURCES,
     }));
-    for (const { name, value } of cacheEnv) blueprint.addEnv(lever, name, value);
-    offline(lever, blueprint);
+    for (const { name, value } of cacheEnv) pod.env(name, value);
+    offline(pod);
     // Offline, a repo id resolves from HF_HUB_CACHE at the pinned revision.
-    blueprint.modelPath = repo.repoId;
-    blueprint.addArg(lever, '--revision', repo.revision);
-    applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
-    blueprint.coldStart.weightPath = volume.weightPath;
-    for (const o of volume.objects) blueprint.addDependency(o);
-    blueprint.addDependency(job);
+    pod.set(Facts.MODEL_PATH, repo.repoId);
+    pod.arg('--revision', repo.revision);
+    applyStreamer(scope, pod, context.size.bytes, this.options.streamer);
+    pod.set(Facts.WEIGHT_PATH, volume.weightPath);
+    for (const o of volume.objects) pod.dependsOn(o);
+    pod.dependsOn(job);
   }
 }

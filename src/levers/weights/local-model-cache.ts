@@ -2,7 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { crds } from '../../private/crds';
 import { WeightPath } from '../../estimate/paths';
@@ -121,9 +121,11 @@ export function covers(source: string, uri: string): boolean {
  * @internal
  */
 export class LocalModelCacheSource implements WeightSourceImpl {
+  private resolved?: { readonly cacheName: string; readonly source: string; readonly modelBytes: number };
+
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const o = this.options;
     if (!STORAGE_URI.test(this.storageUri ?? '')) {
       fail(scope, 'CS-IN-017', `storage URI "${this.storageUri}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
@@ -138,7 +140,21 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     if (!isDnsSubdomain(cacheName)) {
       fail(scope, 'CS-IN-019', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
     }
-    const group = this.nodeGroup(scope, context, modelBytes, blueprint.nodeSelector);
+    this.resolved = { cacheName, source, modelBytes };
+
+    pod.set(Facts.STORAGE_URI, this.storageUri);
+    pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
+    pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
+    offline(pod);
+    applyStreamer(scope, pod, modelBytes, o.streamer);
+    pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
+  }
+
+  /** The node group and the cache, once the pod's nodes are final: a new group's volumes need their affinity. */
+  public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    const { cacheName, source, modelBytes } = this.resolved!;
+    const o = this.options;
+    const group = this.nodeGroup(scope, context, modelBytes, pod.placement.nodeSelector);
 
     const cache = clusterScoped(new ManifestObject(scope, 'LocalModelCache', {
       ...crds.localModelCache().LocalModelCache.GVK,
@@ -155,22 +171,18 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     }
     if (group.object) {
       cache.node.addDependency(group.object);
-      blueprint.addDependency(group.object);
+      pod.dependsOn(group.object);
     }
-    blueprint.addDependency(cache);
-
-    const lever = scope.node.path;
-    blueprint.storageUri = this.storageUri;
-    blueprint.modelPath = MODEL_MOUNT;
-    blueprint.addAnnotation(lever, 'serving.kserve.io/nodegroup', group.name);
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, modelBytes, o.streamer);
-    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+    pod.dependsOn(cache);
   }
 
-  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number, podNodeSelector: Record<string, string>): { name: string; object?: ApiObject } {
+  private nodeGroupName(context: LeverContext): string {
+    return this.options.nodeGroup?._name ?? `${context.name}-nvme`;
+  }
+
+  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number, podNodeSelector: Readonly<Record<string, string>>): { name: string; object?: ApiObject } {
     const nvme = this.options.nodeGroup?._nvme;
-    const name = this.options.nodeGroup?._name ?? `${context.name}-nvme`;
+    const name = this.nodeGroupName(context);
     if (!isDnsSubdomain(name)) {
       fail(scope, 'CS-IN-019', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
     }
@@ -183,7 +195,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
       fail(scope, 'CS-IN-016', `the node group storageLimit ${bytesToQuantity(limit)} is below the model size ${bytesToQuantity(modelBytes)}`,
         `set storageLimit to at least ${bytesToQuantity(modelBytes)} (plus every other model cached on the group)`);
     }
-    // The node lever has contributed: its selector (GPU labels, a compute class or NodePool) names the pod's nodes.
+    // The capacity lever has contributed: its selector (GPU labels, a compute class or NodePool) names the pod's nodes.
     const selector = nvme.nodeSelector ?? podNodeSelector;
     if (Object.keys(selector).length === 0) {
       fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',

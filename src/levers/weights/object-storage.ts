@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { offline, setServiceAccount, WeightSourceImpl } from './source-impl';
 import { requireNoUserInfo, requireSecretRef } from './secret-reference';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
@@ -96,7 +96,7 @@ const OBJECT_STORE_CONCURRENCY = 8;
 export class ObjectStorageSource implements WeightSourceImpl {
   constructor(private readonly uri: string, private readonly options: ObjectStorageOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireNoUserInfo(scope, this.uri ?? '', 'the object storage URI');
     const m = URI.exec(this.uri ?? '');
     if (!m) {
@@ -104,22 +104,21 @@ export class ObjectStorageSource implements WeightSourceImpl {
         'pass the directory that holds config.json and the *.safetensors files, e.g. s3://models/llama-3.1-70b-instruct');
     }
     const scheme = m[1];
-    const lever = scope.node.path;
     const o = this.options;
     if (o.endpoint !== undefined) {
       requireNoUserInfo(scope, o.endpoint, 'the object storage endpoint');
       if (scheme !== 's3' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
         fail(scope, 'CS-IN-017', `endpoint "${o.endpoint}" needs an s3:// URI and an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
       }
-      blueprint.addEnv(lever, 'AWS_ENDPOINT_URL', o.endpoint);
-      blueprint.addEnv(lever, 'RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING', '0');
+      pod.env('AWS_ENDPOINT_URL', o.endpoint);
+      pod.env('RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING', '0');
     }
     if (o.region !== undefined) {
       if (scheme !== 's3' || !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(o.region)) {
         fail(scope, 'CS-IN-017', `region "${o.region}" needs an s3:// URI and a region id`, 'pass e.g. us-east-1 with an s3:// model URI');
       }
-      blueprint.addEnv(lever, 'AWS_REGION', o.region);
-      blueprint.addEnv(lever, 'AWS_DEFAULT_REGION', o.region);
+      pod.env('AWS_REGION', o.region);
+      pod.env('AWS_DEFAULT_REGION', o.region);
     }
     const keys = o.credentials?._keys;
     if (keys) {
@@ -128,15 +127,15 @@ export class ObjectStorageSource implements WeightSourceImpl {
       }
       const id = requireSecretRef(scope, { name: keys.secretName, key: keys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
       const secret = requireSecretRef(scope, { name: keys.secretName, key: keys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
-      blueprint.addSecretEnv(lever, 'AWS_ACCESS_KEY_ID', id.name, id.key);
-      blueprint.addSecretEnv(lever, 'AWS_SECRET_ACCESS_KEY', secret.name, secret.key);
+      pod.secretEnv('AWS_ACCESS_KEY_ID', id.name, id.key);
+      pod.secretEnv('AWS_SECRET_ACCESS_KEY', secret.name, secret.key);
     }
     const sa = o.credentials?._serviceAccountName;
-    if (sa !== undefined) setServiceAccount(scope, blueprint, sa, `the identity that reads ${m[1]}://${m[2]}`);
+    if (sa !== undefined) setServiceAccount(scope, pod, sa, `the identity that reads ${m[1]}://${m[2]}`);
 
-    blueprint.modelPath = this.uri;
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
-    blueprint.coldStart.weightPath = WeightPath.OBJECT_STORAGE;
+    pod.set(Facts.MODEL_PATH, this.uri);
+    offline(pod);
+    applyStreamer(scope, pod, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
+    pod.set(Facts.WEIGHT_PATH, WeightPath.OBJECT_STORAGE);
   }
 }

@@ -5,7 +5,7 @@ import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCa
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { LeverContext } from '../lever';
 import { ManifestObject } from '../../private/manifest-object';
@@ -42,13 +42,12 @@ export class PrefetchSource implements WeightSourceImpl {
 
   constructor(private readonly source: HuggingFaceRepo, private readonly options: PrefetchOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = resolveRepo(scope, this.source);
     this.repo = repo;
     this.hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
     const modelBytes = requireSize(scope, context, 'the prefetch download');
-    const lever = scope.node.path;
-    blueprint.addInitContainer(lever, auxContainer({
+    pod.initContainer(auxContainer({
       name: 'await-weights',
       image: context.engineImage,
       command: ['sh', '-c'],
@@ -56,13 +55,13 @@ export class PrefetchSource implements WeightSourceImpl {
       volumeMounts: [{ name: HOST_VOLUME, mountPath: CACHE_ROOT, readOnly: true }],
       resources: WAIT_RESOURCES,
     }));
-    mountHostCache(lever, blueprint, this.hostPath, repo);
-    applyStreamer(scope, blueprint, modelBytes, this.options.streamer);
-    blueprint.coldStart.weightPath = WeightPath.LOCAL_NVME;
+    mountHostCache(pod, this.hostPath, repo);
+    applyStreamer(scope, pod, modelBytes, this.options.streamer);
+    pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 
   /** The DaemonSet mirrors the finished pod's nodes. */
-  public complete(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo!;
     const labels = auxLabels(context.name, 'weight-prefetch');
     ManifestObject.render(scope, 'Prefetch', k8s.KubeDaemonSet, {
@@ -72,8 +71,8 @@ export class PrefetchSource implements WeightSourceImpl {
         template: {
           metadata: { labels },
           spec: auxPodSpec({
-            nodeSelector: { ...blueprint.nodeSelector },
-            tolerations: blueprint.tolerations.map(t => ({ ...t })),
+            nodeSelector: { ...pod.placement.nodeSelector },
+            tolerations: pod.placement.tolerations.map(t => ({ ...t })),
             volumes: [{ name: HOST_VOLUME, hostPath: { path: this.hostPath, type: 'DirectoryOrCreate' } }],
             initContainers: [hostDownloader('prefetch', context.engineImage, repo)],
             // Holds the node's slot once the weights are in; it only sleeps.

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { PodBlueprint } from '../../blueprint';
+import { BlueprintConflict, Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
 import { CloudProvider } from '../../profile';
@@ -16,9 +16,9 @@ import { LeverContext } from '../lever';
  */
 export interface WeightSourceImpl {
   /** First pass: volumes, env, args, memory, side objects, cold-start facts. */
-  bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void;
+  bind(scope: Construct, pod: PodWriter, context: LeverContext): void;
   /** Second pass, once the pod is whole (objects that mirror its nodes). */
-  complete?(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void;
+  complete?(scope: Construct, pod: PodWriter, context: LeverContext): void;
 }
 
 /** Where every path exposes the weights to the engine (KServe's modelcar and local cache use it too). @internal */
@@ -40,9 +40,9 @@ export function isDnsSubdomain(name: string): boolean {
  * a wake fails on HTTP 429 (vllm#24541).
  * @internal
  */
-export function offline(lever: string, blueprint: PodBlueprint): void {
-  blueprint.addEnv(lever, 'HF_HUB_OFFLINE', '1');
-  blueprint.addEnv(lever, 'TRANSFORMERS_OFFLINE', '1');
+export function offline(pod: PodWriter): void {
+  pod.env('HF_HUB_OFFLINE', '1');
+  pod.env('TRANSFORMERS_OFFLINE', '1');
 }
 
 /** A claim holding the weights, as the serving pod mounts it. @internal */
@@ -60,15 +60,13 @@ export interface WeightsClaim {
  * needs no persistent-volume-write flag.
  * @internal
  */
-export function mountWeightsClaim(scope: Construct, blueprint: PodBlueprint, c: WeightsClaim): void {
-  const lever = scope.node.path;
-  blueprint.addVolume(lever,
-    { name: 'weights', persistentVolumeClaim: { claimName: c.claimName, readOnly: true } },
+export function mountWeightsClaim(scope: Construct, pod: PodWriter, c: WeightsClaim): void {
+  pod.volume({ name: 'weights', persistentVolumeClaim: { claimName: c.claimName, readOnly: true } },
     { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: c.subPath });
-  blueprint.modelPath = MODEL_MOUNT;
-  offline(lever, blueprint);
-  applyStreamer(scope, blueprint, c.modelBytes, c.streamer);
-  blueprint.coldStart.weightPath = c.weightPath;
+  pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
+  offline(pod);
+  applyStreamer(scope, pod, c.modelBytes, c.streamer);
+  pod.set(Facts.WEIGHT_PATH, c.weightPath);
 }
 
 /**
@@ -102,14 +100,16 @@ export function requireCloud(scope: Construct, context: LeverContext, cloud: Clo
 }
 
 /** Sets the pod's service account once; two paths may not want different identities. @internal */
-export function setServiceAccount(scope: Construct, blueprint: PodBlueprint, name: string, why: string): void {
+export function setServiceAccount(scope: Construct, pod: PodWriter, name: string, why: string): void {
   if (!isDnsSubdomain(name)) {
     fail(scope, 'CS-IN-019', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
   }
-  if (blueprint.serviceAccountName !== undefined && blueprint.serviceAccountName !== name) {
-    fail(scope, 'CS-IN-006', `the pod's service account is "${blueprint.serviceAccountName}" and ${why} needs "${name}"`, 'use one service account that holds every permission the pod needs');
+  try {
+    pod.serviceAccount(name);
+  } catch (e) {
+    if (!(e instanceof BlueprintConflict)) throw e;
+    fail(scope, 'CS-IN-006', `${e.message}, which ${why} needs`, 'use one service account that holds every permission the pod needs');
   }
-  blueprint.serviceAccountName = name;
 }
 
 /** Validates a path relative to a volume (no leading /, no ..). @internal */

@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { fail } from '../../private/errors';
+import { STREAMER_PURPOSE, streamerBufferBytes } from '../../private/memory-budget';
 import { GIB } from '../../private/quantity';
 
 /**
@@ -33,7 +34,7 @@ const DEFAULT_BUFFER_CAP = 4 * GIB;
  * charges its CPU buffer to the pod memory budget.
  * @internal
  */
-export function applyStreamer(scope: IConstruct, blueprint: PodBlueprint, modelBytes: number, options: StreamerOptions = {}): void {
+export function applyStreamer(scope: IConstruct, pod: PodWriter, modelBytes: number, options: StreamerOptions = {}): void {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     fail(scope, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
@@ -42,10 +43,9 @@ export function applyStreamer(scope: IConstruct, blueprint: PodBlueprint, modelB
   if (limit <= 0) {
     fail(scope, 'CS-IN-005', `streamer memory limit ${options.memoryLimit?.asString()} is not positive`, 'give a positive Size, e.g. Size.gibibytes(4)');
   }
-  const lever = scope.node.path;
-  blueprint.addArg(lever, '--load-format', 'runai_streamer');
+  pod.arg('--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
-  blueprint.addArg(lever, '--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
-  blueprint.coldStart.streamerConcurrency = concurrency;
-  blueprint.addMemory({ purpose: 'Run:ai streamer CPU buffer (min of memory_limit and weight bytes)', bytes: Math.min(limit, modelBytes), lever });
+  pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
+  pod.set(Facts.STREAMER_CONCURRENCY, concurrency);
+  pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit, modelBytes));
 }

@@ -1,22 +1,24 @@
 import { Construct } from 'constructs';
-import { Lever, LeverContext } from '../lever';
 import { WeightSource } from './weight-source';
-import { PodBlueprint } from '../../blueprint';
+import { LeverKind, PodWriter } from '../../blueprint';
+import { Lever, LeverContext } from '../lever';
 
 /**
- * Lever 1: gets the weights into the engine.
+ * Lever 1, weight load: gets the weights into the engine.
  * @internal
  */
 export class WeightLoad extends Lever {
-  constructor(scope: Construct, id: string, private readonly source: WeightSource) {
-    super(scope, id);
+  public readonly kind = LeverKind.WEIGHTS;
+
+  constructor(scope: Construct, id: string, context: LeverContext, private readonly source: WeightSource) {
+    super(scope, id, context);
   }
 
-  public contribute(blueprint: PodBlueprint, context: LeverContext): void {
-    this.source._bind(this, blueprint, context);
+  public contribute(pod: PodWriter): void {
+    this.source._bind(this, pod, this.context);
   }
 
-  public complete(blueprint: PodBlueprint, context: LeverContext): void {
-    this.source._complete(this, blueprint, context);
+  public complete(pod: PodWriter): void {
+    this.source._complete(this, pod, this.context);
   }
 }

@@ -11,7 +11,7 @@ import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cac
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { PodBlueprint } from '../../blueprint';
+import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
 import { requireDigest } from '../../private/image';
@@ -163,8 +163,8 @@ export class WeightSource {
    * Writes the source's volumes, env, args and memory into the blueprint.
    * @internal
    */
-  public _bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    this.binding.bind(scope, blueprint, context);
+  public _bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    this.binding.bind(scope, pod, context);
   }
 
   /**
@@ -172,34 +172,33 @@ export class WeightSource {
    * mirrors its nodes).
    * @internal
    */
-  public _complete(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    this.binding.complete?.(scope, blueprint, context);
+  public _complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    this.binding.complete?.(scope, pod, context);
   }
 }
 
 class ModelcarSource implements WeightSourceImpl {
   constructor(private readonly image: string, private readonly options: ModelcarOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const image = requireDigest(scope, this.image.replace(/^oci:\/\//, ''), 'modelcar image');
-    const lever = scope.node.path;
-    blueprint.storageUri = `oci://${image}`;
-    blueprint.modelPath = MODEL_MOUNT;
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, context.size.bytes, this.options.streamer);
-    blueprint.coldStart.weightPath = WeightPath.OCI_MODELCAR;
+    pod.set(Facts.STORAGE_URI, `oci://${image}`);
+    pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
+    offline(pod);
+    applyStreamer(scope, pod, context.size.bytes, this.options.streamer);
+    pod.set(Facts.WEIGHT_PATH, WeightPath.OCI_MODELCAR);
   }
 }
 
 class ExistingClaimSource implements WeightSourceImpl {
   constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     if (!isDnsSubdomain(this.claimName)) {
       fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
     const subPath = this.options.subPath;
     requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
-    mountWeightsClaim(scope, blueprint, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
+    mountWeightsClaim(scope, pod, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
   }
 }

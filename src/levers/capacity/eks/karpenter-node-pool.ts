@@ -103,7 +103,7 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
  * when the model tolerates it) and its EC2NodeClass.
  * @internal
  */
-export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: NodeImageCache, tolerations: k8s.Toleration[]): void {
+export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: NodeImageCache, tolerations: readonly k8s.Toleration[]): void {
   const o = np.options;
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
     fail(scope, 'CS-IN-038', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');

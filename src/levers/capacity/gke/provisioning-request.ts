@@ -1,8 +1,8 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { auxLabels } from '../../../private/aux-pod';
-import { PodBlueprint } from '../../../blueprint';
+import { Scheduling } from '../../../blueprint';
 import { crds } from '../../../private/crds';
 import { fail } from '../../../private/errors';
 import { PAUSE_IMAGE } from '../pause-image';
@@ -42,15 +42,15 @@ export function checkQueuedProvisioning(scope: Construct, o: QueuedProvisioningO
 
 /**
  * The PodTemplate (the model's GPU shape) and the ProvisioningRequest; returns
- * the request's name for the pod annotations.
+ * the request, which the model must be created after.
  * @internal
  */
-export function renderProvisioningRequest(scope: Construct, name: string, o: QueuedProvisioningOptions, blueprint: PodBlueprint, gpuResource: string): void {
+export function renderProvisioningRequest(scope: Construct, name: string, o: QueuedProvisioningOptions, placement: Scheduling, gpuResource: string): ApiObject {
   const requestName = `${name}-dws`;
   const labels = auxLabels(name, 'provisioning-request');
   const template = ManifestObject.render(scope, 'ProvisioningPodTemplate', k8s.KubePodTemplate, {
     metadata: { name: requestName, labels },
-    template: { metadata: { labels }, spec: placeholderPodSpec(PAUSE_IMAGE, blueprint, gpuResource) },
+    template: { metadata: { labels }, spec: placeholderPodSpec(PAUSE_IMAGE, placement, gpuResource) },
   });
   const request = ManifestObject.render(scope, 'ProvisioningRequest', crds.provisioningRequest().ProvisioningRequest, {
     metadata: { name: requestName, labels },
@@ -61,5 +61,5 @@ export function renderProvisioningRequest(scope: Construct, name: string, o: Que
     },
   });
   request.node.addDependency(template);
-  blueprint.addDependency(request);
+  return request;
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { bindStaticVolume } from './static-volume';
-import { PodBlueprint } from '../../../blueprint';
+import { PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
@@ -40,7 +40,7 @@ export interface FsxLustreOptions {
 export class FsxLustreSource implements WeightSourceImpl {
   constructor(private readonly options: FsxLustreOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.fsxLustre');
     const o = this.options;
     if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
@@ -51,7 +51,7 @@ export class FsxLustreSource implements WeightSourceImpl {
     }
     requireRelativePath(scope, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
     const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');
-    bindStaticVolume(scope, blueprint, context, modelBytes, {
+    bindStaticVolume(scope, pod, context, modelBytes, {
       id: 'fsx',
       csi: { driver: 'fsx.csi.aws.com', volumeHandle: o.fileSystemId, readOnly: true, volumeAttributes: { dnsname: o.dnsName, mountname: o.mountName } },
       accessMode: 'ReadOnlyMany',

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { bindStaticVolume } from './static-volume';
-import { PodBlueprint } from '../../../blueprint';
+import { PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
@@ -42,7 +42,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export class MountpointS3Source implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.mountpointS3');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
@@ -57,7 +57,7 @@ export class MountpointS3Source implements WeightSourceImpl {
     }
     const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
     const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
-    bindStaticVolume(scope, blueprint, context, modelBytes, {
+    bindStaticVolume(scope, pod, context, modelBytes, {
       id: 's3',
       csi: { driver: 's3.csi.aws.com', volumeHandle: `${context.name}-s3-${this.bucketName}`, volumeAttributes: { bucketName: this.bucketName } },
       accessMode: 'ReadOnlyMany',

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PodBlueprint } from '../../../blueprint';
+import { PodWriter } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { bytesToQuantity } from '../../../private/quantity';
@@ -27,7 +27,7 @@ export interface StaticVolume {
  * mount at /mnt/models.
  * @internal
  */
-export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, context: LeverContext, modelBytes: number, v: StaticVolume): void {
+export function bindStaticVolume(scope: Construct, pod: PodWriter, context: LeverContext, modelBytes: number, v: StaticVolume): void {
   // The capacity is informational for these drivers; Kubernetes requires one, and the claim must fit in it.
   const storage = k8s.Quantity.fromString(bytesToQuantity(volumeBytesFor(modelBytes)));
   const pvName = `${context.name}-${v.id}`;
@@ -55,7 +55,7 @@ export function bindStaticVolume(scope: Construct, blueprint: PodBlueprint, cont
     },
   });
   claim.node.addDependency(pv);
-  mountWeightsClaim(scope, blueprint, { claimName: claim.name, subPath: v.subPath, modelBytes, streamer: v.streamer, weightPath: v.weightPath });
-  blueprint.addDependency(pv);
-  blueprint.addDependency(claim);
+  mountWeightsClaim(scope, pod, { claimName: claim.name, subPath: v.subPath, modelBytes, streamer: v.streamer, weightPath: v.weightPath });
+  pod.dependsOn(pv);
+  pod.dependsOn(claim);
 }

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PodBlueprint } from '../../../blueprint';
+import { Facts, PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
@@ -71,7 +71,7 @@ const MOUNT_OPTIONS = [
 export class GcsFuseSource implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.gcsFuse');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
@@ -87,19 +87,17 @@ export class GcsFuseSource implements WeightSourceImpl {
       fail(scope, 'CS-IN-016', `the GCS FUSE file cache ${bytesToQuantity(cacheBytes)} is below the model size ${bytesToQuantity(modelBytes)}, so every read would go back to the bucket`,
         `set fileCacheSize to at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
     }
-    const lever = scope.node.path;
     const mountOptions = [...MOUNT_OPTIONS, ...(o.onlyDir ? [`only-dir=${o.onlyDir}`] : [])].join(',');
-    blueprint.addVolume(lever,
-      { name: 'weights', csi: { driver: 'gcsfuse.csi.storage.gke.io', readOnly: true, volumeAttributes: { bucketName: this.bucketName, mountOptions } } },
+    pod.volume({ name: 'weights', csi: { driver: 'gcsfuse.csi.storage.gke.io', readOnly: true, volumeAttributes: { bucketName: this.bucketName, mountOptions } } },
       { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true });
-    blueprint.addPodAnnotation(lever, 'gke-gcsfuse/volumes', 'true');
-    blueprint.addPodAnnotation(lever, 'gke-gcsfuse/ephemeral-storage-limit', bytesToQuantity(cacheBytes));
-    if (o.sidecarMemoryLimit) blueprint.addPodAnnotation(lever, 'gke-gcsfuse/memory-limit', bytesToQuantity(o.sidecarMemoryLimit.toKibibytes() * 1024));
-    if (o.sidecarCpuLimit !== undefined) blueprint.addPodAnnotation(lever, 'gke-gcsfuse/cpu-limit', `${o.sidecarCpuLimit}`);
-    if (o.serviceAccountName !== undefined) setServiceAccount(scope, blueprint, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
-    blueprint.modelPath = MODEL_MOUNT;
-    offline(lever, blueprint);
-    applyStreamer(scope, blueprint, modelBytes, o.streamer);
-    blueprint.coldStart.weightPath = WeightPath.GCS_FUSE;
+    pod.podAnnotation('gke-gcsfuse/volumes', 'true');
+    pod.podAnnotation('gke-gcsfuse/ephemeral-storage-limit', bytesToQuantity(cacheBytes));
+    if (o.sidecarMemoryLimit) pod.podAnnotation('gke-gcsfuse/memory-limit', bytesToQuantity(o.sidecarMemoryLimit.toKibibytes() * 1024));
+    if (o.sidecarCpuLimit !== undefined) pod.podAnnotation('gke-gcsfuse/cpu-limit', `${o.sidecarCpuLimit}`);
+    if (o.serviceAccountName !== undefined) setServiceAccount(scope, pod, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
+    pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
+    offline(pod);
+    applyStreamer(scope, pod, modelBytes, o.streamer);
+    pod.set(Facts.WEIGHT_PATH, WeightPath.GCS_FUSE);
   }
 }

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PodBlueprint } from '../../../blueprint';
+import { PodWriter } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
@@ -57,7 +57,7 @@ export interface HyperdiskMlOptions {
 export class HyperdiskMlSource implements WeightSourceImpl {
   constructor(private readonly options: HyperdiskMlOptions) {}
 
-  public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.hyperdiskMl');
     const o = this.options;
     if (!isDnsSubdomain(o.snapshotName)) {
@@ -90,8 +90,8 @@ export class HyperdiskMlSource implements WeightSourceImpl {
       },
     });
     claim.node.addDependency(storageClass);
-    mountWeightsClaim(scope, blueprint, { claimName: claim.name, subPath: o.subPath, modelBytes, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
-    blueprint.addDependency(storageClass);
-    blueprint.addDependency(claim);
+    mountWeightsClaim(scope, pod, { claimName: claim.name, subPath: o.subPath, modelBytes, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
+    pod.dependsOn(storageClass);
+    pod.dependsOn(claim);
   }
 }

@@ -1,0 +1,94 @@
+import { ImageArrival, CapacityArrival, WeightPath } from '../estimate/paths';
+
+/**
+ * The levers, in the order the model runs them. A lever may read a fact of a
+ * lever before it in the same pass, or of any lever in a later pass.
+ * @internal
+ */
+export enum LeverKind {
+  CAPACITY = 'capacity',
+  WEIGHTS = 'weights',
+  IMAGE = 'image',
+  RUNTIME = 'runtime',
+}
+
+/**
+ * The two lever passes. `contribute` writes the pod; `complete` writes side
+ * objects that mirror the finished pod (a DaemonSet on the same nodes) and
+ * what depends on the cold-start estimate, which is computed between them.
+ * @internal
+ */
+export enum Pass {
+  CONTRIBUTE = 'contribute',
+  COMPLETE = 'complete',
+}
+
+/**
+ * A named value one lever tells the others (or the backend, or the estimate).
+ * Its owner writes it at most once, in its pass; it becomes readable once the
+ * owner has finished that pass, and reading it earlier throws, so an ordering
+ * mistake between levers fails loudly instead of reading a stale default.
+ * @internal
+ */
+export class FactKey<T> {
+  constructor(
+    /** Name in messages. */
+    public readonly name: string,
+    /** The only lever that writes it. */
+    public readonly owner: LeverKind,
+    /** The pass in which the owner writes it. */
+    public readonly pass: Pass,
+    /** What a reader gets when the owner did not write it; `required` means the owner must. */
+    public readonly fallback: { readonly value: T } | 'required',
+  ) {}
+}
+
+const optional = <T>(value: T) => ({ value });
+
+/**
+ * Every fact levers share. Reading one is a dependency on its owner, checked
+ * at run time by the blueprint.
+ * @internal
+ */
+export const Facts = {
+  /** Directory (or URI) the engine's `--model` points at. Weights -> runtime. */
+  MODEL_PATH: new FactKey<string>('modelPath', LeverKind.WEIGHTS, Pass.CONTRIBUTE, 'required'),
+  /** KServe `STORAGE_URI` (modelcar, LocalModelCache). Weights -> image pull (pre-pull the modelcar), backends. */
+  STORAGE_URI: new FactKey<string | undefined>('storageUri', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** How the weights reach the engine at wake. Weights -> estimate. */
+  WEIGHT_PATH: new FactKey<WeightPath>('weightPath', LeverKind.WEIGHTS, Pass.CONTRIBUTE, 'required'),
+  /** Run:ai streamer concurrency, when the engine streams. Weights -> estimate. */
+  STREAMER_CONCURRENCY: new FactKey<number | undefined>('streamerConcurrency', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
+  CAPACITY_ARRIVAL: new FactKey<CapacityArrival>('capacityArrival', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(CapacityArrival.COLD_NODE)),
+  /** Node-level image settings. Image pull -> capacity (ComputeClass, EC2NodeClass render them). */
+  NODE_IMAGE: new FactKey<NodeImageCache>('nodeImage', LeverKind.IMAGE, Pass.CONTRIBUTE, optional({ imageStreaming: false, secondaryBootDisks: [] })),
+  /** How the engine image arrives. Image pull -> estimate. */
+  IMAGE_ARRIVAL: new FactKey<ImageArrival>('imageArrival', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(ImageArrival.REGISTRY)),
+  /** `--enforce-eager`. Runtime -> estimate. */
+  EAGER: new FactKey<boolean>('eager', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** `/root/.cache` survives the pod. Runtime -> estimate. */
+  PERSISTENT_COMPILE_CACHE: new FactKey<boolean>('persistentCompileCache', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** One completion runs before Ready. Runtime -> estimate. */
+  WARMUP: new FactKey<boolean>('warmup', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** `--enable-sleep-mode`. Runtime -> estimate. */
+  SLEEP_MODE: new FactKey<boolean>('sleepMode', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** False when a sidecar (sleep mode's proxy) owns the public port. Runtime -> backends. */
+  ENGINE_SERVES_PORT: new FactKey<boolean>('engineServesPort', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
+};
+
+/**
+ * What the image-pull lever asks of the nodes (not of the pod): the node
+ * provisioner's objects (GKE ComputeClass, Karpenter EC2NodeClass) render it.
+ * @internal
+ */
+export interface NodeImageCache {
+  /** GKE image streaming. */
+  readonly imageStreaming: boolean;
+  /** GKE secondary boot disks in CONTAINER_IMAGE_CACHE mode. */
+  readonly secondaryBootDisks: ReadonlyArray<{ readonly diskImageName: string; readonly project?: string }>;
+  /** EBS snapshot the Bottlerocket data volume starts from. */
+  readonly dataVolumeSnapshotId?: string;
+  /** Size of that data volume (a Karpenter quantity, e.g. `200Gi`). */
+  readonly dataVolumeSize?: string;
+}
