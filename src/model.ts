@@ -156,7 +156,7 @@ export class ColdStartOptimizedModel extends Construct {
   public readonly name: string;
   /** The profile in force. */
   public readonly profile: Profile;
-  /** The served object (an InferenceService for the KServe backends). */
+  /** The served object (an InferenceService for the KServe backends): the model's default child (id `Resource`), so `ApiObject.of(model)` returns it. */
   public readonly workload: ApiObject;
   /** The PriorityClass the model pod runs at. */
   public readonly priorityClassName: string;

@@ -1,4 +1,4 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 
 import { baseProps, container, GI, MODELCAR, predictor, synth, VLLM } from './util';
 import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Precision, Profile, RuleSuppressions, WeightSource } from '../src';
@@ -58,6 +58,19 @@ describe('output', () => {
     const defaulted = Testing.synth(chart);
     expect(JSON.stringify(defaulted)).toBe(JSON.stringify(synth({ backend: Backend.kserveKnative() }).manifests));
   });
+
+  test.each([
+    ['KServe Knative', Backend.kserveKnative(), 'InferenceService'],
+    ['KServe Standard', Backend.kserveStandard(), 'InferenceService'],
+    ['Deployment', Backend.deployment(), 'Deployment'],
+  ])('the workload is the model\'s default child on %s, so ApiObject.of(model) works as in cdk8s-plus', (_, backend, kind) => {
+    const { model } = synth({ backend, weights: WeightSource.existingClaim('w'), profile: Profile.production() });
+    expect(model.node.defaultChild).toBe(model.workload);
+    const workload = ApiObject.of(model);
+    expect(workload.kind).toBe(kind);
+    workload.metadata.addLabel('team', 'ml');
+    expect(workload.toJson().metadata.labels.team).toBe('ml');
+  });
 });
 
 describe('bad input fails at construction with the path, the id and the fix', () => {
@@ -94,7 +107,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('GPU memory utilization above 0.8 fails synth (rule CS-RT-001) unless suppressed with a reason', () => {
     expect(build({ runtime: { gpuMemoryUtilization: 0.85 } }))
-      .toThrow(/\[CS-RT-001\] serving\/qwen\/InferenceService \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
+      .toThrow(/\[CS-RT-001\] serving\/qwen\/Resource \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
     const app = Testing.app();
     const chart = new Chart(app, 'serving');
     const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps({ runtime: { gpuMemoryUtilization: 0.9 } }));

@@ -58,7 +58,7 @@ export class Deployment extends Backend {
     }
     const spec = renderPodSpec(bp, 'vllm', PORT_NAME);
     const selector = { ...bp.labels };
-    const deployment = ManifestObject.render(scope, 'Deployment', k8s.KubeDeployment, {
+    const deployment = ManifestObject.render(scope, 'Resource', k8s.KubeDeployment, {
       metadata: { name: context.name, labels: bp.labels, annotations: nonEmpty(bp.annotations) },
       spec: {
         replicas: context.minReplicas,

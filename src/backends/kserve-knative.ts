@@ -92,7 +92,7 @@ export class KServeKnative extends Backend {
       fail(scope, 'CS-IN-051', `scaleDownDelay ${delay} s is not a whole number of seconds between 0 and ${MAX_SCALE_DOWN_DELAY_SECONDS}`, 'pass e.g. Duration.minutes(10); Knative allows at most 1 hour');
     }
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
-    return new ManifestObject(scope, 'InferenceService', {
+    return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, {
         ...(initialScale !== undefined ? { 'autoscaling.knative.dev/initial-scale': `${initialScale}` } : {}),
         ...(delay !== undefined ? { 'autoscaling.knative.dev/scale-down-delay': `${delay}s` } : {}),

@@ -53,7 +53,7 @@ export class KServeStandard extends Backend {
       fail(scope, 'CS-IN-053', 'KServe Standard mode with the hpa autoscaler keeps at least 1 replica, but minReplicas is 0',
         'set scaling.minReplicas to 1, use Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }) (0 allowed, requests at zero are not buffered), or Backend.kserveKnative() to scale to zero');
     }
-    return new ManifestObject(scope, 'InferenceService', {
+    return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, {
         'serving.kserve.io/deploymentMode': 'Standard',
         'serving.kserve.io/autoscalerClass': autoscaler,

@@ -415,7 +415,7 @@ describe('ColdStartOptimizedModel adds the baseline pack', () => {
     const chart = new Chart(app, 'c');
     const model = new ColdStartOptimizedModel(chart, 'm', baseProps());
     model.workload.addJsonPatch(JsonPatch.add('/spec/predictor/shareProcessNamespace', true));
-    expect(() => Testing.synth(chart)).toThrow(/\[CS-KSV-001\] c\/m\/InferenceService \(InferenceService\/m\)/);
+    expect(() => Testing.synth(chart)).toThrow(/\[CS-KSV-001\] c\/m\/Resource \(InferenceService\/m\)/);
   });
 });
 
