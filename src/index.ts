@@ -1,45 +1,74 @@
-export * from './model';
-export * from './model-size';
-export * from './profile';
-export * from './gpu';
-export * from './engine';
-export * from './backends/backend';
+// The public API, named one by one: nothing under src/private/ and nothing
+// marked @internal is exported.
+
+// The model and its inputs
+export { ColdStartOptimizedModel } from './model';
+export type { ColdStartOptimizedModelProps, ScalingOptions } from './model';
+export { ModelSize, Precision } from './model-size';
+export { Cloud, CloudProvider, Environment, Profile } from './profile';
+export type { CloudOptions, ProfileOptions } from './profile';
+export { TolerationEffect, TolerationOperator } from './gpu';
+export type { GpuOptions, GpuToleration } from './gpu';
+export { Engine } from './engine';
+export type { VllmEngineOptions } from './engine';
+
+// Backends
+export { Backend } from './backends/backend';
 export { KnativeFeature } from './backends/kserve-knative';
 export type { KServeKnativeOptions } from './backends/kserve-knative';
 export { StandardAutoscaler } from './backends/kserve-standard';
 export type { KServeStandardOptions } from './backends/kserve-standard';
 export { ModelServiceType } from './backends/deployment';
 export type { DeploymentBackendOptions } from './backends/deployment';
-export type { SleepModeOptions } from './levers/runtime/sleep-mode';
-export * from './levers/capacity/capacity-options';
-export * from './levers/weights/weight-source';
-export * from './levers/weights/streamer';
-export * from './levers/runtime/runtime-options';
-export * from './levers/runtime/cache-storage';
-export * from './aspects/aspects';
-export * from './aspects/suppressions';
-export * from './packs/baseline';
-export { RuleLevel } from './rules/rule';
-export * from './estimate/paths';
-export { SecretKeyReference } from './levers/weights/secret-reference';
-export { HuggingFaceRepo } from './levers/weights/hugging-face';
+
+// Lever 1: weight load
+export { WeightSource } from './levers/weights/weight-source';
+export type { ExistingClaimOptions, ModelcarOptions } from './levers/weights/weight-source';
+export type { StreamerOptions } from './levers/weights/streamer';
+export type { SecretKeyReference } from './levers/weights/secret-reference';
+export type { HuggingFaceRepo } from './levers/weights/hugging-face';
 export { SharedVolume } from './levers/weights/shared-volume';
-export { SharedClaimOptions, ExistingSharedClaimOptions } from './levers/weights/shared-volume';
-export { HuggingFaceVolumeOptions } from './levers/weights/hugging-face-volume';
+export type { ExistingSharedClaimOptions, SharedClaimOptions } from './levers/weights/shared-volume';
+export type { HuggingFaceVolumeOptions } from './levers/weights/hugging-face-volume';
 export { ObjectStorageCredentials } from './levers/weights/object-storage';
-export { ObjectStorageKeysOptions, ObjectStorageOptions } from './levers/weights/object-storage';
+export type { ObjectStorageKeysOptions, ObjectStorageOptions } from './levers/weights/object-storage';
 export { CacheNodeGroup } from './levers/weights/local-model-cache';
-export { LocalNvmeNodeGroupOptions, LocalModelCacheOptions } from './levers/weights/local-model-cache';
-export { HostPathCacheOptions } from './levers/weights/hostpath-cache';
-export { PrefetchOptions } from './levers/weights/prefetch';
-export { HyperdiskMlOptions } from './levers/weights/gke/hyperdisk-ml';
-export { GcsFuseOptions } from './levers/weights/gke/gcs-fuse';
-export { EfsVolumeOptions } from './levers/weights/eks/efs';
-export { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
-export { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
-export * from './estimate/estimate-options';
-export * from './levers/capacity/warm-buffer';
-export * from './levers/capacity/gke/compute-class';
-export * from './levers/capacity/gke/provisioning-request';
-export * from './levers/capacity/eks/karpenter-node-pool';
-export * from './levers/image/image-pull-options';
+export type { LocalModelCacheOptions, LocalNvmeNodeGroupOptions } from './levers/weights/local-model-cache';
+export type { HostPathCacheOptions } from './levers/weights/hostpath-cache';
+export type { PrefetchOptions } from './levers/weights/prefetch';
+export type { GcsFuseOptions } from './levers/weights/gke/gcs-fuse';
+export type { HyperdiskMlOptions } from './levers/weights/gke/hyperdisk-ml';
+export type { EfsVolumeOptions } from './levers/weights/eks/efs';
+export type { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
+export type { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
+
+// Lever 2: image pull
+export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk } from './levers/image/image-pull-options';
+
+// Lever 3: node capacity
+export type { CapacityOptions, EksCapacityOptions, GkeCapacityOptions } from './levers/capacity/capacity-options';
+export { WarmBufferMode } from './levers/capacity/warm-buffer';
+export type { WarmBufferOptions } from './levers/capacity/warm-buffer';
+export type { ComputeClassPriority, GkeComputeClassOptions } from './levers/capacity/gke/compute-class';
+export type { QueuedProvisioningOptions } from './levers/capacity/gke/provisioning-request';
+export { KarpenterCapacityType } from './levers/capacity/eks/karpenter-node-pool';
+export type { KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-node-pool';
+
+// Lever 4: runtime
+export type { RuntimeOptions } from './levers/runtime/runtime-options';
+export type { SleepModeOptions } from './levers/runtime/sleep-mode';
+export { CacheAccessMode, CacheStorage } from './levers/runtime/cache-storage';
+export type { EmptyDirCacheOptions, PersistentCacheOptions } from './levers/runtime/cache-storage';
+
+// Cold-start estimate
+export { CapacityArrival, ImageArrival, WeightPath } from './estimate/paths';
+export type { BandwidthOverride, ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
+
+// Rules
+export { Aspects } from './aspects/aspects';
+export type { IAspect } from './aspects/aspects';
+export { RuleSuppressions } from './aspects/suppressions';
+export type { RuleSuppression } from './aspects/suppressions';
+export { ColdStartBaseline } from './packs/baseline';
+export type { ColdStartBaselineProps } from './packs/baseline';
+export { RuleLevel } from './rules/rule';
