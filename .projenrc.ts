@@ -47,10 +47,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  // projen's eslint setup pulls unrs-resolver, whose optional platform bindings
-  // the registry does not serve, which breaks `npm ci`. jsii's strict compile and
-  // the Aspects are our static checks.
-  eslint: false,
+  // projen's eslint rules (import order, 150-column max-len ignoring strings,
+  // template literals, comments, URLs and regexps, typed rules through the
+  // typescript-eslint project service). imports/ is generated: never linted.
+  eslint: true,
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench'],
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'imports/'],
+  },
 
   // `imports/` is a sibling of `src/`, so the compile root is the repo.
   entrypoint: 'lib/src/index.js',
@@ -86,6 +91,33 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['examples/*/dist/', 'bench-results/'],
 });
+
+// From 3.9 on, eslint-import-resolver-typescript resolves through a native
+// resolver (oxc-resolver, then rspack-resolver, now unrs-resolver) whose
+// bindings come as optional per-platform packages the registry here does not
+// serve, so `npm ci` breaks. 3.8.7 (enhanced-resolve, pure JS) is the last
+// release without one; pinned exactly (not ^), after the Eslint component added
+// it unversioned.
+project.addDevDeps('eslint-import-resolver-typescript@3.8.7');
+// The examples import the package by name, as an app would (it resolves to
+// lib/ or, under the source condition, to src/: neither is a dependency the
+// resolver can find). Leaving it unresolved keeps it in the `external` group of
+// import/order, as it is in an app.
+project.eslint?.addOverride({
+  files: ['examples/**/*.ts'],
+  rules: { 'import/no-unresolved': ['error', { ignore: ['^cdk8s-coldstart$'] }] },
+});
+// projen's limit and ignores, stated here so they do not move with projen:
+// 150 columns of code; strings, template literals, comments, URLs and regexps
+// (error messages, docs, digests) may run longer.
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', {
+    code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true,
+  }],
+});
+// bench/ has no tsconfig.json of its own and the root one (the compile's) does
+// not include it: lint it against the root config as loose files.
+project.eslint?.allowDefaultProjectFiles('bench/*.ts');
 
 project.package.addField('types', 'lib/src/index.d.ts');
 // The custom condition lets the examples import the package by name from this
