@@ -1,6 +1,6 @@
 import { flag, quantityBytes, vllmContainers, volumeAt } from './pods';
 import { GIB as GI } from '../private/quantity';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** The least host RAM vLLM's processes take (API server, engine core, a worker); ours default to 8 GiB. */
 const ENGINE_FLOOR = 4 * GI;
@@ -10,7 +10,7 @@ const STREAMER_DEFAULT = 40e9;
 const gib = (b: number) => `${(b / GI).toFixed(1)}Gi`;
 
 /** Memory limit covers shm + engine + streamer. @internal */
-export const CS_SHM_002: Rule = {
+export const CS_SHM_002: Rule = defineRule({
   id: 'CS-SHM-002',
   level: RuleLevel.ERROR,
   summary: 'A vLLM container\'s memory limit covers /dev/shm + engine RSS + the streamer buffer',
@@ -41,4 +41,4 @@ export const CS_SHM_002: Rule = {
     }
     return found;
   },
-};
+});
