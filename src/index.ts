@@ -24,6 +24,8 @@ export { Rule, RuleContext } from './rules/rule';
 export type { RuleProps, RuleContextProps, Violation } from './rules/rule';
 export { RulePack } from './packs/rule-pack';
 export type { RulePackProps } from './packs/rule-pack';
+export { Findings } from './aspects/findings';
+export type { Finding } from './aspects/findings';
 export * from './estimate/paths';
 export { SecretKeyReference } from './levers/weights/secret-reference';
 export { HuggingFaceRepo } from './levers/weights/hugging-face';

@@ -1,9 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 
 import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
-import { Backend, CacheAccessMode, CacheStorage, Engine, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
-
-import { RuleReport } from '../../src/aspects/findings-report';
+import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -255,7 +253,7 @@ describe('sleep mode', () => {
   });
 
   test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
-    expect(RuleReport.of(run().app).findings).toEqual([]);
+    expect(Findings.of(run().app)).toEqual([]);
   });
 
   test.each([['Knative', knative()], ['Standard', Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })]])('KServe %s refuses it', (mode, backend) => {

@@ -6,10 +6,10 @@ import { Construct } from 'constructs';
 import { schemaErrors } from '../schema';
 import { baseProps } from '../util';
 import {
-  Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
-  Profile, RuleSuppressions, WeightSource,
+  Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, Finding, Findings,
+  IAspect, Profile, RuleLevel, RuleSuppressions, WeightSource,
 } from '../../src';
-import { Finding, REPORT_FILE, RuleReport } from '../../src/aspects/findings-report';
+import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
 import { BASELINE_RULES } from '../../src/rules';
 
@@ -110,7 +110,7 @@ function run(objects: any[], props: ColdStartBaselineProps = { environment: Envi
   } catch (e) {
     error = (e as Error).message;
   }
-  return { findings: RuleReport.of(app).findings, error, objects: apiObjects, app };
+  return { findings: Findings.of(app), error, objects: apiObjects, app };
 }
 
 const ids = (r: Run, suppressed = false) => [...new Set(r.findings.filter(f => !!f.suppressed === suppressed).map(f => f.ruleId))].sort();
@@ -235,6 +235,20 @@ describe('findings name everything needed to act', () => {
     const lines = readFileSync(join(r.app.outdir, REPORT_FILE), 'utf8').trim().split('\n').map(l => JSON.parse(l));
     expect(lines[0]).toEqual({ type: 'summary', errors: 0, warnings: 0, suppressed: 1 });
     expect(lines[1]).toMatchObject({ type: 'finding', ruleId: 'CS-IMG-001', path: 'c/o0', object: 'Deployment/vllm', value: 'vllm/vllm-openai:v1', suppressed: 'upstream publishes tags only' });
+  });
+
+  test('Findings.of reads the findings on objects under a scope', () => {
+    const app = Testing.app();
+    const bad = () => { const o = compliant(); vllm(o).image = 'vllm:1'; return o; };
+    // 'cd' shares a prefix with 'c' but is not under it.
+    const [c, cd] = ['c', 'cd'].map(id => new Chart(app, id));
+    new ApiObject(c, 'o', bad());
+    new ApiObject(cd, 'o', bad());
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    expect(() => app.synthYaml()).toThrow(/CS-IMG-001/);
+    expect(Findings.of(app).map(f => f.path)).toEqual(['c/o', 'cd/o']);
+    expect(Findings.of(c).map(f => f.path)).toEqual(['c/o']);
+    expect(Findings.of(c.node.findChild('o')).map(f => [f.ruleId, f.level, f.object])).toEqual([['CS-IMG-001', RuleLevel.ERROR, 'Deployment/vllm']]);
   });
 
   test('warnings print and do not fail synth', () => {
@@ -406,7 +420,7 @@ describe('ColdStartOptimizedModel adds the baseline pack', () => {
       const chart = new Chart(app, 'c');
       new ColdStartOptimizedModel(chart, 'm', baseProps({ profile }));
       Testing.synth(chart);
-      expect(RuleReport.of(app).findings).toEqual([]);
+      expect(Findings.of(app)).toEqual([]);
     }
   });
 
