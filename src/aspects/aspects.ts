@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { RuleReport } from './findings-report';
+import { RuleSuppressions } from './suppressions';
 
 /**
  * Visits constructs before any manifest is written.
@@ -74,8 +75,11 @@ function install(root: IConstruct): void {
       applyAspects(root, [], visited, applied);
       // Packs judge the app as every aspect left it, and serialize each object once.
       for (const aspect of applied) (aspect as Partial<IDeferredAspect>)._afterVisits?.(root);
+      const report = RuleReport.of(root);
+      // Only now is every pack, and so every rule a suppression may name, known.
+      RuleSuppressions._verify(root, report.ruleIds);
       // Throws with every rule error at once, in our own format rather than cdk8s' one-line-per-construct list.
-      RuleReport.of(root).conclude();
+      report.conclude();
       return [];
     },
   });

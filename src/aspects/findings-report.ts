@@ -23,6 +23,8 @@ export class RuleReport {
   }
 
   public readonly findings: Finding[] = [];
+  /** Ids of the rules of every pack that has judged this app: what a suppression may name. */
+  public readonly ruleIds = new Set<string>();
   private printed = 0;
 
   private constructor(private readonly root: IConstruct) {}

@@ -92,6 +92,7 @@ export abstract class RulePack implements IAspect {
    */
   public _afterVisits(root: IConstruct): void {
     const report = RuleReport.of(root);
+    for (const rule of this.rules) report.ruleIds.add(rule.id);
     const objects = this.pending;
     this.pending = [];
     if (!objects.length) return;

@@ -282,8 +282,20 @@ describe('suppressions', () => {
     expect(() => RuleSuppressions.add(app, [{ id: 'CS-RT-001', reason: 'because' }])).toThrow(/suppression of CS-RT-001 needs a reason of at least 10 characters, got "because"/);
   });
 
-  test('name a rule that exists', () => {
-    expect(() => RuleSuppressions.add(Testing.app(), [{ id: 'CS-RT-999', reason: 'long enough reason' }])).toThrow(/unknown rule "CS-RT-999"/);
+  test('name a rule id, when added', () => {
+    expect(() => RuleSuppressions.add(Testing.app(), [{ id: 'CS RT 001', reason: 'long enough reason' }])).toThrow(/^: suppression of unknown rule "CS RT 001": not a rule id\. Fix: /);
+  });
+
+  test('name a rule of a pack that judged the app, at synth', () => {
+    const r = run([compliant()], undefined, (_, chart) => RuleSuppressions.add(chart, [{ id: 'CS-RT-999', reason: 'long enough reason' }]));
+    expect(r.error).toMatch(/^c: suppression of unknown rule "CS-RT-999"\. Fix: use one of CS-IMG-001, CS-IMG-002, .*CS-SLP-001$/);
+  });
+
+  test('are not checked in an app no pack judges', () => {
+    const app = Testing.app();
+    RuleSuppressions.add(new Chart(app, 'c'), [{ id: 'CS-RT-999', reason: 'long enough reason' }]);
+    Aspects.of(app).add({ visit: () => {} });
+    expect(() => app.synthYaml()).not.toThrow();
   });
 
   test('write the kube-linter and Polaris exemptions where those tools have the check', () => {
