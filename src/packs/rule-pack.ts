@@ -79,6 +79,7 @@ export abstract class RulePack implements IAspect {
     return this.rules.map(r => r.id);
   }
 
+  /** Collects the ApiObjects; they are judged once every aspect has visited, so they are judged as the aspects left them. */
   public visit(node: IConstruct): void {
     if (ApiObject.isApiObject(node)) this.pending.push(node as ApiObject);
   }
