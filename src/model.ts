@@ -24,8 +24,7 @@ import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
 import { Profile } from './profile';
-import { memoryShortfall } from './private/memory-budget';
-import { bytesToQuantity } from './private/quantity';
+import { memoryShortfall, readableBytes } from './private/memory-budget';
 import { applyArgoSyncWaves } from './private/sync-waves';
 
 /**
@@ -274,7 +273,7 @@ export class ColdStartOptimizedModel extends Construct {
   private checkMemory(bp: PodBlueprint): void {
     if (!bp.memoryOverridden) return;
     const short = memoryShortfall(bp.memoryLimit, bp.memoryItems);
-    if (short) fail(this, 'CS-SHM-002', short.problem, `raise runtime.memoryLimit to at least ${bytesToQuantity(short.need)}, or lower runtime.shmSize`);
+    if (short) fail(this, 'CS-SHM-002', short.problem, `raise runtime.memoryLimit to at least ${readableBytes(short.need)}, or lower runtime.shmSize`);
   }
 }
 

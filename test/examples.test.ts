@@ -8,15 +8,14 @@ import { build as buildEksMistral } from '../examples/eks-mistral-efs/main';
 import { build as buildGkeLlama70b } from '../examples/gke-llama-70b/main';
 import { build } from '../examples/lab-qwen/main';
 import { build as buildMultiModel } from '../examples/multi-model-sleep/main';
-import { Aspects, ColdStartBaseline } from '../src';
-import { RuleReport } from '../src/aspects/findings-report';
+import { Aspects, ColdStartBaseline, Findings } from '../src';
 
 describe('examples/lab-qwen', () => {
   const app = build();
   const manifests = Testing.synth(app.charts[0]);
 
   test('passes the baseline pack with zero findings', () => {
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
   });
 
   test('carries the baseline of all four levers', () => {
@@ -53,7 +52,7 @@ describe('examples/eks-mistral-efs', () => {
   const c = pod.containers[0];
 
   test('passes the baseline pack with zero findings', () => {
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
   });
 
   test('a plain Deployment and Service on port 8000, one replica in production, after its volume and loader', () => {
@@ -117,7 +116,7 @@ describe('examples/multi-model-sleep', () => {
   const deployments = manifests.filter(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'model-server');
 
   test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
   });
 
   test('two models on the same GPU node class, each with sleep mode behind its proxy', () => {
@@ -152,7 +151,7 @@ describe('examples/gke-llama-70b', () => {
 
   test('passes the baseline pack (with its region) with zero findings', () => {
     expect(Aspects.of(app).all.find((a): a is ColdStartBaseline => a instanceof ColdStartBaseline)?.region).toBe('us-central1');
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
   });
 
   test('weights from a LocalModelCache on node-local NVMe, written before the model', () => {

@@ -3,10 +3,9 @@ import * as fc from 'fast-check';
 import { schemaErrors } from './schema';
 import { MODELCAR, VLLM } from './util';
 import {
-  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, KnativeFeature,
+  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, Findings, KnativeFeature,
   ModelSize, Precision, Profile, WeightSource,
 } from '../src';
-import { RuleReport } from '../src/aspects/findings-report';
 
 // fast-check: random valid configurations synthesize, validate and pass the
 // baseline pack; random invalid ones fail with the library's own errors.
@@ -82,7 +81,7 @@ test(`${RUNS} random valid configurations synthesize, validate and pass the base
   fc.assert(fc.property(valid, props => {
     const { app, manifests } = synthesize(props);
     expect(manifests.flatMap(schemaErrors)).toEqual([]);
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
     const isvc = manifests.find(m => m.kind === 'InferenceService');
     // Values pass through unchanged.
     expect(isvc.spec.predictor.containers[0].args).toContain(`--tensor-parallel-size=${props.gpu.count}`);

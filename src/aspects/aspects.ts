@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { RuleReport } from './findings-report';
+import { RuleSuppressions } from './suppressions';
 
 /**
  * Visits constructs before any manifest is written.
@@ -15,7 +16,8 @@ export interface IAspect {
  * @internal
  */
 export interface IDeferredAspect extends IAspect {
-  _afterVisits(): void;
+  /** `root`: the app being validated, whose report the pack records into. */
+  _afterVisits(root: IConstruct): void;
 }
 
 const ASPECTS = Symbol.for('cdk8s-coldstart.Aspects');
@@ -72,9 +74,12 @@ function install(root: IConstruct): void {
       const applied = new Set<IAspect>();
       applyAspects(root, [], visited, applied);
       // Packs judge the app as every aspect left it, and serialize each object once.
-      for (const aspect of applied) (aspect as Partial<IDeferredAspect>)._afterVisits?.();
+      for (const aspect of applied) (aspect as Partial<IDeferredAspect>)._afterVisits?.(root);
+      const report = RuleReport.of(root);
+      // Only now is every pack, and so every rule a suppression may name, known.
+      RuleSuppressions._verify(root, report.ruleIds);
       // Throws with every rule error at once, in our own format rather than cdk8s' one-line-per-construct list.
-      RuleReport.of(root).conclude();
+      report.conclude();
       return [];
     },
   });

@@ -2,23 +2,8 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-
-/** One finding of one rule on one object. @internal */
-export interface Finding {
-  readonly ruleId: string;
-  readonly level: string;
-  readonly summary: string;
-  /** Construct path of the ApiObject. */
-  readonly path: string;
-  /** `Kind/name`. */
-  readonly object: string;
-  readonly namespace?: string;
-  readonly value: string;
-  readonly message: string;
-  readonly fix: string;
-  /** The reason, when a suppression covers it. */
-  readonly suppressed?: string;
-}
+import { Finding } from './findings';
+import { RuleLevel } from '../rules/rule';
 
 const KEY = Symbol.for('cdk8s-coldstart.RuleReport');
 /** JSON Lines, not .json: `kubectl apply -f dist/` and Argo CD read every .json/.yaml in the directory. */
@@ -38,6 +23,8 @@ export class RuleReport {
   }
 
   public readonly findings: Finding[] = [];
+  /** Ids of the rules of every pack that has judged this app: what a suppression may name. */
+  public readonly ruleIds = new Set<string>();
   private printed = 0;
 
   private constructor(private readonly root: IConstruct) {}
@@ -50,8 +37,8 @@ export class RuleReport {
   public conclude(): void {
     this.write();
     const active = this.findings.filter(f => !f.suppressed);
-    const errors = active.filter(f => f.level === 'error');
-    const warnings = active.filter(f => f.level === 'warning');
+    const errors = active.filter(f => f.level === RuleLevel.ERROR);
+    const warnings = active.filter(f => f.level === RuleLevel.WARNING);
     for (const w of warnings.slice(this.printed)) process.stderr.write(`cdk8s-coldstart: WARNING ${format(w)}\n`);
     this.printed = warnings.length;
     if (errors.length) {
@@ -63,8 +50,8 @@ export class RuleReport {
     if (!(this.root instanceof App)) return;
     const summary = {
       type: 'summary',
-      errors: this.findings.filter(f => !f.suppressed && f.level === 'error').length,
-      warnings: this.findings.filter(f => !f.suppressed && f.level === 'warning').length,
+      errors: this.findings.filter(f => !f.suppressed && f.level === RuleLevel.ERROR).length,
+      warnings: this.findings.filter(f => !f.suppressed && f.level === RuleLevel.WARNING).length,
       suppressed: this.findings.filter(f => f.suppressed).length,
     };
     const lines = [summary, ...this.findings.map(f => ({ type: 'finding', ...f }))].map(l => JSON.stringify(l));

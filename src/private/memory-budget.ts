@@ -13,7 +13,7 @@ export const SHM_PURPOSE = '/dev/shm tmpfs (Memory emptyDir sizeLimit)';
 /** @internal */
 export const ENGINE_PURPOSE = 'engine processes (API server, engine core, one worker per GPU)';
 /** @internal */
-export const STREAMER_PURPOSE = 'Run:ai streamer CPU buffer (min of memory_limit and weight bytes)';
+export const STREAMER_PURPOSE = 'Run:ai streamer CPU buffer (its memory_limit)';
 
 /** FACTS: the streamer's CPU buffer is 40 GB when `memory_limit` is not given. @internal */
 export const STREAMER_DEFAULT_BUFFER = 40e9;
@@ -28,14 +28,14 @@ export function engineMemoryBytes(gpuCount: number): number {
 }
 
 /**
- * The streamer's CPU buffer: min(memory_limit, total file size) (FACTS), with
- * the default limit when unset. A rule that cannot know the weights' size
- * passes none and gets the limit.
+ * The streamer's CPU buffer as the pod is charged for it: its `memory_limit`,
+ * or the default when unset. The streamer allocates min(limit, total file
+ * size) (FACTS), but a rule cannot know the file size, so both sides charge the
+ * limit; the library sets the limit to at most the weights' size anyway.
  * @internal
  */
-export function streamerBufferBytes(memoryLimit: number | undefined, weightBytes = Infinity): number {
-  const limit = typeof memoryLimit === 'number' && memoryLimit >= 0 ? memoryLimit : STREAMER_DEFAULT_BUFFER;
-  return Math.min(limit, weightBytes);
+export function streamerBufferBytes(memoryLimit: number | undefined): number {
+  return typeof memoryLimit === 'number' && memoryLimit >= 0 ? memoryLimit : STREAMER_DEFAULT_BUFFER;
 }
 
 /** One line of a pod's memory need. @internal */
@@ -49,7 +49,6 @@ export interface MemoryShortfall {
   readonly need: number;
   /** What is wrong, with every line of the sum. */
   readonly problem: string;
-  readonly fix: string;
 }
 
 /** The need of a pod: the sum of its lines. @internal */
@@ -57,14 +56,19 @@ export function memoryNeed(lines: readonly MemoryLine[]): number {
   return lines.reduce((sum, l) => sum + l.bytes, 0);
 }
 
+/** Bytes for a person, never rounded down: whole GiB, else MiB rounded up (40 GB is 38147Mi). @internal */
+export function readableBytes(bytes: number): string {
+  return bytes % GIB === 0 ? bytesToQuantity(bytes) : `${Math.ceil(bytes / 1024 ** 2)}Mi`;
+}
+
 /** Undefined when `limit` covers every line; otherwise what is short and how to fix it. @internal */
 export function memoryShortfall(limit: number, lines: readonly MemoryLine[]): MemoryShortfall | undefined {
   const need = memoryNeed(lines);
   if (limit >= need) return undefined;
-  const sum = `${lines.map(l => `${bytesToQuantity(l.bytes)} ${l.purpose}`).join(' + ')} = ${bytesToQuantity(need)}`;
+  const sum = `${lines.map(l => `${readableBytes(l.bytes)} ${l.purpose}`).join(' + ')} = ${readableBytes(need)}`;
   const shm = lines.find(l => l.purpose === SHM_PURPOSE);
   const problem = shm && shm.bytes > limit
-    ? `the /dev/shm sizeLimit ${bytesToQuantity(shm.bytes)} is larger than the memory limit ${bytesToQuantity(limit)}`
-    : `the memory limit ${bytesToQuantity(limit)} is below the pod's need`;
-  return { need, problem: `${problem}: ${sum}`, fix: `raise the memory limit to at least ${bytesToQuantity(need)}, or lower the /dev/shm size or the streamer memory_limit` };
+    ? `the /dev/shm sizeLimit ${readableBytes(shm.bytes)} is larger than the memory limit ${readableBytes(limit)}`
+    : `the memory limit ${readableBytes(limit)} is below the pod's need`;
+  return { need, problem: `${problem}: ${sum}` };
 }

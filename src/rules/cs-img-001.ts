@@ -1,9 +1,9 @@
 import { isDigestPinned } from '../private/image';
 import { podsOf, storageUris } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Every image and `oci://` model pinned by digest. @internal */
-export const CS_IMG_001: Rule = {
+export const CS_IMG_001: Rule = defineRule({
   id: 'CS-IMG-001',
   level: RuleLevel.ERROR,
   summary: 'Every container image and every oci:// storageUri is pinned by @sha256: digest',
@@ -29,4 +29,4 @@ export const CS_IMG_001: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,9 +1,9 @@
 import { isDigestPinned } from '../private/image';
 import { podsOf } from './pods';
-import { Rule, RuleLevel } from './rule';
+import { defineRule, Rule, RuleLevel } from './rule';
 
 /** A digest never changes: pulling it Always only costs the wake. @internal */
-export const CS_IMG_002: Rule = {
+export const CS_IMG_002: Rule = defineRule({
   id: 'CS-IMG-002',
   level: RuleLevel.ERROR,
   summary: 'A digest-pinned image is not pulled with imagePullPolicy: Always',
@@ -15,4 +15,4 @@ export const CS_IMG_002: Rule = {
       .filter(c => c.image !== undefined && isDigestPinned(c.image) && c.imagePullPolicy === 'Always')
       .map(c => ({ value: 'Always', message: `container "${c.name}" pulls the digest-pinned ${c.image} Always` })));
   },
-};
+});

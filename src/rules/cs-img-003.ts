@@ -1,9 +1,9 @@
 import { podsOf, storageUris } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { registryHost, registryRegion, servesRegion } from '../levers/image/registry-region';
 
 /** Images come from a registry in the cluster's region. @internal */
-export const CS_IMG_003: Rule = {
+export const CS_IMG_003: Rule = defineRule({
   id: 'CS-IMG-003',
   level: RuleLevel.WARNING,
   summary: 'Images and oci:// models come from a registry in the cluster\'s region',
@@ -28,4 +28,4 @@ export const CS_IMG_003: Rule = {
     for (const uri of storageUris(obj)) if (uri.startsWith('oci://')) judge(uri, 'the modelcar storage URI');
     return found;
   },
-};
+});

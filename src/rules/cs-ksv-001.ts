@@ -1,11 +1,11 @@
 import { storageUris } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const INTERNAL = /^internal\.serving\.kserve\.io\//;
 const WEBHOOK_CONTAINERS = ['modelcar', 'modelcar-init', 'storage-initializer'];
 
 /** @internal */
-export const CS_KSV_001: Rule = {
+export const CS_KSV_001: Rule = defineRule({
   id: 'CS-KSV-001',
   level: RuleLevel.ERROR,
   summary: 'An InferenceService carries none of what KServe\'s webhook injects: internal.serving.kserve.io/* keys, and for a modelcar shareProcessNamespace or modelcar containers',
@@ -34,4 +34,4 @@ export const CS_KSV_001: Rule = {
     }
     return found;
   },
-};
+});

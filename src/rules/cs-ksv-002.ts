@@ -1,6 +1,6 @@
 import { podsOf, PodView } from './pods';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** FACTS: Knative refuses these pod features unless `config-features` enables them. */
 function flagsNeeded(pod: PodView): string[] {
@@ -24,7 +24,7 @@ function flagsNeeded(pod: PodView): string[] {
 }
 
 /** @internal */
-export const CS_KSV_002: Rule = {
+export const CS_KSV_002: Rule = defineRule({
   id: 'CS-KSV-002',
   level: RuleLevel.WARNING,
   summary: 'A KServe Knative-mode InferenceService uses pod features behind Knative feature flags',
@@ -45,4 +45,4 @@ export const CS_KSV_002: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { CloudProvider } from '../profile';
 import { podsOf } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** API groups that exist only on one cloud (or with its autoscaler). */
 const CLOUD_GROUPS = ['cloud.google.com', 'karpenter.sh', 'karpenter.k8s.aws', 'datalayer.gke.io', 'networking.gke.io', 'eks.amazonaws.com'];
@@ -16,7 +16,7 @@ const CLOUD_STRATEGY = /(\.gke\.io|\.aws\.com|\.amazonaws\.com)\//;
 const CLOUD_VALUE = /(\.gke\.io|\.aws\.com|\.amazonaws\.com)$/;
 
 /** @internal */
-export const CS_PRF_001: Rule = {
+export const CS_PRF_001: Rule = defineRule({
   id: 'CS-PRF-001',
   level: RuleLevel.ERROR,
   summary: 'A generic-profile app emits no cloud-specific object, annotation, label, node selector, CSI driver or storage class',
@@ -53,4 +53,4 @@ export const CS_PRF_001: Rule = {
     if (obj?.kind === 'CapacityBuffer' && CLOUD_STRATEGY.test(obj.spec?.provisioningStrategy ?? '')) found.push({ value: obj.spec.provisioningStrategy, message: 'cloud buffer provisioning strategy' });
     return found;
   },
-};
+});

@@ -1,10 +1,10 @@
 import { flag, vllmContainers } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const CEILING = 0.8;
 
 /** GPU memory headroom. @internal */
-export const CS_RT_001: Rule = {
+export const CS_RT_001: Rule = defineRule({
   id: 'CS-RT-001',
   level: RuleLevel.ERROR,
   summary: '--gpu-memory-utilization is set explicitly and is at most 0.8',
@@ -23,4 +23,4 @@ export const CS_RT_001: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,8 +1,8 @@
 import { isVllm, podsOf } from './pods';
-import { Rule, RuleLevel } from './rule';
+import { defineRule, Rule, RuleLevel } from './rule';
 
 /** @internal */
-export const CS_RT_002: Rule = {
+export const CS_RT_002: Rule = defineRule({
   id: 'CS-RT-002',
   level: RuleLevel.ERROR,
   summary: 'Pods running vLLM set enableServiceLinks: false',
@@ -14,4 +14,4 @@ export const CS_RT_002: Rule = {
       .filter(pod => pod.containers.some(c => !c.init && isVllm(c)) && pod.spec.enableServiceLinks !== false)
       .map(pod => ({ value: `enableServiceLinks: ${pod.spec.enableServiceLinks ?? 'unset (true)'}`, message: `the pod at ${pod.where} runs vLLM with service links on` }));
   },
-};
+});

@@ -1,11 +1,11 @@
 import { Environment } from '../profile';
 import { vllmContainers, volumeAt } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const PERSISTENT = ['persistentVolumeClaim', 'hostPath', 'nfs', 'csi', 'ephemeral'];
 
 /** @internal */
-export const CS_RT_003: Rule = {
+export const CS_RT_003: Rule = defineRule({
   id: 'CS-RT-003',
   level: RuleLevel.ERROR,
   summary: 'In production, vLLM\'s cache (/root/.cache or VLLM_CACHE_ROOT) is on a persistent volume',
@@ -27,7 +27,7 @@ export const CS_RT_003: Rule = {
     }
     return found;
   },
-};
+});
 
 function ancestors(path: string): string[] {
   const parts = path.split('/').filter(Boolean);

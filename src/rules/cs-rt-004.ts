@@ -1,10 +1,10 @@
 import { vllmContainers } from './pods';
 import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { MIN_STARTUP_BUDGET_SECONDS as FLOOR } from '../levers/runtime/startup-budget';
 
 /** @internal */
-export const CS_RT_004: Rule = {
+export const CS_RT_004: Rule = defineRule({
   id: 'CS-RT-004',
   level: RuleLevel.ERROR,
   summary: 'A vLLM container has a startup probe whose budget covers the model\'s expected load time (and at least 5 minutes)',
@@ -28,4 +28,4 @@ export const CS_RT_004: Rule = {
     }
     return found;
   },
-};
+});

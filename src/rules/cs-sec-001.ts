@@ -1,11 +1,11 @@
 import { podsOf } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Names that carry a secret: HF_TOKEN, AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_API_KEY ... */
 const CREDENTIAL = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY(_ID)?|SECRET_ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)($|_)/i;
 
 /** @internal */
-export const CS_SEC_001: Rule = {
+export const CS_SEC_001: Rule = defineRule({
   id: 'CS-SEC-001',
   level: RuleLevel.ERROR,
   summary: 'No credential (HF token, cloud keys, passwords) is written as a literal env value',
@@ -26,4 +26,4 @@ export const CS_SEC_001: Rule = {
     }
     return found;
   },
-};
+});

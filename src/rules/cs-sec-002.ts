@@ -1,12 +1,12 @@
 import { podMetadata, podsOf } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { MANAGED_BY } from '../private/aux-pod';
 
 /** The model server is judged by the runtime rules: the vLLM image runs as root. */
 const MODEL_SERVER = 'model-server';
 
 /** @internal */
-export const CS_SEC_002: Rule = {
+export const CS_SEC_002: Rule = defineRule({
   id: 'CS-SEC-002',
   level: RuleLevel.ERROR,
   summary: 'Auxiliary pods (warm buffer, pre-pull, prefetch, loader) run locked down with bounded resources',
@@ -41,4 +41,4 @@ export const CS_SEC_002: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,5 +1,5 @@
 import { ContainerView, isGpu, PodView, tensorParallel, vllmContainers, volumeAt } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** @internal */
 export function shmViolation(pod: PodView, c: ContainerView): string | undefined {
@@ -11,7 +11,7 @@ export function shmViolation(pod: PodView, c: ContainerView): string | undefined
 }
 
 /** vLLM GPU pods get a sized tmpfs at /dev/shm. @internal */
-export const CS_SHM_001: Rule = {
+export const CS_SHM_001: Rule = defineRule({
   id: 'CS-SHM-001',
   level: RuleLevel.WARNING,
   summary: 'A GPU pod running vLLM mounts a Memory emptyDir with a sizeLimit at /dev/shm',
@@ -27,4 +27,4 @@ export const CS_SHM_001: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,9 +1,9 @@
 import { shmViolation } from './cs-shm-001';
 import { tensorParallel, vllmContainers } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Tensor parallel needs the tmpfs. @internal */
-export const CS_SHM_003: Rule = {
+export const CS_SHM_003: Rule = defineRule({
   id: 'CS-SHM-003',
   level: RuleLevel.ERROR,
   summary: 'vLLM with tensor parallel > 1 mounts a Memory emptyDir with a sizeLimit at /dev/shm',
@@ -18,4 +18,4 @@ export const CS_SHM_003: Rule = {
     }
     return found;
   },
-};
+});

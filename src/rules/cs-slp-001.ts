@@ -1,5 +1,5 @@
 import { describe, flag, once, podMetadata, vllmContainers } from './pods';
-import { Rule, RuleContext, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleContext, RuleLevel, Violation } from './rule';
 
 /** vLLM's default port (FACTS: `vllm serve` listens on 8000). */
 const DEFAULT_PORT = 8000;
@@ -144,7 +144,7 @@ function checkNetworkPolicy(np: any, context: RuleContext): Violation[] {
 }
 
 /** @internal */
-export const CS_SLP_001: Rule = {
+export const CS_SLP_001: Rule = defineRule({
   id: 'CS-SLP-001',
   level: RuleLevel.ERROR,
   summary: 'vLLM\'s sleep/wake endpoints (VLLM_SERVER_DEV_MODE=1) listen on loopback only, and no Service, Ingress or NetworkPolicy lets traffic reach them',
@@ -166,4 +166,4 @@ export const CS_SLP_001: Rule = {
       }));
     }
   },
-};
+});

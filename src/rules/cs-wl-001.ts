@@ -1,10 +1,10 @@
 import { flag, storageUris, vllmContainers } from './pods';
-import { Rule, RuleLevel, Violation } from './rule';
+import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const OFFLINE = ['HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'];
 
 /** @internal */
-export const CS_WL_001: Rule = {
+export const CS_WL_001: Rule = defineRule({
   id: 'CS-WL-001',
   level: RuleLevel.ERROR,
   summary: 'vLLM serving local weights (modelcar, PVC, hostPath, LocalModelCache, a KServe storage URI) runs with HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1',
@@ -25,4 +25,4 @@ export const CS_WL_001: Rule = {
     }
     return found;
   },
-};
+});

@@ -1,6 +1,5 @@
 import { find, synth } from '../util';
-import { Backend, ModelServiceType, Profile, WeightSource } from '../../src';
-import { RuleReport } from '../../src/aspects/findings-report';
+import { Backend, Findings, ModelServiceType, Profile, WeightSource } from '../../src';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 // The model's Deployment; production also writes the warm buffer's.
@@ -65,7 +64,7 @@ describe('Deployment + Service', () => {
   test('passes the baseline pack with zero findings in both profiles', () => {
     for (const profile of [Profile.lab(), Profile.production()]) {
       const { app } = synth({ profile, weights: CLAIM, backend: Backend.deployment() });
-      expect(RuleReport.of(app).findings).toEqual([]);
+      expect(Findings.of(app)).toEqual([]);
     }
   });
 });

@@ -1,9 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 
 import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
-import { Backend, CacheAccessMode, CacheStorage, Engine, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
-
-import { RuleReport } from '../../src/aspects/findings-report';
+import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -255,7 +253,7 @@ describe('sleep mode', () => {
   });
 
   test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
-    expect(RuleReport.of(run().app).findings).toEqual([]);
+    expect(Findings.of(run().app)).toEqual([]);
   });
 
   test.each([['Knative', knative()], ['Standard', Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })]])('KServe %s refuses it', (mode, backend) => {
@@ -266,5 +264,30 @@ describe('sleep mode', () => {
   test('the proxy image must be pinned by digest', () => {
     expect(() => synth(sleepProps({ runtime: { sleepMode: { proxyImage: 'nginx:1.27' } } })))
       .toThrow(/^serving\/qwen\/Runtime: \[CS-IMG-001\] sleep-mode proxy image "nginx:1.27" is not pinned by digest.*Fix: /);
+  });
+});
+
+describe('memory: the construction check and rule CS-SHM-002 do the same math', () => {
+  const gpu = (count: number) => ({ count, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } });
+
+  test.each([1, 2, 4, 8])('TP=%p: a limit at the need passes both, 1 MiB less fails at construction', (count) => {
+    const need = synth({ gpu: gpu(count) }).model.memoryLimit.toMebibytes();
+    // synth() runs the baseline pack: CS-SHM-002 would throw here if it asked for more.
+    expect(() => synth({ gpu: gpu(count), runtime: { memoryLimit: Size.mebibytes(need) } })).not.toThrow();
+    expect(() => synth({ gpu: gpu(count), runtime: { memoryLimit: Size.mebibytes(need - 1) } }))
+      .toThrow(/^serving\/qwen: \[CS-SHM-002\] the memory limit .* is below the pod's need: .*16Gi \/dev\/shm .* engine processes/);
+  });
+
+  test('the engine figure grows with the GPU count in both', () => {
+    const one = synth({ gpu: gpu(1) }).model.memoryLimit.toMebibytes();
+    const four = synth({ gpu: gpu(4) }).model.memoryLimit.toMebibytes();
+    expect(four - one).toBe(6 * 1024);
+  });
+
+  test('engineMemory can only raise the engine figure', () => {
+    expect(() => synth({ runtime: { engineMemory: Size.gibibytes(4) } }))
+      .toThrow(/^serving\/qwen\/Runtime: \[CS-SHM-002\] engineMemory 4Gi is below 8Gi.*Fix: drop runtime.engineMemory/);
+    expect(synth({ runtime: { engineMemory: Size.gibibytes(12) } }).model.memoryLimit.toMebibytes() - synth().model.memoryLimit.toMebibytes())
+      .toBe(4 * 1024);
   });
 });

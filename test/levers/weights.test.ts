@@ -1,8 +1,7 @@
 import { Size, Testing, Chart } from 'cdk8s';
 import { schemaErrors } from '../schema';
 import { args, baseProps, container, env, find, GI, isvc, leverContext, predictor, synth, VLLM, MODELCAR } from '../util';
-import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
-import { RuleReport } from '../../src/aspects/findings-report';
+import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, Findings, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { WeightLoad } from '../../src/levers/weights/weight-load';
 
@@ -359,7 +358,7 @@ describe('every path sets the cold-start facts and passes the baseline pack', ()
     new ColdStartOptimizedModel(chart, 'qwen', baseProps({ profile, weights: weights() }));
     const m = Testing.synth(chart);
     expect(m.flatMap(schemaErrors)).toEqual([]);
-    expect(RuleReport.of(app).findings).toEqual([]);
+    expect(Findings.of(app)).toEqual([]);
   });
 });
 

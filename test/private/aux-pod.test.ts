@@ -2,10 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { schemaErrors } from '../schema';
 import { auxLabels, auxPodSpec } from '../../src/private/aux-pod';
 import { CS_SEC_002 } from '../../src/rules/cs-sec-002';
-import { CloudProvider, Environment } from '../../src';
+import { CloudProvider, Environment, RuleContext } from '../../src';
 
 const PAUSE = 'registry.k8s.io/pause@sha256:' + 'c'.repeat(64);
-const context = { cloud: CloudProvider.GENERIC, environment: Environment.PRODUCTION };
+const context = new RuleContext({ cloud: CloudProvider.GENERIC, environment: Environment.PRODUCTION });
 
 function deployment(spec: k8s.PodSpec): any {
   const labels = auxLabels('m', 'warm-buffer');

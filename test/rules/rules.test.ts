@@ -6,10 +6,10 @@ import { Construct } from 'constructs';
 import { schemaErrors } from '../schema';
 import { baseProps } from '../util';
 import {
-  Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, IAspect,
-  Profile, RuleSuppressions, WeightSource,
+  Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, Finding, Findings,
+  IAspect, Profile, RuleLevel, RuleSuppressions, WeightSource,
 } from '../../src';
-import { Finding, REPORT_FILE, RuleReport } from '../../src/aspects/findings-report';
+import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
 import { BASELINE_RULES } from '../../src/rules';
 
@@ -36,7 +36,7 @@ function compliant(): any {
             args: ['--gpu-memory-utilization=0.6', '--tensor-parallel-size', '2', '--load-format=runai_streamer',
               '--model-loader-extra-config={"concurrency":16,"memory_limit":2147483648}'],
             env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }],
-            resources: { limits: { 'memory': '24Gi', 'nvidia.com/gpu': '2' }, requests: { 'memory': '24Gi', 'nvidia.com/gpu': '2' } },
+            resources: { limits: { 'memory': '28Gi', 'nvidia.com/gpu': '2' }, requests: { 'memory': '28Gi', 'nvidia.com/gpu': '2' } },
             startupProbe: { httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 30 },
             volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, { name: 'cache', mountPath: '/root/.cache' }, { name: 'models', mountPath: '/models' }],
           }],
@@ -110,7 +110,7 @@ function run(objects: any[], props: ColdStartBaselineProps = { environment: Envi
   } catch (e) {
     error = (e as Error).message;
   }
-  return { findings: RuleReport.of(app).findings, error, objects: apiObjects, app };
+  return { findings: Findings.of(app), error, objects: apiObjects, app };
 }
 
 const ids = (r: Run, suppressed = false) => [...new Set(r.findings.filter(f => !!f.suppressed === suppressed).map(f => f.ruleId))].sort();
@@ -129,7 +129,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-IMG-002', () => { const o = compliant(); vllm(o).imagePullPolicy = 'Always'; return [o]; }],
   ['CS-SHM-001', () => {
     const o = compliant(); vllm(o).args = vllm(o).args.filter((a: string) => a !== '--tensor-parallel-size' && a !== '2');
-    vllm(o).resources.limits.memory = '8Gi'; vllm(o).resources.requests.memory = '8Gi';
+    vllm(o).resources.limits.memory = '12Gi'; vllm(o).resources.requests.memory = '12Gi';
     pod(o).volumes[0] = { name: 'dshm', emptyDir: {} };
     return [o];
   }],
@@ -226,7 +226,7 @@ describe('findings name everything needed to act', () => {
 
   test('a finding specific fix wins over the rule fix', () => {
     const o = compliant(); vllm(o).resources.limits.memory = '20Gi';
-    expect(run([o]).error).toMatch(/\[CS-SHM-002\].*found: 20Gi\. Fix: raise resources.limits.memory to at least 22.0Gi/);
+    expect(run([o]).error).toMatch(/\[CS-SHM-002\].*found: 20Gi\. Fix: raise resources.limits.memory to at least 28Gi/);
   });
 
   test('the JSON Lines report sits next to the manifests, suppressions included', () => {
@@ -235,6 +235,20 @@ describe('findings name everything needed to act', () => {
     const lines = readFileSync(join(r.app.outdir, REPORT_FILE), 'utf8').trim().split('\n').map(l => JSON.parse(l));
     expect(lines[0]).toEqual({ type: 'summary', errors: 0, warnings: 0, suppressed: 1 });
     expect(lines[1]).toMatchObject({ type: 'finding', ruleId: 'CS-IMG-001', path: 'c/o0', object: 'Deployment/vllm', value: 'vllm/vllm-openai:v1', suppressed: 'upstream publishes tags only' });
+  });
+
+  test('Findings.of reads the findings on objects under a scope', () => {
+    const app = Testing.app();
+    const bad = () => { const o = compliant(); vllm(o).image = 'vllm:1'; return o; };
+    // 'cd' shares a prefix with 'c' but is not under it.
+    const [c, cd] = ['c', 'cd'].map(id => new Chart(app, id));
+    new ApiObject(c, 'o', bad());
+    new ApiObject(cd, 'o', bad());
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    expect(() => app.synthYaml()).toThrow(/CS-IMG-001/);
+    expect(Findings.of(app).map(f => f.path)).toEqual(['c/o', 'cd/o']);
+    expect(Findings.of(c).map(f => f.path)).toEqual(['c/o']);
+    expect(Findings.of(c.node.findChild('o')).map(f => [f.ruleId, f.level, f.object])).toEqual([['CS-IMG-001', RuleLevel.ERROR, 'Deployment/vllm']]);
   });
 
   test('warnings print and do not fail synth', () => {
@@ -268,8 +282,20 @@ describe('suppressions', () => {
     expect(() => RuleSuppressions.add(app, [{ id: 'CS-RT-001', reason: 'because' }])).toThrow(/suppression of CS-RT-001 needs a reason of at least 10 characters, got "because"/);
   });
 
-  test('name a rule that exists', () => {
-    expect(() => RuleSuppressions.add(Testing.app(), [{ id: 'CS-RT-999', reason: 'long enough reason' }])).toThrow(/unknown rule "CS-RT-999"/);
+  test('name a rule id, when added', () => {
+    expect(() => RuleSuppressions.add(Testing.app(), [{ id: 'CS RT 001', reason: 'long enough reason' }])).toThrow(/^: suppression of unknown rule "CS RT 001": not a rule id\. Fix: /);
+  });
+
+  test('name a rule of a pack that judged the app, at synth', () => {
+    const r = run([compliant()], undefined, (_, chart) => RuleSuppressions.add(chart, [{ id: 'CS-RT-999', reason: 'long enough reason' }]));
+    expect(r.error).toMatch(/^c: suppression of unknown rule "CS-RT-999"\. Fix: use one of CS-IMG-001, CS-IMG-002, .*CS-SLP-001$/);
+  });
+
+  test('are not checked in an app no pack judges', () => {
+    const app = Testing.app();
+    RuleSuppressions.add(new Chart(app, 'c'), [{ id: 'CS-RT-999', reason: 'long enough reason' }]);
+    Aspects.of(app).add({ visit: () => {} });
+    expect(() => app.synthYaml()).not.toThrow();
   });
 
   test('write the kube-linter and Polaris exemptions where those tools have the check', () => {
@@ -406,7 +432,7 @@ describe('ColdStartOptimizedModel adds the baseline pack', () => {
       const chart = new Chart(app, 'c');
       new ColdStartOptimizedModel(chart, 'm', baseProps({ profile }));
       Testing.synth(chart);
-      expect(RuleReport.of(app).findings).toEqual([]);
+      expect(Findings.of(app)).toEqual([]);
     }
   });
 
@@ -530,7 +556,7 @@ describe('more shapes each rule reads', () => {
     const none = compliant(); delete vllm(none).resources.limits.memory;
     expect(run([none]).findings.map(f => f.value)).toEqual(['no memory limit']);
     const unbounded = compliant(); vllm(unbounded).args = vllm(unbounded).args.filter((a: string) => !a.startsWith('--model-loader-extra-config'));
-    expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('streamer 37.3Gi')]);
+    expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('38147Mi Run:ai streamer CPU buffer')]);
   });
 
   test('CS-SEC-001: secretKeyRef and file paths are fine; literals never show in the finding', () => {

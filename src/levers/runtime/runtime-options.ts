@@ -51,7 +51,9 @@ export interface RuntimeOptions {
   readonly startupBudget?: Duration;
 
   /**
-   * Host RAM of the engine processes (API server, engine core, one worker per GPU).
+   * Host RAM of the engine processes (API server, engine core, one worker per
+   * GPU). It can only be raised: rule CS-SHM-002 holds every vLLM pod to the
+   * default.
    * @default - 8 GiB plus 2 GiB for each GPU after the first
    */
   readonly engineMemory?: Size;

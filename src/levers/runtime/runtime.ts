@@ -46,6 +46,11 @@ export class Runtime extends Lever {
       fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is not a fraction in (0, 1)`,
         `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
     }
+    const engineMemory = options.engineMemory ? options.engineMemory.toKibibytes() * 1024 : undefined;
+    if (engineMemory !== undefined && !(engineMemory >= engineMemoryBytes(context.gpu.count))) {
+      fail(this, 'CS-SHM-002', `engineMemory ${options.engineMemory!.asString()} is below ${bytesToQuantity(engineMemoryBytes(context.gpu.count))}, what vLLM's processes take for ${context.gpu.count} GPU(s) and what rule CS-SHM-002 holds the pod to`,
+        'drop runtime.engineMemory, or raise it');
+    }
     const cpu = options.cpu;
     if (cpu !== undefined && !(cpu > 0)) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');

@@ -47,5 +47,5 @@ export function applyStreamer(scope: IConstruct, pod: PodWriter, modelBytes: num
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
   pod.set(Facts.STREAMER_CONCURRENCY, concurrency);
-  pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit, modelBytes));
+  pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit));
 }

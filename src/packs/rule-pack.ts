@@ -1,0 +1,139 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { IAspect } from '../aspects/aspects';
+import { RuleReport } from '../aspects/findings-report';
+import { RuleSuppressions } from '../aspects/suppressions';
+import { CloudProvider, Environment } from '../profile';
+import { Rule, RuleContext } from '../rules/rule';
+
+/**
+ * Props of a rule pack.
+ */
+export interface RulePackProps {
+  /**
+   * The pack's rules. Each object is judged by them in this order, which is
+   * the order of its findings.
+   */
+  readonly rules: Rule[];
+
+  /**
+   * The cloud the rules see in their context.
+   * @default CloudProvider.GENERIC
+   */
+  readonly cloud?: CloudProvider;
+
+  /**
+   * The environment the rules see in their context.
+   * @default Environment.LAB
+   */
+  readonly environment?: Environment;
+
+  /**
+   * The region the rules see in their context.
+   * @default - no region
+   */
+  readonly region?: string;
+}
+
+/**
+ * Rules as an aspect. It judges every ApiObject under the scope it is added
+ * to (ours, cdk8s-plus workloads, raw ApiObjects and Included YAML alike) once
+ * every aspect has run, honours `RuleSuppressions`, and records its findings
+ * in the app's report: errors fail synth, warnings are printed, and all of
+ * them are written to `coldstart-findings.jsonl`. Extend it with your own rules.
+ *
+ * @example
+ * class AcmePack extends RulePack {
+ *   constructor() { super({ rules: [new RequireTeamLabel()] }); }
+ * }
+ * Aspects.of(app).add(new AcmePack());
+ */
+export abstract class RulePack implements IAspect {
+  /** The rules, in the order each object is judged by them. */
+  public readonly rules: Rule[];
+  /** The cloud checked against. */
+  public readonly cloud: CloudProvider;
+  /** The environment checked against. */
+  public readonly environment: Environment;
+  /** The region checked against, when set. */
+  public readonly region?: string;
+
+  /** Objects visited in this validation pass, judged once every aspect has run. */
+  private pending: ApiObject[] = [];
+
+  constructor(props: RulePackProps) {
+    const ids = new Set<string>();
+    for (const rule of props.rules) {
+      // Suppressions and the report name a rule by its id alone.
+      if (ids.has(rule.id)) throw new Error(`${new.target.name}: rule ${rule.id} is in the pack twice. Fix: give each rule its own id`);
+      ids.add(rule.id);
+    }
+    this.rules = [...props.rules];
+    this.cloud = props.cloud ?? CloudProvider.GENERIC;
+    this.environment = props.environment ?? Environment.LAB;
+    this.region = props.region;
+  }
+
+  /** Ids of the rules in the pack. */
+  public get ruleIds(): string[] {
+    return this.rules.map(r => r.id);
+  }
+
+  /** Collects the ApiObjects; they are judged once every aspect has visited, so they are judged as the aspects left them. */
+  public visit(node: IConstruct): void {
+    if (ApiObject.isApiObject(node)) this.pending.push(node as ApiObject);
+  }
+
+  /**
+   * Judges the objects collected in this pass. Running after every aspect means
+   * the rules see what other aspects changed, and each object is serialized once
+   * per pass, including for the rules that relate objects (CS-SLP-001), which
+   * would otherwise serialize the whole app at every Service they visit.
+   * @internal
+   */
+  public _afterVisits(root: IConstruct): void {
+    const report = RuleReport.of(root);
+    for (const rule of this.rules) report.ruleIds.add(rule.id);
+    const objects = this.pending;
+    this.pending = [];
+    if (!objects.length) return;
+    const json = new Map<ApiObject, any>();
+    const jsonOf = (o: ApiObject) => {
+      let j = json.get(o);
+      if (j === undefined) json.set(o, j = o.toJson());
+      return j;
+    };
+    const context = RuleContext._lazy(
+      { cloud: this.cloud, environment: this.environment, region: this.region },
+      () => root.node.findAll().filter(ApiObject.isApiObject).map(o => jsonOf(o as ApiObject)),
+    );
+    for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
+  }
+
+  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+    for (const rule of this.rules) {
+      for (const v of rule.check(json, context)) {
+        const suppression = RuleSuppressions._find(obj, rule.id);
+        if (suppression) exemptExternally(obj, rule, suppression.reason);
+        report.record({
+          ruleId: rule.id,
+          level: rule.level,
+          summary: rule.summary,
+          path: obj.node.path,
+          object: `${json.kind}/${json.metadata?.name}`,
+          namespace: json.metadata?.namespace,
+          value: v.value,
+          message: v.message,
+          fix: v.fix ?? rule.fix,
+          suppressed: suppression?.reason,
+        });
+      }
+    }
+  }
+}
+
+/** So kube-linter and Polaris agree with a suppression of the equivalent check. */
+function exemptExternally(obj: ApiObject, rule: Rule, reason: string): void {
+  if (rule.kubeLinterCheck) obj.metadata.addAnnotation(`ignore-check.kube-linter.io/${rule.kubeLinterCheck}`, reason);
+  if (rule.polarisCheck) obj.metadata.addAnnotation(`polaris.fairwinds.com/${rule.polarisCheck}-exempt`, 'true');
+}
