@@ -43,3 +43,4 @@ export * from './levers/capacity/gke/compute-class';
 export * from './levers/capacity/gke/provisioning-request';
 export * from './levers/capacity/eks/karpenter-node-pool';
 export * from './levers/image/image-pull-options';
+export * from './errors';
