@@ -288,7 +288,7 @@ describe('GKE accelerators', () => {
     ['Hyperdisk ML', () => WeightSource.hyperdiskMl({ snapshotName: 's' }), Profile.lab()],
     ['GCS FUSE', () => WeightSource.gcsFuse('bucket'), eks],
   ])('%s outside a GKE profile is refused', (_, weights, profile) => {
-    expect(() => synth({ profile, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'gke accelerator'));
+    expect(() => synth({ profile, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'is a GKE accelerator'));
   });
 });
 
@@ -325,7 +325,7 @@ describe('EKS accelerators', () => {
     ['FSx for Lustre', () => WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'x.amazonaws.com', mountName: 'abc' })],
     ['Mountpoint for S3', () => WeightSource.mountpointS3('my-models')],
   ])('%s outside an EKS profile is refused', (_, weights) => {
-    expect(() => synth({ profile: gke, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'eks accelerator'));
+    expect(() => synth({ profile: gke, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'is an EKS accelerator'));
   });
 });
 

@@ -7,6 +7,7 @@ import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode
 import { CapacityOptions } from './capacity-options';
 import { Lever, LeverContext } from '../lever';
 import { PodBlueprint } from '../../blueprint';
+import { requireCloud } from '../../private/cloud';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { CapacityArrival } from '../../estimate/paths';
 import { fail } from '../../private/errors';
@@ -56,14 +57,8 @@ export class NodeCapacity extends Lever {
     }
     const { gke, eks, warmBuffer } = props.capacity;
     const provider = props.profile.cloud.provider;
-    if (gke && provider !== CloudProvider.GKE) {
-      fail(this, 'CS-IN-030', `capacity.gke (ComputeClass, queued provisioning) needs a GKE profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.gke({ region }) }) or remove capacity.gke');
-    }
-    if (eks && provider !== CloudProvider.EKS) {
-      fail(this, 'CS-IN-031', `capacity.eks (Karpenter NodePool) needs an EKS profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.eks({ region }) }) or remove capacity.eks');
-    }
+    if (gke) requireCloud(this, props.profile, CloudProvider.GKE, 'capacity.gke (ComputeClass, queued provisioning)', 'remove capacity.gke');
+    if (eks) requireCloud(this, props.profile, CloudProvider.EKS, 'capacity.eks (Karpenter NodePool)', 'remove capacity.eks');
     const modelPriority = priorityClassName !== undefined ? undefined : priority ?? DEFAULT_PRIORITY;
     this.buffer = resolveWarmBuffer(this, warmBuffer ?? {}, props.gpu, modelPriority, props.profile.isProduction);
     if (this.buffer?.mode === WarmBufferMode.CAPACITY_BUFFER && provider === CloudProvider.GENERIC) {

@@ -7,6 +7,7 @@ import { Lever, LeverContext } from '../lever';
 import { PodBlueprint } from '../../blueprint';
 import { fail } from '../../private/errors';
 import { ImageArrival, CapacityArrival } from '../../estimate/paths';
+import { requireCloud } from '../../private/cloud';
 import { requireDigest } from '../../private/image';
 import { CloudProvider, Profile } from '../../profile';
 
@@ -32,18 +33,11 @@ export class ImagePull extends Lever {
   constructor(scope: Construct, id: string, private readonly props: ImagePullProps) {
     super(scope, id);
     const { options, profile } = props;
-    const provider = profile.cloud.provider;
     this.prePull = options.prePull ?? profile.isProduction;
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
     this.pauseImage = requireDigest(this, options.pauseImage ?? PAUSE_IMAGE, 'imagePull.pauseImage');
-    if (options.gke && provider !== CloudProvider.GKE) {
-      fail(this, 'CS-IN-032', `imagePull.gke (image streaming, secondary boot disks) needs a GKE profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.gke({ region }) }) or remove imagePull.gke');
-    }
-    if (options.eks && provider !== CloudProvider.EKS) {
-      fail(this, 'CS-IN-033', `imagePull.eks (Bottlerocket data-volume snapshot) needs an EKS profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.eks({ region }) }) or remove imagePull.eks');
-    }
+    if (options.gke) requireCloud(this, profile, CloudProvider.GKE, 'imagePull.gke (image streaming, secondary boot disks)', 'remove imagePull.gke');
+    if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot)', 'remove imagePull.eks');
     for (const [i, d] of (options.gke?.secondaryBootDisks ?? []).entries()) {
       if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(d.diskImageName ?? '')) {
         fail(this, 'CS-IN-040', `secondaryBootDisks[${i}].diskImageName "${d.diskImageName}" is not a Compute Engine image name`, 'pass the name of the disk image that holds the container images');

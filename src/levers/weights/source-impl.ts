@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
-import { CloudProvider } from '../../profile';
 import { GIB } from '../../private/quantity';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
@@ -89,16 +88,6 @@ export function requireSize(scope: Construct, context: LeverContext, what: strin
 /** Capacity for the weights plus 10% for file-system overhead, in whole GiB. @internal */
 export function volumeBytesFor(modelBytes: number): number {
   return Math.ceil((modelBytes * 1.1) / GIB) * GIB;
-}
-
-/** An accelerator outside its cloud is a construction error, never a silent no-op. @internal */
-export function requireCloud(scope: Construct, context: LeverContext, cloud: CloudProvider, what: string): void {
-  const actual = context.profile.cloud.provider;
-  if (actual !== cloud) {
-    const factory = cloud === CloudProvider.GKE ? 'Cloud.gke()' : 'Cloud.eks()';
-    fail(scope, 'CS-IN-014', `${what} is a ${cloud} accelerator but the profile's cloud is ${actual}`,
-      `use Profile.production({ cloud: ${factory} }) (or Profile.lab) when the cluster runs on ${cloud}, or pick a baseline weight source`);
-  }
 }
 
 /** Sets the pod's service account once; two paths may not want different identities. @internal */

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, ResolvedVolume, SharedVolumeImpl } from '../source-impl';
+import { ResolvedVolume, SharedVolumeImpl } from '../source-impl';
 import { sharedClaim } from '../shared-claim';
 import { ManifestObject } from '../../../private/manifest-object';
 
@@ -37,7 +38,7 @@ export class EfsVolume implements SharedVolumeImpl {
   constructor(private readonly options: EfsVolumeOptions) {}
 
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
-    requireCloud(scope, context, CloudProvider.EKS, 'SharedVolume.efs');
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'SharedVolume.efs', 'use SharedVolume.newClaim() with a ReadWriteMany StorageClass');
     if (!FILE_SYSTEM_ID.test(this.options.fileSystemId ?? '')) {
       fail(scope, 'CS-IN-019', `EFS file system id "${this.options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
     }

@@ -3,9 +3,10 @@ import { bindStaticVolume } from './static-volume';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
+import { requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
 
 /**
@@ -41,7 +42,7 @@ export class FsxLustreSource implements WeightSourceImpl {
   constructor(private readonly options: FsxLustreOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.fsxLustre');
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.fsxLustre', 'pick a baseline weight source');
     const o = this.options;
     if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
       fail(scope, 'CS-IN-019', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');

@@ -3,9 +3,10 @@ import { bindStaticVolume } from './static-volume';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireSize, WeightSourceImpl } from '../source-impl';
+import { requireSize, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
 
 /**
@@ -43,7 +44,7 @@ export class MountpointS3Source implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.mountpointS3');
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.mountpointS3', 'pick a baseline weight source');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
       fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { MODEL_MOUNT, offline, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { applyStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -72,7 +73,7 @@ export class GcsFuseSource implements WeightSourceImpl {
   constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.gcsFuse');
+    requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.gcsFuse', 'pick a baseline weight source');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
       fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');

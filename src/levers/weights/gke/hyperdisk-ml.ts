@@ -5,10 +5,11 @@ import { PodBlueprint } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { StreamerOptions } from '../streamer';
 import { ManifestObject } from '../../../private/manifest-object';
 
@@ -58,7 +59,7 @@ export class HyperdiskMlSource implements WeightSourceImpl {
   constructor(private readonly options: HyperdiskMlOptions) {}
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.hyperdiskMl');
+    requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.hyperdiskMl', 'pick a baseline weight source');
     const o = this.options;
     if (!isDnsSubdomain(o.snapshotName)) {
       fail(scope, 'CS-IN-019', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
