@@ -35,14 +35,15 @@ describe('profiles', () => {
     const p = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
     expect(p.cloud.provider).toBe('gke');
     expect(p.cloud.region).toBe('us-central1');
-    expect(() => Cloud.eks({ region: 'Not A Region' })).toThrow(/region "Not A Region" is not a region name/);
+    expect(() => Cloud.eks({ region: 'Not A Region' })).toThrow(/^Cloud\.eks: \[CS-IN-026\] region "Not A Region" is not a region id\. Fix: /);
   });
 
   test('model size from parameters and precision', () => {
     expect(ModelSize.fromParameters(70e9, Precision.BF16).bytes).toBe(140e9);
     expect(ModelSize.fromParameters(7e9, Precision.INT4).bytes).toBe(3.5e9);
     expect(ModelSize.of(Size.gibibytes(1)).bytes).toBe(GI);
-    expect(() => ModelSize.fromParameters(0, Precision.BF16)).toThrow(/parameters must be a positive number/);
+    expect(() => ModelSize.fromParameters(0, Precision.BF16)).toThrow(/^ModelSize\.fromParameters: \[CS-IN-048\] parameters must be a positive number/);
+    expect(() => ModelSize.of(Size.gibibytes(0))).toThrow(/^ModelSize\.of: \[CS-IN-048\] the model size must be positive/);
   });
 });
 
@@ -107,7 +108,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test.each([[''], ['   ']])('empty model name %p', (servedModelName) => {
-    expect(build({ servedModelName })).toThrow(/^serving\/qwen: \[CS-IN-001\] servedModelName is empty.*Fix: set servedModelName/);
+    expect(build({ servedModelName })).toThrow(/^serving\/qwen: \[CS-IN-020\] servedModelName is empty.*Fix: set servedModelName/);
   });
 
   test('an object name that is not a DNS label', () => {
@@ -116,7 +117,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('a priority below 0, or both a class name and a value', () => {
     expect(build({ capacity: { priority: -10 } })).toThrow(/\[CS-IN-004\] priority -10 is not an integer in \[0, 1000000000\]/);
-    expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-004\] both capacity.priorityClassName/);
+    expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-042\] both capacity.priorityClassName/);
   });
 
   test('an Exists toleration with a value', () => {
@@ -130,7 +131,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   test('an extra arg that fights a typed prop', () => {
     expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }) }))
       .toThrow(/\[CS-IN-006\] --gpu-memory-utilization is set to "0.6" by .* and to "0.95" by .*extraArgs.*Fix: drop --gpu-memory-utilization from extraArgs/);
-    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }) })).toThrow(/\[CS-IN-006\] engine extra arg "max-model-len 4096"/);
+    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }) })).toThrow(/\[CS-IN-043\] engine extra arg "max-model-len 4096"/);
     expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
   });
 

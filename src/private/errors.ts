@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ErrorId, isErrorId } from './error-catalogue';
 import { ColdStartError } from '../errors';
 
 /**
@@ -15,6 +16,8 @@ export type ErrorSite = IConstruct | string;
  * so the message alone is enough to correct the app.
  * @internal
  */
-export function fail(site: ErrorSite, id: string, problem: string, fix: string): never {
+export function fail(site: ErrorSite, id: ErrorId, problem: string, fix: string): never {
+  // The type admits catalogued ids only; this catches a JavaScript caller or a cast.
+  if (!isErrorId(id)) throw new Error(`cdk8s-coldstart: error id "${id}" is not in src/private/error-catalogue.ts`);
   throw new ColdStartError(id, typeof site === 'string' ? site : site.node.path, problem, fix);
 }

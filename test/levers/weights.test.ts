@@ -147,7 +147,9 @@ describe('object storage streamed by the Run:ai streamer', () => {
     ['credentials in the URL', () => WeightSource.objectStorage('s3://AKIAABCDEFGHIJKLMNOP:secret@models/qwen'), 'CS-IN-015'],
     ['credentials in the endpoint', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:pass@minio:9000' }), 'CS-IN-015'],
     ['an access key id as the Secret name', () => WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }) }), 'CS-IN-015'],
-    ['keys for gs://', () => WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'keys' }) }), 'CS-IN-015'],
+    ['keys for gs://', () => WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'keys' }) }), 'CS-IN-025'],
+    ['an endpoint for gs://', () => WeightSource.objectStorage('gs://models/qwen', { endpoint: 'https://minio:9000' }), 'CS-IN-025'],
+    ['an endpoint that is not a URL', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'minio:9000' }), 'CS-IN-017'],
   ])('%s is refused', (_, weights, id) => {
     expect(() => synth({ weights: weights() })).toThrow(error(WL, id, ''));
   });
@@ -212,12 +214,13 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
     ['a cache that does not cover the model URI', { sourceModelUri: 'hf://Qwen/Other' }, 'CS-IN-012', 'does not cover'],
     ['a prefix that is not a path boundary', { uri: 'gs://models/qwen-v2', sourceModelUri: 'gs://models/qwen' }, 'CS-IN-012', 'does not cover'],
     ['a storage limit below the model', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.mebibytes(10) }) }, 'CS-IN-016', 'below the model size'],
+    ['a node group without a nodeSelector', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.gibibytes(100), nodeSelector: {} }) }, 'CS-IN-044', 'needs node affinity'],
   ])('%s is refused', (_, o, id, text) => {
     expect(() => make(o)).toThrow(error(WL, id, text));
   });
 
   test('a missing model size is refused where the cache must be sized', () => {
-    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-016', 'model size is missing'));
+    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-023', 'model size is missing'));
   });
 });
 
@@ -378,9 +381,9 @@ describe('lever 1: weight load', () => {
     expect(env(m).STORAGE_URI).toBeUndefined();
   });
 
-  test.each([['Bad_Name', 'not a valid PersistentVolumeClaim name'], ['ok', 'not a relative path']])('an existing claim %s is refused', (claim, message) => {
+  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'not a relative path']])('an existing claim %s is refused', (claim, id, message) => {
     const weights = WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
-    expect(() => synth({ weights })).toThrow(new RegExp(`^serving/qwen/WeightLoad: \\[CS-IN-011\\] .*${message}.*Fix: `));
+    expect(() => synth({ weights })).toThrow(new RegExp(`^serving/qwen/WeightLoad: \\[${id}\\] .*${message}.*Fix: `));
   });
 
   test('an oci:// prefix on the modelcar is accepted once', () => {

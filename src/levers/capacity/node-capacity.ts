@@ -48,7 +48,7 @@ export class NodeCapacity extends Lever {
     }
     const { priority, priorityClassName } = props.capacity;
     if (priorityClassName !== undefined && priority !== undefined) {
-      fail(this, 'CS-IN-004', `both capacity.priorityClassName "${priorityClassName}" and capacity.priority ${priority} are set; the value of an existing class is not ours to set`,
+      fail(this, 'CS-IN-042', `both capacity.priorityClassName "${priorityClassName}" and capacity.priority ${priority} are set; the value of an existing class is not ours to set`,
         'pass priorityClassName (an existing class with value >= 0) or priority (the library creates the class), not both');
     }
     if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > MAX_USER_PRIORITY)) {

@@ -129,7 +129,7 @@ class ExistingClaimCache extends CacheStorage {
 
   public _bind(scope: Construct): BoundCache {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.claimName)) {
-      fail(scope, 'CS-IN-008', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+      fail(scope, 'CS-IN-021', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
     return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
   }

@@ -92,7 +92,7 @@ export class Runtime extends Lever {
     for (const arg of this.props.engine.extraArgs) {
       const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
       if (!m) {
-        fail(this, 'CS-IN-006', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
+        fail(this, 'CS-IN-043', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
       }
       try {
         blueprint.addArg(`${lever} (engine.extraArgs)`, m[1], m[2]);

@@ -1,6 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
+import { maskUserInfo } from './secret-reference';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { clusterScoped } from '../../private/cluster-scoped';
@@ -126,17 +127,17 @@ export class LocalModelCacheSource implements WeightSourceImpl {
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     const o = this.options;
     if (!STORAGE_URI.test(this.storageUri ?? '')) {
-      fail(scope, 'CS-IN-017', `storage URI "${this.storageUri}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
+      fail(scope, 'CS-IN-017', `storage URI "${maskUserInfo(this.storageUri)}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
     }
     const source = o.sourceModelUri ?? this.storageUri;
     if (!covers(source, this.storageUri)) {
-      fail(scope, 'CS-IN-012', `the LocalModelCache sourceModelUri "${source}" does not cover the model's storage URI "${this.storageUri}", so KServe would never match the cache and would download at every wake`,
-        `set sourceModelUri to "${this.storageUri}" or a prefix of it`);
+      fail(scope, 'CS-IN-012', `the LocalModelCache sourceModelUri "${maskUserInfo(source)}" does not cover the model's storage URI "${maskUserInfo(this.storageUri)}", so KServe would never match the cache and would download at every wake`,
+        `set sourceModelUri to "${maskUserInfo(this.storageUri)}" or a prefix of it`);
     }
     const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
     const cacheName = o.cacheName ?? context.name;
     if (!isDnsSubdomain(cacheName)) {
-      fail(scope, 'CS-IN-019', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
+      fail(scope, 'CS-IN-021', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
     }
     const group = this.nodeGroup(scope, context, modelBytes, blueprint.nodeSelector);
 
@@ -151,7 +152,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
       },
     }));
     if (o.serviceAccountName !== undefined && !isDnsSubdomain(o.serviceAccountName)) {
-      fail(scope, 'CS-IN-019', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
+      fail(scope, 'CS-IN-021', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
     }
     if (group.object) {
       cache.node.addDependency(group.object);
@@ -172,7 +173,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     const nvme = this.options.nodeGroup?._nvme;
     const name = this.options.nodeGroup?._name ?? `${context.name}-nvme`;
     if (!isDnsSubdomain(name)) {
-      fail(scope, 'CS-IN-019', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
+      fail(scope, 'CS-IN-021', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
     }
     if (!nvme) return { name };
     if (!/^\/[^\s]*$/.test(nvme.path ?? '') || nvme.path.split('/').includes('..')) {
@@ -186,7 +187,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     // The node lever has contributed: its selector (GPU labels, a compute class or NodePool) names the pod's nodes.
     const selector = nvme.nodeSelector ?? podNodeSelector;
     if (Object.keys(selector).length === 0) {
-      fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',
+      fail(scope, 'CS-IN-044', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',
         'set the node group nodeSelector (or gpu.nodeSelector, or a compute class or NodePool) to the labels of the NVMe GPU nodes');
     }
     const storage = bytesToQuantity(limit);

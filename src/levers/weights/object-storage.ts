@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { offline, setServiceAccount, WeightSourceImpl } from './source-impl';
-import { requireNoUserInfo, requireSecretRef } from './secret-reference';
+import { maskUserInfo, requireNoUserInfo, requireSecretRef } from './secret-reference';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
+import { requireRegion } from '../../private/region';
 import { LeverContext } from '../lever';
 
 /**
@@ -100,32 +101,31 @@ export class ObjectStorageSource implements WeightSourceImpl {
     requireNoUserInfo(scope, this.uri ?? '', 'the object storage URI');
     const m = URI.exec(this.uri ?? '');
     if (!m) {
-      fail(scope, 'CS-IN-017', `object storage URI "${this.uri}" is not s3://<bucket>/<prefix> or gs://<bucket>/<prefix>`,
+      fail(scope, 'CS-IN-017', `object storage URI "${maskUserInfo(this.uri)}" is not s3://<bucket>/<prefix> or gs://<bucket>/<prefix>`,
         'pass the directory that holds config.json and the *.safetensors files, e.g. s3://models/llama-3.1-70b-instruct');
     }
     const scheme = m[1];
     const lever = scope.node.path;
     const o = this.options;
+    const s3Only = (what: string, fix: string) => fail(scope, 'CS-IN-025', `${what} works with s3:// only, and the URI is ${scheme}://`, fix);
     if (o.endpoint !== undefined) {
       requireNoUserInfo(scope, o.endpoint, 'the object storage endpoint');
-      if (scheme !== 's3' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
-        fail(scope, 'CS-IN-017', `endpoint "${o.endpoint}" needs an s3:// URI and an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
+      if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
+        fail(scope, 'CS-IN-017', `endpoint "${maskUserInfo(o.endpoint)}" is not an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
       }
+      if (scheme !== 's3') s3Only(`endpoint "${maskUserInfo(o.endpoint)}" (an S3-compatible store)`, 'drop endpoint, or pass the s3:// URI of the S3-compatible store');
       blueprint.addEnv(lever, 'AWS_ENDPOINT_URL', o.endpoint);
       blueprint.addEnv(lever, 'RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING', '0');
     }
     if (o.region !== undefined) {
-      if (scheme !== 's3' || !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(o.region)) {
-        fail(scope, 'CS-IN-017', `region "${o.region}" needs an s3:// URI and a region id`, 'pass e.g. us-east-1 with an s3:// model URI');
-      }
+      requireRegion(scope, o.region, 'region');
+      if (scheme !== 's3') s3Only(`region "${o.region}"`, 'drop region: Cloud Storage needs none');
       blueprint.addEnv(lever, 'AWS_REGION', o.region);
       blueprint.addEnv(lever, 'AWS_DEFAULT_REGION', o.region);
     }
     const keys = o.credentials?._keys;
     if (keys) {
-      if (scheme !== 's3') {
-        fail(scope, 'CS-IN-015', 'access keys from a Secret work with s3:// only', 'use ObjectStorageCredentials.workloadIdentity(serviceAccountName) for gs://');
-      }
+      if (scheme !== 's3') s3Only('access keys from a Secret', 'use ObjectStorageCredentials.workloadIdentity(serviceAccountName) for gs://');
       const id = requireSecretRef(scope, { name: keys.secretName, key: keys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
       const secret = requireSecretRef(scope, { name: keys.secretName, key: keys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
       blueprint.addSecretEnv(lever, 'AWS_ACCESS_KEY_ID', id.name, id.key);

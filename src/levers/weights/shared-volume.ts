@@ -89,7 +89,7 @@ class ExistingClaim implements SharedVolumeImpl {
 
   public resolve(scope: Construct, _context: LeverContext): ResolvedVolume {
     if (!isDnsSubdomain(this.claimName)) {
-      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+      fail(scope, 'CS-IN-021', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
     requireReadWriteMany(scope, this.options?.accessMode, `claim "${this.claimName}"`);
     return { claimName: this.claimName, weightPath: WeightPath.SHARED_VOLUME, objects: [] };

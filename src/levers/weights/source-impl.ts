@@ -79,7 +79,7 @@ export function mountWeightsClaim(scope: Construct, blueprint: PodBlueprint, c: 
 export function requireSize(scope: Construct, context: LeverContext, what: string): number {
   const bytes = context.size?.bytes;
   if (typeof bytes !== 'number' || !(bytes > 0)) {
-    fail(scope, 'CS-IN-016', `the model size is missing, and ${what} must be sized from it`,
+    fail(scope, 'CS-IN-023', `the model size is missing, and ${what} must be sized from it`,
       'set props.size, e.g. ModelSize.fromParameters(70e9, Precision.BF16) or ModelSize.of(Size.gibibytes(140))');
   }
   return bytes;
@@ -93,10 +93,10 @@ export function volumeBytesFor(modelBytes: number): number {
 /** Sets the pod's service account once; two paths may not want different identities. @internal */
 export function setServiceAccount(scope: Construct, blueprint: PodBlueprint, name: string, why: string): void {
   if (!isDnsSubdomain(name)) {
-    fail(scope, 'CS-IN-019', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
+    fail(scope, 'CS-IN-021', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
   }
   if (blueprint.serviceAccountName !== undefined && blueprint.serviceAccountName !== name) {
-    fail(scope, 'CS-IN-006', `the pod's service account is "${blueprint.serviceAccountName}" and ${why} needs "${name}"`, 'use one service account that holds every permission the pod needs');
+    fail(scope, 'CS-IN-024', `the pod's service account is "${blueprint.serviceAccountName}" and ${why} needs "${name}"`, 'use one service account that holds every permission the pod needs');
   }
   blueprint.serviceAccountName = name;
 }

@@ -196,7 +196,7 @@ class ExistingClaimSource implements WeightSourceImpl {
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     if (!isDnsSubdomain(this.claimName)) {
-      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+      fail(scope, 'CS-IN-021', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
     const subPath = this.options.subPath;
     requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');

@@ -40,11 +40,11 @@ export class EfsVolume implements SharedVolumeImpl {
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'SharedVolume.efs', 'use SharedVolume.newClaim() with a ReadWriteMany StorageClass');
     if (!FILE_SYSTEM_ID.test(this.options.fileSystemId ?? '')) {
-      fail(scope, 'CS-IN-019', `EFS file system id "${this.options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
+      fail(scope, 'CS-IN-028', `EFS file system id "${this.options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
     }
     const perms = this.options.directoryPerms ?? '700';
     if (!/^[0-7]{3,4}$/.test(perms)) {
-      fail(scope, 'CS-IN-019', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
+      fail(scope, 'CS-IN-028', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
     }
     const storageClass = clusterScoped(ManifestObject.render(scope, 'EfsStorageClass', k8s.KubeStorageClass, {
       metadata: { name: `${context.name}-efs` },

@@ -45,10 +45,10 @@ export class FsxLustreSource implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.fsxLustre', 'pick a baseline weight source');
     const o = this.options;
     if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
-      fail(scope, 'CS-IN-019', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
+      fail(scope, 'CS-IN-028', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
     }
     if (!/^[a-z0-9.-]+$/.test(o.dnsName ?? '') || !/^[A-Za-z0-9_-]{1,8}$/.test(o.mountName ?? '')) {
-      fail(scope, 'CS-IN-019', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
+      fail(scope, 'CS-IN-028', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
     }
     requireRelativePath(scope, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
     const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');

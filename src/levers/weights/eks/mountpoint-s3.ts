@@ -4,6 +4,7 @@ import { PodBlueprint } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
 import { requireCloud } from '../../../private/cloud';
+import { requireRegion } from '../../../private/region';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { requireSize, WeightSourceImpl } from '../source-impl';
@@ -47,15 +48,13 @@ export class MountpointS3Source implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.mountpointS3', 'pick a baseline weight source');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
-      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
+      fail(scope, 'CS-IN-027', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
     }
     if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
-      fail(scope, 'CS-IN-019', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
+      fail(scope, 'CS-IN-011', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
     }
     const region = o.region ?? context.profile.cloud.region;
-    if (region !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
-      fail(scope, 'CS-IN-019', `region "${region}" is not a region id`, 'pass e.g. us-east-1');
-    }
+    if (region !== undefined) requireRegion(scope, region, 'region');
     const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
     const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
     bindStaticVolume(scope, blueprint, context, modelBytes, {

@@ -76,11 +76,11 @@ export class GcsFuseSource implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.gcsFuse', 'pick a baseline weight source');
     const o = this.options;
     if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
-      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
+      fail(scope, 'CS-IN-027', `bucket "${this.bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
     }
     requireRelativePath(scope, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct');
     if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
-      fail(scope, 'CS-IN-019', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
+      fail(scope, 'CS-IN-009', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
     }
     const modelBytes = requireSize(scope, context, 'the GCS FUSE file cache');
     const cacheBytes = o.fileCacheSize ? o.fileCacheSize.toKibibytes() * 1024 : volumeBytesFor(modelBytes);

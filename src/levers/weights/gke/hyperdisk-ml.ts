@@ -62,11 +62,11 @@ export class HyperdiskMlSource implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.hyperdiskMl', 'pick a baseline weight source');
     const o = this.options;
     if (!isDnsSubdomain(o.snapshotName)) {
-      fail(scope, 'CS-IN-019', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
+      fail(scope, 'CS-IN-021', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
     }
     const throughput = o.throughputMiBps ?? 2400;
     if (!Number.isInteger(throughput) || throughput < 1) {
-      fail(scope, 'CS-IN-019', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
+      fail(scope, 'CS-IN-029', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
     }
     requireRelativePath(scope, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
     const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
