@@ -1,9 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { synth } from './util';
-import { Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModelProps, Profile, WeightSource } from '../src';
+import { synth, VLLM } from './util';
+import {
+  Backend, CacheAccessMode, CacheNodeGroup, CacheStorage, Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModelProps, Engine,
+  ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightSource,
+} from '../src';
 import { ERROR_CATALOGUE, RETIRED_ERROR_IDS } from '../src/private/error-catalogue';
 import { errorsMarkdown, withErrorsTable } from '../src/private/errors-markdown';
 import { fail } from '../src/private/errors';
@@ -96,6 +99,13 @@ describe('errors are ColdStartErrors', () => {
     expect(e.message).toBe(`${e.constructPath}: [${e.code}] ${e.problem}. Fix: ${e.fix}`);
   });
 
+  test('a factory error names the factory as its path', () => {
+    const e = thrown(() => WeightSource.objectStorage('/models/qwen'));
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e).toMatchObject({ code: 'CS-IN-017', constructPath: 'WeightSource.objectStorage' });
+    expect(e.message).toMatch(/^WeightSource\.objectStorage: \[CS-IN-017\] object storage URI "\/models\/qwen" is not s3:\/\/.* Fix: pass the directory/);
+  });
+
   test('the construct path of an error under a nested scope is the full path', () => {
     const chart = new Chart(Testing.app(), 'c');
     const e = thrown(() => fail(new Construct(new Construct(chart, 'team-a'), 'm'), 'CS-IN-001', 'p', 'f'));
@@ -109,6 +119,55 @@ describe('errors are ColdStartErrors', () => {
   });
 });
 
+describe('a factory checks its own arguments when it is called', () => {
+  const REPO = { repoId: 'Qwen/Qwen2.5-0.5B-Instruct' };
+  test.each<[string, () => unknown, string]>([
+    ['WeightSource.modelcar', () => WeightSource.modelcar('registry.example.com/m:v1'), 'CS-IMG-001'],
+    ['WeightSource.modelcar', () => WeightSource.modelcar('registry.example.com/m@sha256:' + 'b'.repeat(64), { streamer: { concurrency: 0 } }), 'CS-IN-005'],
+    ['WeightSource.existingClaim', () => WeightSource.existingClaim('Bad_Name'), 'CS-IN-021'],
+    ['WeightSource.existingClaim', () => WeightSource.existingClaim('ok', { subPath: '../etc' }), 'CS-IN-011'],
+    ['WeightSource.huggingFace', () => WeightSource.huggingFace({ repoId: 'not a repo' }, { volume: SharedVolume.newClaim() }), 'CS-IN-018'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('gs://models/qwen', { region: 'us-east-1' }), 'CS-IN-025'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://models/qwen', { region: 'Not A Region' }), 'CS-IN-026'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://models/qwen', { streamer: { memoryLimit: Size.kibibytes(0) } }), 'CS-IN-005'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('not-a-uri', { nodeGroup: CacheNodeGroup.existing('g') }), 'CS-IN-017'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'gs://m/other' }), 'CS-IN-012'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), cacheName: 'Bad_Name' }), 'CS-IN-021'],
+    ['WeightSource.hostPathCache', () => WeightSource.hostPathCache(REPO, { hostPath: 'models' }), 'CS-IN-019'],
+    ['WeightSource.prefetch', () => WeightSource.prefetch({ ...REPO, revision: '../main' }), 'CS-IN-018'],
+    ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 0 }), 'CS-IN-029'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('gs://bucket'), 'CS-IN-027'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: 0 }), 'CS-IN-009'],
+    ['WeightSource.fsxLustre', () => WeightSource.fsxLustre({ fileSystemId: 'fsx-1', dnsName: 'x.amazonaws.com', mountName: 'abc' }), 'CS-IN-028'],
+    ['WeightSource.mountpointS3', () => WeightSource.mountpointS3('my-models', { prefix: 'a b' }), 'CS-IN-011'],
+    ['SharedVolume.newClaim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE }), 'CS-IN-013'],
+    ['SharedVolume.existingClaim', () => SharedVolume.existingClaim('Bad_Name', { accessMode: CacheAccessMode.READ_WRITE_MANY }), 'CS-IN-021'],
+    ['SharedVolume.efs', () => SharedVolume.efs({ fileSystemId: 'fs-1', directoryPerms: '700' }), 'CS-IN-028'],
+    ['CacheNodeGroup.existing', () => CacheNodeGroup.existing('Bad_Name'), 'CS-IN-021'],
+    ['CacheNodeGroup.localNvme', () => CacheNodeGroup.localNvme({ path: 'nvme', storageLimit: Size.gibibytes(100) }), 'CS-IN-019'],
+    ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }), 'CS-IN-015'],
+    ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', accessKeyIdKey: 'a key' }), 'CS-IN-022'],
+    ['ObjectStorageCredentials.workloadIdentity', () => ObjectStorageCredentials.workloadIdentity('Bad_Name'), 'CS-IN-021'],
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('Bad_Name'), 'CS-IN-021'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: -1 }), 'CS-IN-051'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
+    ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }), 'CS-IN-043'],
+    ['ModelSize.of', () => ModelSize.of(Size.kibibytes(0)), 'CS-IN-048'],
+    ['Cloud.gke', () => Cloud.gke({ region: 'Not A Region' }), 'CS-IN-026'],
+  ])('%s refuses its argument (%#)', (factory, call, code) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e).toMatchObject({ code, constructPath: factory });
+    expect(e.message).toMatch(new RegExp(`^${factory.replace('.', '\\.')}: \\[${code}\\] .+\\. Fix: .+`));
+  });
+
+  test('a check that needs the model still runs at construction, under the lever', () => {
+    const weights = WeightSource.gcsFuse('bucket');
+    expect(thrown(() => synth({ weights }))).toMatchObject({ code: 'CS-IN-014', constructPath: 'serving/qwen/WeightLoad' });
+  });
+});
+
 describe('one wrong-cloud check for every lever', () => {
   const eks = Profile.lab({ cloud: Cloud.eks() });
   test.each<[string, Partial<ColdStartOptimizedModelProps>, string, string]>([
@@ -119,6 +178,19 @@ describe('one wrong-cloud check for every lever', () => {
     const e = thrown(() => synth(props));
     expect(e).toMatchObject({ code: 'CS-IN-014', constructPath: `serving/qwen/${lever}` });
     expect(e.message).toMatch(new RegExp(`${what}, but the profile's cloud is eks\\. Fix: use Profile\\.production\\(\\{ cloud: Cloud\\.gke\\(\\{ region \\}\\) \\}\\) \\(or Profile\\.lab\\) when the cluster runs on gke, or `));
+  });
+});
+
+describe('credentials never reach a message', () => {
+  test.each<[string, () => unknown, string]>([
+    ['a URL refused for its shape', () => WeightSource.objectStorage('s3://KEY:sec/ret@Bad_Bucket/x'), 'sec/ret'],
+    ['an endpoint with a user and password', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:p4ss@minio:9000' }), 'p4ss'],
+    ['a storage URI the cache cannot cover', () => WeightSource.localModelCache('https://u:p4ss@host/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://host/other' }), 'p4ss'],
+    ['a Secret key that is not a key', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', secretAccessKeyKey: 'wJalr XUtnFEMI' }), 'XUtnFEMI'],
+  ])('%s', (_, call, secret) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e.message).not.toContain(secret);
   });
 });
 

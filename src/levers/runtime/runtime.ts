@@ -10,6 +10,7 @@ import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
 import { BlueprintConflict, PodBlueprint } from '../../blueprint';
 import { Engine } from '../../engine';
 import { fail } from '../../private/errors';
+import { EXTRA_ARG } from '../../private/extra-args';
 import { estimateColdStart, EstimateDetail } from '../../estimate/estimate';
 import { EstimateOptions } from '../../estimate/estimate-options';
 import { validateEstimateOptions } from '../../estimate/validate';
@@ -90,10 +91,8 @@ export class Runtime extends Lever {
     // FACTS: -O0 skips torch.compile. The bare token works across vLLM's -O spellings.
     if (!(o.compile ?? production)) blueprint.addArg(lever, '-O0');
     for (const arg of this.props.engine.extraArgs) {
-      const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
-      if (!m) {
-        fail(this, 'CS-IN-043', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
-      }
+      // Engine.vllm refused any other shape.
+      const m = EXTRA_ARG.exec(arg)!;
       try {
         blueprint.addArg(`${lever} (engine.extraArgs)`, m[1], m[2]);
       } catch (e) {

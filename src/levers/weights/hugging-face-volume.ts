@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
-import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, WAIT_RESOURCES } from './hugging-face';
+import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { SharedVolume } from './shared-volume';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { PodBlueprint } from '../../blueprint';
@@ -36,10 +36,16 @@ const VOLUME = 'hf-cache';
  * @internal
  */
 export class HuggingFaceVolumeSource implements WeightSourceImpl {
-  constructor(private readonly repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {}
+  private readonly repo: ResolvedRepo;
+
+  constructor(repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {
+    const factory = 'WeightSource.huggingFace';
+    this.repo = resolveRepo(factory, repo);
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    const repo = resolveRepo(scope, this.repo);
+    const repo = this.repo;
     const volume = this.options.volume._resolve(scope, context);
     const lever = scope.node.path;
     const marker = `${HF_ROOT}/.coldstart/${repo.directory}/${COMPLETION_MARKER}`;

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../private/errors';
+import { ErrorSite, fail } from '../../private/errors';
 import { GIB } from '../../private/quantity';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
@@ -90,11 +90,15 @@ export function volumeBytesFor(modelBytes: number): number {
   return Math.ceil((modelBytes * 1.1) / GIB) * GIB;
 }
 
+/** Checked by the factory that takes the name, before any object exists. @internal */
+export function requireServiceAccountName(site: ErrorSite, name: string, why: string): void {
+  if (!isDnsSubdomain(name)) {
+    fail(site, 'CS-IN-021', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
+  }
+}
+
 /** Sets the pod's service account once; two paths may not want different identities. @internal */
 export function setServiceAccount(scope: Construct, blueprint: PodBlueprint, name: string, why: string): void {
-  if (!isDnsSubdomain(name)) {
-    fail(scope, 'CS-IN-021', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
-  }
   if (blueprint.serviceAccountName !== undefined && blueprint.serviceAccountName !== name) {
     fail(scope, 'CS-IN-024', `the pod's service account is "${blueprint.serviceAccountName}" and ${why} needs "${name}"`, 'use one service account that holds every permission the pod needs');
   }
@@ -102,9 +106,9 @@ export function setServiceAccount(scope: Construct, blueprint: PodBlueprint, nam
 }
 
 /** Validates a path relative to a volume (no leading /, no ..). @internal */
-export function requireRelativePath(scope: Construct, path: string | undefined, what: string, example: string): void {
+export function requireRelativePath(site: ErrorSite, path: string | undefined, what: string, example: string): void {
   if (path !== undefined && (path === '' || path.startsWith('/') || path.split('/').includes('..'))) {
-    fail(scope, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
+    fail(site, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
   }
 }
 

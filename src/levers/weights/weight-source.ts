@@ -10,7 +10,7 @@ import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-fac
 import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { PodBlueprint } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
@@ -178,10 +178,16 @@ export class WeightSource {
 }
 
 class ModelcarSource implements WeightSourceImpl {
-  constructor(private readonly image: string, private readonly options: ModelcarOptions) {}
+  private readonly image: string;
+
+  constructor(image: string, private readonly options: ModelcarOptions) {
+    const factory = 'WeightSource.modelcar';
+    this.image = requireDigest(factory, image?.replace(/^oci:\/\//, ''), 'modelcar image');
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    const image = requireDigest(scope, this.image.replace(/^oci:\/\//, ''), 'modelcar image');
+    const image = this.image;
     const lever = scope.node.path;
     blueprint.storageUri = `oci://${image}`;
     blueprint.modelPath = MODEL_MOUNT;
@@ -192,14 +198,17 @@ class ModelcarSource implements WeightSourceImpl {
 }
 
 class ExistingClaimSource implements WeightSourceImpl {
-  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {}
+  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {
+    const factory = 'WeightSource.existingClaim';
+    if (!isDnsSubdomain(claimName)) {
+      fail(factory, 'CS-IN-021', `weights claim "${claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+    }
+    requireRelativePath(factory, options.subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
-    if (!isDnsSubdomain(this.claimName)) {
-      fail(scope, 'CS-IN-021', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
-    }
     const subPath = this.options.subPath;
-    requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
     mountWeightsClaim(scope, blueprint, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
   }
 }

@@ -7,7 +7,7 @@ import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
  * Options for an existing FSx for Lustre file system (e.g. linked to the S3
@@ -39,18 +39,22 @@ export interface FsxLustreOptions {
  * @internal
  */
 export class FsxLustreSource implements WeightSourceImpl {
-  constructor(private readonly options: FsxLustreOptions) {}
+  constructor(private readonly options: FsxLustreOptions) {
+    const factory = 'WeightSource.fsxLustre';
+    const o = options;
+    if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
+      fail(factory, 'CS-IN-028', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
+    }
+    if (!/^[a-z0-9.-]+$/.test(o.dnsName ?? '') || !/^[A-Za-z0-9_-]{1,8}$/.test(o.mountName ?? '')) {
+      fail(factory, 'CS-IN-028', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
+    }
+    requireRelativePath(factory, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
+    checkStreamer(factory, o.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.fsxLustre', 'pick a baseline weight source');
     const o = this.options;
-    if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
-      fail(scope, 'CS-IN-028', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
-    }
-    if (!/^[a-z0-9.-]+$/.test(o.dnsName ?? '') || !/^[A-Za-z0-9_-]{1,8}$/.test(o.mountName ?? '')) {
-      fail(scope, 'CS-IN-028', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
-    }
-    requireRelativePath(scope, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
     const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');
     bindStaticVolume(scope, blueprint, context, modelBytes, {
       id: 'fsx',

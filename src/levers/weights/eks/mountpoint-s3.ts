@@ -8,7 +8,7 @@ import { requireRegion } from '../../../private/region';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { requireSize, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
  * Options for Mountpoint for Amazon S3.
@@ -42,19 +42,24 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * @internal
  */
 export class MountpointS3Source implements WeightSourceImpl {
-  constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
+  constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {
+    const factory = 'WeightSource.mountpointS3';
+    const o = options;
+    if (!BUCKET.test(bucketName ?? '') || bucketName.includes('..')) {
+      fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
+    }
+    if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
+      fail(factory, 'CS-IN-011', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
+    }
+    // The profile's region was checked by Cloud.eks().
+    if (o.region !== undefined) requireRegion(factory, o.region, 'region');
+    checkStreamer(factory, o.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.mountpointS3', 'pick a baseline weight source');
     const o = this.options;
-    if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
-      fail(scope, 'CS-IN-027', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
-    }
-    if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
-      fail(scope, 'CS-IN-011', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
-    }
     const region = o.region ?? context.profile.cloud.region;
-    if (region !== undefined) requireRegion(scope, region, 'region');
     const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
     const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
     bindStaticVolume(scope, blueprint, context, modelBytes, {

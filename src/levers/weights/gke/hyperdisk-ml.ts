@@ -10,7 +10,7 @@ import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
 import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { checkStreamer, StreamerOptions } from '../streamer';
 import { ManifestObject } from '../../../private/manifest-object';
 
 /**
@@ -56,19 +56,24 @@ export interface HyperdiskMlOptions {
  * @internal
  */
 export class HyperdiskMlSource implements WeightSourceImpl {
-  constructor(private readonly options: HyperdiskMlOptions) {}
+  constructor(private readonly options: HyperdiskMlOptions) {
+    const factory = 'WeightSource.hyperdiskMl';
+    const o = options;
+    if (!isDnsSubdomain(o.snapshotName)) {
+      fail(factory, 'CS-IN-021', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
+    }
+    const throughput = o.throughputMiBps ?? 2400;
+    if (!Number.isInteger(throughput) || throughput < 1) {
+      fail(factory, 'CS-IN-029', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
+    }
+    requireRelativePath(factory, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
+    checkStreamer(factory, o.streamer);
+  }
 
   public bind(scope: Construct, blueprint: PodBlueprint, context: LeverContext): void {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.hyperdiskMl', 'pick a baseline weight source');
     const o = this.options;
-    if (!isDnsSubdomain(o.snapshotName)) {
-      fail(scope, 'CS-IN-021', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
-    }
     const throughput = o.throughputMiBps ?? 2400;
-    if (!Number.isInteger(throughput) || throughput < 1) {
-      fail(scope, 'CS-IN-029', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
-    }
-    requireRelativePath(scope, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
     const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
     const bytes = o.size ? o.size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
     if (bytes < modelBytes) {
