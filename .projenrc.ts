@@ -154,6 +154,11 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only bench/bench.ts',
 });
 
+project.addTask('errors', {
+  description: 'Regenerate the Errors table in README.md from the error catalogue (src/private/error-catalogue.ts)',
+  exec: 'ts-node --transpile-only -e "const fs = require(\'fs\'); fs.writeFileSync(\'README.md\', require(\'./src/private/errors-markdown\').withErrorsTable(fs.readFileSync(\'README.md\', \'utf8\')))"',
+});
+
 project.addTask('rules', {
   description: 'Regenerate RULES.md from src/rules',
   exec: 'ts-node --transpile-only -e "require(\'fs\').writeFileSync(\'RULES.md\', require(\'./src/rules/markdown\').rulesMarkdown())"',

@@ -1,3 +1,7 @@
+import { fail } from './private/errors';
+import { EXTRA_ARG } from './private/extra-args';
+import { requireDigest } from './private/image';
+
 /**
  * Options for the vLLM engine.
  */
@@ -42,7 +46,13 @@ export class Engine {
   public readonly extraEnv: { [name: string]: string };
 
   private constructor(options: VllmEngineOptions) {
-    this.image = options.image;
+    const factory = 'Engine.vllm';
+    this.image = requireDigest(factory, options.image, 'engine image');
+    for (const arg of options.extraArgs ?? []) {
+      if (!EXTRA_ARG.test(arg)) {
+        fail(factory, 'CS-IN-043', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
+      }
+    }
     this.extraArgs = options.extraArgs ?? [];
     this.extraEnv = options.extraEnv ?? {};
   }

@@ -77,3 +77,6 @@ export { RulePack } from './packs/rule-pack';
 export type { RulePackProps } from './packs/rule-pack';
 export { Findings } from './aspects/findings';
 export type { Finding } from './aspects/findings';
+
+// Errors
+export { ColdStartError, ColdStartErrors } from './errors';

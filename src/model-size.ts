@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { fail } from './private/errors';
 
 /**
  * Numeric precision of the weights, which sets the bytes per parameter.
@@ -37,7 +38,7 @@ export class ModelSize {
    */
   public static of(size: Size): ModelSize {
     const bytes = size.toKibibytes() * 1024;
-    return new ModelSize(bytes, size.asString());
+    return new ModelSize(bytes, size.asString(), 'ModelSize.of');
   }
 
   /**
@@ -47,10 +48,10 @@ export class ModelSize {
    */
   public static fromParameters(parameters: number, precision: Precision): ModelSize {
     if (!Number.isFinite(parameters) || parameters <= 0) {
-      throw new Error(`ModelSize.fromParameters: parameters must be a positive number, got ${parameters}. Fix: pass the parameter count, e.g. 0.5e9 for a 0.5B model`);
+      fail('ModelSize.fromParameters', 'CS-IN-048', `parameters must be a positive number, got ${parameters}`, 'pass the parameter count, e.g. 0.5e9 for a 0.5B model');
     }
     const bytes = Math.ceil(parameters * BYTES_PER_PARAMETER[precision]);
-    return new ModelSize(bytes, `${parameters / 1e9}B parameters in ${precision}`);
+    return new ModelSize(bytes, `${parameters / 1e9}B parameters in ${precision}`, 'ModelSize.fromParameters');
   }
 
   /** Bytes of weights. */
@@ -58,9 +59,9 @@ export class ModelSize {
   /** How the size was given, for reports and messages. */
   public readonly description: string;
 
-  private constructor(bytes: number, description: string) {
+  private constructor(bytes: number, description: string, factory: string) {
     if (!Number.isFinite(bytes) || bytes <= 0) {
-      throw new Error(`ModelSize: the model size must be positive, got ${bytes} bytes (${description}). Fix: give the size of the weights on disk`);
+      fail(factory, 'CS-IN-048', `the model size must be positive, got ${bytes} bytes (${description})`, 'give the size of the weights on disk');
     }
     this.bytes = bytes;
     this.description = description;

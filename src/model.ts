@@ -179,10 +179,10 @@ export class ColdStartOptimizedModel extends Construct {
       fail(this, 'CS-IN-001', `name "${this.name}" is not a DNS-1035 label of at most ${MAX_NAME} characters`, 'pass props.name with lower-case letters, digits and dashes, starting with a letter');
     }
     if (!props.servedModelName || !props.servedModelName.trim()) {
-      fail(this, 'CS-IN-001', 'servedModelName is empty; clients could not address the model', 'set servedModelName to the name clients send, e.g. "qwen2.5-0.5b-instruct"');
+      fail(this, 'CS-IN-020', 'servedModelName is empty; clients could not address the model', 'set servedModelName to the name clients send, e.g. "qwen2.5-0.5b-instruct"');
     }
     if (/\s/.test(props.servedModelName)) {
-      fail(this, 'CS-IN-001', `servedModelName "${props.servedModelName}" contains white space`, 'use a name without spaces');
+      fail(this, 'CS-IN-020', `servedModelName "${props.servedModelName}" contains white space`, 'use a name without spaces');
     }
 
     this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction ? 1 : 0);

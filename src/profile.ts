@@ -1,3 +1,5 @@
+import { requireRegion } from './private/region';
+
 /**
  * Where the model runs: a lab idles at zero and favours fast wakes; production
  * keeps a replica floor and persistent caches.
@@ -59,9 +61,7 @@ export class Cloud {
     /** The region, when one is set. */
     public readonly region?: string,
   ) {
-    if (region !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
-      throw new Error(`Cloud.${provider}: region "${region}" is not a region name. Fix: use the provider's region id, e.g. us-central1 (GKE) or us-east-1 (EKS)`);
-    }
+    if (region !== undefined) requireRegion(`Cloud.${provider}`, region, 'region');
   }
 }
 

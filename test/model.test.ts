@@ -35,14 +35,15 @@ describe('profiles', () => {
     const p = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
     expect(p.cloud.provider).toBe('gke');
     expect(p.cloud.region).toBe('us-central1');
-    expect(() => Cloud.eks({ region: 'Not A Region' })).toThrow(/region "Not A Region" is not a region name/);
+    expect(() => Cloud.eks({ region: 'Not A Region' })).toThrow(/^Cloud\.eks: \[CS-IN-026\] region "Not A Region" is not a region id\. Fix: /);
   });
 
   test('model size from parameters and precision', () => {
     expect(ModelSize.fromParameters(70e9, Precision.BF16).bytes).toBe(140e9);
     expect(ModelSize.fromParameters(7e9, Precision.INT4).bytes).toBe(3.5e9);
     expect(ModelSize.of(Size.gibibytes(1)).bytes).toBe(GI);
-    expect(() => ModelSize.fromParameters(0, Precision.BF16)).toThrow(/parameters must be a positive number/);
+    expect(() => ModelSize.fromParameters(0, Precision.BF16)).toThrow(/^ModelSize\.fromParameters: \[CS-IN-048\] parameters must be a positive number/);
+    expect(() => ModelSize.of(Size.gibibytes(0))).toThrow(/^ModelSize\.of: \[CS-IN-048\] the model size must be positive/);
   });
 });
 
@@ -76,18 +77,18 @@ describe('output', () => {
 describe('bad input fails at construction with the path, the id and the fix', () => {
   const build = (overrides: object) => () => synth(overrides);
 
-  test('engine image by tag', () => {
-    expect(build({ engine: Engine.vllm({ image: 'vllm/vllm-openai:latest' }) }))
-      .toThrow(/^serving\/qwen\/ImagePull: \[CS-IMG-001\] engine image "vllm\/vllm-openai:latest" is not pinned by digest.*Fix: reference it as registry\/repository@sha256:/);
+  test('engine image by tag, refused by Engine.vllm', () => {
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai:latest' }))
+      .toThrow(/^Engine\.vllm: \[CS-IMG-001\] engine image "vllm\/vllm-openai:latest" is not pinned by digest.*Fix: reference it as registry\/repository@sha256:/);
   });
 
-  test('modelcar by tag', () => {
-    expect(build({ weights: WeightSource.modelcar('registry.example.com/models/qwen:v1') }))
-      .toThrow(/^serving\/qwen\/WeightLoad: \[CS-IMG-001\] modelcar image "registry.example.com\/models\/qwen:v1" is not pinned by digest/);
+  test('modelcar by tag, refused by WeightSource.modelcar', () => {
+    expect(() => WeightSource.modelcar('registry.example.com/models/qwen:v1'))
+      .toThrow(/^WeightSource\.modelcar: \[CS-IMG-001\] modelcar image "registry.example.com\/models\/qwen:v1" is not pinned by digest/);
   });
 
   test('a digest that is not 64 hex characters', () => {
-    expect(build({ engine: Engine.vllm({ image: 'vllm/vllm-openai@sha256:abc' }) })).toThrow(/CS-IMG-001/);
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai@sha256:abc' })).toThrow(/CS-IMG-001/);
   });
 
   test('shm larger than the memory limit', () => {
@@ -120,7 +121,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test.each([[''], ['   ']])('empty model name %p', (servedModelName) => {
-    expect(build({ servedModelName })).toThrow(/^serving\/qwen: \[CS-IN-001\] servedModelName is empty.*Fix: set servedModelName/);
+    expect(build({ servedModelName })).toThrow(/^serving\/qwen: \[CS-IN-020\] servedModelName is empty.*Fix: set servedModelName/);
   });
 
   test('an object name that is not a DNS label', () => {
@@ -129,7 +130,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('a priority below 0, or both a class name and a value', () => {
     expect(build({ capacity: { priority: -10 } })).toThrow(/\[CS-IN-004\] priority -10 is not an integer in \[0, 1000000000\]/);
-    expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-004\] both capacity.priorityClassName/);
+    expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-042\] both capacity.priorityClassName/);
   });
 
   test('an Exists toleration with a value', () => {
@@ -137,13 +138,13 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('a streamer concurrency out of range', () => {
-    expect(build({ weights: WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } }) })).toThrow(/\[CS-IN-005\] streamer concurrency 0/);
+    expect(() => WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } })).toThrow(/^WeightSource\.modelcar: \[CS-IN-005\] streamer concurrency 0/);
   });
 
   test('an extra arg that fights a typed prop', () => {
     expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }) }))
       .toThrow(/\[CS-IN-006\] --gpu-memory-utilization is set to "0.6" by .* and to "0.95" by .*extraArgs.*Fix: drop --gpu-memory-utilization from extraArgs/);
-    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }) })).toThrow(/\[CS-IN-006\] engine extra arg "max-model-len 4096"/);
+    expect(() => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] })).toThrow(/^Engine\.vllm: \[CS-IN-043\] engine extra arg "max-model-len 4096"/);
     expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
   });
 
@@ -161,6 +162,6 @@ describe('bad input fails at construction with the path, the id and the fix', ()
     const { Construct } = require('constructs');
     const app = new App();
     const team = new Construct(new Chart(app, 'c'), 'team-a');
-    expect(() => new ColdStartOptimizedModel(team, 'm', baseProps({ engine: Engine.vllm({ image: 'vllm:1' }) }))).toThrow(/^c\/team-a\/m\/ImagePull: /);
+    expect(() => new ColdStartOptimizedModel(team, 'm', baseProps({ imagePull: { pauseImage: 'pause:1' } }))).toThrow(/^c\/team-a\/m\/ImagePull: /);
   });
 });

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { schemaErrors } from './schema';
 import { MODELCAR, VLLM } from './util';
 import {
-  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, Findings, KnativeFeature,
+  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartError, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, Findings, KnativeFeature,
   ModelSize, Precision, Profile, WeightSource,
 } from '../src';
 
@@ -95,7 +95,7 @@ const BREAKS: Array<[string, (p: ColdStartOptimizedModelProps) => ColdStartOptim
   ['CS-IMG-001', p => ({ ...p, weights: WeightSource.modelcar('registry.example.com/m:v1') })],
   ['CS-IN-002', p => ({ ...p, gpu: { count: 0 } })],
   ['CS-IN-002', p => ({ ...p, gpu: { count: Number.NaN } })],
-  ['CS-IN-001', p => ({ ...p, servedModelName: '' })],
+  ['CS-IN-020', p => ({ ...p, servedModelName: '' })],
   ['CS-IN-001', p => ({ ...p, name: 'Bad_Name' })],
   ['CS-RT-001', p => ({ ...p, runtime: { ...p.runtime, gpuMemoryUtilization: 1.5 } })],
   ['CS-RT-001', p => ({ ...p, runtime: { ...p.runtime, gpuMemoryUtilization: Number.NaN } })],
@@ -103,6 +103,7 @@ const BREAKS: Array<[string, (p: ColdStartOptimizedModelProps) => ColdStartOptim
   ['CS-IN-004', p => ({ ...p, capacity: { priority: -5 } })],
   ['CS-IN-005', p => ({ ...p, weights: WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } }) })],
   ['CS-IN-006', p => ({ ...p, engine: Engine.vllm({ image: VLLM, extraArgs: ['--port=1'] }) })],
+  ['CS-IN-043', p => ({ ...p, engine: Engine.vllm({ image: VLLM, extraArgs: ['--port 1'] }) })],
   ['CS-IN-007', p => ({ ...p, scaling: { minReplicas: 5, maxReplicas: 1 } })],
   ['CS-IN-009', p => ({ ...p, runtime: { ...p.runtime, cpu: -1 } })],
 ];
@@ -115,8 +116,9 @@ test(`${RUNS} random invalid configurations fail with the library's own error, n
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(Error);
-    expect(error).not.toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(new RegExp(`^c/m(/[A-Za-z]+)?: \\[${id}\\] .+ Fix: .+`));
+    expect(error).toBeInstanceOf(ColdStartError);
+    expect((error as ColdStartError).code).toBe(id);
+    // A lever's or the model's path, or the factory that refused its argument (Engine.vllm).
+    expect((error as Error).message).toMatch(new RegExp(`^(c/m(/[A-Za-z]+)?|[A-Z][A-Za-z]+\\.[a-z][A-Za-z]+): \\[${id}\\] .+ Fix: .+`));
   }), { numRuns: RUNS });
 });

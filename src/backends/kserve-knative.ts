@@ -79,18 +79,21 @@ export class KServeKnative extends Backend {
 
   constructor(private readonly options: KServeKnativeOptions) {
     super();
+    const factory = 'Backend.kserveKnative';
+    const { initialScale, scaleDownDelay } = options;
+    if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
+      fail(factory, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
+    }
+    const delay = scaleDownDelay?.toSeconds();
+    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= MAX_SCALE_DOWN_DELAY_SECONDS)) {
+      fail(factory, 'CS-IN-051', `scaleDownDelay ${delay} s is not a whole number of seconds between 0 and ${MAX_SCALE_DOWN_DELAY_SECONDS}`, 'pass e.g. Duration.minutes(10); Knative allows at most 1 hour');
+    }
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     refuseSidecars(scope, bp, 'Knative');
     const { initialScale, scaleDownDelay } = this.options;
-    if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
-      fail(scope, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
-    }
     const delay = scaleDownDelay?.toSeconds();
-    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= MAX_SCALE_DOWN_DELAY_SECONDS)) {
-      fail(scope, 'CS-IN-051', `scaleDownDelay ${delay} s is not a whole number of seconds between 0 and ${MAX_SCALE_DOWN_DELAY_SECONDS}`, 'pass e.g. Duration.minutes(10); Knative allows at most 1 hour');
-    }
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
     return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, {

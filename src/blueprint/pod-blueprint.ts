@@ -278,7 +278,7 @@ export class PodWriter {
     this.write(s => {
       const existing = s.envs.get(name);
       if (existing && existing.value !== value) {
-        throw new BlueprintConflict(`env ${name} is set to ${describeEnv(existing)} by ${existing.lever} and to "${value}" by ${s.lever}`);
+        throw new BlueprintConflict(`env ${name} is set to ${describeEnv(existing)} by ${existing.lever} and to ${describeEnv({ value })} by ${s.lever}`);
       }
       s.envs.set(name, { value, lever: s.lever });
     });
@@ -456,9 +456,10 @@ function show(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
 }
 
+/** Env values may be credentials (extraEnv): a conflict names where each came from, never the literal. */
 function describeEnv(e: { value?: string; valueFrom?: k8s.EnvVarSource }): string {
   const ref = e.valueFrom?.secretKeyRef;
-  return ref ? `secret ${ref.name}/${ref.key}` : `"${e.value}"`;
+  return ref ? `secret ${ref.name}/${ref.key}` : `a literal of ${e.value?.length ?? 0} characters`;
 }
 
 function setOnce(target: Record<string, string>, what: string, lever: string, key: string, value: string): void {

@@ -15,7 +15,7 @@ export function validateEstimateOptions(scope: IConstruct, options: EstimateOpti
       fail(scope, 'CS-IN-070', `estimate bandwidth for ${b.path} is ${b.perSecond.asString()} per second, not a positive rate`, 'give the measured bytes per second, e.g. Size.mebibytes(500)');
     }
     if (seen.has(b.path)) {
-      fail(scope, 'CS-IN-070', `estimate bandwidth for ${b.path} is given twice`, 'give each weight path at most once in estimate.bandwidths');
+      fail(scope, 'CS-IN-072', `estimate bandwidth for ${b.path} is given twice`, 'give each weight path at most once in estimate.bandwidths');
     }
     seen.add(b.path);
   }

@@ -1,11 +1,23 @@
 import { IConstruct } from 'constructs';
+import { ErrorId, isErrorId } from './error-catalogue';
+import { ColdStartError } from '../errors';
 
 /**
- * Throws a construction-time error that names the construct path, the rule id
- * (when a baseline rule covers the same invariant) and the fix, so the message
- * alone is enough to correct the app.
+ * Where an error is raised: a construct, or the name of a factory
+ * (`WeightSource.objectStorage`) when its own arguments are checked before
+ * any construct exists.
  * @internal
  */
-export function fail(scope: IConstruct, ruleId: string, problem: string, fix: string): never {
-  throw new Error(`${scope.node.path}: [${ruleId}] ${problem}. Fix: ${fix}`);
+export type ErrorSite = IConstruct | string;
+
+/**
+ * Throws a ColdStartError that names the construct path (or factory), the id
+ * (a baseline rule's when that rule covers the same invariant) and the fix,
+ * so the message alone is enough to correct the app.
+ * @internal
+ */
+export function fail(site: ErrorSite, id: ErrorId, problem: string, fix: string): never {
+  // The type admits catalogued ids only; this catches a JavaScript caller or a cast.
+  if (!isErrorId(id)) throw new Error(`cdk8s-coldstart: error id "${id}" is not in src/private/error-catalogue.ts`);
+  throw new ColdStartError(id, typeof site === 'string' ? site : site.node.path, problem, fix);
 }

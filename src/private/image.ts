@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { ErrorSite, fail } from './errors';
 
 const DIGEST = /^(?<name>[a-z0-9][a-z0-9._\-/:]*?)(?::(?<tag>[\w][\w.-]{0,127}))?@sha256:(?<digest>[a-f0-9]{64})$/;
 
@@ -17,9 +16,9 @@ export function isDigestPinned(image: string): boolean {
  * returns it unchanged. Digests pass through as-is (KServe does the same).
  * @internal
  */
-export function requireDigest(scope: IConstruct, image: string, what: string): string {
+export function requireDigest(site: ErrorSite, image: string, what: string): string {
   if (!image || !isDigestPinned(image)) {
-    fail(scope, 'CS-IMG-001', `${what} "${image}" is not pinned by digest (a tag can move, and a tag forces imagePullPolicy Always on every wake)`,
+    fail(site, 'CS-IMG-001', `${what} "${image}" is not pinned by digest (a tag can move, and a tag forces imagePullPolicy Always on every wake)`,
       `reference it as registry/repository@sha256:<64 hex digits> (\`crane digest <image>\` or \`docker buildx imagetools inspect <image>\` prints it)`);
   }
   return image;

@@ -72,6 +72,6 @@ describe('KServe Knative', () => {
     ['a negative initial scale', { initialScale: -1 }, 'initialScale -1 is not an integer >= 0'],
     ['a scale-down delay over 1 hour', { scaleDownDelay: Duration.hours(2) }, 'scaleDownDelay 7200 s is not a whole number of seconds between 0 and 3600'],
   ])('refuses %s', (_, o, message) => {
-    expect(() => synth({ backend: knative(o) })).toThrow(new RegExp(`^serving/qwen: \\[CS-IN-051\\] ${message}.*Fix: `));
+    expect(() => knative(o)).toThrow(new RegExp(`^Backend\\.kserveKnative: \\[CS-IN-051\\] ${message}.*Fix: `));
   });
 });

@@ -151,7 +151,7 @@ describe('waterfall SVG', () => {
 describe('errors', () => {
   test.each([
     ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.kibibytes(0) }] }],
-    ['CS-IN-070', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.mebibytes(1) }, { path: WeightPath.EFS, perSecond: Size.mebibytes(2) }] }],
+    ['CS-IN-072', { bandwidths: [{ path: WeightPath.EFS, perSecond: Size.mebibytes(1) }, { path: WeightPath.EFS, perSecond: Size.mebibytes(2) }] }],
     ['CS-IN-071', { imageSize: Size.kibibytes(0) }],
   ])('%s', (id, estimate) => {
     expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen: \\[${id}\\] .+ Fix: .+`));

@@ -90,10 +90,10 @@ describe('Hugging Face on a shared ReadWriteMany volume', () => {
   });
 
   test.each([
-    ['a new claim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE })],
-    ['an existing claim', () => SharedVolume.existingClaim('models', { accessMode: CacheAccessMode.READ_WRITE_ONCE })],
-  ])('%s that is not ReadWriteMany is refused', (_, volume) => {
-    expect(() => make(volume())).toThrow(error(WL, 'CS-IN-013', 'not ReadWriteMany'));
+    ['a new claim', 'SharedVolume.newClaim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE })],
+    ['an existing claim', 'SharedVolume.existingClaim', () => SharedVolume.existingClaim('models', { accessMode: CacheAccessMode.READ_WRITE_ONCE })],
+  ])('%s that is not ReadWriteMany is refused by %s', (_, factory, volume) => {
+    expect(() => make(volume())).toThrow(error(factory, 'CS-IN-013', 'not ReadWriteMany'));
   });
 
   test('a claim smaller than the model is refused', () => {
@@ -104,7 +104,7 @@ describe('Hugging Face on a shared ReadWriteMany volume', () => {
     ['a token as the Secret name', { ...REPO, token: { name: 'hf_' + 'a'.repeat(34), key: 'token' } }, 'CS-IN-015'],
     ['a malformed repo id', { repoId: 'not a repo' }, 'CS-IN-018'],
   ])('%s is refused', (_, repo, id) => {
-    expect(() => synth({ weights: WeightSource.huggingFace(repo as any, { volume: SharedVolume.newClaim() }) })).toThrow(error(WL, id, ''));
+    expect(() => synth({ weights: WeightSource.huggingFace(repo as any, { volume: SharedVolume.newClaim() }) })).toThrow(error('WeightSource.huggingFace', id, ''));
   });
 });
 
@@ -142,14 +142,17 @@ describe('object storage streamed by the Run:ai streamer', () => {
     expect(envVar(m, 'AWS_ACCESS_KEY_ID')).toBeUndefined();
   });
 
+  const OS = 'WeightSource.objectStorage';
   test.each([
-    ['a bare path', () => WeightSource.objectStorage('/models/qwen'), 'CS-IN-017'],
-    ['credentials in the URL', () => WeightSource.objectStorage('s3://AKIAABCDEFGHIJKLMNOP:secret@models/qwen'), 'CS-IN-015'],
-    ['credentials in the endpoint', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:pass@minio:9000' }), 'CS-IN-015'],
-    ['an access key id as the Secret name', () => WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }) }), 'CS-IN-015'],
-    ['keys for gs://', () => WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'keys' }) }), 'CS-IN-015'],
-  ])('%s is refused', (_, weights, id) => {
-    expect(() => synth({ weights: weights() })).toThrow(error(WL, id, ''));
+    ['a bare path', () => WeightSource.objectStorage('/models/qwen'), OS, 'CS-IN-017'],
+    ['credentials in the URL', () => WeightSource.objectStorage('s3://AKIAABCDEFGHIJKLMNOP:secret@models/qwen'), OS, 'CS-IN-015'],
+    ['credentials in the endpoint', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:pass@minio:9000' }), OS, 'CS-IN-015'],
+    ['an access key id as the Secret name', () => WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }) }), 'ObjectStorageCredentials.fromSecret', 'CS-IN-015'],
+    ['keys for gs://', () => WeightSource.objectStorage('gs://models/qwen', { credentials: ObjectStorageCredentials.fromSecret({ secretName: 'keys' }) }), OS, 'CS-IN-025'],
+    ['an endpoint for gs://', () => WeightSource.objectStorage('gs://models/qwen', { endpoint: 'https://minio:9000' }), OS, 'CS-IN-025'],
+    ['an endpoint that is not a URL', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'minio:9000' }), OS, 'CS-IN-017'],
+  ])('%s is refused', (_, weights, factory, id) => {
+    expect(() => synth({ weights: weights() })).toThrow(error(factory, id, ''));
   });
 });
 
@@ -209,15 +212,16 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
   });
 
   test.each([
-    ['a cache that does not cover the model URI', { sourceModelUri: 'hf://Qwen/Other' }, 'CS-IN-012', 'does not cover'],
-    ['a prefix that is not a path boundary', { uri: 'gs://models/qwen-v2', sourceModelUri: 'gs://models/qwen' }, 'CS-IN-012', 'does not cover'],
-    ['a storage limit below the model', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.mebibytes(10) }) }, 'CS-IN-016', 'below the model size'],
-  ])('%s is refused', (_, o, id, text) => {
-    expect(() => make(o)).toThrow(error(WL, id, text));
+    ['a cache that does not cover the model URI', { sourceModelUri: 'hf://Qwen/Other' }, 'WeightSource.localModelCache', 'CS-IN-012', 'does not cover'],
+    ['a prefix that is not a path boundary', { uri: 'gs://models/qwen-v2', sourceModelUri: 'gs://models/qwen' }, 'WeightSource.localModelCache', 'CS-IN-012', 'does not cover'],
+    ['a storage limit below the model', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.mebibytes(10) }) }, WL, 'CS-IN-016', 'below the model size'],
+    ['a node group without a nodeSelector', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.gibibytes(100), nodeSelector: {} }) }, WL, 'CS-IN-044', 'needs node affinity'],
+  ])('%s is refused', (_, o, path, id, text) => {
+    expect(() => make(o)).toThrow(error(path, id, text));
   });
 
   test('a missing model size is refused where the cache must be sized', () => {
-    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-016', 'model size is missing'));
+    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-023', 'model size is missing'));
   });
 });
 
@@ -251,7 +255,7 @@ describe('hostPath cache and prefetch DaemonSet', () => {
   });
 
   test('a relative hostPath is refused', () => {
-    expect(() => synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: 'models' }) })).toThrow(error(WL, 'CS-IN-019', 'not an absolute'));
+    expect(() => synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: 'models' }) })).toThrow(error('WeightSource.hostPathCache', 'CS-IN-019', 'not an absolute'));
   });
 });
 
@@ -288,7 +292,7 @@ describe('GKE accelerators', () => {
     ['Hyperdisk ML', () => WeightSource.hyperdiskMl({ snapshotName: 's' }), Profile.lab()],
     ['GCS FUSE', () => WeightSource.gcsFuse('bucket'), eks],
   ])('%s outside a GKE profile is refused', (_, weights, profile) => {
-    expect(() => synth({ profile, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'gke accelerator'));
+    expect(() => synth({ profile, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'is a GKE accelerator'));
   });
 });
 
@@ -325,7 +329,7 @@ describe('EKS accelerators', () => {
     ['FSx for Lustre', () => WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'x.amazonaws.com', mountName: 'abc' })],
     ['Mountpoint for S3', () => WeightSource.mountpointS3('my-models')],
   ])('%s outside an EKS profile is refused', (_, weights) => {
-    expect(() => synth({ profile: gke, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'eks accelerator'));
+    expect(() => synth({ profile: gke, weights: weights() })).toThrow(error(WL, 'CS-IN-014', 'is an EKS accelerator'));
   });
 });
 
@@ -378,9 +382,9 @@ describe('lever 1: weight load', () => {
     expect(env(m).STORAGE_URI).toBeUndefined();
   });
 
-  test.each([['Bad_Name', 'not a valid PersistentVolumeClaim name'], ['ok', 'not a relative path']])('an existing claim %s is refused', (claim, message) => {
-    const weights = WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
-    expect(() => synth({ weights })).toThrow(new RegExp(`^serving/qwen/WeightLoad: \\[CS-IN-011\\] .*${message}.*Fix: `));
+  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'not a relative path']])('an existing claim %s is refused', (claim, id, message) => {
+    const weights = () => WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
+    expect(() => synth({ weights: weights() })).toThrow(new RegExp(`^WeightSource\\.existingClaim: \\[${id}\\] .*${message}.*Fix: `));
   });
 
   test('an oci:// prefix on the modelcar is accepted once', () => {

@@ -7,6 +7,7 @@ import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode
 import { CapacityOptions } from './capacity-options';
 import { Lever, LeverContext } from '../lever';
 import { Facts, LeverKind, PodWriter } from '../../blueprint';
+import { requireCloud } from '../../private/cloud';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { CapacityArrival } from '../../estimate/paths';
 import { fail } from '../../private/errors';
@@ -36,7 +37,7 @@ export class NodeCapacity extends Lever {
     const { count } = context.gpu;
     const { priority, priorityClassName } = options;
     if (priorityClassName !== undefined && priority !== undefined) {
-      fail(this, 'CS-IN-004', `both capacity.priorityClassName "${priorityClassName}" and capacity.priority ${priority} are set; the value of an existing class is not ours to set`,
+      fail(this, 'CS-IN-042', `both capacity.priorityClassName "${priorityClassName}" and capacity.priority ${priority} are set; the value of an existing class is not ours to set`,
         'pass priorityClassName (an existing class with value >= 0) or priority (the library creates the class), not both');
     }
     if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > MAX_USER_PRIORITY)) {
@@ -45,14 +46,8 @@ export class NodeCapacity extends Lever {
     }
     const { gke, eks, warmBuffer } = options;
     const provider = context.profile.cloud.provider;
-    if (gke && provider !== CloudProvider.GKE) {
-      fail(this, 'CS-IN-030', `capacity.gke (ComputeClass, queued provisioning) needs a GKE profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.gke({ region }) }) or remove capacity.gke');
-    }
-    if (eks && provider !== CloudProvider.EKS) {
-      fail(this, 'CS-IN-031', `capacity.eks (Karpenter NodePool) needs an EKS profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.eks({ region }) }) or remove capacity.eks');
-    }
+    if (gke) requireCloud(this, context.profile, CloudProvider.GKE, 'capacity.gke (ComputeClass, queued provisioning)', 'remove capacity.gke');
+    if (eks) requireCloud(this, context.profile, CloudProvider.EKS, 'capacity.eks (Karpenter NodePool)', 'remove capacity.eks');
     const modelPriority = priorityClassName !== undefined ? undefined : priority ?? DEFAULT_PRIORITY;
     this.buffer = resolveWarmBuffer(this, warmBuffer ?? {}, context.gpu, modelPriority, context.profile.isProduction);
     if (this.buffer?.mode === WarmBufferMode.CAPACITY_BUFFER && provider === CloudProvider.GENERIC) {

@@ -96,7 +96,7 @@ export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelG
   if (!(o.enabled ?? production)) return undefined;
   const replicas = o.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) {
-    fail(scope, 'CS-IN-036', `capacity.warmBuffer.replicas ${replicas} is not an integer >= 1`, 'hold at least one copy of the GPU shape, or set capacity.warmBuffer.enabled: false');
+    fail(scope, 'CS-IN-045', `capacity.warmBuffer.replicas ${replicas} is not an integer >= 1`, 'hold at least one copy of the GPU shape, or set capacity.warmBuffer.enabled: false');
   }
   const priority = o.priority ?? BUFFER_PRIORITY;
   if (!Number.isInteger(priority) || priority < BUFFER_PRIORITY) {

@@ -7,6 +7,7 @@ import { Lever, LeverContext } from '../lever';
 import { Facts, LeverKind, NodeImageCache, PodWriter } from '../../blueprint';
 import { fail } from '../../private/errors';
 import { ImageArrival, CapacityArrival } from '../../estimate/paths';
+import { requireCloud } from '../../private/cloud';
 import { requireDigest } from '../../private/image';
 import { CloudProvider } from '../../profile';
 
@@ -27,18 +28,11 @@ export class ImagePull extends Lever {
   constructor(scope: Construct, id: string, context: LeverContext, private readonly options: ImagePullOptions) {
     super(scope, id, context);
     const profile = context.profile;
-    const provider = profile.cloud.provider;
     this.prePull = options.prePull ?? profile.isProduction;
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
     this.pauseImage = requireDigest(this, options.pauseImage ?? PAUSE_IMAGE, 'imagePull.pauseImage');
-    if (options.gke && provider !== CloudProvider.GKE) {
-      fail(this, 'CS-IN-032', `imagePull.gke (image streaming, secondary boot disks) needs a GKE profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.gke({ region }) }) or remove imagePull.gke');
-    }
-    if (options.eks && provider !== CloudProvider.EKS) {
-      fail(this, 'CS-IN-033', `imagePull.eks (Bottlerocket data-volume snapshot) needs an EKS profile, but the cloud is ${provider}`,
-        'use Profile.*({ cloud: Cloud.eks({ region }) }) or remove imagePull.eks');
-    }
+    if (options.gke) requireCloud(this, profile, CloudProvider.GKE, 'imagePull.gke (image streaming, secondary boot disks)', 'remove imagePull.gke');
+    if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot)', 'remove imagePull.eks');
     for (const [i, d] of (options.gke?.secondaryBootDisks ?? []).entries()) {
       if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(d.diskImageName ?? '')) {
         fail(this, 'CS-IN-040', `secondaryBootDisks[${i}].diskImageName "${d.diskImageName}" is not a Compute Engine image name`, 'pass the name of the disk image that holds the container images');
@@ -52,8 +46,8 @@ export class ImagePull extends Lever {
   }
 
   public contribute(pod: PodWriter): void {
-    const engineImage = requireDigest(this, this.context.engineImage, 'engine image');
-    pod.image(engineImage, 'IfNotPresent');
+    // Engine.vllm refused an image not pinned by digest.
+    pod.image(this.context.engineImage, 'IfNotPresent');
     // Polaris' pullPolicyNotAlways contradicts digest + IfNotPresent: say so where linters look.
     pod.annotation('polaris.fairwinds.com/pullPolicyNotAlways-exempt', 'true');
     pod.annotation('coldstart.cdk8s.io/exemption-reason',
@@ -83,7 +77,7 @@ export class ImagePull extends Lever {
   /** Once the pod's nodes are known: the pre-pull DaemonSet mirrors them. */
   public complete(pod: PodWriter): void {
     if (!this.prePull) return;
-    const images = [{ name: 'engine', image: requireDigest(this, this.context.engineImage, 'engine image') }];
+    const images = [{ name: 'engine', image: this.context.engineImage }];
     const storageUri = pod.get(Facts.STORAGE_URI);
     if (storageUri?.startsWith('oci://')) images.push({ name: 'modelcar', image: storageUri.slice('oci://'.length) });
     this.additionalImages.forEach((image, i) => images.push({ name: `image-${i}`, image }));

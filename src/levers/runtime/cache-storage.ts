@@ -125,12 +125,14 @@ class ClaimCache extends CacheStorage {
 }
 
 class ExistingClaimCache extends CacheStorage {
-  constructor(private readonly claimName: string) { super(); }
-
-  public _bind(scope: Construct): BoundCache {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.claimName)) {
-      fail(scope, 'CS-IN-008', `"${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+  constructor(private readonly claimName: string) {
+    super();
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(claimName)) {
+      fail('CacheStorage.existingClaim', 'CS-IN-021', `"${claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
+  }
+
+  public _bind(): BoundCache {
     return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName: this.claimName } } };
   }
 }

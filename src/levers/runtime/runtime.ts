@@ -11,6 +11,7 @@ import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint'
 import { Engine } from '../../engine';
 import { fail } from '../../private/errors';
 import { EstimateDetail } from '../../estimate/estimate';
+import { EXTRA_ARG } from '../../private/extra-args';
 import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
 import { bytesToQuantity } from '../../private/quantity';
 import { Lever, LeverContext } from '../lever';
@@ -81,10 +82,8 @@ export class Runtime extends Lever {
     if (!(o.compile ?? production)) pod.arg('-O0');
     const extraArgs = pod.withDetail('engine.extraArgs');
     for (const arg of this.engine.extraArgs) {
-      const m = /^(--[a-z0-9][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
-      if (!m) {
-        fail(this, 'CS-IN-006', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
-      }
+      // Engine.vllm refused any other shape.
+      const m = EXTRA_ARG.exec(arg)!;
       try {
         extraArgs.arg(m[1], m[2]);
       } catch (e) {

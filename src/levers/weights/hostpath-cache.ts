@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -34,9 +34,9 @@ export const HOST_VOLUME = 'weights-host';
 export const CACHE_ROOT = '/cache';
 
 /** @internal */
-export function requireHostPath(scope: Construct, path: string): string {
+export function requireHostPath(factory: string, path: string): string {
   if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.split('/').includes('..') || path === '/') {
-    fail(scope, 'CS-IN-019', `hostPath "${path}" is not an absolute directory path`, `pass a dedicated directory on the node's local disk, e.g. ${DEFAULT_HOST_PATH}`);
+    fail(factory, 'CS-IN-019', `hostPath "${path}" is not an absolute directory path`, `pass a dedicated directory on the node's local disk, e.g. ${DEFAULT_HOST_PATH}`);
   }
   return path.replace(/\/+$/, '');
 }
@@ -80,15 +80,23 @@ export function mountHostCache(pod: PodWriter, hostPath: string, repo: ResolvedR
  * @internal
  */
 export class HostPathCacheSource implements WeightSourceImpl {
-  constructor(private readonly repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {}
+  private readonly repo: ResolvedRepo;
+  private readonly hostPath: string;
+
+  constructor(repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {
+    const factory = 'WeightSource.hostPathCache';
+    this.repo = resolveRepo(factory, repo);
+    this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const repo = resolveRepo(scope, this.repo);
-    const hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
+    const repo = this.repo;
+    const hostPath = this.hostPath;
     const modelBytes = requireSize(scope, context, 'the hostPath cache download');
     pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
     mountHostCache(pod, hostPath, repo);
-    applyStreamer(scope, pod, modelBytes, this.options.streamer);
+    applyStreamer(pod, modelBytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 }

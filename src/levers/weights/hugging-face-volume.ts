@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
-import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, WAIT_RESOURCES } from './hugging-face';
+import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { SharedVolume } from './shared-volume';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
@@ -36,10 +36,16 @@ const VOLUME = 'hf-cache';
  * @internal
  */
 export class HuggingFaceVolumeSource implements WeightSourceImpl {
-  constructor(private readonly repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {}
+  private readonly repo: ResolvedRepo;
+
+  constructor(repo: HuggingFaceRepo, private readonly options: HuggingFaceVolumeOptions) {
+    const factory = 'WeightSource.huggingFace';
+    this.repo = resolveRepo(factory, repo);
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const repo = resolveRepo(scope, this.repo);
+    const repo = this.repo;
     const volume = this.options.volume._resolve(scope, context);
     const marker = `${HF_ROOT}/.coldstart/${repo.directory}/${COMPLETION_MARKER}`;
     const cacheEnv = [
@@ -93,7 +99,7 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
     // Offline, a repo id resolves from HF_HUB_CACHE at the pinned revision.
     pod.set(Facts.MODEL_PATH, repo.repoId);
     pod.arg('--revision', repo.revision);
-    applyStreamer(scope, pod, context.size.bytes, this.options.streamer);
+    applyStreamer(pod, context.size.bytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, volume.weightPath);
     for (const o of volume.objects) pod.dependsOn(o);
     pod.dependsOn(job);

@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import { COMPLETION_MARKER } from './source-impl';
 import { requireSecretRef, SecretKeyReference } from './secret-reference';
-import { fail } from '../../private/errors';
+import { ErrorSite, fail } from '../../private/errors';
 
 /**
  * A model repository on the Hugging Face Hub, downloaded once with
@@ -38,16 +37,16 @@ export interface ResolvedRepo {
   readonly directory: string;
 }
 
-/** @internal */
-export function resolveRepo(scope: Construct, repo: HuggingFaceRepo): ResolvedRepo {
+/** Checked by the factory that takes the repository. @internal */
+export function resolveRepo(factory: ErrorSite, repo: HuggingFaceRepo): ResolvedRepo {
   if (!REPO_ID.test(repo?.repoId ?? '')) {
-    fail(scope, 'CS-IN-018', `Hugging Face repository "${repo?.repoId}" is not an owner/name id`, 'pass the id shown on the model page, e.g. "meta-llama/Llama-3.1-70B-Instruct"');
+    fail(factory, 'CS-IN-018', `Hugging Face repository "${repo?.repoId}" is not an owner/name id`, 'pass the id shown on the model page, e.g. "meta-llama/Llama-3.1-70B-Instruct"');
   }
   const revision = repo.revision ?? 'main';
   if (!REVISION.test(revision) || revision.split('/').includes('..')) {
-    fail(scope, 'CS-IN-018', `Hugging Face revision "${revision}" is not a branch, tag or commit`, 'pass a commit hash (best: every node caches the same bytes) or a branch such as "main"');
+    fail(factory, 'CS-IN-018', `Hugging Face revision "${revision}" is not a branch, tag or commit`, 'pass a commit hash (best: every node caches the same bytes) or a branch such as "main"');
   }
-  const token = repo.token ? requireSecretRef(scope, repo.token, 'the Hugging Face token') : undefined;
+  const token = repo.token ? requireSecretRef(factory, repo.token, 'the Hugging Face token') : undefined;
   return { repoId: repo.repoId, revision, token, directory: `${repo.repoId}/${revision}` };
 }
 

@@ -1,7 +1,8 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { maskUserInfo } from './secret-reference';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { crds } from '../../private/crds';
@@ -54,6 +55,7 @@ export class CacheNodeGroup {
    * @param name name of the LocalModelNodeGroup
    */
   public static existing(name: string): CacheNodeGroup {
+    requireGroupName('CacheNodeGroup.existing', name);
     return new CacheNodeGroup(name, undefined);
   }
 
@@ -61,6 +63,11 @@ export class CacheNodeGroup {
    * A new group whose node-local PersistentVolume sits on NVMe at `path`.
    */
   public static localNvme(options: LocalNvmeNodeGroupOptions): CacheNodeGroup {
+    const factory = 'CacheNodeGroup.localNvme';
+    if (options.name !== undefined) requireGroupName(factory, options.name);
+    if (!/^\/[^\s]*$/.test(options.path ?? '') || options.path.split('/').includes('..')) {
+      fail(factory, 'CS-IN-019', `NVMe path "${options.path}" is not an absolute path`, 'pass the node directory the NVMe disk is mounted at, e.g. /mnt/nvme/models');
+    }
     return new CacheNodeGroup(options.name, options);
   }
 
@@ -106,6 +113,12 @@ export interface LocalModelCacheOptions {
 
 const STORAGE_URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/;
 
+function requireGroupName(factory: string, name: string): void {
+  if (!isDnsSubdomain(name)) {
+    fail(factory, 'CS-IN-021', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
+  }
+}
+
 /** True when `uri` is `source` or a path under it. @internal */
 export function covers(source: string, uri: string): boolean {
   const base = source.replace(/\/+$/, '');
@@ -121,39 +134,43 @@ export function covers(source: string, uri: string): boolean {
  * @internal
  */
 export class LocalModelCacheSource implements WeightSourceImpl {
-  private resolved?: { readonly cacheName: string; readonly source: string; readonly modelBytes: number };
-
-  constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {}
+  constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {
+    const factory = 'WeightSource.localModelCache';
+    const o = options;
+    if (!STORAGE_URI.test(storageUri ?? '')) {
+      fail(factory, 'CS-IN-017', `storage URI "${maskUserInfo(storageUri)}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
+    }
+    const source = o.sourceModelUri ?? storageUri;
+    if (!covers(source, storageUri)) {
+      fail(factory, 'CS-IN-012', `the LocalModelCache sourceModelUri "${maskUserInfo(source)}" does not cover the model's storage URI "${maskUserInfo(storageUri)}", so KServe would never match the cache and would download at every wake`,
+        `set sourceModelUri to "${maskUserInfo(storageUri)}" or a prefix of it`);
+    }
+    // The default name is the model's, a DNS-1035 label (CS-IN-001).
+    if (o.cacheName !== undefined && !isDnsSubdomain(o.cacheName)) {
+      fail(factory, 'CS-IN-021', `LocalModelCache name "${o.cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
+    }
+    if (o.serviceAccountName !== undefined && !isDnsSubdomain(o.serviceAccountName)) {
+      fail(factory, 'CS-IN-021', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
+    }
+    checkStreamer(factory, o.streamer);
+  }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const o = this.options;
-    if (!STORAGE_URI.test(this.storageUri ?? '')) {
-      fail(scope, 'CS-IN-017', `storage URI "${this.storageUri}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
-    }
-    const source = o.sourceModelUri ?? this.storageUri;
-    if (!covers(source, this.storageUri)) {
-      fail(scope, 'CS-IN-012', `the LocalModelCache sourceModelUri "${source}" does not cover the model's storage URI "${this.storageUri}", so KServe would never match the cache and would download at every wake`,
-        `set sourceModelUri to "${this.storageUri}" or a prefix of it`);
-    }
     const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
-    const cacheName = o.cacheName ?? context.name;
-    if (!isDnsSubdomain(cacheName)) {
-      fail(scope, 'CS-IN-019', `LocalModelCache name "${cacheName}" is not a DNS-1123 subdomain`, 'pass cacheName with lower-case letters, digits, - and .');
-    }
-    this.resolved = { cacheName, source, modelBytes };
-
     pod.set(Facts.STORAGE_URI, this.storageUri);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
     offline(pod);
-    applyStreamer(scope, pod, modelBytes, o.streamer);
+    applyStreamer(pod, modelBytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 
   /** The node group and the cache, once the pod's nodes are final: a new group's volumes need their affinity. */
   public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const { cacheName, source, modelBytes } = this.resolved!;
     const o = this.options;
+    const source = o.sourceModelUri ?? this.storageUri;
+    const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
+    const cacheName = o.cacheName ?? context.name;
     const group = this.nodeGroup(scope, context, modelBytes, pod.placement.nodeSelector);
 
     const cache = clusterScoped(new ManifestObject(scope, 'LocalModelCache', {
@@ -166,9 +183,6 @@ export class LocalModelCacheSource implements WeightSourceImpl {
         ...(o.serviceAccountName !== undefined ? { serviceAccountName: o.serviceAccountName } : {}),
       },
     }));
-    if (o.serviceAccountName !== undefined && !isDnsSubdomain(o.serviceAccountName)) {
-      fail(scope, 'CS-IN-019', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
-    }
     if (group.object) {
       cache.node.addDependency(group.object);
       pod.dependsOn(group.object);
@@ -176,6 +190,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     pod.dependsOn(cache);
   }
 
+  /** Checked by CacheNodeGroup's factories; the default is the model's DNS-1035 name plus -nvme. */
   private nodeGroupName(context: LeverContext): string {
     return this.options.nodeGroup?._name ?? `${context.name}-nvme`;
   }
@@ -183,13 +198,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
   private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number, podNodeSelector: Readonly<Record<string, string>>): { name: string; object?: ApiObject } {
     const nvme = this.options.nodeGroup?._nvme;
     const name = this.nodeGroupName(context);
-    if (!isDnsSubdomain(name)) {
-      fail(scope, 'CS-IN-019', `LocalModelNodeGroup name "${name}" is not a DNS-1123 subdomain`, 'pass a name with lower-case letters, digits, - and .');
-    }
     if (!nvme) return { name };
-    if (!/^\/[^\s]*$/.test(nvme.path ?? '') || nvme.path.split('/').includes('..')) {
-      fail(scope, 'CS-IN-019', `NVMe path "${nvme.path}" is not an absolute path`, 'pass the node directory the NVMe disk is mounted at, e.g. /mnt/nvme/models');
-    }
     const limit = nvme.storageLimit ? nvme.storageLimit.toKibibytes() * 1024 : 0;
     if (limit < modelBytes) {
       fail(scope, 'CS-IN-016', `the node group storageLimit ${bytesToQuantity(limit)} is below the model size ${bytesToQuantity(modelBytes)}`,
@@ -198,7 +207,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     // The capacity lever has contributed: its selector (GPU labels, a compute class or NodePool) names the pod's nodes.
     const selector = nvme.nodeSelector ?? podNodeSelector;
     if (Object.keys(selector).length === 0) {
-      fail(scope, 'CS-IN-019', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',
+      fail(scope, 'CS-IN-044', 'a node-local PersistentVolume needs node affinity, and neither the node group nor the model pod has a nodeSelector',
         'set the node group nodeSelector (or gpu.nodeSelector, or a compute class or NodePool) to the labels of the NVMe GPU nodes');
     }
     const storage = bytesToQuantity(limit);

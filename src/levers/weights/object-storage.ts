@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { offline, setServiceAccount, WeightSourceImpl } from './source-impl';
-import { requireNoUserInfo, requireSecretRef } from './secret-reference';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { offline, requireServiceAccountName, setServiceAccount, WeightSourceImpl } from './source-impl';
+import { maskUserInfo, requireNoUserInfo, requireSecretRef } from './secret-reference';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
+import { requireRegion } from '../../private/region';
 import { LeverContext } from '../lever';
 
 /**
@@ -34,6 +35,9 @@ export class ObjectStorageCredentials {
    * and `AWS_SECRET_ACCESS_KEY` by Secret reference.
    */
   public static fromSecret(options: ObjectStorageKeysOptions): ObjectStorageCredentials {
+    const factory = 'ObjectStorageCredentials.fromSecret';
+    requireSecretRef(factory, { name: options?.secretName, key: options?.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
+    requireSecretRef(factory, { name: options?.secretName, key: options?.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
     return new ObjectStorageCredentials(options, undefined);
   }
 
@@ -43,6 +47,7 @@ export class ObjectStorageCredentials {
    * @param serviceAccountName the Kubernetes service account bound to a cloud identity with read access to the bucket
    */
   public static workloadIdentity(serviceAccountName: string): ObjectStorageCredentials {
+    requireServiceAccountName('ObjectStorageCredentials.workloadIdentity', serviceAccountName, 'a cloud identity with read access to the bucket');
     return new ObjectStorageCredentials(undefined, serviceAccountName);
   }
 
@@ -94,48 +99,60 @@ const OBJECT_STORE_CONCURRENCY = 8;
  * @internal
  */
 export class ObjectStorageSource implements WeightSourceImpl {
-  constructor(private readonly uri: string, private readonly options: ObjectStorageOptions) {}
+  /** `s3` or `gs`. */
+  private readonly scheme: string;
+  private readonly bucket: string;
 
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    requireNoUserInfo(scope, this.uri ?? '', 'the object storage URI');
-    const m = URI.exec(this.uri ?? '');
+  constructor(private readonly uri: string, private readonly options: ObjectStorageOptions) {
+    const factory = 'WeightSource.objectStorage';
+    requireNoUserInfo(factory, uri ?? '', 'the object storage URI');
+    const m = URI.exec(uri ?? '');
     if (!m) {
-      fail(scope, 'CS-IN-017', `object storage URI "${this.uri}" is not s3://<bucket>/<prefix> or gs://<bucket>/<prefix>`,
+      fail(factory, 'CS-IN-017', `object storage URI "${maskUserInfo(uri)}" is not s3://<bucket>/<prefix> or gs://<bucket>/<prefix>`,
         'pass the directory that holds config.json and the *.safetensors files, e.g. s3://models/llama-3.1-70b-instruct');
     }
-    const scheme = m[1];
+    this.scheme = m[1];
+    this.bucket = m[2];
+    const o = options;
+    const s3Only = (what: string, fix: string) => fail(factory, 'CS-IN-025', `${what} works with s3:// only, and the URI is ${this.scheme}://`, fix);
+    if (o.endpoint !== undefined) {
+      requireNoUserInfo(factory, o.endpoint, 'the object storage endpoint');
+      if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
+        fail(factory, 'CS-IN-017', `endpoint "${maskUserInfo(o.endpoint)}" is not an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
+      }
+      if (this.scheme !== 's3') s3Only(`endpoint "${maskUserInfo(o.endpoint)}" (an S3-compatible store)`, 'drop endpoint, or pass the s3:// URI of the S3-compatible store');
+    }
+    if (o.region !== undefined) {
+      requireRegion(factory, o.region, 'region');
+      if (this.scheme !== 's3') s3Only(`region "${o.region}"`, 'drop region: Cloud Storage needs none');
+    }
+    if (o.credentials?._keys && this.scheme !== 's3') {
+      s3Only('access keys from a Secret', 'use ObjectStorageCredentials.workloadIdentity(serviceAccountName) for gs://');
+    }
+    checkStreamer(factory, o.streamer);
+  }
+
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const o = this.options;
     if (o.endpoint !== undefined) {
-      requireNoUserInfo(scope, o.endpoint, 'the object storage endpoint');
-      if (scheme !== 's3' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.endpoint)) {
-        fail(scope, 'CS-IN-017', `endpoint "${o.endpoint}" needs an s3:// URI and an http(s) URL`, 'pass e.g. https://minio.storage.svc:9000 with an s3:// model URI');
-      }
       pod.env('AWS_ENDPOINT_URL', o.endpoint);
       pod.env('RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING', '0');
     }
     if (o.region !== undefined) {
-      if (scheme !== 's3' || !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(o.region)) {
-        fail(scope, 'CS-IN-017', `region "${o.region}" needs an s3:// URI and a region id`, 'pass e.g. us-east-1 with an s3:// model URI');
-      }
       pod.env('AWS_REGION', o.region);
       pod.env('AWS_DEFAULT_REGION', o.region);
     }
     const keys = o.credentials?._keys;
     if (keys) {
-      if (scheme !== 's3') {
-        fail(scope, 'CS-IN-015', 'access keys from a Secret work with s3:// only', 'use ObjectStorageCredentials.workloadIdentity(serviceAccountName) for gs://');
-      }
-      const id = requireSecretRef(scope, { name: keys.secretName, key: keys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
-      const secret = requireSecretRef(scope, { name: keys.secretName, key: keys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
-      pod.secretEnv('AWS_ACCESS_KEY_ID', id.name, id.key);
-      pod.secretEnv('AWS_SECRET_ACCESS_KEY', secret.name, secret.key);
+      pod.secretEnv('AWS_ACCESS_KEY_ID', keys.secretName, keys.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID');
+      pod.secretEnv('AWS_SECRET_ACCESS_KEY', keys.secretName, keys.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY');
     }
     const sa = o.credentials?._serviceAccountName;
-    if (sa !== undefined) setServiceAccount(scope, pod, sa, `the identity that reads ${m[1]}://${m[2]}`);
+    if (sa !== undefined) setServiceAccount(scope, pod, sa, `the identity that reads ${this.scheme}://${this.bucket}`);
 
     pod.set(Facts.MODEL_PATH, this.uri);
     offline(pod);
-    applyStreamer(scope, pod, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
+    applyStreamer(pod, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
     pod.set(Facts.WEIGHT_PATH, WeightPath.OBJECT_STORAGE);
   }
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
 import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -37,15 +37,18 @@ export interface PrefetchOptions {
  * @internal
  */
 export class PrefetchSource implements WeightSourceImpl {
-  private repo?: ResolvedRepo;
-  private hostPath = DEFAULT_HOST_PATH;
+  private readonly repo: ResolvedRepo;
+  private readonly hostPath: string;
 
-  constructor(private readonly source: HuggingFaceRepo, private readonly options: PrefetchOptions) {}
+  constructor(source: HuggingFaceRepo, private readonly options: PrefetchOptions) {
+    const factory = 'WeightSource.prefetch';
+    this.repo = resolveRepo(factory, source);
+    this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
+    checkStreamer(factory, options.streamer);
+  }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const repo = resolveRepo(scope, this.source);
-    this.repo = repo;
-    this.hostPath = requireHostPath(scope, this.options.hostPath ?? DEFAULT_HOST_PATH);
+    const repo = this.repo;
     const modelBytes = requireSize(scope, context, 'the prefetch download');
     pod.initContainer(auxContainer({
       name: 'await-weights',
@@ -56,13 +59,13 @@ export class PrefetchSource implements WeightSourceImpl {
       resources: WAIT_RESOURCES,
     }));
     mountHostCache(pod, this.hostPath, repo);
-    applyStreamer(scope, pod, modelBytes, this.options.streamer);
+    applyStreamer(pod, modelBytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 
   /** The DaemonSet mirrors the finished pod's nodes. */
   public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const repo = this.repo!;
+    const repo = this.repo;
     const labels = auxLabels(context.name, 'weight-prefetch');
     ManifestObject.render(scope, 'Prefetch', k8s.KubeDaemonSet, {
       metadata: { name: `${context.name}-prefetch`, labels },

@@ -1,6 +1,5 @@
-import { Construct } from 'constructs';
 import { isDnsSubdomain } from './source-impl';
-import { fail } from '../../private/errors';
+import { ErrorSite, fail } from '../../private/errors';
 
 /**
  * A key of a Kubernetes Secret in the model's namespace. Credentials reach a
@@ -27,24 +26,35 @@ export function looksLikeCredential(value: string): boolean {
  * disguise: it would land in the manifest in clear text.
  * @internal
  */
-export function requireSecretRef(scope: Construct, ref: SecretKeyReference, what: string): SecretKeyReference {
+export function requireSecretRef(site: ErrorSite, ref: SecretKeyReference, what: string): SecretKeyReference {
   for (const value of [ref?.name, ref?.key]) {
     if (typeof value === 'string' && looksLikeCredential(value)) {
-      fail(scope, 'CS-IN-015', `${what} is given a credential literal instead of a Secret reference`,
+      fail(site, 'CS-IN-015', `${what} is given a credential literal instead of a Secret reference`,
         `store it in a Secret (kubectl create secret generic <name> --from-literal=<key>=...) and pass { name: '<name>', key: '<key>' }`);
     }
   }
-  if (!isDnsSubdomain(ref?.name) || !SECRET_KEY.test(ref?.key ?? '')) {
-    fail(scope, 'CS-IN-015', `${what} Secret reference ${JSON.stringify(ref)} has no valid Secret name and key`,
-      'pass { name, key } of an existing Secret in the model\'s namespace');
+  // The values are not echoed: a malformed one may be a credential the pattern above missed.
+  const bad = [!isDnsSubdomain(ref?.name) && 'name', !SECRET_KEY.test(ref?.key ?? '') && 'key'].filter(Boolean).join(' and ');
+  if (bad) {
+    fail(site, 'CS-IN-022', `${what} Secret reference has no valid ${bad}`,
+      'pass { name, key } of an existing Secret in the model\'s namespace: a DNS-1123 name, and a key of letters, digits, -, _ and .');
   }
   return ref;
 }
 
+/**
+ * A URL with anything before its last @ masked, for messages: a password may
+ * hold / or @, and a URL refused for its shape may still carry one.
+ * @internal
+ */
+export function maskUserInfo(url: string): string {
+  return `${url}`.replace(/\/\/.*@/s, '//***@');
+}
+
 /** Refuses a URL that carries a user or password (`https://user:pass@host`). @internal */
-export function requireNoUserInfo(scope: Construct, url: string, what: string): void {
+export function requireNoUserInfo(site: ErrorSite, url: string, what: string): void {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(url)) {
-    fail(scope, 'CS-IN-015', `${what} "${url.replace(/\/\/[^@]*@/, '//***@')}" carries a credential in the URL`,
+    fail(site, 'CS-IN-015', `${what} "${maskUserInfo(url)}" carries a credential in the URL`,
       'drop the user and password from the URL and pass credentials by Secret reference or workload identity');
   }
 }

@@ -8,10 +8,10 @@ import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
 import { ManifestObject } from '../../private/manifest-object';
 
-/** @internal */
-export function requireReadWriteMany(scope: Construct, mode: CacheAccessMode | undefined, what: string): void {
+/** Checked by the SharedVolume factory that takes the mode. @internal */
+export function requireReadWriteMany(factory: string, mode: CacheAccessMode | undefined, what: string): void {
   if (mode !== CacheAccessMode.READ_WRITE_MANY) {
-    fail(scope, 'CS-IN-013', `${what} is ${mode ?? 'of an undeclared access mode'}, not ReadWriteMany: the loader Job and replicas on other nodes could not mount it`,
+    fail(factory, 'CS-IN-013', `${what} is ${mode ?? 'of an undeclared access mode'}, not ReadWriteMany: the loader Job and replicas on other nodes could not mount it`,
       'use a StorageClass that offers ReadWriteMany (NFS, CephFS, Filestore, EFS) with accessMode CacheAccessMode.READ_WRITE_MANY');
   }
 }

@@ -75,23 +75,26 @@ export class SharedVolume {
 }
 
 class NewClaim implements SharedVolumeImpl {
-  constructor(private readonly options: SharedClaimOptions) {}
+  constructor(private readonly options: SharedClaimOptions) {
+    requireReadWriteMany('SharedVolume.newClaim', options.accessMode ?? CacheAccessMode.READ_WRITE_MANY, 'the shared weights claim');
+  }
 
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
-    requireReadWriteMany(scope, this.options.accessMode ?? CacheAccessMode.READ_WRITE_MANY, 'the shared weights claim');
     const claim = sharedClaim(scope, context, 'SharedClaim', this.options.storageClassName, this.options.size);
     return { claimName: claim.name, weightPath: WeightPath.SHARED_VOLUME, objects: [claim] };
   }
 }
 
 class ExistingClaim implements SharedVolumeImpl {
-  constructor(private readonly claimName: string, private readonly options: ExistingSharedClaimOptions) {}
-
-  public resolve(scope: Construct, _context: LeverContext): ResolvedVolume {
-    if (!isDnsSubdomain(this.claimName)) {
-      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+  constructor(private readonly claimName: string, options: ExistingSharedClaimOptions) {
+    const factory = 'SharedVolume.existingClaim';
+    if (!isDnsSubdomain(claimName)) {
+      fail(factory, 'CS-IN-021', `weights claim "${claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
-    requireReadWriteMany(scope, this.options?.accessMode, `claim "${this.claimName}"`);
+    requireReadWriteMany(factory, options?.accessMode, `claim "${claimName}"`);
+  }
+
+  public resolve(_scope: Construct, _context: LeverContext): ResolvedVolume {
     return { claimName: this.claimName, weightPath: WeightPath.SHARED_VOLUME, objects: [] };
   }
 }

@@ -2,8 +2,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { BlueprintConflict, Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { fail } from '../../private/errors';
-import { CloudProvider } from '../../profile';
+import { ErrorSite, fail } from '../../private/errors';
 import { GIB } from '../../private/quantity';
 import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
@@ -60,12 +59,12 @@ export interface WeightsClaim {
  * needs no persistent-volume-write flag.
  * @internal
  */
-export function mountWeightsClaim(scope: Construct, pod: PodWriter, c: WeightsClaim): void {
+export function mountWeightsClaim(pod: PodWriter, c: WeightsClaim): void {
   pod.volume({ name: 'weights', persistentVolumeClaim: { claimName: c.claimName, readOnly: true } },
     { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: c.subPath });
   pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
   offline(pod);
-  applyStreamer(scope, pod, c.modelBytes, c.streamer);
+  applyStreamer(pod, c.modelBytes, c.streamer);
   pod.set(Facts.WEIGHT_PATH, c.weightPath);
 }
 
@@ -78,7 +77,7 @@ export function mountWeightsClaim(scope: Construct, pod: PodWriter, c: WeightsCl
 export function requireSize(scope: Construct, context: LeverContext, what: string): number {
   const bytes = context.size?.bytes;
   if (typeof bytes !== 'number' || !(bytes > 0)) {
-    fail(scope, 'CS-IN-016', `the model size is missing, and ${what} must be sized from it`,
+    fail(scope, 'CS-IN-023', `the model size is missing, and ${what} must be sized from it`,
       'set props.size, e.g. ModelSize.fromParameters(70e9, Precision.BF16) or ModelSize.of(Size.gibibytes(140))');
   }
   return bytes;
@@ -89,33 +88,27 @@ export function volumeBytesFor(modelBytes: number): number {
   return Math.ceil((modelBytes * 1.1) / GIB) * GIB;
 }
 
-/** An accelerator outside its cloud is a construction error, never a silent no-op. @internal */
-export function requireCloud(scope: Construct, context: LeverContext, cloud: CloudProvider, what: string): void {
-  const actual = context.profile.cloud.provider;
-  if (actual !== cloud) {
-    const factory = cloud === CloudProvider.GKE ? 'Cloud.gke()' : 'Cloud.eks()';
-    fail(scope, 'CS-IN-014', `${what} is a ${cloud} accelerator but the profile's cloud is ${actual}`,
-      `use Profile.production({ cloud: ${factory} }) (or Profile.lab) when the cluster runs on ${cloud}, or pick a baseline weight source`);
+/** Checked by the factory that takes the name, before any object exists. @internal */
+export function requireServiceAccountName(site: ErrorSite, name: string, why: string): void {
+  if (!isDnsSubdomain(name)) {
+    fail(site, 'CS-IN-021', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
   }
 }
 
 /** Sets the pod's service account once; two paths may not want different identities. @internal */
 export function setServiceAccount(scope: Construct, pod: PodWriter, name: string, why: string): void {
-  if (!isDnsSubdomain(name)) {
-    fail(scope, 'CS-IN-019', `service account "${name}" is not a valid ServiceAccount name`, `pass the name of the Kubernetes service account bound to ${why}`);
-  }
   try {
     pod.serviceAccount(name);
   } catch (e) {
     if (!(e instanceof BlueprintConflict)) throw e;
-    fail(scope, 'CS-IN-006', `${e.message}, which ${why} needs`, 'use one service account that holds every permission the pod needs');
+    fail(scope, 'CS-IN-024', `${e.message}, which ${why} needs`, 'use one service account that holds every permission the pod needs');
   }
 }
 
 /** Validates a path relative to a volume (no leading /, no ..). @internal */
-export function requireRelativePath(scope: Construct, path: string | undefined, what: string, example: string): void {
+export function requireRelativePath(site: ErrorSite, path: string | undefined, what: string, example: string): void {
   if (path !== undefined && (path === '' || path.startsWith('/') || path.split('/').includes('..'))) {
-    fail(scope, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
+    fail(site, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Size } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { Facts, PodWriter } from '../../blueprint';
 import { fail } from '../../private/errors';
 import { STREAMER_PURPOSE, streamerBufferBytes } from '../../private/memory-budget';
@@ -30,19 +29,28 @@ const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_BUFFER_CAP = 4 * GIB;
 
 /**
+ * Checked when the weight source's factory is called: the settings depend on
+ * nothing else.
+ * @internal
+ */
+export function checkStreamer(factory: string, options: StreamerOptions = {}): void {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    fail(factory, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
+  }
+  if (options.memoryLimit && !(options.memoryLimit.toKibibytes() > 0)) {
+    fail(factory, 'CS-IN-005', `streamer memory limit ${options.memoryLimit.asString()} is not positive`, 'give a positive Size, e.g. Size.gibibytes(4)');
+  }
+}
+
+/**
  * Points vLLM at the streamer with explicit concurrency and memory limit, and
  * charges its CPU buffer to the pod memory budget.
  * @internal
  */
-export function applyStreamer(scope: IConstruct, pod: PodWriter, modelBytes: number, options: StreamerOptions = {}): void {
+export function applyStreamer(pod: PodWriter, modelBytes: number, options: StreamerOptions = {}): void {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    fail(scope, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
-  }
   const limit = options.memoryLimit ? options.memoryLimit.toKibibytes() * 1024 : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
-  if (limit <= 0) {
-    fail(scope, 'CS-IN-005', `streamer memory limit ${options.memoryLimit?.asString()} is not positive`, 'give a positive Size, e.g. Size.gibibytes(4)');
-  }
   pod.arg('--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));

@@ -10,7 +10,7 @@ import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-fac
 import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
-import { applyStreamer, StreamerOptions } from './streamer';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
@@ -178,27 +178,36 @@ export class WeightSource {
 }
 
 class ModelcarSource implements WeightSourceImpl {
-  constructor(private readonly image: string, private readonly options: ModelcarOptions) {}
+  private readonly image: string;
 
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const image = requireDigest(scope, this.image.replace(/^oci:\/\//, ''), 'modelcar image');
+  constructor(image: string, private readonly options: ModelcarOptions) {
+    const factory = 'WeightSource.modelcar';
+    this.image = requireDigest(factory, image?.replace(/^oci:\/\//, ''), 'modelcar image');
+    checkStreamer(factory, options.streamer);
+  }
+
+  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+    const image = this.image;
     pod.set(Facts.STORAGE_URI, `oci://${image}`);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     offline(pod);
-    applyStreamer(scope, pod, context.size.bytes, this.options.streamer);
+    applyStreamer(pod, context.size.bytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.OCI_MODELCAR);
   }
 }
 
 class ExistingClaimSource implements WeightSourceImpl {
-  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {}
-
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    if (!isDnsSubdomain(this.claimName)) {
-      fail(scope, 'CS-IN-011', `weights claim "${this.claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
+  constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {
+    const factory = 'WeightSource.existingClaim';
+    if (!isDnsSubdomain(claimName)) {
+      fail(factory, 'CS-IN-021', `weights claim "${claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
+    requireRelativePath(factory, options.subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
+    checkStreamer(factory, options.streamer);
+  }
+
+  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
     const subPath = this.options.subPath;
-    requireRelativePath(scope, subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
-    mountWeightsClaim(scope, pod, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
+    mountWeightsClaim(pod, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
   }
 }

@@ -81,7 +81,7 @@ export interface ResolvedNodePool {
 export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, modelName: string): ResolvedNodePool {
   const name = o.name ?? `${modelName}-gpu`;
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 63) {
-    fail(scope, 'CS-IN-041', `NodePool name "${name}" is not a DNS-1123 name`, 'set capacity.eks.nodePool.name to lower-case letters, digits and dashes');
+    fail(scope, 'CS-IN-021', `NodePool name "${name}" is not a DNS-1123 name`, 'set capacity.eks.nodePool.name to lower-case letters, digits and dashes');
   }
   if (!o.instanceTypes?.length || o.instanceTypes.some(t => !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(t))) {
     fail(scope, 'CS-IN-041', `instanceTypes [${(o.instanceTypes ?? []).join(', ')}] is empty or holds a name that is not an EC2 instance type`, 'list the GPU instance types, e.g. ["p5.48xlarge"]');
@@ -106,7 +106,7 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
 export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: NodeImageCache, tolerations: readonly k8s.Toleration[]): void {
   const o = np.options;
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
-    fail(scope, 'CS-IN-038', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
+    fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
   const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
   const { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } = crds.nodePool();

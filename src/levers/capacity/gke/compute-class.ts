@@ -102,7 +102,7 @@ export interface ResolvedComputeClass {
 export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions, modelName: string, gpuCount: number): ResolvedComputeClass {
   const name = o.name ?? `${modelName}-gpu`;
   if (!NAME.test(name) || name.length > 63) {
-    fail(scope, 'CS-IN-037', `ComputeClass name "${name}" is not a DNS-1123 label`, 'set capacity.gke.computeClass.name to lower-case letters, digits and dashes');
+    fail(scope, 'CS-IN-021', `ComputeClass name "${name}" is not a DNS-1123 label`, 'set capacity.gke.computeClass.name to lower-case letters, digits and dashes');
   }
   let rules: readonly ComputeClassPriority[];
   if (o.priorities !== undefined) {
@@ -123,10 +123,10 @@ export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions,
     }
     const count = r.gpuCount ?? gpuCount;
     if (!Number.isInteger(count) || count < gpuCount) {
-      fail(scope, 'CS-IN-037', `ComputeClass priority ${i} has ${count} GPUs per node but the model needs ${gpuCount}`, `set gpuCount >= ${gpuCount} or leave it unset`);
+      fail(scope, 'CS-IN-046', `ComputeClass priority ${i} has ${count} GPUs per node but the model needs ${gpuCount}`, `set gpuCount >= ${gpuCount} or leave it unset`);
     }
     if (r.machineFamily !== undefined && r.machineType !== undefined) {
-      fail(scope, 'CS-IN-037', `ComputeClass priority ${i} sets both machineFamily "${r.machineFamily}" and machineType "${r.machineType}", which GKE rejects`, 'set one of them');
+      fail(scope, 'CS-IN-042', `ComputeClass priority ${i} sets both machineFamily "${r.machineFamily}" and machineType "${r.machineType}", which GKE rejects`, 'set one of them');
     }
     return { machineFamily: r.machineFamily, machineType: r.machineType, spot: r.spot ?? false, gpu: { type: r.gpuType, count } };
   });

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, ResolvedVolume, SharedVolumeImpl } from '../source-impl';
+import { ResolvedVolume, SharedVolumeImpl } from '../source-impl';
 import { sharedClaim } from '../shared-claim';
 import { ManifestObject } from '../../../private/manifest-object';
 
@@ -34,17 +35,20 @@ const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 
 /** EFS as the shared Hugging Face cache: a StorageClass with `provisioningMode: efs-ap` and a ReadWriteMany claim. @internal */
 export class EfsVolume implements SharedVolumeImpl {
-  constructor(private readonly options: EfsVolumeOptions) {}
+  constructor(private readonly options: EfsVolumeOptions) {
+    const factory = 'SharedVolume.efs';
+    if (!FILE_SYSTEM_ID.test(options.fileSystemId ?? '')) {
+      fail(factory, 'CS-IN-028', `EFS file system id "${options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
+    }
+    const perms = options.directoryPerms ?? '700';
+    if (!/^[0-7]{3,4}$/.test(perms)) {
+      fail(factory, 'CS-IN-028', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
+    }
+  }
 
   public resolve(scope: Construct, context: LeverContext): ResolvedVolume {
-    requireCloud(scope, context, CloudProvider.EKS, 'SharedVolume.efs');
-    if (!FILE_SYSTEM_ID.test(this.options.fileSystemId ?? '')) {
-      fail(scope, 'CS-IN-019', `EFS file system id "${this.options.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws efs describe-file-systems`, e.g. fs-0123456789abcdef0');
-    }
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'SharedVolume.efs', 'use SharedVolume.newClaim() with a ReadWriteMany StorageClass');
     const perms = this.options.directoryPerms ?? '700';
-    if (!/^[0-7]{3,4}$/.test(perms)) {
-      fail(scope, 'CS-IN-019', `EFS directoryPerms "${perms}" is not an octal mode`, 'pass e.g. "700"');
-    }
     const storageClass = clusterScoped(ManifestObject.render(scope, 'EfsStorageClass', k8s.KubeStorageClass, {
       metadata: { name: `${context.name}-efs` },
       provisioner: 'efs.csi.aws.com',

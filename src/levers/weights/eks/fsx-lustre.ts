@@ -3,10 +3,11 @@ import { bindStaticVolume } from './static-volume';
 import { PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
+import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
  * Options for an existing FSx for Lustre file system (e.g. linked to the S3
@@ -38,18 +39,22 @@ export interface FsxLustreOptions {
  * @internal
  */
 export class FsxLustreSource implements WeightSourceImpl {
-  constructor(private readonly options: FsxLustreOptions) {}
-
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.fsxLustre');
-    const o = this.options;
+  constructor(private readonly options: FsxLustreOptions) {
+    const factory = 'WeightSource.fsxLustre';
+    const o = options;
     if (!/^fs-[0-9a-f]{8,40}$/.test(o.fileSystemId ?? '')) {
-      fail(scope, 'CS-IN-019', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
+      fail(factory, 'CS-IN-028', `FSx file system id "${o.fileSystemId}" is not fs-<hex>`, 'pass the id from `aws fsx describe-file-systems`');
     }
     if (!/^[a-z0-9.-]+$/.test(o.dnsName ?? '') || !/^[A-Za-z0-9_-]{1,8}$/.test(o.mountName ?? '')) {
-      fail(scope, 'CS-IN-019', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
+      fail(factory, 'CS-IN-028', `FSx dnsName "${o.dnsName}" or mountName "${o.mountName}" is malformed`, 'copy DNSName and LustreConfiguration.MountName from `aws fsx describe-file-systems`');
     }
-    requireRelativePath(scope, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
+    requireRelativePath(factory, o.subPath, 'FSx for Lustre subPath', 'models/llama-3.1-70b-instruct');
+    checkStreamer(factory, o.streamer);
+  }
+
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.fsxLustre', 'pick a baseline weight source');
+    const o = this.options;
     const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');
     bindStaticVolume(scope, pod, context, modelBytes, {
       id: 'fsx',

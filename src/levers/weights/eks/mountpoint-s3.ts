@@ -3,10 +3,12 @@ import { bindStaticVolume } from './static-volume';
 import { PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
+import { requireRegion } from '../../../private/region';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireCloud, requireSize, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { requireSize, WeightSourceImpl } from '../source-impl';
+import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
  * Options for Mountpoint for Amazon S3.
@@ -40,21 +42,24 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * @internal
  */
 export class MountpointS3Source implements WeightSourceImpl {
-  constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {}
-
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.EKS, 'WeightSource.mountpointS3');
-    const o = this.options;
-    if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
-      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
+  constructor(private readonly bucketName: string, private readonly options: MountpointS3Options) {
+    const factory = 'WeightSource.mountpointS3';
+    const o = options;
+    if (!BUCKET.test(bucketName ?? '') || bucketName.includes('..')) {
+      fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
     }
     if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
-      fail(scope, 'CS-IN-019', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
+      fail(factory, 'CS-IN-011', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
     }
+    // The profile's region was checked by Cloud.eks().
+    if (o.region !== undefined) requireRegion(factory, o.region, 'region');
+    checkStreamer(factory, o.streamer);
+  }
+
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.mountpointS3', 'pick a baseline weight source');
+    const o = this.options;
     const region = o.region ?? context.profile.cloud.region;
-    if (region !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
-      fail(scope, 'CS-IN-019', `region "${region}" is not a region id`, 'pass e.g. us-east-1');
-    }
     const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
     const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
     bindStaticVolume(scope, pod, context, modelBytes, {

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { Facts, PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { MODEL_MOUNT, offline, requireCloud, requireRelativePath, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
-import { applyStreamer, StreamerOptions } from '../streamer';
+import { MODEL_MOUNT, offline, requireRelativePath, requireServiceAccountName, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { applyStreamer, checkStreamer, StreamerOptions } from '../streamer';
 
 /**
  * Options for Cloud Storage FUSE.
@@ -69,18 +70,23 @@ const MOUNT_OPTIONS = [
  * @internal
  */
 export class GcsFuseSource implements WeightSourceImpl {
-  constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {}
+  constructor(private readonly bucketName: string, private readonly options: GcsFuseOptions) {
+    const factory = 'WeightSource.gcsFuse';
+    const o = options;
+    if (!BUCKET.test(bucketName ?? '') || bucketName.includes('..')) {
+      fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
+    }
+    requireRelativePath(factory, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct');
+    if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
+      fail(factory, 'CS-IN-009', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
+    }
+    if (o.serviceAccountName !== undefined) requireServiceAccountName(factory, o.serviceAccountName, `the Workload Identity that reads gs://${bucketName}`);
+    checkStreamer(factory, o.streamer);
+  }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.gcsFuse');
+    requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.gcsFuse', 'pick a baseline weight source');
     const o = this.options;
-    if (!BUCKET.test(this.bucketName ?? '') || this.bucketName.includes('..')) {
-      fail(scope, 'CS-IN-019', `bucket "${this.bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
-    }
-    requireRelativePath(scope, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct');
-    if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
-      fail(scope, 'CS-IN-019', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
-    }
     const modelBytes = requireSize(scope, context, 'the GCS FUSE file cache');
     const cacheBytes = o.fileCacheSize ? o.fileCacheSize.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
     if (cacheBytes < modelBytes) {
@@ -97,7 +103,7 @@ export class GcsFuseSource implements WeightSourceImpl {
     if (o.serviceAccountName !== undefined) setServiceAccount(scope, pod, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     offline(pod);
-    applyStreamer(scope, pod, modelBytes, o.streamer);
+    applyStreamer(pod, modelBytes, o.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.GCS_FUSE);
   }
 }

@@ -5,11 +5,12 @@ import { PodWriter } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
 import { fail } from '../../../private/errors';
+import { requireCloud } from '../../../private/cloud';
 import { CloudProvider } from '../../../profile';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
-import { isDnsSubdomain, mountWeightsClaim, requireCloud, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
-import { StreamerOptions } from '../streamer';
+import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { checkStreamer, StreamerOptions } from '../streamer';
 import { ManifestObject } from '../../../private/manifest-object';
 
 /**
@@ -55,19 +56,24 @@ export interface HyperdiskMlOptions {
  * @internal
  */
 export class HyperdiskMlSource implements WeightSourceImpl {
-  constructor(private readonly options: HyperdiskMlOptions) {}
-
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    requireCloud(scope, context, CloudProvider.GKE, 'WeightSource.hyperdiskMl');
-    const o = this.options;
+  constructor(private readonly options: HyperdiskMlOptions) {
+    const factory = 'WeightSource.hyperdiskMl';
+    const o = options;
     if (!isDnsSubdomain(o.snapshotName)) {
-      fail(scope, 'CS-IN-019', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
+      fail(factory, 'CS-IN-021', `VolumeSnapshot "${o.snapshotName}" is not a valid object name`, 'pass the name of the VolumeSnapshot of a disk holding the weights');
     }
     const throughput = o.throughputMiBps ?? 2400;
     if (!Number.isInteger(throughput) || throughput < 1) {
-      fail(scope, 'CS-IN-019', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
+      fail(factory, 'CS-IN-029', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
     }
-    requireRelativePath(scope, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
+    requireRelativePath(factory, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
+    checkStreamer(factory, o.streamer);
+  }
+
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.hyperdiskMl', 'pick a baseline weight source');
+    const o = this.options;
+    const throughput = o.throughputMiBps ?? 2400;
     const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
     const bytes = o.size ? o.size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
     if (bytes < modelBytes) {
@@ -90,7 +96,7 @@ export class HyperdiskMlSource implements WeightSourceImpl {
       },
     });
     claim.node.addDependency(storageClass);
-    mountWeightsClaim(scope, pod, { claimName: claim.name, subPath: o.subPath, modelBytes, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
+    mountWeightsClaim(pod, { claimName: claim.name, subPath: o.subPath, modelBytes, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
     pod.dependsOn(storageClass);
     pod.dependsOn(claim);
   }

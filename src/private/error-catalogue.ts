@@ -1,0 +1,96 @@
+/**
+ * One entry per kind of input mistake. `rule` names the baseline rule that
+ * guards the same invariant at synth time, when there is one: the
+ * construction check then reuses the rule's id.
+ * @internal
+ */
+export interface ErrorKind {
+  readonly summary: string;
+  readonly rule?: string;
+}
+
+/**
+ * Every id `fail()` may throw, in README order. An id names one kind of
+ * mistake; a new kind gets a new id, and a retired id is never given a new
+ * meaning (see RETIRED_ERROR_IDS). README's "Errors" table is generated from
+ * this (errors-markdown.ts).
+ * @internal
+ */
+export const ERROR_CATALOGUE = {
+  'CS-IMG-001': { rule: 'CS-IMG-001', summary: 'an image or modelcar not pinned by `@sha256:` digest (engine, modelcar, warm-buffer, pre-pull, pause and sleep-mode proxy images)' },
+  'CS-SHM-001': { rule: 'CS-SHM-001', summary: 'a `/dev/shm` size that is not positive' },
+  'CS-SHM-002': { rule: 'CS-SHM-002', summary: 'a memory limit below /dev/shm + engine + streamer buffer (includes a /dev/shm larger than the limit)' },
+  'CS-RT-001': { rule: 'CS-RT-001', summary: '`gpuMemoryUtilization` that is not a fraction in (0, 1) (above 0.8 the synth-time rule applies, and it can be suppressed with a reason)' },
+  'CS-IN-001': { summary: 'a model object name that is not a DNS-1035 label of at most 45 characters' },
+  'CS-IN-002': { summary: 'a GPU count that is not an integer >= 1' },
+  'CS-IN-003': { summary: 'an `Exists` toleration with a value' },
+  'CS-IN-004': { summary: 'a model priority that is not an integer in [0, 1000000000]' },
+  'CS-IN-005': { summary: 'a streamer concurrency outside [1, 256], or a streamer memory limit that is not positive' },
+  'CS-IN-006': { summary: 'a pod setting given two different values (by two levers, or by `engine.extraArgs`/`extraEnv` and a typed prop)' },
+  'CS-IN-007': { summary: 'replica bounds that are not integers with 0 <= min <= max and max >= 1' },
+  'CS-IN-008': { summary: 'a ReadWriteOnce `/root/.cache` claim with `maxReplicas` above 1' },
+  'CS-IN-009': { summary: 'a CPU count that is not positive (`runtime.cpu`, GCS FUSE `sidecarCpuLimit`)' },
+  'CS-IN-010': { summary: 'two models with different profiles in one app, each adding the baseline pack' },
+  'CS-IN-011': { summary: 'a path inside a volume or bucket (`subPath`, `onlyDir`, `prefix`) that is absolute, climbs out with `..`, or holds characters the store refuses' },
+  'CS-IN-012': { summary: 'a LocalModelCache `sourceModelUri` that does not equal or contain the model\'s storage URI' },
+  'CS-IN-013': { summary: 'a shared weights volume that is not ReadWriteMany' },
+  'CS-IN-014': { summary: 'a GKE or EKS accelerator (weight source, `capacity.gke`/`eks`, `imagePull.gke`/`eks`) with a profile of another cloud' },
+  'CS-IN-015': { summary: 'a credential passed as a literal (a token or key as a Secret name or key, a user or password in a URL)' },
+  'CS-IN-016': { summary: 'a cache or volume smaller than the model' },
+  'CS-IN-017': { summary: 'a storage URI, object storage URI or endpoint URL that is malformed' },
+  'CS-IN-018': { summary: 'a Hugging Face repository id or revision that is malformed' },
+  'CS-IN-019': { summary: 'a node directory (`hostPath`, NVMe `path`) that is not an absolute path' },
+  'CS-IN-020': { summary: 'a `servedModelName` that is empty or contains white space' },
+  'CS-IN-021': { summary: 'a name of a Kubernetes object (claim, ServiceAccount, LocalModelCache, node group, VolumeSnapshot, ComputeClass, NodePool) that is not a valid DNS-1123 name' },
+  'CS-IN-022': { summary: 'a Secret reference without a valid Secret name and key' },
+  'CS-IN-023': { summary: 'a model size missing where a cache or volume is sized from it' },
+  'CS-IN-024': { summary: 'two settings that need different service accounts for the model pod' },
+  'CS-IN-025': { summary: 'an S3-only object storage option (`endpoint`, `region`, access keys) with a `gs://` URI' },
+  'CS-IN-026': { summary: 'a region that is not a region id (`Cloud.*`, object storage, Mountpoint for S3)' },
+  'CS-IN-027': { summary: 'a bucket name that is not a bare S3 or Cloud Storage bucket name' },
+  'CS-IN-028': { summary: 'an EFS or FSx for Lustre setting that is malformed (file system id, `dnsName`, `mountName`, `directoryPerms`)' },
+  'CS-IN-029': { summary: 'a Hyperdisk ML `throughputMiBps` that is not a positive integer' },
+  'CS-IN-032': { summary: '`imagePull.gke` settings without `capacity.gke.computeClass`, which holds them' },
+  'CS-IN-033': { summary: '`imagePull.eks` without `capacity.eks.nodePool`, whose EC2NodeClass holds the snapshot' },
+  'CS-IN-034': { summary: 'a CapacityBuffer warm buffer on the generic cloud' },
+  'CS-IN-035': { summary: 'a warm-buffer GPU shape that differs from the model\'s' },
+  'CS-IN-036': { summary: 'a warm-buffer priority outside [-10, the model\'s priority)' },
+  'CS-IN-037': { summary: 'a ComputeClass without a GPU rule, or a rule without a GPU type' },
+  'CS-IN-038': { summary: 'an image snapshot id that is not `snap-` and 8 or 17 hex digits' },
+  'CS-IN-039': { summary: 'a queued-provisioning count outside [1, 32]' },
+  'CS-IN-040': { summary: 'a secondary boot disk image name that is not a Compute Engine image name' },
+  'CS-IN-041': { summary: 'a Karpenter NodePool without instance types, node role or selector tags, or with a malformed AMI alias or empty capacity types' },
+  'CS-IN-042': { summary: 'two options that exclude each other, both set (`capacity.priorityClassName` and `capacity.priority`; `machineFamily` and `machineType` of a ComputeClass rule)' },
+  'CS-IN-043': { summary: 'an engine extra arg that is not `--flag` or `--flag=value`' },
+  'CS-IN-044': { summary: 'a node-local cache volume without a nodeSelector for its node affinity' },
+  'CS-IN-045': { summary: 'a warm buffer with fewer than 1 replica' },
+  'CS-IN-046': { summary: 'a ComputeClass rule with fewer GPUs per node than a replica needs' },
+  'CS-IN-047': { summary: 'an image snapshot with a non-Bottlerocket AMI alias' },
+  'CS-IN-048': { summary: 'a model size or parameter count that is not positive' },
+  'CS-IN-050': { summary: 'the Deployment backend with weights that need KServe storage handling (modelcar, LocalModelCache)' },
+  'CS-IN-051': { summary: 'a Knative `initialScale` below 0, or a `scaleDownDelay` outside 0 s to 1 h' },
+  'CS-IN-052': { summary: 'a KServe backend with a sidecar that must own the public port (sleep mode\'s proxy)' },
+  'CS-IN-053': { summary: 'KServe Standard with the `hpa` autoscaler and a replica floor of 0' },
+  'CS-IN-054': { summary: 'the Deployment backend with `maxReplicas` above the floor (it has no autoscaler)' },
+  'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
+  'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
+  'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
+} as const satisfies Record<string, ErrorKind>;
+
+/** @internal */
+export type ErrorId = keyof typeof ERROR_CATALOGUE;
+
+/**
+ * Ids no longer thrown, and where their meaning went. Listed so that no
+ * later kind reuses one: an app matching the old id must not catch a new mistake.
+ * @internal
+ */
+export const RETIRED_ERROR_IDS: Readonly<Record<string, ErrorId>> = {
+  'CS-IN-030': 'CS-IN-014', // capacity.gke outside GKE: the one wrong-cloud id
+  'CS-IN-031': 'CS-IN-014', // capacity.eks outside EKS: the one wrong-cloud id
+};
+
+/** @internal */
+export function isErrorId(id: string): id is ErrorId {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, id);
+}

@@ -1,0 +1,208 @@
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { synth, VLLM } from './util';
+import {
+  Backend, CacheAccessMode, CacheNodeGroup, CacheStorage, Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModelProps, Engine,
+  ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightSource,
+} from '../src';
+import { ERROR_CATALOGUE, RETIRED_ERROR_IDS } from '../src/private/error-catalogue';
+import { errorsMarkdown, withErrorsTable } from '../src/private/errors-markdown';
+import { fail } from '../src/private/errors';
+import { BASELINE_RULES } from '../src/rules';
+
+const SRC = join(__dirname, '..', 'src');
+const README = join(__dirname, '..', 'README.md');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap(f => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Every `fail(` call in src, with the id it passes (undefined when not a literal). */
+function callSites(): Array<{ file: string; id?: string }> {
+  return sources(SRC).flatMap(file => {
+    // Comments may name fail() without calling it.
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    return [...text.matchAll(/(?<![\w.])fail\(/g)]
+      .filter(m => !text.slice(Math.max(0, m.index! - 9), m.index).endsWith('function '))
+      .map(m => ({ file, id: /^fail\(\s*[^,()]+(?:\([^()]*\))?,\s*'([A-Z]+-[A-Z]+-\d{3})'/.exec(text.slice(m.index!))?.[1] }));
+  });
+}
+
+const catalogued = Object.keys(ERROR_CATALOGUE);
+
+/** Runs `f` and returns what it threw. */
+function thrown(f: () => unknown): any {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('the catalogue and the call sites agree', () => {
+  const sites = callSites();
+
+  test('src has fail() call sites, each passing a literal catalogued id', () => {
+    expect(sites.length).toBeGreaterThan(80);
+    const bad = sites.filter(s => s.id === undefined || !catalogued.includes(s.id)).map(s => `${s.file}: ${s.id}`);
+    expect(bad).toEqual([]);
+  });
+
+  test('every catalogued id is thrown by at least one call site', () => {
+    const used = new Set(sites.map(s => s.id));
+    expect(catalogued.filter(id => !used.has(id))).toEqual([]);
+  });
+
+  test('a retired id is never catalogued again, and points at the id that took its meaning', () => {
+    for (const [retired, now] of Object.entries(RETIRED_ERROR_IDS)) {
+      expect(catalogued).not.toContain(retired);
+      expect(catalogued).toContain(now);
+    }
+  });
+
+  test('an id that mirrors a rule is that rule\'s id, and the rule exists', () => {
+    const rules = new Set(BASELINE_RULES.map(r => r.id));
+    for (const [id, kind] of Object.entries(ERROR_CATALOGUE) as Array<[string, { rule?: string }]>) {
+      if (kind.rule !== undefined) {
+        expect(kind.rule).toBe(id);
+        expect(rules.has(kind.rule)).toBe(true);
+      } else {
+        expect(id).toMatch(/^CS-IN-\d{3}$/);
+      }
+    }
+  });
+
+  test('fail() refuses an id that is not catalogued (a JavaScript caller or a cast)', () => {
+    const e = thrown(() => fail('WeightSource.modelcar', 'CS-IN-030' as any, 'p', 'f'));
+    expect(e).not.toBeInstanceOf(ColdStartError);
+    expect(e.message).toMatch(/error id "CS-IN-030" is not in src\/private\/error-catalogue.ts/);
+  });
+});
+
+describe('errors are ColdStartErrors', () => {
+  test('a construction error carries code, constructPath, problem and fix, and keeps the message format', () => {
+    const e = thrown(() => synth({ gpu: { count: 0 } }));
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e).toBeInstanceOf(Error);
+    expect(ColdStartErrors.isColdStartError(e)).toBe(true);
+    expect(e.name).toBe('ColdStartError');
+    expect(e.code).toBe('CS-IN-002');
+    expect(e.constructPath).toBe('serving/qwen');
+    expect(e.problem).toBe('GPU count 0 is not an integer >= 1');
+    expect(e.fix).toBe('set gpu.count to the GPUs per replica (tensor parallel size), e.g. 1');
+    expect(e.message).toBe(`${e.constructPath}: [${e.code}] ${e.problem}. Fix: ${e.fix}`);
+  });
+
+  test('a factory error names the factory as its path', () => {
+    const e = thrown(() => WeightSource.objectStorage('/models/qwen'));
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e).toMatchObject({ code: 'CS-IN-017', constructPath: 'WeightSource.objectStorage' });
+    expect(e.message).toMatch(/^WeightSource\.objectStorage: \[CS-IN-017\] object storage URI "\/models\/qwen" is not s3:\/\/.* Fix: pass the directory/);
+  });
+
+  test('the construct path of an error under a nested scope is the full path', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const e = thrown(() => fail(new Construct(new Construct(chart, 'team-a'), 'm'), 'CS-IN-001', 'p', 'f'));
+    expect(e.constructPath).toBe('c/team-a/m');
+  });
+
+  test('other errors are not ColdStartErrors', () => {
+    expect(ColdStartErrors.isColdStartError(new Error('x'))).toBe(false);
+    expect(ColdStartErrors.isColdStartError(undefined)).toBe(false);
+    expect(ColdStartErrors.isColdStartError('CS-IN-001')).toBe(false);
+  });
+});
+
+describe('a factory checks its own arguments when it is called', () => {
+  const REPO = { repoId: 'Qwen/Qwen2.5-0.5B-Instruct' };
+  test.each<[string, () => unknown, string]>([
+    ['WeightSource.modelcar', () => WeightSource.modelcar('registry.example.com/m:v1'), 'CS-IMG-001'],
+    ['WeightSource.modelcar', () => WeightSource.modelcar('registry.example.com/m@sha256:' + 'b'.repeat(64), { streamer: { concurrency: 0 } }), 'CS-IN-005'],
+    ['WeightSource.existingClaim', () => WeightSource.existingClaim('Bad_Name'), 'CS-IN-021'],
+    ['WeightSource.existingClaim', () => WeightSource.existingClaim('ok', { subPath: '../etc' }), 'CS-IN-011'],
+    ['WeightSource.huggingFace', () => WeightSource.huggingFace({ repoId: 'not a repo' }, { volume: SharedVolume.newClaim() }), 'CS-IN-018'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('gs://models/qwen', { region: 'us-east-1' }), 'CS-IN-025'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://models/qwen', { region: 'Not A Region' }), 'CS-IN-026'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://models/qwen', { streamer: { memoryLimit: Size.kibibytes(0) } }), 'CS-IN-005'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('not-a-uri', { nodeGroup: CacheNodeGroup.existing('g') }), 'CS-IN-017'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'gs://m/other' }), 'CS-IN-012'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), cacheName: 'Bad_Name' }), 'CS-IN-021'],
+    ['WeightSource.hostPathCache', () => WeightSource.hostPathCache(REPO, { hostPath: 'models' }), 'CS-IN-019'],
+    ['WeightSource.prefetch', () => WeightSource.prefetch({ ...REPO, revision: '../main' }), 'CS-IN-018'],
+    ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 0 }), 'CS-IN-029'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('gs://bucket'), 'CS-IN-027'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: 0 }), 'CS-IN-009'],
+    ['WeightSource.fsxLustre', () => WeightSource.fsxLustre({ fileSystemId: 'fsx-1', dnsName: 'x.amazonaws.com', mountName: 'abc' }), 'CS-IN-028'],
+    ['WeightSource.mountpointS3', () => WeightSource.mountpointS3('my-models', { prefix: 'a b' }), 'CS-IN-011'],
+    ['SharedVolume.newClaim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE }), 'CS-IN-013'],
+    ['SharedVolume.existingClaim', () => SharedVolume.existingClaim('Bad_Name', { accessMode: CacheAccessMode.READ_WRITE_MANY }), 'CS-IN-021'],
+    ['SharedVolume.efs', () => SharedVolume.efs({ fileSystemId: 'fs-1', directoryPerms: '700' }), 'CS-IN-028'],
+    ['CacheNodeGroup.existing', () => CacheNodeGroup.existing('Bad_Name'), 'CS-IN-021'],
+    ['CacheNodeGroup.localNvme', () => CacheNodeGroup.localNvme({ path: 'nvme', storageLimit: Size.gibibytes(100) }), 'CS-IN-019'],
+    ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'AKIAABCDEFGHIJKLMNOP' }), 'CS-IN-015'],
+    ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', accessKeyIdKey: 'a key' }), 'CS-IN-022'],
+    ['ObjectStorageCredentials.workloadIdentity', () => ObjectStorageCredentials.workloadIdentity('Bad_Name'), 'CS-IN-021'],
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('Bad_Name'), 'CS-IN-021'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: -1 }), 'CS-IN-051'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
+    ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }), 'CS-IN-043'],
+    ['ModelSize.of', () => ModelSize.of(Size.kibibytes(0)), 'CS-IN-048'],
+    ['Cloud.gke', () => Cloud.gke({ region: 'Not A Region' }), 'CS-IN-026'],
+  ])('%s refuses its argument (%#)', (factory, call, code) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e).toMatchObject({ code, constructPath: factory });
+    expect(e.message).toMatch(new RegExp(`^${factory.replace('.', '\\.')}: \\[${code}\\] .+\\. Fix: .+`));
+  });
+
+  test('a check that needs the model still runs at construction, under the lever', () => {
+    const weights = WeightSource.gcsFuse('bucket');
+    expect(thrown(() => synth({ weights }))).toMatchObject({ code: 'CS-IN-014', constructPath: 'serving/qwen/WeightLoad' });
+  });
+});
+
+describe('one wrong-cloud check for every lever', () => {
+  const eks = Profile.lab({ cloud: Cloud.eks() });
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string, string]>([
+    ['a weight source', { profile: eks, weights: WeightSource.hyperdiskMl({ snapshotName: 's' }) }, 'WeightLoad', 'WeightSource.hyperdiskMl is a GKE accelerator'],
+    ['capacity', { profile: eks, capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }, 'NodeCapacity', 'capacity.gke \\(ComputeClass, queued provisioning\\) is a GKE accelerator'],
+    ['image pull', { profile: eks, imagePull: { gke: { imageStreaming: true } } }, 'ImagePull', 'imagePull.gke \\(image streaming, secondary boot disks\\) is a GKE accelerator'],
+  ])('%s', (_, props, lever, what) => {
+    const e = thrown(() => synth(props));
+    expect(e).toMatchObject({ code: 'CS-IN-014', constructPath: `serving/qwen/${lever}` });
+    expect(e.message).toMatch(new RegExp(`${what}, but the profile's cloud is eks\\. Fix: use Profile\\.production\\(\\{ cloud: Cloud\\.gke\\(\\{ region \\}\\) \\}\\) \\(or Profile\\.lab\\) when the cluster runs on gke, or `));
+  });
+});
+
+describe('credentials never reach a message', () => {
+  test.each<[string, () => unknown, string]>([
+    ['a URL refused for its shape', () => WeightSource.objectStorage('s3://KEY:sec/ret@Bad_Bucket/x'), 'sec/ret'],
+    ['an endpoint with a user and password', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:p4ss@minio:9000' }), 'p4ss'],
+    ['a storage URI the cache cannot cover', () => WeightSource.localModelCache('https://u:p4ss@host/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://host/other' }), 'p4ss'],
+    ['a Secret key that is not a key', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', secretAccessKeyKey: 'wJalr XUtnFEMI' }), 'XUtnFEMI'],
+  ])('%s', (_, call, secret) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e.message).not.toContain(secret);
+  });
+});
+
+describe('README', () => {
+  test('the Errors table matches the catalogue (regenerate with npx projen errors)', () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(readme).toContain(errorsMarkdown());
+    expect(withErrorsTable(readme)).toBe(readme);
+  });
+
+  test('the table lists every catalogued id once', () => {
+    const ids = errorsMarkdown().match(/^\| CS-[A-Z]+-\d{3} /gm)!.map(s => s.slice(2).trim());
+    expect(ids).toEqual(catalogued);
+  });
+});
