@@ -32,9 +32,15 @@ function measure(scenario: string, n: number) {
   const runs: Record<'library' | 'floor', Run[]> = { library: [], floor: [] };
   for (let i = 0; i < REPEAT; i++) for (const mode of ['library', 'floor'] as const) runs[mode].push(once(mode, scenario, n));
   const summary = (rs: Run[]) => ({
-    ms: median(rs.map(r => r.ms)), bestMs: Math.min(...rs.map(r => r.ms)), cpuMs: median(rs.map(r => r.cpuMs)),
-    writeMs: median(rs.map(r => r.writeMs)), computeMs: median(rs.map(r => r.ms - r.writeMs)), files: rs[0].files,
-    peakRssMiB: Math.max(...rs.map(r => r.peakRssMiB)), runs: rs.map(r => r.ms), writeRuns: rs.map(r => r.writeMs),
+    ms: median(rs.map(r => r.ms)),
+    bestMs: Math.min(...rs.map(r => r.ms)),
+    cpuMs: median(rs.map(r => r.cpuMs)),
+    writeMs: median(rs.map(r => r.writeMs)),
+    computeMs: median(rs.map(r => r.ms - r.writeMs)),
+    files: rs[0].files,
+    peakRssMiB: Math.max(...rs.map(r => r.peakRssMiB)),
+    runs: rs.map(r => r.ms),
+    writeRuns: rs.map(r => r.writeMs),
   });
   // The floor is only a floor if it writes the very same YAML.
   if (runs.library[0].sha256 !== runs.floor[0].sha256) throw new Error(`${scenario} ${n}: the floor's YAML differs from the library's`);

@@ -4,28 +4,28 @@ import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
 import { BlueprintConflict, Pass, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
-import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
 import { ColdStartReport } from './estimate/cold-start-report';
 import { assessColdStart } from './estimate/estimate';
+import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
 import { coldStartFactsOf } from './estimate/facts';
 import { validateEstimateOptions } from './estimate/validate';
-import { fail } from './private/errors';
-import { resolveGpu } from './private/gpu';
 import { GpuOptions } from './gpu';
+import { CapacityOptions } from './levers/capacity/capacity-options';
+import { NodeCapacity } from './levers/capacity/node-capacity';
 import { ImagePull } from './levers/image/image-pull';
 import { ImagePullOptions } from './levers/image/image-pull-options';
 import { Lever, LeverContext } from './levers/lever';
-import { CapacityOptions } from './levers/capacity/capacity-options';
-import { NodeCapacity } from './levers/capacity/node-capacity';
 import { Runtime } from './levers/runtime/runtime';
 import { RuntimeOptions } from './levers/runtime/runtime-options';
 import { WeightLoad } from './levers/weights/weight-load';
 import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
-import { Profile } from './profile';
+import { fail } from './private/errors';
+import { resolveGpu } from './private/gpu';
 import { memoryShortfall, readableBytes } from './private/memory-budget';
 import { applyArgoSyncWaves } from './private/sync-waves';
+import { Profile } from './profile';
 
 /**
  * Replica bounds.
@@ -187,7 +187,8 @@ export class ColdStartOptimizedModel extends Construct {
 
     this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction ? 1 : 0);
     this.maxReplicas = props.scaling?.maxReplicas ?? Math.max(1, this.minReplicas);
-    if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0 || !Number.isInteger(this.maxReplicas) || this.maxReplicas < 1 || this.maxReplicas < this.minReplicas) {
+    const { minReplicas: min, maxReplicas: max } = this;
+    if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < 1 || max < min) {
       fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and max >= 1`, 'fix scaling.minReplicas and scaling.maxReplicas');
     }
 

@@ -8,8 +8,8 @@ import {
   ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightSource,
 } from '../src';
 import { ERROR_CATALOGUE, RETIRED_ERROR_IDS } from '../src/private/error-catalogue';
-import { errorsMarkdown, withErrorsTable } from '../src/private/errors-markdown';
 import { fail } from '../src/private/errors';
+import { errorsMarkdown, withErrorsTable } from '../src/private/errors-markdown';
 import { BASELINE_RULES } from '../src/rules';
 
 const SRC = join(__dirname, '..', 'src');

@@ -222,7 +222,8 @@ describe('generated CRD modules load only where a kind of theirs is rendered', (
       + 'process.stdout.write(JSON.stringify(Object.keys(require.cache).filter(f => f.startsWith(dir)).map(f => f.slice(dir.length)).sort()));';
     const out = execFileSync(process.execPath, ['--conditions=cdk8s-coldstart-source', '-r', require.resolve('ts-node/register/transpile-only'), '-e', script],
       {
-        cwd: mkdtempSync(join(tmpdir(), 'crds-')), encoding: 'utf8',
+        cwd: mkdtempSync(join(tmpdir(), 'crds-')),
+        encoding: 'utf8',
         env: { ...process.env, CDK8S_COLDSTART_QUIET: '1', TS_NODE_PROJECT: join(__dirname, '..', 'examples', example, 'tsconfig.json') },
       });
     return JSON.parse(out);

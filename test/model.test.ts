@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 
 import { baseProps, container, GI, MODELCAR, predictor, synth, VLLM } from './util';
 import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Precision, Profile, RuleSuppressions, WeightSource } from '../src';
@@ -158,10 +159,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('the error names the path of a nested model', () => {
-    const { App, Chart } = require('cdk8s');
-    const { Construct } = require('constructs');
-    const app = new App();
-    const team = new Construct(new Chart(app, 'c'), 'team-a');
+    const team = new Construct(new Chart(Testing.app(), 'c'), 'team-a');
     expect(() => new ColdStartOptimizedModel(team, 'm', baseProps({ imagePull: { pauseImage: 'pause:1' } }))).toThrow(/^c\/team-a\/m\/ImagePull: /);
   });
 });

@@ -3,7 +3,8 @@ import * as fc from 'fast-check';
 import { schemaErrors } from './schema';
 import { MODELCAR, VLLM } from './util';
 import {
-  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartError, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, Findings, KnativeFeature,
+  Backend, CacheAccessMode, CacheStorage, Cloud, ColdStartError, ColdStartOptimizedModel, ColdStartOptimizedModelProps, Engine, Findings,
+  KnativeFeature,
   ModelSize, Precision, Profile, WeightSource,
 } from '../src';
 

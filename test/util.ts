@@ -28,7 +28,10 @@ export function baseProps(overrides: Partial<ColdStartOptimizedModelProps> = {})
 }
 
 /** The context the model hands its levers, for tests that run one lever alone. */
-export function leverContext(scope: IConstruct, o: { name?: string; profile?: Profile; size?: ModelSize; gpu?: GpuOptions; engineImage?: string } = {}): LeverContext {
+export function leverContext(
+  scope: IConstruct,
+  o: { name?: string; profile?: Profile; size?: ModelSize; gpu?: GpuOptions; engineImage?: string } = {},
+): LeverContext {
   return {
     name: o.name ?? 'qwen',
     servedModelName: o.name ?? 'qwen',

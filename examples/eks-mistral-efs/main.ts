@@ -1,8 +1,8 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   Backend, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Profile, SharedVolume, WeightSource,
 } from 'cdk8s-coldstart';
-import { Construct } from 'constructs';
 
 // Digests, ids and names are examples of the form real ones take; replace them
 // with the digest your registry serves (`crane digest <image>`), your EFS file

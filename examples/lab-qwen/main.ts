@@ -1,8 +1,8 @@
 import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   Backend, ColdStartOptimizedModel, Engine, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
 } from 'cdk8s-coldstart';
-import { Construct } from 'constructs';
 
 // Digests are examples of the form a real pin takes; replace them with the
 // digests of the images your registry serves (`crane digest <image>`).

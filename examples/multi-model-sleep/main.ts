@@ -1,8 +1,8 @@
 import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   Backend, ColdStartOptimizedModel, Engine, GpuOptions, ModelSize, Precision, Profile, WeightSource,
 } from 'cdk8s-coldstart';
-import { Construct } from 'constructs';
 
 // Digests are examples of the form a real pin takes; replace them with the
 // digests of the images your registry serves (`crane digest <image>`).
@@ -25,8 +25,8 @@ export class MultiModelSleep extends Chart {
       ['chat', 'qwen2.5-1.5b-instruct', 'qwen2.5-1.5b-instruct'],
       ['coder', 'qwen2.5-coder-1.5b-instruct', 'qwen2.5-coder-1.5b-instruct'],
     ];
-    for (const [id, servedModelName, dir] of models) {
-      new ColdStartOptimizedModel(this, id, {
+    for (const [modelId, servedModelName, dir] of models) {
+      new ColdStartOptimizedModel(this, modelId, {
         servedModelName,
         weights: WeightSource.existingClaim('models', { subPath: dir }),
         engine: Engine.vllm({ image: VLLM_IMAGE }),

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- each backend loads when its factory runs: a top-level import would be a cycle (see below) */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { DeploymentBackendOptions } from './deployment';

@@ -2,8 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
-import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { PodBlueprint } from '../blueprint';
+import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { fail } from '../private/errors';
 import { ManifestObject } from '../private/manifest-object';
 

@@ -219,11 +219,20 @@ export class PodBlueprint {
         bp.facts.set(key, { value, lever });
       },
       readFact: (key) => bp.fact(key, lever),
-      args: bp.args, envs: bp.envs, inits: bp.inits, vols: bp.vols, mounts: bp.mounts, sidecars: bp.sidecarList,
+      args: bp.args,
+      envs: bp.envs,
+      inits: bp.inits,
+      vols: bp.vols,
+      mounts: bp.mounts,
+      sidecars: bp.sidecarList,
       memory: bp.memory,
       overrideMemory(bytes) { bp.memoryOverride = bytes; },
-      selector: bp.selector, tolerations: bp.tolerationList, resources: bp.resourceMap,
-      labels: bp.labelMap, annotations: bp.annotationMap, podAnnotations: bp.podAnnotationMap,
+      selector: bp.selector,
+      tolerations: bp.tolerationList,
+      resources: bp.resourceMap,
+      labels: bp.labelMap,
+      annotations: bp.annotationMap,
+      podAnnotations: bp.podAnnotationMap,
       dependencies: bp.dependencyList,
     };
   }
@@ -233,9 +242,6 @@ export class PodBlueprint {
 interface WriterState {
   readonly lever: string;
   readonly phase: Pass;
-  setScalar(name: string, value: unknown, equal?: (a: unknown, b: unknown) => boolean): void;
-  setFact<T>(key: FactKey<T>, value: T): void;
-  readFact<T>(key: FactKey<T>): T;
   readonly args: Map<string, { value?: string; lever: string }>;
   readonly envs: Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>;
   readonly inits: Map<string, { container: k8s.Container; lever: string }>;
@@ -243,7 +249,6 @@ interface WriterState {
   readonly mounts: Map<string, { mount: k8s.VolumeMount; lever: string }>;
   readonly sidecars: k8s.Container[];
   readonly memory: MemoryItem[];
-  overrideMemory(bytes: number): void;
   readonly selector: Record<string, string>;
   readonly tolerations: k8s.Toleration[];
   readonly resources: Record<string, string>;
@@ -251,6 +256,10 @@ interface WriterState {
   readonly annotations: Record<string, string>;
   readonly podAnnotations: Record<string, string>;
   readonly dependencies: IConstruct[];
+  setScalar(name: string, value: unknown, equal?: (a: unknown, b: unknown) => boolean): void;
+  setFact<T>(key: FactKey<T>, value: T): void;
+  readFact<T>(key: FactKey<T>): T;
+  overrideMemory(bytes: number): void;
 }
 type Write = (s: WriterState) => void;
 

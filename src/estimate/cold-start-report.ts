@@ -80,7 +80,8 @@ export class ColdStartReport {
     if (!this.entries.length) return;
     if (this.root instanceof App) {
       const outdir = this.root.outdir;
-      const current = this.written?.outdir === outdir && this.written.entries === this.entries.length && existsSync(join(outdir, COLDSTART_REPORT_FILE));
+      const current = this.written?.outdir === outdir && this.written.entries === this.entries.length
+        && existsSync(join(outdir, COLDSTART_REPORT_FILE));
       if (!current) {
         mkdirSync(outdir, { recursive: true });
         for (const [name, content] of Object.entries(this.files())) writeFileSync(join(outdir, name), content);

@@ -4,7 +4,6 @@ import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 
-
 /**
  * Timings of the engine itself. The defaults describe current vLLM (V1); the
  * calibration test passes the timings of older engines its sources measured.

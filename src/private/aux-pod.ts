@@ -56,7 +56,7 @@ function quantity(value: string): k8s.Quantity {
  * @internal
  */
 export function auxContainer(c: AuxContainer): k8s.Container {
-  const amounts: Record<string, k8s.Quantity> = { 'cpu': quantity(c.resources.cpu), 'memory': quantity(c.resources.memory) };
+  const amounts: Record<string, k8s.Quantity> = { cpu: quantity(c.resources.cpu), memory: quantity(c.resources.memory) };
   if (c.resources.ephemeralStorage) amounts['ephemeral-storage'] = quantity(c.resources.ephemeralStorage);
   return {
     name: c.name,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- each CRD module loads when a lever first renders its kind (see below) */
 import type * as CapacityBufferModule from '../../imports/capacitybuffer-autoscaling.x-k8s.io';
 import type * as ComputeClassModule from '../../imports/gke-computeclass-cloud.google.com';
 import type * as Ec2NodeClassModule from '../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';

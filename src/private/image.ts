@@ -19,7 +19,7 @@ export function isDigestPinned(image: string): boolean {
 export function requireDigest(site: ErrorSite, image: string, what: string): string {
   if (!image || !isDigestPinned(image)) {
     fail(site, 'CS-IMG-001', `${what} "${image}" is not pinned by digest (a tag can move, and a tag forces imagePullPolicy Always on every wake)`,
-      `reference it as registry/repository@sha256:<64 hex digits> (\`crane digest <image>\` or \`docker buildx imagetools inspect <image>\` prints it)`);
+      'reference it as registry/repository@sha256:<64 hex digits> (`crane digest <image>` or `docker buildx imagetools inspect <image>` prints it)');
   }
   return image;
 }

@@ -158,8 +158,13 @@ function plainMetadata(metadata: ApiObjectMetadataDefinition): unknown {
   if (!isPlainRecord(m._additionalAttributes) || !isPlainRecord(m.labels) || !isPlainRecord(m.annotations)
     || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) return NOT_PLAIN;
   return sortedPlain({
-    ...m._additionalAttributes, name: m.name, namespace: m.namespace, annotations: m.annotations,
-    finalizers: m.finalizers, ownerReferences: m.ownerReferences, labels: m.labels,
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
   }, true);
 }
 

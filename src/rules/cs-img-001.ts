@@ -1,6 +1,6 @@
-import { isDigestPinned } from '../private/image';
 import { podsOf, storageUris } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
+import { isDigestPinned } from '../private/image';
 
 /** Every image and `oci://` model pinned by digest. @internal */
 export const CS_IMG_001: Rule = defineRule({

@@ -1,6 +1,6 @@
-import { isDigestPinned } from '../private/image';
 import { podsOf } from './pods';
 import { defineRule, Rule, RuleLevel } from './rule';
+import { isDigestPinned } from '../private/image';
 
 /** A digest never changes: pulling it Always only costs the wake. @internal */
 export const CS_IMG_002: Rule = defineRule({

@@ -1,6 +1,6 @@
 import { podsOf, PodView } from './pods';
-import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
+import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 
 /** FACTS: Knative refuses these pod features unless `config-features` enables them. */
 function flagsNeeded(pod: PodView): string[] {

@@ -1,7 +1,7 @@
 import { vllmContainers } from './pods';
-import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { MIN_STARTUP_BUDGET_SECONDS as FLOOR } from '../levers/runtime/startup-budget';
+import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
 
 /** @internal */
 export const CS_RT_004: Rule = defineRule({

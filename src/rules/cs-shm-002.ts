@@ -45,8 +45,11 @@ export const CS_SHM_002: Rule = defineRule({
       }
       const short = memoryShortfall(limit, lines);
       if (short) {
-        found.push({ value: String(limitRaw), message: `vLLM container "${c.name}": ${short.problem}`,
-          fix: `raise resources.limits.memory to at least ${readableBytes(short.need)}, or lower the /dev/shm sizeLimit or the streamer memory_limit` });
+        found.push({
+          value: String(limitRaw),
+          message: `vLLM container "${c.name}": ${short.problem}`,
+          fix: `raise resources.limits.memory to at least ${readableBytes(short.need)}, or lower the /dev/shm sizeLimit or the streamer memory_limit`,
+        });
       }
     }
     return found;

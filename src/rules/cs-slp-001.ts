@@ -113,7 +113,8 @@ function checkIngress(ing: any, context: RuleContext): Violation[] {
   const found: Violation[] = [];
   for (const backend of ingressBackends(ing)) {
     const svc = servicesOf(objects).get(`${ing.metadata?.namespace ?? ''}/${backend.name}`);
-    const ports = (svc?.spec?.ports ?? []).filter((p: any) => p.port === backend.port?.number || (p.name !== undefined && p.name === backend.port?.name));
+    const targets = (p: any) => p.port === backend.port?.number || (p.name !== undefined && p.name === backend.port?.name);
+    const ports = (svc?.spec?.ports ?? []).filter(targets);
     for (const p of ports) {
       for (const e of serviceReaches(svc, p, exposed)) {
         found.push({ value: `${backend.name}:${p.port}`, message: `the Ingress routes to Service ${backend.name}, which reaches the sleep/wake endpoints of vLLM container "${e.container}" of ${describe(e.obj)}` });

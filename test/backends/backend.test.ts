@@ -1,5 +1,5 @@
-import { find, synth } from '../util';
 import { Backend, KnativeFeature, Profile, WeightSource } from '../../src';
+import { find, synth } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 

@@ -1,5 +1,5 @@
-import { find, synth } from '../util';
 import { Backend, Findings, ModelServiceType, Profile, WeightSource } from '../../src';
+import { find, synth } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 // The model's Deployment; production also writes the warm buffer's.

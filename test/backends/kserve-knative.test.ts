@@ -1,12 +1,12 @@
-import { Duration } from 'cdk8s';
-import { schemaErrors } from '../schema';
-import { args, container, find, isvc, predictor, synth } from '../util';
-import { Backend, Profile, WeightSource, KnativeFeature } from '../../src';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { Duration } from 'cdk8s';
 import { parse } from 'yaml';
+import { Backend, Profile, WeightSource, KnativeFeature } from '../../src';
 
 import { INFERENCE_SERVICE_GVK } from '../../src/backends/kserve';
+import { schemaErrors } from '../schema';
+import { args, container, find, isvc, predictor, synth } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const knative = (o = {}) => Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature), ...o });

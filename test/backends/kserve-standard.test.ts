@@ -1,5 +1,5 @@
-import { find, synth } from '../util';
 import { Backend, Profile, StandardAutoscaler } from '../../src';
+import { find, synth } from '../util';
 
 const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).toHaveLength(1); return s[0]; };
 

@@ -19,7 +19,13 @@ const VLLM_V0: EngineTimings = { ...VLLM_V1, processStart: 0, compile: 0, loader
 const GB = 1e9;
 const GIB = 1024 ** 3;
 
-function est(weightBytes: number, facts: Partial<ColdStartFacts>, engine: EngineTimings = VLLM_V1, bandwidths: Array<[WeightPath, number]> = [], imageBytes?: number): EstimateDetail {
+function est(
+  weightBytes: number,
+  facts: Partial<ColdStartFacts>,
+  engine: EngineTimings = VLLM_V1,
+  bandwidths: Array<[WeightPath, number]> = [],
+  imageBytes?: number,
+): EstimateDetail {
   return estimateColdStart({
     weightBytes,
     facts: { ...defaultColdStartFacts(), ...facts },
@@ -160,7 +166,8 @@ const ROWS: Row[] = [
     figure: 'Hyperdisk ML: ~11.9x faster weight load (than GCS FUSE, the other GKE path), as a ratio',
     source: 'FACTS: Published figures, Hyperdisk ML',
     published: 11.9,
-    model: () => est(llama3_8b, { weightPath: WeightPath.GCS_FUSE }).weightLoadSeconds / est(llama3_8b, { weightPath: WeightPath.HYPERDISK_ML }).weightLoadSeconds,
+    model: () => est(llama3_8b, { weightPath: WeightPath.GCS_FUSE }).weightLoadSeconds
+      / est(llama3_8b, { weightPath: WeightPath.HYPERDISK_ML }).weightLoadSeconds,
   },
   {
     figure: 'Run:ai, Llama-3-8B (15 GB), gp3: vLLM ready 66 s with safetensors',
@@ -190,7 +197,8 @@ const ROWS: Row[] = [
     figure: 'Run:ai, Llama-3-8B (15 GB): vLLM ready 23 s streaming from S3 (concurrency 16: not in FACTS, assumed)',
     source: 'FACTS: Published figures, Run:ai streamer; S3 rate from the same benchmark',
     published: 23,
-    model: () => v0Ready(est(llama3_8b, { weightPath: WeightPath.OBJECT_STORAGE, streamerConcurrency: 16 }, VLLM_V0, [[WeightPath.OBJECT_STORAGE, S3_BENCH]])),
+    model: () => v0Ready(est(llama3_8b, { weightPath: WeightPath.OBJECT_STORAGE, streamerConcurrency: 16 }, VLLM_V0,
+      [[WeightPath.OBJECT_STORAGE, S3_BENCH]])),
   },
   {
     figure: 'Streamer ~4.3 GB/s from NVMe (third party), as GB/s',
@@ -246,14 +254,20 @@ const ROWS: Row[] = [
     figure: 'Sleep mode wake is 18-200x faster than a reload (Llama-3-8B from NVMe: reload / level-1 wake, at least 18x)',
     source: 'FACTS: Published figures, sleep mode',
     published: 18,
-    model: () => { const d = est(llama3_8b, { weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16, eager: false, sleepMode: true }); return d.startupSeconds / d.sleepWakeSeconds!; },
+    model: () => {
+      const d = est(llama3_8b, { weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16, eager: false, sleepMode: true });
+      return d.startupSeconds / d.sleepWakeSeconds!;
+    },
     check: 'min',
   },
   {
     figure: 'Sleep mode wake is 18-200x faster than a reload (Llama-3-8B from NVMe: at most 200x)',
     source: 'FACTS: Published figures, sleep mode',
     published: 200,
-    model: () => { const d = est(llama3_8b, { weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16, eager: false, sleepMode: true }); return d.startupSeconds / d.sleepWakeSeconds!; },
+    model: () => {
+      const d = est(llama3_8b, { weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16, eager: false, sleepMode: true });
+      return d.startupSeconds / d.sleepWakeSeconds!;
+    },
     check: 'max',
   },
 ];

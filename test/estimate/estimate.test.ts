@@ -3,13 +3,13 @@ import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { baseProps, container, isvc, synth } from '../util';
 import { ColdStartOptimizedModel, ModelSize, WeightPath } from '../../src';
+import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { estimateColdStart } from '../../src/estimate/estimate';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
-import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { waterfallSvg } from '../../src/estimate/waterfall-svg';
+import { baseProps, container, isvc, synth } from '../util';
 
 const paths = Object.values(WeightPath);
 const facts = fc.record({
@@ -37,9 +37,14 @@ describe('monotonicity', () => {
   });
 
   test('a faster path never gets a larger estimate', () => {
-    fc.assert(fc.property(facts, bytes, fc.double({ min: 1e6, max: 1e11, noNaN: true }), fc.double({ min: 1.01, max: 100, noNaN: true }), (f, b, bw, k) => {
+    fc.assert(fc.property(facts, bytes, fc.double({
+      min: 1e6,
+      max: 1e11,
+      noNaN: true,
+    }), fc.double({ min: 1.01, max: 100, noNaN: true }), (f, b, bw, k) => {
       const at = (bps: number) => estimateColdStart({
-        weightBytes: b, facts: f,
+        weightBytes: b,
+        facts: f,
         options: { bandwidths: paths.map(path => ({ path, perSecond: Size.kibibytes(bps / 1024) })) },
       });
       expect(at(bw * k).totalSeconds).toBeLessThanOrEqual(at(bw).totalSeconds + 1e-9);
@@ -50,7 +55,9 @@ describe('monotonicity', () => {
     fc.assert(fc.property(facts, bytes, (f, b) => {
       const base = estimateColdStart({ weightBytes: b, facts: f }).totalSeconds;
       const better = (g: Partial<typeof f>) => estimateColdStart({ weightBytes: b, facts: { ...f, ...g } }).totalSeconds;
-      if (f.streamerConcurrency !== undefined) expect(better({ streamerConcurrency: Math.min(256, f.streamerConcurrency * 2) })).toBeLessThanOrEqual(base + 1e-9);
+      if (f.streamerConcurrency !== undefined) {
+        expect(better({ streamerConcurrency: Math.min(256, f.streamerConcurrency * 2) })).toBeLessThanOrEqual(base + 1e-9);
+      }
       expect(better({ capacityArrival: CapacityArrival.WARM_BUFFER })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ imageArrival: ImageArrival.PRE_PULLED })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ persistentCompileCache: true })).toBeLessThanOrEqual(base + 1e-9);
@@ -77,7 +84,10 @@ describe('estimate', () => {
 
 describe('the model', () => {
   test('exposes the estimate and sizes the startup probe from it (twice, at least 5 minutes)', () => {
-    const { model, manifests } = synth({ size: ModelSize.of(Size.gibibytes(140)), estimate: { bandwidths: [{ path: WeightPath.OCI_MODELCAR, perSecond: Size.mebibytes(100) }] } });
+    const { model, manifests } = synth({
+      size: ModelSize.of(Size.gibibytes(140)),
+      estimate: { bandwidths: [{ path: WeightPath.OCI_MODELCAR, perSecond: Size.mebibytes(100) }] },
+    });
     const e = model.estimate;
     expect(e.weightLoadSeconds).toBeGreaterThan(140 * 1024 ** 3 / (100 * 1024 ** 2));
     expect(isvc(manifests).metadata.annotations['coldstart.cdk8s.io/expected-startup-seconds']).toBe(`${Math.ceil(e.startupSeconds)}`);

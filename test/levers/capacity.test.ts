@@ -1,10 +1,10 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, TolerationEffect } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
-import { ImagePull } from '../../src/levers/image/image-pull';
 import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
+import { ImagePull } from '../../src/levers/image/image-pull';
 import { baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
-import { Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, TolerationEffect } from '../../src';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -13,8 +13,12 @@ const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
 const TOLERATE_GPU = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 const TINY = { cpu: '10m', memory: '16Mi' };
 const LOCKED = {
-  allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
-  runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
 };
 const AUX_POD = {
   automountServiceAccountToken: false,
@@ -116,7 +120,11 @@ describe('warm buffer (pause pods)', () => {
   test('replicas, image, priority and the GPU shape spelled out are honoured', () => {
     const image = 'registry.example.com/pause@sha256:' + 'c'.repeat(64);
     const gpu = { count: 2, nodeSelector: L4, tolerations: [{ key: 'nvidia.com/gpu', operator: TolerationOperator.EXISTS }] };
-    const manifests = synth({ gpu, profile: Profile.production(), capacity: { priority: 5, warmBuffer: { replicas: 3, image, priority: -5, gpu } } }).manifests;
+    const manifests = synth({
+      gpu,
+      profile: Profile.production(),
+      capacity: { priority: 5, warmBuffer: { replicas: 3, image, priority: -5, gpu } },
+    }).manifests;
     const d = one(manifests, 'Deployment');
     expect(d.spec.replicas).toBe(3);
     expect(d.spec.template.spec.containers[0].image).toBe(image);
@@ -182,7 +190,9 @@ describe('GKE ComputeClass', () => {
       capacity: {
         gke: {
           computeClass: {
-            name: 'h100', nodePoolAutoCreation: false, optimizeRulePriority: false,
+            name: 'h100',
+            nodePoolAutoCreation: false,
+            optimizeRulePriority: false,
             priorities: [{ gpuType: 'nvidia-h100-80gb', gpuCount: 8, machineType: 'a3-highgpu-8g' }],
           },
         },
@@ -192,7 +202,9 @@ describe('GKE ComputeClass', () => {
     const cc = one(m, 'ComputeClass');
     expect(cc.metadata.name).toBe('h100');
     expect(cc.spec.priorities).toEqual([{
-      machineType: 'a3-highgpu-8g', spot: false, gpu: { type: 'nvidia-h100-80gb', count: 8 },
+      machineType: 'a3-highgpu-8g',
+      spot: false,
+      gpu: { type: 'nvidia-h100-80gb', count: 8 },
       storage: { secondaryBootDisks: [{ diskImageName: 'vllm-cache', project: 'p', mode: 'CONTAINER_IMAGE_CACHE' }] },
     }]);
     expect(cc.spec.nodePoolConfig).toEqual({ imageStreaming: { enabled: true } });

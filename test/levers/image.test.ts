@@ -1,5 +1,5 @@
-import { find, MODELCAR, synth, VLLM, container } from '../util';
 import { Profile, WeightSource, Engine } from '../../src';
+import { find, MODELCAR, synth, VLLM, container } from '../util';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -8,8 +8,12 @@ const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
 const TOLERATE_GPU = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 const TINY = { cpu: '10m', memory: '16Mi' };
 const LOCKED = {
-  allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
-  runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
 };
 const AUX_POD = {
   automountServiceAccountToken: false,

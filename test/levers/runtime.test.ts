@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 
-import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
 import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
+import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -181,7 +181,8 @@ describe('warmup before ready', () => {
 
 describe('runtime profile knobs', () => {
   const a = (profile: Profile, runtime = {}) => isvcOf(synth({ profile, runtime }).manifests).spec.predictor.containers[0].args;
-  const e = (profile: Profile, runtime = {}) => Object.fromEntries(isvcOf(synth({ profile, runtime }).manifests).spec.predictor.containers[0].env.map((x: any) => [x.name, x.value]));
+  const e = (profile: Profile, runtime = {}) =>
+    Object.fromEntries(isvcOf(synth({ profile, runtime }).manifests).spec.predictor.containers[0].env.map((x: any) => [x.name, x.value]));
 
   test('-O0 (no torch.compile) in lab, vLLM\'s compile in production, overridable', () => {
     expect(a(Profile.lab())).toContain('-O0');

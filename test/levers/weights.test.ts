@@ -1,9 +1,9 @@
 import { Size, Testing, Chart } from 'cdk8s';
-import { schemaErrors } from '../schema';
-import { args, baseProps, container, env, find, GI, isvc, leverContext, predictor, synth, VLLM, MODELCAR } from '../util';
 import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, Findings, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { WeightLoad } from '../../src/levers/weights/weight-load';
+import { schemaErrors } from '../schema';
+import { args, baseProps, container, env, find, GI, isvc, leverContext, predictor, synth, VLLM, MODELCAR } from '../util';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -22,8 +22,11 @@ function bind(weights: WeightSource, profile: Profile): PodBlueprint {
   const bp = new PodBlueprint();
   const chart = new Chart(Testing.app(), 'c');
   const context = leverContext(chart, {
-    name: 'qwen', profile, size: ModelSize.of(Size.gibibytes(10)),
-    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } }, engineImage: VLLM,
+    name: 'qwen',
+    profile,
+    size: ModelSize.of(Size.gibibytes(10)),
+    gpu: { count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } },
+    engineImage: VLLM,
   });
   const lever = new WeightLoad(chart, 'WeightLoad', context, weights);
   lever.contribute(bp.writer(lever));
@@ -120,8 +123,11 @@ describe('object storage streamed by the Run:ai streamer', () => {
     expect(args(m)['--load-format']).toBe('runai_streamer');
     expect(JSON.parse(args(m)['--model-loader-extra-config'] as string)).toEqual({ concurrency: 8, memory_limit: 1e9 });
     expect(env(m)).toMatchObject({
-      AWS_ENDPOINT_URL: 'https://minio.storage.svc:9000', RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING: '0',
-      AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', HF_HUB_OFFLINE: '1',
+      AWS_ENDPOINT_URL: 'https://minio.storage.svc:9000',
+      RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING: '0',
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      HF_HUB_OFFLINE: '1',
     });
     expect(envVar(m, 'AWS_ACCESS_KEY_ID')).toEqual({ name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 's3-keys', key: 'AWS_ACCESS_KEY_ID' } } });
     expect(envVar(m, 'AWS_SECRET_ACCESS_KEY')).toEqual({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3-keys', key: 'AWS_SECRET_ACCESS_KEY' } } });
@@ -168,8 +174,12 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
     expect(group.metadata).toEqual({ name: 'nvme-l4' });
     expect(group.spec.storageLimit).toBe('100Gi');
     expect(group.spec.persistentVolumeSpec).toEqual({
-      accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', capacity: { storage: '100Gi' }, local: { path: '/mnt/nvme/models' },
-      persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'local-storage',
+      accessModes: ['ReadWriteOnce'],
+      volumeMode: 'Filesystem',
+      capacity: { storage: '100Gi' },
+      local: { path: '/mnt/nvme/models' },
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: 'local-storage',
       nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }] }] } },
     });
     expect(group.spec.persistentVolumeClaimSpec).toEqual({ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '100Gi' } }, storageClassName: 'local-storage' });
@@ -265,9 +275,10 @@ describe('GKE accelerators', () => {
     const sc = fixed(m, 'StorageClass');
     expect(sc.metadata).toEqual({ name: 'qwen-hyperdisk-ml' });
     expect(sc).toMatchObject({ provisioner: 'pd.csi.storage.gke.io', parameters: { 'type': 'hyperdisk-ml', 'provisioned-throughput-on-create': '2400Mi' }, volumeBindingMode: 'WaitForFirstConsumer' });
-    const claim = find(m, 'PersistentVolumeClaim').find(c => c.metadata.name === 'qwen-weights');
-    expect(claim.spec).toEqual({
-      accessModes: ['ReadOnlyMany'], storageClassName: 'qwen-hyperdisk-ml',
+    const weightsClaim = find(m, 'PersistentVolumeClaim').find(c => c.metadata.name === 'qwen-weights');
+    expect(weightsClaim.spec).toEqual({
+      accessModes: ['ReadOnlyMany'],
+      storageClassName: 'qwen-hyperdisk-ml',
       dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'qwen-weights-snap' },
       resources: { requests: { storage: '2Gi' } },
     });
@@ -279,7 +290,8 @@ describe('GKE accelerators', () => {
     const m = synth({ profile: gke, weights }).manifests;
     const volume = predictor(m).volumes.find((v: any) => v.name === 'weights');
     expect(volume.csi).toEqual({
-      driver: 'gcsfuse.csi.storage.gke.io', readOnly: true,
+      driver: 'gcsfuse.csi.storage.gke.io',
+      readOnly: true,
       volumeAttributes: { bucketName: 'my-models', mountOptions: 'implicit-dirs,metadata-cache:ttl-secs:-1,file-cache:max-size-mb:-1,file-cache:cache-file-for-range-read:true,file-cache:enable-parallel-downloads:true,only-dir=qwen' },
     });
     expect(predictor(m).annotations).toMatchObject({
@@ -310,7 +322,10 @@ describe('EKS accelerators', () => {
     const pv = fixed(m, 'PersistentVolume');
     expect(pv.metadata).toEqual({ name: 'qwen-fsx' });
     expect(pv.spec).toMatchObject({
-      accessModes: ['ReadOnlyMany'], storageClassName: '', persistentVolumeReclaimPolicy: 'Retain', claimRef: { namespace: 'llm', name: 'qwen-weights' },
+      accessModes: ['ReadOnlyMany'],
+      storageClassName: '',
+      persistentVolumeReclaimPolicy: 'Retain',
+      claimRef: { namespace: 'llm', name: 'qwen-weights' },
       csi: { driver: 'fsx.csi.aws.com', volumeHandle: 'fs-0123456789abcdef0', readOnly: true, volumeAttributes: { dnsname: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountname: 'abcdefgh' } },
     });
     expect(claim(m, 'qwen-weights').spec).toMatchObject({ volumeName: 'qwen-fsx', storageClassName: '', accessModes: ['ReadOnlyMany'] });
@@ -382,10 +397,11 @@ describe('lever 1: weight load', () => {
     expect(env(m).STORAGE_URI).toBeUndefined();
   });
 
-  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'not a relative path']])('an existing claim %s is refused', (claim, id, message) => {
-    const weights = () => WeightSource.existingClaim(claim, { subPath: claim === 'ok' ? '../etc' : undefined });
-    expect(() => synth({ weights: weights() })).toThrow(new RegExp(`^WeightSource\\.existingClaim: \\[${id}\\] .*${message}.*Fix: `));
-  });
+  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'not a relative path']])(
+    'an existing claim %s is refused', (claimName, id, message) => {
+      const weights = () => WeightSource.existingClaim(claimName, { subPath: claimName === 'ok' ? '../etc' : undefined });
+      expect(() => synth({ weights: weights() })).toThrow(new RegExp(`^WeightSource\\.existingClaim: \\[${id}\\] .*${message}.*Fix: `));
+    });
 
   test('an oci:// prefix on the modelcar is accepted once', () => {
     const m = synth({ weights: WeightSource.modelcar(`oci://${MODELCAR}`) }).manifests;

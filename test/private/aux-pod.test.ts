@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { schemaErrors } from '../schema';
+import { CloudProvider, Environment, RuleContext } from '../../src';
 import { auxLabels, auxPodSpec } from '../../src/private/aux-pod';
 import { CS_SEC_002 } from '../../src/rules/cs-sec-002';
-import { CloudProvider, Environment, RuleContext } from '../../src';
+import { schemaErrors } from '../schema';
 
 const PAUSE = 'registry.k8s.io/pause@sha256:' + 'c'.repeat(64);
 const context = new RuleContext({ cloud: CloudProvider.GENERIC, environment: Environment.PRODUCTION });
@@ -19,7 +19,7 @@ function deployment(spec: k8s.PodSpec): any {
 
 describe('auxPodSpec', () => {
   test('locks every container down and bounds its resources', () => {
-    const spec = k8s.toJson_PodSpec(auxPodSpec({
+    const spec: any = k8s.toJson_PodSpec(auxPodSpec({
       initContainers: [{ name: 'pull', image: PAUSE, command: ['/pause', '-v'], resources: { cpu: '10m', memory: '16Mi' } }],
       containers: [{ name: 'pause', image: PAUSE, resources: { cpu: '10m', memory: '16Mi', ephemeralStorage: '10Mi' } }],
       terminationGracePeriodSeconds: 0,
@@ -37,7 +37,7 @@ describe('auxPodSpec', () => {
   });
 
   test('runs as root only where a container says it must, still without capabilities', () => {
-    const spec = k8s.toJson_PodSpec(auxPodSpec({ containers: [{ name: 'w', image: PAUSE, needsRoot: true, resources: { cpu: '1', memory: '1Gi' } }] }));
+    const spec: any = k8s.toJson_PodSpec(auxPodSpec({ containers: [{ name: 'w', image: PAUSE, needsRoot: true, resources: { cpu: '1', memory: '1Gi' } }] }));
     expect(spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
     expect(spec.containers[0].securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });

@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { baseProps } from '../util';
 import { Backend, ColdStartOptimizedModel, Profile, WeightSource } from '../../src';
 import { clusterScoped } from '../../src/private/cluster-scoped';
 import { ManifestObject, typedToJson } from '../../src/private/manifest-object';
+import { baseProps } from '../util';
 
 /** What cdk8s' own ApiObject.toJson writes for the same object: the reference. */
 const general = (o: ApiObject) => ApiObject.prototype.toJson.call(o);

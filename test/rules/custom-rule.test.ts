@@ -19,6 +19,8 @@ interface Snippet { RequireTeamLabel: new () => Rule; AcmePack: new () => RulePa
 /** Runs the snippet against `app` (which it uses as the README's other snippets do) and returns its classes. */
 function runSnippet(app: App): Snippet {
   const js = ts.transpileModule(readmeSnippet(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  // The snippet's own imports, resolved as the README's app would.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = (m: string) => (m === 'cdk8s-coldstart' ? lib : require(m));
   return new Function('require', 'exports', 'app', `${js}\nreturn { RequireTeamLabel, AcmePack };`)(load, {}, app);
 }

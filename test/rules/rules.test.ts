@@ -3,8 +3,6 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { schemaErrors } from '../schema';
-import { baseProps } from '../util';
 import {
   Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, Finding, Findings,
   IAspect, Profile, RuleLevel, RuleSuppressions, WeightSource,
@@ -12,6 +10,8 @@ import {
 import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
 import { BASELINE_RULES } from '../../src/rules';
+import { schemaErrors } from '../schema';
+import { baseProps } from '../util';
 
 const DIGEST = '@sha256:' + 'd'.repeat(64);
 const VLLM = `vllm/vllm-openai${DIGEST}`;
@@ -96,7 +96,11 @@ function isvc(mutate: (o: any) => void = () => {}): any {
 interface Run { findings: Finding[]; error?: string; objects: ApiObject[]; app: App }
 
 /** Synthesizes raw objects under the baseline pack and returns its findings. */
-function run(objects: any[], props: ColdStartBaselineProps = { environment: Environment.PRODUCTION }, suppress?: (objs: ApiObject[], chart: Chart) => void): Run {
+function run(
+  objects: any[],
+  props: ColdStartBaselineProps = { environment: Environment.PRODUCTION },
+  suppress?: (objs: ApiObject[], chart: Chart) => void,
+): Run {
   const app = Testing.app();
   const chart = new Chart(app, 'c');
   // The fixtures are real manifests: each must validate, so a rule is never tested on an object Kubernetes would refuse.
@@ -516,7 +520,9 @@ describe('more shapes each rule reads', () => {
       x.spec.predictor.annotations = { 'karpenter.sh/do-not-disrupt': 'true' };
     });
     const np = {
-      apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'p' },
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'p' },
       spec: { template: { spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gpu' }, requirements: [] } } },
     };
     const cc = { apiVersion: 'cloud.google.com/v1', kind: 'ComputeClass', metadata: { name: 'g' }, spec: { priorities: [], whenUnsatisfiable: 'DoNotScaleUp' } };
@@ -613,7 +619,9 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
 
   test('an Ingress routing to such a Service is flagged', () => {
     const ing = {
-      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'public' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'public' },
       spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'vllm-api', port: { number: 80 } } } }] } }] },
     };
     expect(slp([devMode(), service(8000), ing]).map(f => f[0])).toEqual(['c/o0', 'c/o1', 'c/o2']);
@@ -621,7 +629,9 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
 
   test('a NetworkPolicy admitting the port (or every port) is flagged; one for other ports or pods is not', () => {
     const np = (ports: any[] | undefined, podSelector: any = { matchLabels: { app: 'vllm' } }) => ({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np' },
       spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ...(ports ? { ports } : {}) }] },
     });
     const r = slp([devMode(), np([{ port: 8000 }]), np(undefined), np([{ port: 'api' }]), np([{ port: 9090 }]), np(undefined, { matchLabels: { app: 'x' } })]);
@@ -630,7 +640,9 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
 
   test('NetworkPolicy pod selectors with matchExpressions are evaluated', () => {
     const np = (expr: any) => ({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np' },
       spec: { podSelector: { matchExpressions: [expr] }, ingress: [{}] },
     });
     const r = slp([devMode(),

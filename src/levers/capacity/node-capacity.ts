@@ -1,18 +1,18 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CapacityOptions } from './capacity-options';
 import { DO_NOT_DISRUPT, NODE_POOL_LABEL, renderNodePool, resolveNodePool, ResolvedNodePool } from './eks/karpenter-node-pool';
 import { COMPUTE_CLASS_LABEL, renderComputeClass, resolveComputeClass, ResolvedComputeClass } from './gke/compute-class';
 import { checkQueuedProvisioning, DWS_CLASS, renderProvisioningRequest } from './gke/provisioning-request';
 import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode } from './warm-buffer';
-import { CapacityOptions } from './capacity-options';
-import { Lever, LeverContext } from '../lever';
 import { Facts, LeverKind, PodWriter } from '../../blueprint';
+import { CapacityArrival } from '../../estimate/paths';
 import { requireCloud } from '../../private/cloud';
 import { clusterScoped } from '../../private/cluster-scoped';
-import { CapacityArrival } from '../../estimate/paths';
 import { fail } from '../../private/errors';
-import { CloudProvider } from '../../profile';
 import { ManifestObject } from '../../private/manifest-object';
+import { CloudProvider } from '../../profile';
+import { Lever, LeverContext } from '../lever';
 
 const DEFAULT_PRIORITY = 1000;
 /** Kubernetes reserves larger values for system-* classes. */

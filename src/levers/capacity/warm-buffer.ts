@@ -2,11 +2,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderCapacityBuffer } from './capacity-buffer';
 import { PAUSE_IMAGE, TINY } from './pause-image';
-import { auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { Scheduling } from '../../blueprint';
+import { GpuOptions } from '../../gpu';
+import { auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { fail } from '../../private/errors';
-import { GpuOptions } from '../../gpu';
 import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
 import { requireDigest } from '../../private/image';
 import { ManifestObject } from '../../private/manifest-object';
@@ -92,7 +92,13 @@ export interface ResolvedWarmBuffer {
  * is >= 0 by contract).
  * @internal
  */
-export function resolveWarmBuffer(scope: Construct, o: WarmBufferOptions, modelGpu: ResolvedGpu, modelPriority: number | undefined, production: boolean): ResolvedWarmBuffer | undefined {
+export function resolveWarmBuffer(
+  scope: Construct,
+  o: WarmBufferOptions,
+  modelGpu: ResolvedGpu,
+  modelPriority: number | undefined,
+  production: boolean,
+): ResolvedWarmBuffer | undefined {
   if (!(o.enabled ?? production)) return undefined;
   const replicas = o.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) {
@@ -150,7 +156,14 @@ export function placeholderPodSpec(image: string, placement: Scheduling, gpuReso
  * or a PodTemplate and a CapacityBuffer.
  * @internal
  */
-export function renderWarmBuffer(scope: Construct, name: string, servedModelName: string, buffer: ResolvedWarmBuffer, placement: Scheduling, gpuResource: string): void {
+export function renderWarmBuffer(
+  scope: Construct,
+  name: string,
+  servedModelName: string,
+  buffer: ResolvedWarmBuffer,
+  placement: Scheduling,
+  gpuResource: string,
+): void {
   const bufferName = `${name}-warm-buffer`;
   const labels = auxLabels(name, 'warm-buffer');
   if (buffer.mode === WarmBufferMode.CAPACITY_BUFFER) {

@@ -1,15 +1,15 @@
 import { SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PAUSE_IMAGE } from '../capacity/pause-image';
 import { ImagePullOptions } from './image-pull-options';
 import { renderPrePull } from './pre-pull';
-import { Lever, LeverContext } from '../lever';
 import { Facts, LeverKind, NodeImageCache, PodWriter } from '../../blueprint';
-import { fail } from '../../private/errors';
 import { ImageArrival, CapacityArrival } from '../../estimate/paths';
 import { requireCloud } from '../../private/cloud';
+import { fail } from '../../private/errors';
 import { requireDigest } from '../../private/image';
 import { CloudProvider } from '../../profile';
+import { PAUSE_IMAGE } from '../capacity/pause-image';
+import { Lever, LeverContext } from '../lever';
 
 /**
  * Lever 2: the multi-GB engine image. Pinned by digest, so `IfNotPresent` is

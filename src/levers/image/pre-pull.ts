@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AuxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { Scheduling } from '../../blueprint';
-import { TINY } from '../capacity/pause-image';
+import { AuxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
+import { TINY } from '../capacity/pause-image';
 
 /**
  * The pull itself is the kubelet's: an init container only has to start from
@@ -22,7 +22,13 @@ const ONLY_PULL = ['sh', '-c', 'exit 0'];
  * container. No GPU: it fits beside the model and the warm buffer.
  * @internal
  */
-export function renderPrePull(scope: Construct, name: string, images: Array<{ readonly name: string; readonly image: string }>, pauseImage: string, placement: Scheduling): ApiObject {
+export function renderPrePull(
+  scope: Construct,
+  name: string,
+  images: Array<{ readonly name: string; readonly image: string }>,
+  pauseImage: string,
+  placement: Scheduling,
+): ApiObject {
   const labels = auxLabels(name, 'image-pre-pull');
   const initContainers: AuxContainer[] = images.map(({ name: what, image }) => ({ name: `pull-${what}`, image, command: ONLY_PULL, resources: TINY }));
   return ManifestObject.render(scope, 'PrePull', k8s.KubeDaemonSet, {

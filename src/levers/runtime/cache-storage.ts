@@ -2,8 +2,8 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../../private/errors';
-import { bytesToQuantity } from '../../private/quantity';
 import { ManifestObject } from '../../private/manifest-object';
+import { bytesToQuantity } from '../../private/quantity';
 
 /**
  * Access mode of a persistent cache volume.
@@ -97,7 +97,8 @@ class EmptyDirCache extends CacheStorage {
 
   public _bind(): BoundCache {
     const sizeLimit = this.options.sizeLimit ?? Size.gibibytes(20);
-    return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024)) } } };
+    const quantity = k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024));
+    return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: quantity } } };
   }
 }
 

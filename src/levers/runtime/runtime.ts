@@ -6,11 +6,11 @@ import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
 import { warmupProbe } from './warmup';
-import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
 import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint';
 import { Engine } from '../../engine';
-import { fail } from '../../private/errors';
 import { EstimateDetail } from '../../estimate/estimate';
+import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
+import { fail } from '../../private/errors';
 import { EXTRA_ARG } from '../../private/extra-args';
 import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
 import { bytesToQuantity } from '../../private/quantity';
@@ -142,9 +142,10 @@ export class Runtime extends Lever {
     // Through the public port: behind sleep mode's proxy the engine is on loopback, out of the kubelet's reach.
     const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
     const failureThreshold = Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS);
+    const warmup = { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) };
     pod.probes({
       startup: pod.get(Facts.WARMUP)
-        ? { exec: { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
+        ? { exec: warmup, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
         : { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold },
       readiness: { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
       liveness: { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },

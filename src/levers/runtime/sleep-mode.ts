@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { auxContainer } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
+import { auxContainer } from '../../private/aux-pod';
 import { requireDigest } from '../../private/image';
 import { ManifestObject } from '../../private/manifest-object';
 
@@ -39,7 +39,14 @@ export interface SleepModeWiring {
  * keeps the weights in host RAM, which is added to the memory budget.
  * @internal
  */
-export function applySleepMode(scope: Construct, pod: PodWriter, o: SleepModeOptions, publicPort: number, name: string, weightBytes: number): SleepModeWiring {
+export function applySleepMode(
+  scope: Construct,
+  pod: PodWriter,
+  o: SleepModeOptions,
+  publicPort: number,
+  name: string,
+  weightBytes: number,
+): SleepModeWiring {
   const image = requireDigest(scope, o.proxyImage, 'sleep-mode proxy image');
   const enginePort = publicPort + 1;
   pod.arg('--enable-sleep-mode');

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
+import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
-import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
+import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';
 

@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
-import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
 import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { SharedVolume } from './shared-volume';
-import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
+import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
+import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
-import { LeverContext } from '../lever';
+import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
+import { LeverContext } from '../lever';
 
 /**
  * Options for a Hugging Face repository on a shared volume.

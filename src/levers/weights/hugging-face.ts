@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { COMPLETION_MARKER } from './source-impl';
 import { requireSecretRef, SecretKeyReference } from './secret-reference';
+import { COMPLETION_MARKER } from './source-impl';
 import { ErrorSite, fail } from '../../private/errors';
 
 /**

@@ -1,16 +1,16 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { maskUserInfo } from './secret-reference';
+import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
+import { WeightPath } from '../../estimate/paths';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { crds } from '../../private/crds';
-import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
+import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
 import { LeverContext } from '../lever';
-import { ManifestObject } from '../../private/manifest-object';
 
 /**
  * Options for a LocalModelNodeGroup on node-local NVMe.
@@ -195,7 +195,12 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     return this.options.nodeGroup?._name ?? `${context.name}-nvme`;
   }
 
-  private nodeGroup(scope: Construct, context: LeverContext, modelBytes: number, podNodeSelector: Readonly<Record<string, string>>): { name: string; object?: ApiObject } {
+  private nodeGroup(
+    scope: Construct,
+    context: LeverContext,
+    modelBytes: number,
+    podNodeSelector: Readonly<Record<string, string>>,
+  ): { name: string; object?: ApiObject } {
     const nvme = this.options.nodeGroup?._nvme;
     const name = this.nodeGroupName(context);
     if (!nvme) return { name };

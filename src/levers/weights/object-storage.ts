@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { offline, requireServiceAccountName, setServiceAccount, WeightSourceImpl } from './source-impl';
 import { maskUserInfo, requireNoUserInfo, requireSecretRef } from './secret-reference';
+import { offline, requireServiceAccountName, setServiceAccount, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -152,7 +152,11 @@ export class ObjectStorageSource implements WeightSourceImpl {
 
     pod.set(Facts.MODEL_PATH, this.uri);
     offline(pod);
-    applyStreamer(pod, context.size.bytes, { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit });
+    applyStreamer(
+      pod,
+      context.size.bytes,
+      { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit },
+    );
     pod.set(Facts.WEIGHT_PATH, WeightPath.OBJECT_STORAGE);
   }
 }

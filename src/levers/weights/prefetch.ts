@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
 import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
+import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
-import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
-import { LeverContext } from '../lever';
+import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
+import { LeverContext } from '../lever';
 
 /**
  * Options for a prefetch DaemonSet.

@@ -30,7 +30,7 @@ export function requireSecretRef(site: ErrorSite, ref: SecretKeyReference, what:
   for (const value of [ref?.name, ref?.key]) {
     if (typeof value === 'string' && looksLikeCredential(value)) {
       fail(site, 'CS-IN-015', `${what} is given a credential literal instead of a Secret reference`,
-        `store it in a Secret (kubectl create secret generic <name> --from-literal=<key>=...) and pass { name: '<name>', key: '<key>' }`);
+        'store it in a Secret (kubectl create secret generic <name> --from-literal=<key>=...) and pass { name: \'<name>\', key: \'<key>\' }');
     }
   }
   // The values are not echoed: a malformed one may be a credential the pattern above missed.

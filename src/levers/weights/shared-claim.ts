@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { requireSize, volumeBytesFor } from './source-impl';
 import { fail } from '../../private/errors';
+import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
 import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
-import { ManifestObject } from '../../private/manifest-object';
 
 /** Checked by the SharedVolume factory that takes the mode. @internal */
 export function requireReadWriteMany(factory: string, mode: CacheAccessMode | undefined, what: string): void {
@@ -20,7 +20,13 @@ export function requireReadWriteMany(factory: string, mode: CacheAccessMode | un
  * A ReadWriteMany claim sized for the weights.
  * @internal
  */
-export function sharedClaim(scope: Construct, context: LeverContext, id: string, storageClassName: string | undefined, size: Size | undefined): ApiObject {
+export function sharedClaim(
+  scope: Construct,
+  context: LeverContext,
+  id: string,
+  storageClassName: string | undefined,
+  size: Size | undefined,
+): ApiObject {
   const modelBytes = requireSize(scope, context, 'the shared weights volume');
   const bytes = size ? size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
   if (bytes < modelBytes) {

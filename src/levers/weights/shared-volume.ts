@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isDnsSubdomain, ResolvedVolume, SharedVolumeImpl } from './source-impl';
 import { EfsVolume, EfsVolumeOptions } from './eks/efs';
 import { requireReadWriteMany, sharedClaim } from './shared-claim';
+import { isDnsSubdomain, ResolvedVolume, SharedVolumeImpl } from './source-impl';
 import { WeightPath } from '../../estimate/paths';
 import { fail } from '../../private/errors';
 import { LeverContext } from '../lever';

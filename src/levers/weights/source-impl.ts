@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
+import { applyStreamer, StreamerOptions } from './streamer';
 import { BlueprintConflict, Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { ErrorSite, fail } from '../../private/errors';
 import { GIB } from '../../private/quantity';
-import { applyStreamer, StreamerOptions } from './streamer';
 import { LeverContext } from '../lever';
 
 /**

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightSourceImpl } from './source-impl';
 import { FsxLustreSource, FsxLustreOptions } from './eks/fsx-lustre';
 import { MountpointS3Source, MountpointS3Options } from './eks/mountpoint-s3';
 import { GcsFuseSource, GcsFuseOptions } from './gke/gcs-fuse';
@@ -10,6 +9,7 @@ import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-fac
 import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
+import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -208,6 +208,9 @@ class ExistingClaimSource implements WeightSourceImpl {
 
   public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
     const subPath = this.options.subPath;
-    mountWeightsClaim(pod, { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME });
+    mountWeightsClaim(
+      pod,
+      { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME },
+    );
   }
 }

@@ -109,7 +109,12 @@ export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: No
     fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
   const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
-  const { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecTemplateSpecRequirementsOperator, NodePoolSpecTemplateSpecTaintsEffect } = crds.nodePool();
+  const {
+    NodePool,
+    NodePoolSpecDisruptionConsolidationPolicy,
+    NodePoolSpecTemplateSpecRequirementsOperator,
+    NodePoolSpecTemplateSpecTaintsEffect,
+  } = crds.nodePool();
   const gpuTaint = tolerations.some(t => t.key === 'nvidia.com/gpu' && t.operator === 'Exists' && (t.effect === undefined || t.effect === 'NoSchedule'));
   const pool = clusterScoped(ManifestObject.render(scope, 'NodePool', NodePool, {
     metadata: { name: np.name },

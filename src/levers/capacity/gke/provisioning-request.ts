@@ -1,13 +1,13 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { auxLabels } from '../../../private/aux-pod';
 import { Scheduling } from '../../../blueprint';
+import { auxLabels } from '../../../private/aux-pod';
 import { crds } from '../../../private/crds';
 import { fail } from '../../../private/errors';
+import { ManifestObject } from '../../../private/manifest-object';
 import { PAUSE_IMAGE } from '../pause-image';
 import { placeholderPodSpec } from '../warm-buffer';
-import { ManifestObject } from '../../../private/manifest-object';
 
 /** GKE's Dynamic Workload Scheduler provisioning class. @internal */
 export const DWS_CLASS = 'queued-provisioning.gke.io';
@@ -45,7 +45,13 @@ export function checkQueuedProvisioning(scope: Construct, o: QueuedProvisioningO
  * the request, which the model must be created after.
  * @internal
  */
-export function renderProvisioningRequest(scope: Construct, name: string, o: QueuedProvisioningOptions, placement: Scheduling, gpuResource: string): ApiObject {
+export function renderProvisioningRequest(
+  scope: Construct,
+  name: string,
+  o: QueuedProvisioningOptions,
+  placement: Scheduling,
+  gpuResource: string,
+): ApiObject {
   const requestName = `${name}-dws`;
   const labels = auxLabels(name, 'provisioning-request');
   const template = ManifestObject.render(scope, 'ProvisioningPodTemplate', k8s.KubePodTemplate, {

@@ -1,15 +1,15 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../private/errors';
 import { requireCloud } from '../../../private/cloud';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { fail } from '../../../private/errors';
+import { ManifestObject } from '../../../private/manifest-object';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { ResolvedVolume, SharedVolumeImpl } from '../source-impl';
 import { sharedClaim } from '../shared-claim';
-import { ManifestObject } from '../../../private/manifest-object';
+import { ResolvedVolume, SharedVolumeImpl } from '../source-impl';
 
 /**
  * Options for Amazon EFS (`efs.csi.aws.com`, one access point per claim).

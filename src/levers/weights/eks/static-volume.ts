@@ -2,13 +2,13 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodWriter } from '../../../blueprint';
-import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { ManifestObject } from '../../../private/manifest-object';
 import { bytesToQuantity } from '../../../private/quantity';
 import { LeverContext } from '../../lever';
 import { mountWeightsClaim, volumeBytesFor } from '../source-impl';
 import { StreamerOptions } from '../streamer';
-import { ManifestObject } from '../../../private/manifest-object';
 
 /** What a statically provisioned CSI volume needs. @internal */
 export interface StaticVolume {

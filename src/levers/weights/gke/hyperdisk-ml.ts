@@ -2,16 +2,16 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodWriter } from '../../../blueprint';
-import { clusterScoped } from '../../../private/cluster-scoped';
 import { WeightPath } from '../../../estimate/paths';
-import { fail } from '../../../private/errors';
 import { requireCloud } from '../../../private/cloud';
-import { CloudProvider } from '../../../profile';
+import { clusterScoped } from '../../../private/cluster-scoped';
+import { fail } from '../../../private/errors';
+import { ManifestObject } from '../../../private/manifest-object';
 import { bytesToQuantity } from '../../../private/quantity';
+import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { checkStreamer, StreamerOptions } from '../streamer';
-import { ManifestObject } from '../../../private/manifest-object';
 
 /**
  * Options for GKE Hyperdisk ML.
