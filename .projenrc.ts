@@ -1,10 +1,11 @@
 import { cdk8s, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
-// CRDs live in ../shared (checked against upstream, see each SOURCE.md). Each
-// import gets a module name (the `name:=file` prefix) because several CRDs share
-// one API group and `cdk8s import` would otherwise write them to the same file.
-const CRDS = '../shared/crds';
+// The CRDs are unmodified upstream copies in imports/sources/crds (where each
+// came from: its folder's SOURCE.md). Each import gets a module name (the
+// `name:=file` prefix) because several CRDs share one API group and
+// `cdk8s import` would otherwise write them to the same file.
+const CRDS = 'imports/sources/crds';
 const CRD_IMPORTS: Record<string, string> = {
   'kserve-inferenceservice': 'kserve/serving.kserve.io_inferenceservices.yaml',
   'kserve-localmodelcache': 'kserve/serving.kserve.io_localmodelcaches.yaml',
@@ -132,12 +133,14 @@ project.package.addField('exports', {
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
-for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts']) {
+// imports/sources/ holds the upstream CRDs and schemas the imports and the tests
+// are built from: repository data, not part of the package.
+for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts', '/imports/sources/']) {
   project.addPackageIgnore(p);
 }
 
 const importTask = project.addTask('import', {
-  description: 'Regenerate imports/ from ../shared/crds with `cdk8s import` (offline; output is committed)',
+  description: 'Regenerate imports/*.ts from imports/sources/crds with `cdk8s import` (offline; output is committed)',
 });
 for (const [name, file] of Object.entries(CRD_IMPORTS)) {
   importTask.exec(`cdk8s import --no-check-upgrade --no-save --language typescript --output imports ${name}:=${CRDS}/${file}`);

@@ -13,7 +13,7 @@ describe('schema validator', () => {
   });
 
   test('fails a kind it has no schema for', () => {
-    expect(schemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual(['example.com/v1/Widget: no schema in ../shared for this kind']);
+    expect(schemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual(['example.com/v1/Widget: no schema in imports/sources for this kind']);
   });
 
   test('accepts a valid object', () => {

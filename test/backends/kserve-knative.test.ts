@@ -48,7 +48,7 @@ describe('KServe InferenceService (Knative)', () => {
 
 describe('KServe Knative', () => {
   test('the InferenceService GVK is the CRD\'s storage version (the import is generated from the same file)', () => {
-    const crd = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'crds', 'kserve', 'serving.kserve.io_inferenceservices.yaml'), 'utf8'));
+    const crd = parse(readFileSync(join(__dirname, '..', '..', 'imports', 'sources', 'crds', 'kserve', 'serving.kserve.io_inferenceservices.yaml'), 'utf8'));
     const storage = crd.spec.versions.find((v: any) => v.storage);
     expect(INFERENCE_SERVICE_GVK).toEqual({ apiVersion: `${crd.spec.group}/${storage.name}`, kind: crd.spec.names.kind });
     expect(isvcOf(synth({ weights: CLAIM }).manifests)).toMatchObject(INFERENCE_SERVICE_GVK);
