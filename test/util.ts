@@ -56,7 +56,7 @@ export function synth(overrides: Partial<ColdStartOptimizedModelProps> = {}, nam
   const chart = new Chart(app, 'serving', { namespace });
   const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps(overrides));
   const manifests = Testing.synth(chart);
-  // Every object any test synthesizes must validate against the ../shared schemas.
+  // Every object any test synthesizes must validate against the schemas in imports/sources.
   expect(manifests.flatMap(schemaErrors)).toEqual([]);
   return { app, model, manifests };
 }

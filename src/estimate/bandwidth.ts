@@ -8,7 +8,7 @@ const GB = 1e9;
 /**
  * Link bandwidth of each weight path, bytes per second: what the storage
  * delivers, before the loader's own limits (see estimate.ts). Each value cites
- * the published figure it comes from (`../shared/FACTS.md`, "Published figures").
+ * the published figure it comes from (the calibration test, test/estimate/estimate-calibration.test.ts, lists each with its source).
  * @internal
  */
 export const DEFAULT_LINK_BANDWIDTH: Record<WeightPath, number> = {

@@ -4,7 +4,7 @@ import { EngineTimings, estimateColdStart, EstimateDetail, VLLM_V1 } from '../..
 import { ColdStartFacts, defaultColdStartFacts } from '../../src/estimate/facts';
 import { ImageArrival, WeightPath } from '../../src/estimate/paths';
 
-// Every figure of ../shared/FACTS.md "Published figures", reproduced by the
+// Every published figure the project checked (its facts sheet, "Published figures"), reproduced by the
 // model with the inputs of the source's setup, within +-20%. A range is checked
 // at its midpoint; a bound ("< 10 s", "5+ min") as a bound.
 
