@@ -77,3 +77,5 @@ export { RulePack } from './packs/rule-pack';
 export type { RulePackProps } from './packs/rule-pack';
 export { Findings } from './aspects/findings';
 export type { Finding } from './aspects/findings';
+export { ColdStartValidation } from './plugin/validation';
+export type { ColdStartValidationProps } from './plugin/validation';
