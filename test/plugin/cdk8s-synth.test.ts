@@ -8,7 +8,6 @@ import { CONFIG_MAP, taggedVllmDeployment, vllmDeployment } from './manifests';
 
 const REPO = join(__dirname, '..', '..');
 const CLI = join(REPO, 'node_modules', '.bin', 'cdk8s');
-const VERSION = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
 
 /** An app that uses none of our constructs: raw ApiObjects in one chart, written by plain node (no compilation). */
 const MAIN_JS = `const { ApiObject, App, Chart } = require('cdk8s');
@@ -17,6 +16,15 @@ const chart = new Chart(app, 'app');
 require('./objects.json').forEach((o, i) => new ApiObject(chart, 'o' + i, o));
 app.synth();
 `;
+
+/** The README's cdk8s.yaml snippet, used as written, so the two cannot drift. */
+function readmeValidations(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### As a cdk8s validation plugin\n'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README.md: no ```yaml block under "### As a cdk8s validation plugin"');
+  return block[1];
+}
 
 let root: string;
 beforeAll(() => {
@@ -37,18 +45,7 @@ function synth(name: string, objects: any[]) {
   for (const dep of ['cdk8s', 'constructs']) symlinkSync(join(REPO, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
   writeFileSync(join(app, 'main.js'), MAIN_JS);
   writeFileSync(join(app, 'objects.json'), JSON.stringify(objects));
-  writeFileSync(join(app, 'cdk8s.yaml'), [
-    'language: typescript',
-    'app: node main.js',
-    'validations:',
-    '  - package: ./node_modules/cdk8s-coldstart',
-    `    version: ${VERSION}`,
-    '    class: ColdStartValidation',
-    '    properties:',
-    '      environment: lab',
-    '      cloud: generic',
-    '',
-  ].join('\n'));
+  writeFileSync(join(app, 'cdk8s.yaml'), `language: typescript\napp: node main.js\n${readmeValidations()}`);
   const result = spawnSync(CLI, ['synth', '--no-check-upgrade', '--validation-reports-output-file', 'reports.json'], {
     cwd: app,
     encoding: 'utf8',
@@ -67,7 +64,11 @@ test('cdk8s synth fails (exit 2) on a tagged vLLM image, naming CS-IMG-001 and t
   expect(r.stdout).toContain('CS-IMG-001: Every container image and every oci:// storageUri is pinned by @sha256: digest (1 occurrences)');
   expect(r.stdout).toContain('Resource Name: Deployment/vllm');
   expect(r.reports).toHaveLength(1);
-  expect(r.reports[0].summary).toEqual(expect.objectContaining({ status: 'failure', version: VERSION, metadata: expect.objectContaining({ errors: '1' }) }));
+  // The snippet's properties reached the plugin.
+  expect(r.reports[0].summary).toEqual(expect.objectContaining({
+    status: 'failure',
+    metadata: { environment: 'production', cloud: 'generic', region: 'us-central1', errors: '1', warnings: '0', suppressed: '0' },
+  }));
   expect(r.reports[0].violations).toEqual([expect.objectContaining({
     ruleName: expect.stringMatching(/^CS-IMG-001: /),
     violatingConstructs: [expect.objectContaining({ resourceName: 'Deployment/vllm', manifestPath: 'dist/app.k8s.yaml', locations: ['$[1]'] })],

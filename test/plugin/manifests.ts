@@ -2,7 +2,7 @@
 
 const DIGEST = '@sha256:' + 'a'.repeat(64);
 
-/** A vLLM Deployment that passes the baseline in the lab on a generic cloud. */
+/** A vLLM Deployment that passes the baseline on a generic cloud, in the lab and in production (its cache is on a PVC). */
 export function vllmDeployment(image = `docker.io/vllm/vllm-openai${DIGEST}`, namespace?: string): any {
   return {
     apiVersion: 'apps/v1',
@@ -23,7 +23,9 @@ export function vllmDeployment(image = `docker.io/vllm/vllm-openai${DIGEST}`, na
             resources: { limits: { memory: '8Gi' } },
             startupProbe: { httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 60 },
             readinessProbe: { httpGet: { path: '/health', port: 8000 } },
+            volumeMounts: [{ name: 'cache', mountPath: '/root/.cache' }],
           }],
+          volumes: [{ name: 'cache', persistentVolumeClaim: { claimName: 'vllm-cache' } }],
         },
       },
     },
