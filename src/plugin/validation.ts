@@ -82,7 +82,7 @@ export class ColdStartValidation {
    */
   public async validate(context: any): Promise<void> {
     const ctx = context as ValidationContext;
-    const app = new App({ outdir: '.' });
+    const app = new App();
     const sources = new Map<string, Source>();
     ctx.manifests.forEach((manifestPath, fileIndex) => {
       const chart = new Chart(app, `manifest${fileIndex}`);
@@ -98,9 +98,10 @@ export class ColdStartValidation {
       ctx.parseManifest(manifestPath).forEach((doc, i) => add(doc, `$[${i}]`));
     });
 
-    // The pack judges directly rather than through the app's validation: that
-    // would also print warnings to stderr in a format (construct paths of this
-    // in-memory app) that means nothing to the user. The findings are the same.
+    // The pack judges directly rather than through the app's validation, which
+    // would also print warnings to stderr naming construct paths of this
+    // in-memory app (meaningless to the user) and write a findings file. The
+    // findings are the same.
     const pack = new ColdStartBaseline({ environment: this.environment, cloud: this.cloud, region: this.region });
     for (const node of app.node.findAll()) pack.visit(node);
     pack._afterVisits(app);
