@@ -80,3 +80,7 @@ export type { Finding } from './aspects/findings';
 
 // Errors
 export { ColdStartError, ColdStartErrors } from './errors';
+
+// The rules as a cdk8s CLI validation plugin
+export { ColdStartValidation } from './plugin/validation';
+export type { ColdStartValidationProps } from './plugin/validation';
