@@ -32,9 +32,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~5.9.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // The checker (src/check) reads multi-document YAML with line numbers. jsii
+  // packages may only depend on jsii modules, so yaml ships inside the tarball.
+  bundledDeps: ['yaml@^2.8.0'],
   // TypeScript 7 (the native port) has no compiler API for ts-jest/ts-node yet.
   devDeps: [
-    'cdk8s-cli@^2.207.0', 'yaml@^2.8.0', 'typescript@~5.9.3', '@types/node@^20',
+    'cdk8s-cli@^2.207.0', 'typescript@~5.9.3', '@types/node@^20',
     'ajv@^8',
     // ts-jest 29.4 needs jest-util as a peer that npm does not hoist with jest 29.
     'jest-util@^29',
@@ -121,6 +124,8 @@ project.eslint?.addRules({
 project.eslint?.allowDefaultProjectFiles('bench/*.ts');
 
 project.package.addField('types', 'lib/src/index.d.ts');
+// `npx cdk8s-coldstart check`: plain JS over lib/, see bin/cdk8s-coldstart.
+project.addBins({ 'cdk8s-coldstart': 'bin/cdk8s-coldstart' });
 // The custom condition lets the examples import the package by name from this
 // repository's source (node --conditions=cdk8s-coldstart-source); consumers
 // never set it and get the compiled library.

@@ -19,6 +19,43 @@ const MIN_REASON = 10;
 interface Added {
   readonly scope: IConstruct;
   readonly id: string;
+  /** Where it was written, when not by `RuleSuppressions.add` (an annotation). */
+  readonly source?: string;
+}
+
+/**
+ * The annotation that suppresses rules on the object that carries it, for
+ * manifests written outside cdk8s (Helm, Kustomize) and read by the checker or
+ * `Include`: `RULE-ID: reason` entries separated by `;` or new lines.
+ * @internal
+ */
+export const SUPPRESS_ANNOTATION = 'coldstart.cdk8s.io/suppress';
+
+/**
+ * The suppressions of an annotation value, or what is wrong with it (every
+ * problem, so one run reports them all).
+ * @internal
+ */
+export function parseSuppressAnnotation(value: unknown): { suppressions: RuleSuppression[]; problems: string[] } {
+  if (typeof value !== 'string') return { suppressions: [], problems: [`the value must be a string, got ${typeof value}`] };
+  const suppressions: RuleSuppression[] = [];
+  const problems: string[] = [];
+  for (const entry of value.split(/[;\n]/).map(e => e.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const id = (colon < 0 ? entry : entry.slice(0, colon)).trim();
+    const reason = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    if (!RULE_ID.test(id)) {
+      problems.push(`"${entry}" does not start with a rule id`);
+    } else if (reason.length < MIN_REASON) {
+      problems.push(`${id} needs a reason of at least ${MIN_REASON} characters, got "${reason}"`);
+    } else if (suppressions.some(s => s.id === id)) {
+      problems.push(`${id} is named twice`);
+    } else {
+      suppressions.push({ id, reason });
+    }
+  }
+  if (!suppressions.length && !problems.length) problems.push('it names no rule');
+  return { suppressions, problems };
 }
 
 /**
@@ -61,6 +98,30 @@ export class RuleSuppressions {
   }
 
   /**
+   * The suppressions written in the `coldstart.cdk8s.io/suppress` annotation of
+   * `obj` (its synthesized `json`). They name rules of any pack, so they are
+   * checked against the known rules with the others, in `_verify`.
+   * @internal
+   */
+  public static _fromAnnotation(obj: IConstruct, json: any): RuleSuppression[] {
+    const annotations = json?.metadata?.annotations;
+    if (!annotations || !(SUPPRESS_ANNOTATION in annotations)) return [];
+    const where = `${json.kind}/${json.metadata?.name} (${obj.node.path})`;
+    const { suppressions, problems } = parseSuppressAnnotation(annotations[SUPPRESS_ANNOTATION]);
+    if (problems.length) {
+      throw new Error(`${where}: annotation ${SUPPRESS_ANNOTATION}: ${problems.join('; ')}. Fix: write "RULE-ID: reason" entries separated by ';' or new lines, each reason at least ${MIN_REASON} characters`);
+    }
+    const root = obj.node.root as any;
+    if (!root[ALL]) Object.defineProperty(root, ALL, { value: [], enumerable: false });
+    const all = root[ALL] as Added[];
+    // Every pack reads the annotation: record each suppression once.
+    for (const s of suppressions) {
+      if (!all.some(a => a.scope === obj && a.id === s.id && a.source)) all.push({ scope: obj, id: s.id, source: `annotation ${SUPPRESS_ANNOTATION} of ${json.kind}/${json.metadata?.name}` });
+    }
+    return suppressions;
+  }
+
+  /**
    * Throws if a suppression under `root` names none of `known`, the rules of
    * the packs that judged the app: it would silently suppress nothing. An app
    * no pack judged has nothing to check against.
@@ -70,7 +131,7 @@ export class RuleSuppressions {
     if (!known.size) return;
     const unknown = (((root as any)[ALL] ?? []) as Added[]).filter(s => !known.has(s.id));
     if (unknown.length) {
-      throw new Error(unknown.map(s => `${s.scope.node.path}: suppression of unknown rule "${s.id}". Fix: use one of ${[...known].join(', ')}`).join('\n'));
+      throw new Error(unknown.map(s => `${s.scope.node.path}: ${s.source ? `${s.source}: ` : ''}suppression of unknown rule "${s.id}". Fix: use one of ${[...known].join(', ')}`).join('\n'));
     }
   }
 }

@@ -38,7 +38,8 @@ export interface RulePackProps {
 /**
  * Rules as an aspect. It judges every ApiObject under the scope it is added
  * to (ours, cdk8s-plus workloads, raw ApiObjects and Included YAML alike) once
- * every aspect has run, honours `RuleSuppressions`, and records its findings
+ * every aspect has run, honours `RuleSuppressions` and the
+ * `coldstart.cdk8s.io/suppress` annotation (`RULE-ID: reason; ...`), and records its findings
  * in the app's report: errors fail synth, warnings are printed, and all of
  * them are written to `coldstart-findings.jsonl`. Extend it with your own rules.
  *
@@ -111,9 +112,10 @@ export abstract class RulePack implements IAspect {
   }
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+    const annotated = RuleSuppressions._fromAnnotation(obj, json);
     for (const rule of this.rules) {
       for (const v of rule.check(json, context)) {
-        const suppression = RuleSuppressions._find(obj, rule.id);
+        const suppression = RuleSuppressions._find(obj, rule.id) ?? annotated.find(s => s.id === rule.id);
         if (suppression) exemptExternally(obj, rule, suppression.reason);
         report.record({
           ruleId: rule.id,
