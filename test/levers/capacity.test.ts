@@ -436,3 +436,12 @@ describe('lever 3: node 0->1', () => {
     expect(args(m)['--tensor-parallel-size']).toBe('2');
   });
 });
+
+describe('bad input fails at construction with the path, the id and the fix', () => {
+  const build = (overrides: object) => () => synth(overrides);
+
+  test('a priority below 0, or both a class name and a value', () => {
+    expect(build({ capacity: { priority: -10 } })).toThrow(/\[CS-IN-004\] priority -10 is not an integer in \[0, 1000000000\]/);
+    expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-042\] both capacity.priorityClassName/);
+  });
+});

@@ -72,3 +72,15 @@ describe('lever 2: image pull', () => {
     expect(container(synth({ engine: Engine.vllm({ image }) }).manifests).image).toBe(image);
   });
 });
+
+describe('bad input fails at construction with the path, the id and the fix', () => {
+
+  test('engine image by tag, refused by Engine.vllm', () => {
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai:latest' }))
+      .toThrow(/^Engine\.vllm: \[CS-IMG-001\] engine image "vllm\/vllm-openai:latest" is not pinned by digest.*Fix: reference it as registry\/repository@sha256:/);
+  });
+
+  test('a digest that is not 64 hex characters', () => {
+    expect(() => Engine.vllm({ image: 'vllm/vllm-openai@sha256:abc' })).toThrow(/CS-IMG-001/);
+  });
+});

@@ -1,7 +1,6 @@
-import { Duration, Size } from 'cdk8s';
-
-import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler } from '../../src';
-import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM } from '../util';
+import { Duration, Size, Chart, Testing } from 'cdk8s';
+import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler, ColdStartOptimizedModel, RuleSuppressions } from '../../src';
+import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM, baseProps } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -290,5 +289,45 @@ describe('memory: the construction check and rule CS-SHM-002 do the same math', 
       .toThrow(/^serving\/qwen\/Runtime: \[CS-SHM-002\] engineMemory 4Gi is below 8Gi.*Fix: drop runtime.engineMemory/);
     expect(synth({ runtime: { engineMemory: Size.gibibytes(12) } }).model.memoryLimit.toMebibytes() - synth().model.memoryLimit.toMebibytes())
       .toBe(4 * 1024);
+  });
+});
+
+describe('bad input fails at construction with the path, the id and the fix', () => {
+  const build = (overrides: object) => () => synth(overrides);
+
+  test('shm larger than the memory limit', () => {
+    expect(build({ runtime: { shmSize: Size.gibibytes(32), memoryLimit: Size.gibibytes(24) } }))
+      .toThrow(/^serving\/qwen: \[CS-SHM-002\] the \/dev\/shm sizeLimit 32Gi is larger than the memory limit 24Gi: 954Mi Run:ai streamer .* \+ 32Gi \/dev\/shm .* \+ 8Gi engine .*Fix: raise runtime.memoryLimit to at least 41914Mi, or lower runtime.shmSize/);
+  });
+
+  test('a memory limit below shm + engine + streamer', () => {
+    expect(build({ runtime: { memoryLimit: Size.gibibytes(20) } }))
+      .toThrow(/\[CS-SHM-002\] the memory limit 20Gi is below the pod's need/);
+  });
+
+  test.each([[0], [-0.1], [1], [1.2]])('GPU memory utilization %p outside (0, 1)', (util) => {
+    expect(build({ runtime: { gpuMemoryUtilization: util } }))
+      .toThrow(/^serving\/qwen\/Runtime: \[CS-RT-001\] gpuMemoryUtilization .* is not a fraction in \(0, 1\).*Fix: use 0.6/);
+  });
+
+  test('GPU memory utilization above 0.8 fails synth (rule CS-RT-001) unless suppressed with a reason', () => {
+    expect(build({ runtime: { gpuMemoryUtilization: 0.85 } }))
+      .toThrow(/\[CS-RT-001\] serving\/qwen\/Resource \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving');
+    const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps({ runtime: { gpuMemoryUtilization: 0.9 } }));
+    RuleSuppressions.add(model, [{ id: 'CS-RT-001', reason: 'dedicated H100, no co-tenant, measured headroom' }]);
+    expect(container(Testing.synth(chart))).toBeDefined();
+  });
+
+  test('an extra arg that fights a typed prop', () => {
+    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }) }))
+      .toThrow(/\[CS-IN-006\] --gpu-memory-utilization is set to "0.6" by .* and to "0.95" by .*extraArgs.*Fix: drop --gpu-memory-utilization from extraArgs/);
+    expect(() => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] })).toThrow(/^Engine\.vllm: \[CS-IN-043\] engine extra arg "max-model-len 4096"/);
+    expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
+  });
+
+  test('a ReadWriteOnce cache with more than one replica', () => {
+    expect(() => prod({ scaling: { maxReplicas: 2 } })).toThrow(/\[CS-IN-008\] the \/root\/.cache claim is ReadWriteOnce but maxReplicas is 2.*Fix: use CacheStorage.persistentVolumeClaim\(\{ accessMode: CacheAccessMode.READ_WRITE_MANY/);
   });
 });

@@ -432,3 +432,15 @@ describe('lever 1: weight load', () => {
     expect(JSON.parse(a['--model-loader-extra-config'] as string)).toEqual({ concurrency: 32, memory_limit: 2 * GI });
   });
 });
+
+describe('bad input fails at construction with the path, the id and the fix', () => {
+
+  test('modelcar by tag, refused by WeightSource.modelcar', () => {
+    expect(() => WeightSource.modelcar('registry.example.com/models/qwen:v1'))
+      .toThrow(/^WeightSource\.modelcar: \[CS-IMG-001\] modelcar image "registry.example.com\/models\/qwen:v1" is not pinned by digest/);
+  });
+
+  test('a streamer concurrency out of range', () => {
+    expect(() => WeightSource.modelcar(MODELCAR, { streamer: { concurrency: 0 } })).toThrow(/^WeightSource\.modelcar: \[CS-IN-005\] streamer concurrency 0/);
+  });
+});
