@@ -91,7 +91,8 @@ describe('the weight path, from the manifest', () => {
     expect(e.evidence).toEqual(['model /models/qwen-0.5b', 'volume "v0" at /models: hostPath /mnt/nvme', '0.5B parameters in bf16 from the model name']);
     expect(e.assumptions).toContain('the node directory is on local NVMe and already filled');
     const init = only(server({
-      args: ['--model=/models/qwen-0.5b'], mounts: { '/models': { emptyDir: {} } },
+      args: ['--model=/models/qwen-0.5b'],
+      mounts: { '/models': { emptyDir: {} } },
       init: [{ name: 'download', image: 'dl', volumeMounts: [{ name: 'v0', mountPath: '/models' }] }],
     }));
     expect(init.evidence).toContain('volume "v0" at /models: emptyDir filled by init container "download"');
@@ -134,7 +135,9 @@ describe('the other inputs', () => {
 
   test('image arrival: pre-pulled when a DaemonSet in the input runs the same image', () => {
     const ds = (image: string) => ({
-      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'pre-pull' },
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'pre-pull' },
       spec: { template: { spec: { initContainers: [{ name: 'pull', image, command: ['true'] }], containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] } } },
     });
     const e = estimates(server(), ds(IMAGE))[0];
@@ -146,7 +149,9 @@ describe('the other inputs', () => {
   test('capacity arrival: a warm buffer when GPU pause pods run at a negative priority', () => {
     const pc = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'buffer' }, value: -10 };
     const pause = (gpu: boolean) => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'warm' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'warm' },
       spec: {
         template: {
           spec: {
