@@ -43,9 +43,8 @@ per line or separated by ';' (each reason at least 10 characters):
       coldstart.cdk8s.io/suppress: "CS-RT-001: the GPU is dedicated to this model"
 
 Each vLLM workload gets a cold-start estimate read from its manifest (weight
-path, image, probes, caches). The model size is read from the model's name
-(Llama-3.1-70B-Instruct-AWQ) or, when the name has none, from an annotation,
-bytes or parameters/precision:
+path, image, probes, caches). The model size comes from an annotation, bytes or
+parameters/precision, else from a count in the model's name (Llama-3.1-8B-AWQ):
   metadata:
     annotations:
       ${MODEL_SIZE_ANNOTATION}: 70B/bf16    # or 140Gi

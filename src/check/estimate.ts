@@ -95,7 +95,7 @@ function workloadContainers(o: any): Array<{ pod: PodView; c: ContainerView; kse
   if (found.length || o.kind !== 'InferenceService') return found;
   return podsOf(o).flatMap(pod => pod.containers
     .filter(c => c.name === 'kserve-container' && /^huggingface$/i.test(pod.spec.model?.modelFormat?.name ?? ''))
-    .filter(c => [undefined, 'vllm'].includes(flag(c.tokens, '--backend') as string | undefined))
+    .filter(c => [undefined, 'auto', 'vllm'].includes(flag(c.tokens, '--backend') as string | undefined))
     .map(c => ({ pod, c, kserveRuntime: true })));
 }
 

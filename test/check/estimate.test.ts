@@ -98,6 +98,12 @@ describe('the weight path, from the manifest', () => {
     expect(init.evidence).toContain('volume "v0" at /models: emptyDir filled by init container "download"');
   });
 
+  test('a KServe huggingface predictor told another backend is no vLLM workload', () => {
+    const predictor = (args: string[]) => isvc({ model: { modelFormat: { name: 'huggingface' }, args, storageUri: 'hf://Qwen/Qwen2.5-0.5B' } });
+    expect(estimates(predictor(['--backend=huggingface']))).toEqual([]);
+    expect(estimates(predictor(['--backend=vllm']))).toHaveLength(1);
+  });
+
   test('no model anywhere: no estimate, and why', () => {
     expect(only(server({ args: ['--port=8000'] })).missing).toBe('no model in the command line or storage URI: weight path unknown');
   });
