@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { estimateWorkloads, WorkloadEstimate } from './estimate';
 import { InputError, Manifest } from './input';
 import { Findings } from '../aspects/findings';
 import { parseSuppressAnnotation, SUPPRESS_ANNOTATION } from '../aspects/suppressions';
@@ -37,6 +38,10 @@ export interface CheckReport {
   readonly objects: number;
   readonly files: number;
   readonly findings: CheckFinding[];
+  /** The cold-start estimate of each vLLM workload, in input order. */
+  readonly estimates: WorkloadEstimate[];
+  /** `file:line` of every object in input order, to print findings and estimates object by object. */
+  readonly locations: string[];
 }
 
 /** `Kind/name` of an object as written. @internal */
@@ -88,7 +93,15 @@ export function checkManifests(manifests: Manifest[], options: CheckOptions): Ch
       suppressed: f.suppressed,
     };
   });
-  return { options, rules: pack.rules, objects: manifests.length, files: new Set(manifests.map(m => m.file)).size, findings };
+  return {
+    options,
+    rules: pack.rules,
+    objects: manifests.length,
+    files: new Set(manifests.map(m => m.file)).size,
+    findings,
+    estimates: estimateWorkloads(manifests),
+    locations: manifests.map(m => `${m.file}:${m.line}`),
+  };
 }
 
 function annotationProblems(manifests: Manifest[], known: ReadonlySet<string>): string[] {

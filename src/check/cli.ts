@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { checkManifests, CheckOptions } from './check';
+import { checkManifests, CheckOptions, CheckReport } from './check';
+import { MODEL_SIZE_ANNOTATION, reportFiles } from './estimate';
 import { counts, formatJson, formatSarif, formatTable, summaryLine } from './format';
 import { InputError, readManifests } from './input';
+import { COLDSTART_REPORT_FILE } from '../estimate/cold-start-report';
 import { CloudProvider, Environment } from '../profile';
 
 /** What the command reads and writes, so tests run it in process. @internal */
@@ -29,6 +31,8 @@ Options:
   --region <region>          cluster region, for registry-region checks
   --format table|json|sarif  output format (default: table)
   --output <file>            write the report to <file>; the table still goes to stdout
+  --report <dir>             write the cold-start estimate as synth does: coldstart-report.md
+                             and one waterfall SVG per vLLM workload
   -h, --help                 this help
   --version                  the package version
 
@@ -38,9 +42,16 @@ per line or separated by ';' (each reason at least 10 characters):
     annotations:
       coldstart.cdk8s.io/suppress: "CS-RT-001: the GPU is dedicated to this model"
 
+Each vLLM workload gets a cold-start estimate read from its manifest (weight
+path, image, probes, caches). The model size comes from an annotation, bytes or
+parameters/precision, else from a count in the model's name (Llama-3.1-8B-AWQ):
+  metadata:
+    annotations:
+      ${MODEL_SIZE_ANNOTATION}: 70B/bf16    # or 140Gi
+
 Exit codes: 0 no unsuppressed error, 1 unsuppressed errors, 2 the check could
 not run (usage error, unreadable or invalid YAML, invalid suppression
-annotation, no Kubernetes object).
+annotation, no Kubernetes object, unwritable output).
 
 Example:
   helm template my-release ./chart -f values.yaml | npx cdk8s-coldstart check -
@@ -52,6 +63,7 @@ interface Args {
   readonly paths: string[];
   readonly format: 'table' | 'json' | 'sarif';
   readonly output?: string;
+  readonly report?: string;
   readonly options: CheckOptions;
   readonly help: boolean;
   readonly version: boolean;
@@ -80,7 +92,7 @@ function parseArgs(argv: string[]): Args {
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      if (!['profile', 'cloud', 'region', 'format', 'output'].includes(name)) throw new UsageError(`unknown option --${name}`);
+      if (!['profile', 'cloud', 'region', 'format', 'output', 'report'].includes(name)) throw new UsageError(`unknown option --${name}`);
       const value = eq < 0 ? rest[++i] : arg.slice(eq + 1);
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
       values[name] = value;
@@ -97,7 +109,7 @@ function parseArgs(argv: string[]): Args {
   };
   const format = choice('--format', values.format ?? 'table', ['table', 'json', 'sarif'] as const);
   if (!help && !version && !paths.length) throw new UsageError('no file, directory or - (stdin) to check');
-  return { paths, format, output: values.output, options, help, version };
+  return { paths, format, output: values.output, report: values.report, options, help, version };
 }
 
 function defaults(): CheckOptions {
@@ -120,6 +132,22 @@ const PROCESS_IO: CliIo = {
   stderr: t => process.stderr.write(t),
   stdin: () => readFileSync(0, 'utf8'),
 };
+
+function writeReport(dir: string, estimates: CheckReport['estimates'], io: CliIo): void {
+  const files = reportFiles(estimates);
+  const pictures = Object.keys(files).filter(f => f.endsWith('.svg')).length;
+  if (!pictures) {
+    io.stderr(`cdk8s-coldstart: --report: no workload with a cold-start estimate; nothing written to ${dir}\n`);
+    return;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  } catch (e) {
+    throw new InputError(`cannot write the report to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  io.stderr(`cdk8s-coldstart: wrote ${join(dir, COLDSTART_REPORT_FILE)} and ${pictures} waterfall SVG${pictures === 1 ? '' : 's'}\n`);
+}
 
 /**
  * `cdk8s-coldstart <argv>`: returns the exit code rather than exiting, so the
@@ -149,6 +177,8 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
     for (const s of skipped) io.stderr(`cdk8s-coldstart: skipped ${s.file}:${s.line}: ${s.reason}\n`);
     if (!manifests.length) throw new InputError('no Kubernetes object in the input');
     const report = checkManifests(manifests, args.options);
+    // Before the report is printed, so that a directory that cannot be written fails the run as a whole.
+    if (args.report) writeReport(args.report, report.estimates, io);
     const rendered = args.format === 'json' ? formatJson(report, version) : args.format === 'sarif' ? formatSarif(report, version) : formatTable(report);
     if (args.output) {
       try {

@@ -1,6 +1,7 @@
 import { isAbsolute, sep } from 'path';
 import { pathToFileURL } from 'url';
 import { CheckFinding, CheckReport } from './check';
+import { estimateJson, estimateLines, WorkloadEstimate } from './estimate';
 import { STDIN } from './input';
 import { RuleLevel } from '../rules/rule';
 
@@ -32,26 +33,37 @@ const RANK = { error: 0, warning: 1 };
 
 /**
  * One block per object, in input order: errors, then warnings, then
- * suppressed findings, each with its value, message and fix.
+ * suppressed findings, each with its value, message and fix; then the
+ * cold-start estimate of each vLLM workload of the object.
  * @internal
  */
 export function formatTable(report: CheckReport): string {
-  const groups = new Map<string, CheckFinding[]>();
-  for (const f of report.findings) {
-    const key = `${f.file}:${f.line}  ${f.object}${f.namespace ? ` (namespace ${f.namespace})` : ''}`;
-    groups.set(key, [...groups.get(key) ?? [], f]);
-  }
+  const groups = new Map<string, { at: string; findings: CheckFinding[]; estimates: WorkloadEstimate[] }>();
+  const group = (x: { file: string; line: number; object: string; namespace?: string }) => {
+    const key = `${x.file}:${x.line}  ${x.object}${x.namespace ? ` (namespace ${x.namespace})` : ''}`;
+    if (!groups.has(key)) groups.set(key, { at: `${x.file}:${x.line}`, findings: [], estimates: [] });
+    return groups.get(key)!;
+  };
+  for (const f of report.findings) group(f).findings.push(f);
+  for (const e of report.estimates) group(e).estimates.push(e);
+  const order = new Map(report.locations.map((l, i) => [l, i]));
+  const keys = [...groups.keys()].sort((a, b) => (order.get(groups.get(a)!.at) ?? 0) - (order.get(groups.get(b)!.at) ?? 0));
   const lines: string[] = [];
-  for (const [key, findings] of groups) {
+  for (const key of keys) {
+    const { findings, estimates } = groups.get(key)!;
     lines.push(key);
     const sorted = [...findings].sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || RANK[a.level] - RANK[b.level]);
-    const width = Math.max(...sorted.map(f => f.ruleId.length));
+    const width = Math.max(0, ...sorted.map(f => f.ruleId.length));
     for (const f of sorted) {
       const level = f.suppressed ? 'suppressed' : f.level;
       lines.push(`  ${level.padEnd(10)} ${f.ruleId.padEnd(width)}  ${f.value}`);
       const indent = ' '.repeat(13 + width + 2);
       lines.push(`${indent}${f.message}`);
       lines.push(f.suppressed ? `${indent}reason: ${f.suppressed}` : `${indent}fix: ${f.fix}`);
+    }
+    for (const e of estimates) {
+      const [first, ...rest] = estimateLines(e);
+      lines.push(`  ${first}`, ...rest.map(l => `    ${l}`));
     }
     lines.push('');
   }
@@ -67,6 +79,7 @@ export function formatJson(report: CheckReport, version: string): string {
     options: { profile: report.options.environment, cloud: report.options.cloud, region: report.options.region },
     summary: { ...counts(report), objects: report.objects, files: report.files },
     findings: report.findings,
+    estimates: report.estimates.map(estimateJson),
   }, undefined, 2) + '\n';
 }
 

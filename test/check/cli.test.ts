@@ -32,21 +32,38 @@ ${annotations ? `  annotations:\n${annotations}` : ''}spec:
 }
 
 describe('cdk8s-coldstart check', () => {
-  test('a compliant manifest: exit 0, no findings, the summary line', () => {
+  test('a compliant manifest: exit 0, no findings, its estimate (here none: /models/m names no size), the summary line', () => {
     const r = cli(['check', '-'], deployment('ok'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('No findings.\n\n0 errors, 0 warnings, 0 suppressed (1 object in 1 file; profile lab, cloud generic)\n');
+    expect(r.stdout).toBe([
+      'stdin:1  Deployment/ok',
+      '  estimate: no estimate: model size unknown; add the coldstart.cdk8s.io/model-size annotation',
+      '    from: model /models/m; volume "models" at /models: PVC models',
+      '',
+      'No findings.',
+      '',
+      '0 errors, 0 warnings, 0 suppressed (1 object in 1 file; profile lab, cloud generic)',
+      '',
+    ].join('\n'));
     expect(r.stderr).toBe('');
   });
 
   test('an unsuppressed error: exit 1 and a table with file:line, object, level, rule, value, message and fix', () => {
     const r = cli(['check', '-'], `${deployment('ok')}---\n${deployment('tagged', 'vllm/vllm-openai:v0.11.0')}`);
     expect(r.code).toBe(1);
+    const noEstimate = [
+      '  estimate: no estimate: model size unknown; add the coldstart.cdk8s.io/model-size annotation',
+      '    from: model /models/m; volume "models" at /models: PVC models',
+    ];
     expect(r.stdout).toBe([
+      'stdin:1  Deployment/ok',
+      ...noEstimate,
+      '',
       'stdin:23  Deployment/tagged',
       '  error      CS-IMG-001  vllm/vllm-openai:v0.11.0',
       '                         container "vllm" image is not pinned by digest',
       '                         fix: Reference the image as registry/repository@sha256:<digest> (`crane digest <image>` prints it).',
+      ...noEstimate,
       '',
       '1 error, 0 warnings, 0 suppressed (2 objects in 1 file; profile lab, cloud generic)',
       '',

@@ -46,11 +46,12 @@ describe('published configurations', () => {
     expect(verdicts(check('kserve-huggingface-llama3.yaml', '--profile', 'production'))).toEqual(['InferenceService/huggingface-llama3 CS-SEC-001 error']);
   });
 
-  test('the whole directory at once: one table, findings in file order', () => {
+  test('the whole directory at once: one table, findings and estimates (estimate.test.ts) in file order', () => {
     const r = cli(['check', THIRD_PARTY]);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n').filter(l => /^\S/.test(l))).toEqual([
       `${join(THIRD_PARTY, 'kserve-huggingface-llama3.yaml')}:12  InferenceService/huggingface-llama3`,
+      `${join(THIRD_PARTY, 'kserve-huggingface-llama3.yaml')}:35  InferenceService/huggingface-llama3-hf-uri`,
       `${join(THIRD_PARTY, 'production-stack-helm-basic.yaml')}:35  Deployment/vllm-llama3-deployment-vllm (namespace default)`,
       `${join(THIRD_PARTY, 'vllm-docs-k8s-gpu.yaml')}:32  Deployment/mistral-7b (namespace default)`,
       '8 errors, 1 warning, 0 suppressed (10 objects in 3 files; profile lab, cloud generic)',
