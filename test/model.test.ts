@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 
-import { baseProps, container, GI, MODELCAR, predictor, synth, VLLM } from './util';
+import { baseProps, container, GI, MODELCAR, predictor, synth, thrown, VLLM } from './util';
 import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Precision, Profile, RuleSuppressions, WeightSource } from '../src';
 
 const lab = () => synth({ profile: Profile.lab() });
@@ -106,8 +106,8 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('GPU memory utilization above 0.8 fails synth (rule CS-RT-001) unless suppressed with a reason', () => {
-    expect(build({ runtime: { gpuMemoryUtilization: 0.85 } }))
-      .toThrow(/\[CS-RT-001\] serving\/qwen\/Resource \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
+    expect(thrown(build({ runtime: { gpuMemoryUtilization: 0.85 } })))
+      .toMatch(/error serving\/qwen\/Resource CS-RT-001 0.85 InferenceService\/qwen: vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
     const app = Testing.app();
     const chart = new Chart(app, 'serving');
     const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps({ runtime: { gpuMemoryUtilization: 0.9 } }));
