@@ -5,7 +5,7 @@ import { Backend } from './backends/backend';
 import { BlueprintConflict, Pass, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
 import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
-import { ColdStartReport } from './estimate/cold-start-report';
+import { ColdStartReportWriter } from './estimate/cold-start-report';
 import { assessColdStart } from './estimate/estimate';
 import { coldStartFactsOf } from './estimate/facts';
 import { validateEstimateOptions } from './estimate/validate';
@@ -239,7 +239,8 @@ export class ColdStartOptimizedModel extends Construct {
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
-    ColdStartReport.of(this.node.root).add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
+    ColdStartReportWriter.of(this.node.root)
+      .add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
   }
 
   /** Runs one pass over every lever; a conflict between two levers names the lever that met it. */
