@@ -63,8 +63,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // `imports/` is a sibling of `src/`, so the compile root is the repo.
   entrypoint: 'lib/src/index.js',
+  // No source maps in lib/: they would name src/*.ts and imports/*.ts, which the
+  // package does not ship, so stack traces would point at files a user cannot
+  // open. Without them, traces point at lib/**/*.js, which it does ship.
   tsconfig: {
-    compilerOptions: { rootDir: '.' },
+    compilerOptions: { rootDir: '.', inlineSourceMap: false, inlineSources: false },
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },
   // projen writes the dev tsconfig to test/tsconfig.json: paths are relative to test/.
@@ -142,7 +145,7 @@ project.package.addField('exports', {
 });
 // imports/sources/ holds the upstream CRDs and schemas the imports and the tests
 // are built from: repository data, not part of the package.
-for (const p of ['/examples/', '/.ci/', '/bench/', '/scripts/', '/BENCHMARKS.md', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts', '/imports/sources/']) {
+for (const p of ['/examples/', '/.ci/', '/bench/', '/bench-results/', '/scripts/', '/BENCHMARKS.md', '/imports/**/*.ts', '!/lib/imports/**/*.d.ts', '/imports/sources/']) {
   project.addPackageIgnore(p);
 }
 

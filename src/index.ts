@@ -63,6 +63,8 @@ export type { EmptyDirCacheOptions, PersistentCacheOptions } from './levers/runt
 // Cold-start estimate
 export { CapacityArrival, ImageArrival, WeightPath } from './estimate/paths';
 export type { BandwidthOverride, ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
+export { ColdStartReport, ReportPictures } from './estimate/cold-start-report';
+export type { ColdStartReportOptions } from './estimate/cold-start-report';
 
 // Rules
 export { Aspects } from './aspects/aspects';

@@ -4,7 +4,7 @@ import { Aspects } from './aspects/aspects';
 import { Backend } from './backends/backend';
 import { BlueprintConflict, Pass, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
-import { ColdStartReport } from './estimate/cold-start-report';
+import { ColdStartReportWriter } from './estimate/cold-start-report';
 import { assessColdStart } from './estimate/estimate';
 import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
 import { coldStartFactsOf } from './estimate/facts';
@@ -240,7 +240,8 @@ export class ColdStartOptimizedModel extends Construct {
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();
-    ColdStartReport.of(this.node.root).add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
+    ColdStartReportWriter.of(this.node.root)
+      .add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
   }
 
   /** Runs one pass over every lever; a conflict between two levers names the lever that met it. */

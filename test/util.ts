@@ -10,6 +10,19 @@ import { resolveGpu } from '../src/private/gpu';
 // Tests synthesize thousands of models: keep the per-model summary lines off the console.
 process.env.CDK8S_COLDSTART_QUIET = '1';
 
+/**
+ * What `fn` throws, whitespace runs collapsed: a failed synth's block aligns
+ * its columns and wraps its text, so entries read as `error <path> <rule> <value> <Kind/name>: <message> fix: <fix>`.
+ */
+export function thrown(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message.replace(/\s+/g, ' ');
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
 export const VLLM = 'docker.io/vllm/vllm-openai@sha256:' + 'a'.repeat(64);
 export const MODELCAR = 'registry.example.com/models/qwen@sha256:' + 'b'.repeat(64);
 

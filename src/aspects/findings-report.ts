@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { isAbsolute, join, relative, resolve } from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Finding } from './findings';
+import { countFindings, failureBlock, summaryLine } from './findings-table';
 import { RuleLevel } from '../rules/rule';
 
 const KEY = Symbol.for('cdk8s-coldstart.RuleReport');
@@ -10,7 +11,19 @@ const KEY = Symbol.for('cdk8s-coldstart.RuleReport');
 export const REPORT_FILE = 'coldstart-findings.jsonl';
 
 /**
- * Findings of every pack in an app: errors fail synth with one message listing
+ * The error a failed synth throws. Its stack is its message: the frames would
+ * point into the library and cdk8s, and the table already says where to look.
+ * @internal
+ */
+export class RuleErrors extends Error {
+  constructor(message: string) {
+    super(message);
+    this.stack = `Error: ${message}`;
+  }
+}
+
+/**
+ * Findings of every pack in an app: errors fail synth with one block listing
  * all of them, warnings are printed once, and everything (suppressions
  * included) is written next to the manifests.
  * @internal
@@ -26,6 +39,7 @@ export class RuleReport {
   /** Ids of the rules of every pack that has judged this app: what a suppression may name. */
   public readonly ruleIds = new Set<string>();
   private printed = 0;
+  private summarized?: string;
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -33,27 +47,54 @@ export class RuleReport {
     this.findings.push(finding);
   }
 
-  /** Writes the report, prints new warnings, and throws if any error is left. */
+  /**
+   * Writes the report, then fails on errors (one block listing every finding),
+   * or prints new warnings and, when anything was found, the summary line.
+   */
   public conclude(): void {
     this.write();
-    const active = this.findings.filter(f => !f.suppressed);
-    const errors = active.filter(f => f.level === RuleLevel.ERROR);
-    const warnings = active.filter(f => f.level === RuleLevel.WARNING);
+    const file = this.reportFile();
+    const counts = countFindings(this.findings);
+    if (counts.errors) {
+      const block = failureBlock(this.findings, file);
+      if (this.runByCdk8sCli()) {
+        // Thrown, the block would reach the CLI's log under a line of library source and Node's
+        // version: the CLI needs only stderr and the exit code.
+        process.stderr.write(block + '\n');
+        process.exit(1);
+      }
+      throw new RuleErrors(block);
+    }
+    const warnings = this.findings.filter(f => !f.suppressed && f.level === RuleLevel.WARNING);
     for (const w of warnings.slice(this.printed)) process.stderr.write(`cdk8s-coldstart: WARNING ${format(w)}\n`);
     this.printed = warnings.length;
-    if (errors.length) {
-      throw new Error(`cdk8s-coldstart: ${errors.length} rule error(s); nothing was written:\n${errors.map(e => `  ${format(e)}`).join('\n')}`);
-    }
+    const summary = counts.warnings || counts.suppressed ? summaryLine(counts, file) : undefined;
+    // cdk8s validates more than once per synth: the line is printed when it changes.
+    if (summary && summary !== this.summarized) process.stderr.write(summary + '\n');
+    this.summarized = summary;
+  }
+
+  /** The findings file as a user would open it: relative to the working directory when under it. */
+  private reportFile(): string {
+    if (!(this.root instanceof App)) return REPORT_FILE;
+    const file = resolve(this.root.outdir, REPORT_FILE);
+    const rel = relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  }
+
+  /**
+   * True only in the app process `cdk8s synth` runs, for the app it writes: the CLI sets
+   * CDK8S_OUTDIR, which a new App() takes as its outdir. Tests (Testing.app() writes to
+   * a temporary folder, jest sets JEST_WORKER_ID) always get the thrown error.
+   */
+  private runByCdk8sCli(): boolean {
+    const outdir = process.env.CDK8S_OUTDIR;
+    return !!outdir && !process.env.JEST_WORKER_ID && this.root instanceof App && resolve(this.root.outdir) === resolve(outdir);
   }
 
   private write(): void {
     if (!(this.root instanceof App)) return;
-    const summary = {
-      type: 'summary',
-      errors: this.findings.filter(f => !f.suppressed && f.level === RuleLevel.ERROR).length,
-      warnings: this.findings.filter(f => !f.suppressed && f.level === RuleLevel.WARNING).length,
-      suppressed: this.findings.filter(f => f.suppressed).length,
-    };
+    const summary = { type: 'summary', ...countFindings(this.findings) };
     const lines = [summary, ...this.findings.map(f => ({ type: 'finding', ...f }))].map(l => JSON.stringify(l));
     mkdirSync(this.root.outdir, { recursive: true });
     writeFileSync(join(this.root.outdir, REPORT_FILE), lines.join('\n') + '\n');

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { InputError, Manifest } from './input';
-import { COLDSTART_REPORT_FILE, ColdStartReport } from '../estimate/cold-start-report';
+import { COLDSTART_REPORT_FILE, ColdStartReportWriter } from '../estimate/cold-start-report';
 import { assessColdStart, ColdStartAssessment } from '../estimate/estimate';
 import { ColdStartFacts } from '../estimate/facts';
 import { CapacityArrival, ImageArrival, WeightPath } from '../estimate/paths';
@@ -450,7 +450,7 @@ export function estimateJson(e: WorkloadEstimate): object {
  * @internal
  */
 export function reportFiles(estimates: WorkloadEstimate[]): Record<string, string> {
-  const report = ColdStartReport.of(new App());
+  const report = ColdStartReportWriter.of(new App());
   for (const e of estimates) {
     if (!e.assessment) continue;
     report.add({ path: e.path, name: e.name, assessment: e.assessment, startupBudgetSeconds: e.probe.seconds ?? Infinity });

@@ -5,11 +5,69 @@ import { IConstruct } from 'constructs';
 import { ColdStartAssessment, estimateColdStart, EstimateDetail } from './estimate';
 import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
-import { fmt, waterfallSvg } from './waterfall-svg';
+import { fleetSvg, fmt, waterfallSvg } from './waterfall-svg';
 
 const KEY = Symbol.for('cdk8s-coldstart.ColdStartReport');
+const OPTIONS = Symbol.for('cdk8s-coldstart.ColdStartReport.options');
 /** Markdown, not .yaml/.json: `kubectl apply -f dist/` reads only those. */
 export const COLDSTART_REPORT_FILE = 'coldstart-report.md';
+/** The app-wide picture. Per-model pictures end in `-coldstart.svg`, so no model's can take this name. */
+export const FLEET_PICTURE_FILE = 'coldstart-models.svg';
+const DEFAULT_PER_MODEL_LIMIT = 20;
+
+/**
+ * Which cold-start pictures synth writes next to the manifests.
+ */
+export enum ReportPictures {
+  /** One per model up to `perModelLimit` models, one for the whole app above it. */
+  AUTO = 'auto',
+  /** One waterfall per model (`<model>-coldstart.svg`), however many models. */
+  PER_MODEL = 'per-model',
+  /** One picture for the whole app (`coldstart-models.svg`): a bar per model, the slowest 40 at most. */
+  ONE = 'one',
+  /** No picture; `coldstart-report.md` and the console line still come. */
+  NONE = 'none',
+}
+
+/**
+ * How the cold-start report of an app is written.
+ */
+export interface ColdStartReportOptions {
+  /**
+   * Which pictures to write.
+   * @default ReportPictures.AUTO
+   */
+  readonly pictures?: ReportPictures;
+  /**
+   * The most models an app may have for the report to detail each one: a
+   * section each in `coldstart-report.md`, a line each on the console and,
+   * under `ReportPictures.AUTO`, a picture each. Above it the report has one
+   * table row per model, one console line for the app and, under AUTO, one
+   * picture for the app.
+   * @default 20
+   */
+  readonly perModelLimit?: number;
+}
+
+/**
+ * Settings of the cold-start report that every synth writes
+ * (`coldstart-report.md`, pictures, console summary).
+ */
+export class ColdStartReport {
+  /**
+   * Sets how the report of `scope`'s app is written; call it before synth.
+   * A later call replaces an earlier one.
+   */
+  public static configure(scope: IConstruct, options: ColdStartReportOptions): void {
+    const limit = options.perModelLimit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new Error(`ColdStartReport.configure: perModelLimit must be a whole number >= 0, got ${limit}`);
+    }
+    Object.defineProperty(scope.node.root, OPTIONS, { value: { ...options }, enumerable: false, configurable: true });
+  }
+
+  private constructor() {}
+}
 
 /** @internal */
 export interface ReportEntry {
@@ -22,15 +80,16 @@ export interface ReportEntry {
 
 /**
  * The cold-start estimate of every model in an app: written next to the
- * manifests at synth (`coldstart-report.md`, one waterfall SVG per model) and
- * summarized on the console, one line per model.
+ * manifests at synth (`coldstart-report.md` and the pictures
+ * `ColdStartReport.configure` chose) and summarized on the console, one line
+ * per model or, above `perModelLimit`, one for the app.
  * @internal
  */
-export class ColdStartReport {
-  public static of(root: IConstruct): ColdStartReport {
+export class ColdStartReportWriter {
+  public static of(root: IConstruct): ColdStartReportWriter {
     const r = root as any;
     if (!r[KEY]) {
-      const report = new ColdStartReport(root);
+      const report = new ColdStartReportWriter(root);
       Object.defineProperty(r, KEY, { value: report, enumerable: false });
       // cdk8s validates before it writes manifests, on every synth path (see Aspects).
       root.node.addValidation({ validate: () => { report.conclude(); return []; } });
@@ -42,7 +101,7 @@ export class ColdStartReport {
   /** cdk8s validates more than once per synth: each line is printed once. */
   private readonly printed = new Set<string>();
   /** ...and the files are written once per change (entries are only appended). */
-  private written?: { readonly outdir: string; readonly entries: number };
+  private written?: string;
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -50,27 +109,51 @@ export class ColdStartReport {
     this.entries.push(entry);
   }
 
+  /** True when the report details each model (at most `perModelLimit` of them). */
+  private get detailed(): boolean {
+    return this.entries.length <= (this.options.perModelLimit ?? DEFAULT_PER_MODEL_LIMIT);
+  }
+
+  private get options(): ColdStartReportOptions {
+    return (this.root as any)[OPTIONS] ?? {};
+  }
+
+  /** The pictures to write, AUTO resolved by the number of models. */
+  private get pictures(): ReportPictures {
+    const p = this.options.pictures ?? ReportPictures.AUTO;
+    if (p !== ReportPictures.AUTO) return p;
+    return this.detailed ? ReportPictures.PER_MODEL : ReportPictures.ONE;
+  }
+
   /** The files the report writes, by name (deterministic content). */
   public files(): Record<string, string> {
     const files: Record<string, string> = {};
-    const sections: string[] = [];
-    for (const e of this.entries) {
-      const svg = svgName(e, files);
-      files[svg] = waterfallSvg(e.path, e.assessment.detail);
-      sections.push(section(e, svg));
+    const pictures = this.pictures;
+    const perModel = new Map<ReportEntry, string>();
+    if (pictures === ReportPictures.PER_MODEL) {
+      for (const e of this.entries) {
+        const svg = svgName(e, files);
+        files[svg] = waterfallSvg(e.path, e.assessment.detail);
+        perModel.set(e, svg);
+      }
+    }
+    if (pictures === ReportPictures.ONE) {
+      files[FLEET_PICTURE_FILE] = fleetSvg(this.entries.map(e => ({ name: e.name, estimate: e.assessment.detail })));
     }
     files[COLDSTART_REPORT_FILE] = [
       '# Cold-start estimate',
       '',
       'Generated by cdk8s-coldstart from the synthesized configuration. The model, its defaults and the published figures it is calibrated to are in the cdk8s-coldstart README ("Cold-start estimate"). Image pull and node 0->1 happen before the container starts; the startup probe covers weight load + runtime.',
       '',
-      ...sections,
+      ...(pictures === ReportPictures.ONE ? [`![cold-start estimate of every model](${FLEET_PICTURE_FILE})`, ''] : []),
+      ...(this.detailed ? this.entries.map(e => section(e, perModel.get(e))) : fleetTable(this.entries, perModel)),
     ].join('\n');
     return files;
   }
 
-  /** One line per model, for the console. */
+  /** The console summary: one line per model, or one for the app above `perModelLimit`. */
   public summaryLines(): string[] {
+    if (!this.detailed) return [fleetLine(this.entries)];
     return this.entries.map(e => `cdk8s-coldstart: ${e.path}: cold start ~${fmt(e.assessment.detail.totalSeconds)} s `
       + `(capacity ${fmt(e.assessment.detail.nodeCapacitySeconds)} s, image ${fmt(e.assessment.detail.imagePullSeconds)} s, weights ${fmt(e.assessment.detail.weightLoadSeconds)} s, runtime ${fmt(e.assessment.detail.runtimeSeconds)} s); `
       + `startup probe ${e.startupBudgetSeconds} s; physical limit ${fmt(e.assessment.detail.physicalLimitSeconds)} s`);
@@ -80,12 +163,11 @@ export class ColdStartReport {
     if (!this.entries.length) return;
     if (this.root instanceof App) {
       const outdir = this.root.outdir;
-      const current = this.written?.outdir === outdir && this.written.entries === this.entries.length
-        && existsSync(join(outdir, COLDSTART_REPORT_FILE));
-      if (!current) {
+      const state = JSON.stringify([outdir, this.entries.length, this.pictures, this.detailed]);
+      if (this.written !== state || !existsSync(join(outdir, COLDSTART_REPORT_FILE))) {
         mkdirSync(outdir, { recursive: true });
         for (const [name, content] of Object.entries(this.files())) writeFileSync(join(outdir, name), content);
-        this.written = { outdir, entries: this.entries.length };
+        this.written = state;
       }
     }
     const fresh = this.summaryLines().filter(l => !this.printed.has(l));
@@ -95,12 +177,41 @@ export class ColdStartReport {
   }
 }
 
+/** Above `perModelLimit`: one line for the app, so that 1,000 models do not print 1,000 lines. */
+function fleetLine(entries: ReportEntry[]): string {
+  const totals = entries.map(e => e.assessment.detail.totalSeconds).sort((a, b) => a - b);
+  const mid = Math.floor(totals.length / 2);
+  const median = totals.length % 2 ? totals[mid] : (totals[mid - 1] + totals[mid]) / 2;
+  const slowest = entries.reduce((a, b) => (b.assessment.detail.totalSeconds > a.assessment.detail.totalSeconds ? b : a));
+  const short = entries.filter(e => e.assessment.detail.startupSeconds > e.startupBudgetSeconds).length;
+  return `cdk8s-coldstart: ${entries.length} models: cold start median ~${fmt(median)} s, max ~${fmt(slowest.assessment.detail.totalSeconds)} s (${slowest.path})`
+    + `${short ? `; ${short} startup probe(s) shorter than the estimate` : ''}; see ${COLDSTART_REPORT_FILE}`;
+}
+
+/** Above `perModelLimit`: one row per model, slowest first, instead of a section each. */
+function fleetTable(entries: ReportEntry[], pictures: Map<ReportEntry, string>): string[] {
+  const sorted = [...entries].sort((a, b) => b.assessment.detail.totalSeconds - a.assessment.detail.totalSeconds);
+  return [
+    `${entries.length} models, slowest first. Seconds per lever; the startup probe covers weight load + runtime.`,
+    '',
+    '| model | path | total | node capacity | image pull | weight load | runtime | startup estimate / probe | physical limit |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...sorted.map(e => {
+      const d = e.assessment.detail;
+      const name = pictures.has(e) ? `[${e.name}](${pictures.get(e)})` : e.name;
+      return `| ${name} | \`${e.path}\` | ${fmt(d.totalSeconds)} | ${fmt(d.nodeCapacitySeconds)} | ${fmt(d.imagePullSeconds)} | ${fmt(d.weightLoadSeconds)} `
+        + `| ${fmt(d.runtimeSeconds)} | ${fmt(d.startupSeconds)} / ${e.startupBudgetSeconds} | ${fmt(d.physicalLimitSeconds)} |`;
+    }),
+    '',
+  ];
+}
+
 function svgName(e: ReportEntry, taken: Record<string, string>): string {
   const simple = `${e.name}-coldstart.svg`;
   return taken[simple] === undefined ? simple : `${e.path.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-coldstart.svg`;
 }
 
-function section(e: ReportEntry, svg: string): string {
+function section(e: ReportEntry, svg: string | undefined): string {
   const d = e.assessment.detail;
   const { facts: f, weightBytes } = e.assessment.inputs;
   const row = (lever: string, s: number, applied: string, further: string) => `| ${lever} | ${fmt(s)} | ${applied} | ${further} |`;
@@ -138,8 +249,7 @@ function section(e: ReportEntry, svg: string): string {
   return [
     `## ${e.name} (\`${e.path}\`)`,
     '',
-    `![cold-start waterfall of ${e.name}](${svg})`,
-    '',
+    ...(svg ? [`![cold-start waterfall of ${e.name}](${svg})`, ''] : []),
     '| lever | seconds | applied | what would cut it further |',
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),

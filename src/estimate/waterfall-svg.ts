@@ -50,6 +50,60 @@ export function waterfallSvg(title: string, e: ColdStartEstimate): string {
   return out.join('\n') + '\n';
 }
 
+/** Rows of the app-wide picture: the slowest models; the rest are in the report's table. @internal */
+export const FLEET_ROWS = 40;
+const NAME = 200;
+const BAR = 22;
+const FLEET_TOP = 64;
+
+/**
+ * One picture for many models: a stacked bar per model (its levers in wake
+ * order, on one scale), slowest first, at most FLEET_ROWS of them. Same style
+ * and guarantees as the waterfall.
+ * @internal
+ */
+export function fleetSvg(models: ReadonlyArray<{ readonly name: string; readonly estimate: ColdStartEstimate }>): string {
+  const shown = [...models].sort((a, b) => b.estimate.totalSeconds - a.estimate.totalSeconds).slice(0, FLEET_ROWS);
+  const plot = WIDTH - NAME - VALUE;
+  const max = Math.max(...shown.map(m => m.estimate.totalSeconds), 1e-9);
+  const height = FLEET_TOP + shown.length * BAR + 30;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  const heading = `Cold-start estimate: ${shown.length < models.length ? `the ${shown.length} slowest of ${models.length} models` : `${models.length} model${models.length === 1 ? '' : 's'}`}`;
+  out.push(`  <title>${esc(heading)}</title>`);
+  out.push('  <rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>');
+  out.push(`  <text x="10" y="22" font-size="15" font-weight="bold">${esc(heading)}</text>`);
+  let lx = 10;
+  for (const lever of LEVERS) {
+    out.push(`  <rect x="${lx}" y="36" width="12" height="12" fill="${lever.color}"/>`);
+    out.push(`  <text x="${lx + 17}" y="46">${esc(lever.label)}</text>`);
+    lx += 17 + lever.label.length * 7 + 18;
+  }
+  shown.forEach((m, i) => {
+    const y = FLEET_TOP + i * BAR;
+    const name = m.name.length > 30 ? `${m.name.slice(0, 29)}…` : m.name;
+    out.push(`  <g class="model" data-model="${esc(m.name)}" data-seconds="${fmt(m.estimate.totalSeconds)}">`);
+    out.push(`    <text x="10" y="${y + 15}">${esc(name)}</text>`);
+    let start = 0;
+    for (const lever of LEVERS) {
+      const s = lever.seconds(m.estimate);
+      if (s > 0) {
+        out.push(`    <rect x="${fmt(NAME + (start / max) * plot)}" y="${y + 3}" width="${fmt(Math.max((s / max) * plot, 1))}" height="${BAR - 6}" fill="${lever.color}">`
+          + `<title>${esc(`${m.name}, ${lever.label}: ${fmt(s)} s`)}</title></rect>`);
+      }
+      start += s;
+    }
+    out.push(`    <text x="${fmt(NAME + (start / max) * plot + 6)}" y="${y + 15}">${fmt(m.estimate.totalSeconds)} s</text>`);
+    out.push('  </g>');
+  });
+  const axisY = FLEET_TOP + shown.length * BAR + 4;
+  out.push(`  <line x1="${NAME}" y1="${axisY}" x2="${NAME + plot}" y2="${axisY}" stroke="#555555"/>`);
+  out.push(`  <text x="${NAME}" y="${axisY + 18}" fill="#555555">0 s</text>`);
+  out.push(`  <text x="${NAME + plot}" y="${axisY + 18}" fill="#555555" text-anchor="end">${fmt(max)} s</text>`);
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
 /** One decimal, no trailing `.0`. @internal */
 export function fmt(n: number): string {
   return (Math.round(n * 10) / 10).toString();

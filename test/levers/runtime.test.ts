@@ -1,6 +1,6 @@
 import { Duration, Size, Chart, Testing } from 'cdk8s';
 import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler, ColdStartOptimizedModel, RuleSuppressions } from '../../src';
-import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM, baseProps } from '../util';
+import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM, baseProps, thrown } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
@@ -311,8 +311,8 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('GPU memory utilization above 0.8 fails synth (rule CS-RT-001) unless suppressed with a reason', () => {
-    expect(build({ runtime: { gpuMemoryUtilization: 0.85 } }))
-      .toThrow(/\[CS-RT-001\] serving\/qwen\/Resource \(InferenceService\/qwen\): vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
+    expect(thrown(build({ runtime: { gpuMemoryUtilization: 0.85 } })))
+      .toMatch(/error serving\/qwen\/Resource CS-RT-001 0.85 InferenceService\/qwen: vLLM container "kserve-container" sets --gpu-memory-utilization=0.85, outside \(0, 0.8\]/);
     const app = Testing.app();
     const chart = new Chart(app, 'serving');
     const model = new ColdStartOptimizedModel(chart, 'qwen', baseProps({ runtime: { gpuMemoryUtilization: 0.9 } }));

@@ -37,8 +37,8 @@ describe('the coldstart.cdk8s.io/suppress annotation', () => {
       ['Pod/a', 'CS-IMG-001', 'busybox tags are rebuilt rarely'],
       ['Pod/b', 'CS-IMG-001', undefined],
     ]);
-    expect(error).toContain('(Pod/b)');
-    expect(error).not.toContain('(Pod/a)');
+    expect(error).toContain('Pod/b:');
+    expect(error).not.toContain('Pod/a:');
   });
 
   test('takes several entries, separated by ; or new lines', () => {
