@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { IAspect } from '../aspects/aspects';
 import { RuleReport } from '../aspects/findings-report';
 import { RuleSuppressions } from '../aspects/suppressions';
+import { ManifestObject } from '../private/manifest-object';
 import { CloudProvider, Environment } from '../profile';
 import { Rule, RuleContext } from '../rules/rule';
 
@@ -101,7 +102,7 @@ export abstract class RulePack implements IAspect {
     const json = new Map<ApiObject, any>();
     const jsonOf = (o: ApiObject) => {
       let j = json.get(o);
-      if (j === undefined) json.set(o, j = o.toJson());
+      if (j === undefined) json.set(o, j = ManifestObject.isManifestObject(o) ? o._judge() : o.toJson());
       return j;
     };
     const context = RuleContext._lazy(

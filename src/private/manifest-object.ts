@@ -119,28 +119,70 @@ export class ManifestObject extends ApiObject {
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
+    JUDGED.delete(this.metadata);
     this.ownPatches.push(...ops);
     super.addJsonPatch(...ops);
   }
 
+  /**
+   * `toJson()` for the rule pack, which judges every object just before synth
+   * writes it: the JSON it returns is handed to the next `toJson()` (the
+   * writer's) instead of being rendered again, unless the object changed in
+   * between (a metadata mutator or a JSON patch forgets it). Only plain JSON
+   * is handed over: Lazy values and custom resolvers may answer differently on
+   * each call. The rules only read it.
+   * @internal
+   */
+  public _judge(): any {
+    const json = this.plainJson();
+    if (json === undefined) return super.toJson();
+    const metadata = this.metadata as any;
+    if (metadata.addLabel !== FORGETTING.addLabel) Object.assign(metadata, FORGETTING);
+    JUDGED.set(metadata, json);
+    return json;
+  }
+
   public toJson(): any {
+    const judged = JUDGED.get(this.metadata);
+    if (judged !== undefined) {
+      JUDGED.delete(this.metadata);
+      return judged;
+    }
+    return this.plainJson() ?? super.toJson();
+  }
+
+  /** The JSON `ApiObject.toJson()` would write, or undefined when this object is not plain data (cdk8s renders it then). */
+  private plainJson(): any {
     // A body left to cdk8s at construction (not plain JSON, or CDK8S_DISABLE_SORT set) stays with it.
-    if (this.body === undefined || !defaultResolvers(this)) return super.toJson();
+    if (this.body === undefined || !defaultResolvers(this)) return undefined;
     const metadata = plainMetadata(this.metadata);
-    if (metadata === NOT_PLAIN) return super.toJson();
+    if (metadata === NOT_PLAIN) return undefined;
     const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
     if (!this.ownPatches.length) return json;
     let patched: any;
     try {
       patched = JsonPatch.apply(json, ...this.ownPatches);
     } catch {
-      return super.toJson(); // fails the same way, with cdk8s' message naming the construct
+      return undefined; // cdk8s fails the same way, with its message naming the construct
     }
     // As ApiObject does: identity first, then the rest in the order the patches left it.
     const result: any = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (k in patched) result[k] = patched[k];
     return result;
   }
+}
+
+/** The judged JSON of each object, keyed by its metadata (see `_judge`). */
+const JUDGED = new WeakMap<ApiObjectMetadataDefinition, any>();
+
+/** The metadata mutators, each forgetting the judged JSON before it changes the metadata. */
+const FORGETTING: Record<string, Function> = {};
+for (const name of ['add', 'addLabel', 'addAnnotation', 'addFinalizers', 'addOwnerReference']) {
+  const mutate = (ApiObjectMetadataDefinition.prototype as any)[name] as Function;
+  FORGETTING[name] = function forget(this: ApiObjectMetadataDefinition, ...args: unknown[]) {
+    JUDGED.delete(this);
+    return mutate.apply(this, args);
+  };
 }
 
 function defaultResolvers(obj: ApiObject): boolean {
@@ -155,18 +197,33 @@ function defaultResolvers(obj: ApiObject): boolean {
  */
 function plainMetadata(metadata: ApiObjectMetadataDefinition): unknown {
   const m = metadata as any;
-  if (!isPlainRecord(m._additionalAttributes) || !isPlainRecord(m.labels) || !isPlainRecord(m.annotations)
+  const extra = m._additionalAttributes;
+  if (!isPlainRecord(extra) || !isPlainRecord(m.labels) || !isPlainRecord(m.annotations)
     || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) return NOT_PLAIN;
-  return sortedPlain({
-    ...m._additionalAttributes,
-    name: m.name,
-    namespace: m.namespace,
-    annotations: m.annotations,
-    finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
-    labels: m.labels,
-  }, true);
+  for (const key in extra) {
+    if (!METADATA_FIELDS.has(key)) {
+      const { name, namespace, annotations, finalizers, ownerReferences, labels } = m;
+      return sortedPlain({ ...extra, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
+    }
+  }
+  // Only the fields cdk8s always renders, which take precedence over `_additionalAttributes` (the usual case):
+  // read them in sorted order, with no copy to sort.
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of SORTED_METADATA_FIELDS) {
+    const v = sortedPlain(m[key], true);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    if (v != null) {
+      out[key] = v;
+      empty = false;
+    }
+  }
+  return empty ? undefined : out;
 }
+
+/** The metadata fields cdk8s renders beside `_additionalAttributes`, in sorted order. */
+const SORTED_METADATA_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'];
+const METADATA_FIELDS: ReadonlySet<string> = new Set(SORTED_METADATA_FIELDS);
 
 function isPlainRecord(x: unknown): boolean {
   return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;

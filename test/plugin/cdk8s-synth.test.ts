@@ -34,7 +34,7 @@ beforeAll(() => {
   }
   root = mkdtempSync(join(tmpdir(), 'cs-plugin-cli-'));
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => { if (root) rmSync(root, { recursive: true, force: true }); });
 
 /** Writes an app with `objects`, runs `cdk8s synth` in it and returns the exit code, output and the reports file. */
 function synth(name: string, objects: any[]) {

@@ -184,3 +184,51 @@ describe('ManifestObject writes what ApiObject.toJson writes', () => {
     expect(ManifestObject.isManifestObject(new ApiObject(chart(), 'raw', { apiVersion: 'v1', kind: 'ConfigMap' }))).toBe(false);
   });
 });
+
+describe('the JSON the rule pack judged is what synth writes', () => {
+  const configMap = () => new ManifestObject(chart('ns'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'v' } });
+
+  test('handed to the next toJson() once, then rendered afresh', () => {
+    const o = configMap();
+    const judged = o._judge();
+    expect(o.toJson()).toBe(judged);
+    const fresh = o.toJson();
+    expect(fresh).not.toBe(judged);
+    expect(bytes(fresh)).toBe(bytes(judged));
+  });
+
+  test.each([
+    ['addLabel', (o: ApiObject) => o.metadata.addLabel('team', 'ml')],
+    ['addAnnotation', (o: ApiObject) => o.metadata.addAnnotation('note', 'x')],
+    ['add', (o: ApiObject) => o.metadata.add('generateName', 'g-')],
+    ['addFinalizers', (o: ApiObject) => o.metadata.addFinalizers('f')],
+    ['addOwnerReference', (o: ApiObject) => o.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'p', uid: 'u' })],
+    ['addJsonPatch', (o: ApiObject) => o.addJsonPatch(JsonPatch.add('/data/k2', 'v2'))],
+  ])('forgotten when %s changes the object after it was judged', (_, change) => {
+    const o = configMap();
+    const judged = o._judge();
+    change(o);
+    const written = o.toJson();
+    expect(written).not.toBe(judged);
+    expect(bytes(written)).toBe(bytes(general(o)));
+    expect(bytes(written)).not.toBe(bytes(judged));
+  });
+
+  test('never handed over for Lazy values, which may answer differently on each call', () => {
+    let calls = 0;
+    const o = new ManifestObject(chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: Lazy.any({ produce: () => `call-${++calls}` }) } });
+    expect(o._judge().data.k).toBe('call-1');
+    expect(o.toJson().data.k).toBe('call-2');
+  });
+
+  test('metadata fields given through add() yield to the fields cdk8s renders, as in ApiObject', () => {
+    const pair = [new ManifestObject(chart('ns'), 'o', { apiVersion: 'v1', kind: 'ConfigMap' }), new ApiObject(chart('ns'), 'o', { apiVersion: 'v1', kind: 'ConfigMap' })];
+    for (const o of pair) {
+      o.metadata.add('name', 'other');
+      o.metadata.add('labels', { ignored: 'yes' });
+      o.metadata.addLabel('kept', 'yes');
+    }
+    expect(bytes(pair[0].toJson())).toBe(bytes(pair[1].toJson()));
+    expect(pair[0].toJson().metadata).toEqual({ labels: { kept: 'yes' }, name: pair[0].name, namespace: 'ns' });
+  });
+});

@@ -318,6 +318,19 @@ describe('suppressions', () => {
       'polaris.fairwinds.com/tagNotSpecified-exempt': 'true',
     });
   });
+  test('written on our own objects too, though the pack judged them before synth writes them', () => {
+    const o = compliant(); vllm(o).image = 'vllm/vllm-openai:v0.11.0';
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const obj = new ManifestObject(chart, 'o', o);
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    RuleSuppressions.add(obj, [{ id: 'CS-IMG-001', reason: 'vendor image, tag is immutable' }]);
+    const [out] = Testing.synth(chart);
+    expect(out.metadata.annotations).toEqual({
+      'ignore-check.kube-linter.io/latest-tag': 'vendor image, tag is immutable',
+      'polaris.fairwinds.com/tagNotSpecified-exempt': 'true',
+    });
+  });
 });
 
 describe('the engine', () => {
@@ -377,7 +390,7 @@ describe('the engine', () => {
     expect(thrown(() => app.synthYaml())).toMatch(/error c\/o CS-IMG-001 .* Deployment\/vllm: /);
   });
 
-  test('each object is serialized once per pass by the pack, even with Services relating objects (linear, not quadratic)', () => {
+  test('each object is rendered once per synth, even with Services relating objects (linear, not quadratic)', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     for (let i = 0; i < 5; i++) {
@@ -388,12 +401,15 @@ describe('the engine', () => {
     // The model's objects are all ManifestObjects.
     expect(objects.every(o => ManifestObject.isManifestObject(o))).toBe(true);
     const toJson = jest.spyOn(ManifestObject.prototype, 'toJson');
+    const render = jest.spyOn(ManifestObject.prototype as any, 'plainJson');
     try {
       app.synthYaml();
-      // Once for the pack, once for the YAML.
-      expect(toJson.mock.calls.length).toBe(2 * objects.length);
+      // The pack renders each object once and the YAML writer takes what it judged.
+      expect(render.mock.calls.length).toBe(objects.length);
+      expect(toJson.mock.calls.length).toBe(objects.length);
     } finally {
       toJson.mockRestore();
+      render.mockRestore();
     }
   });
 
