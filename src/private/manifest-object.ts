@@ -59,9 +59,63 @@ function plainOf(value: any): any {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (v !== undefined) out[key] = plainOf(v);
+    if (v === undefined) continue;
+    // An own `__proto__` key (JSON.parse makes one) stays a key: assigning it would set the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: plainOf(v), enumerable: true, writable: true, configurable: true });
+    else out[key] = plainOf(v);
   }
   return out;
+}
+
+/**
+ * `typedToJson` and `sortedPlain` in one walk: the typed props as sorted,
+ * pruned JSON (what the constructor would make of `typedToJson`'s output), or
+ * undefined for data `sortedPlain` leaves to cdk8s (a function, a `constructor`
+ * or `__proto__` key).
+ */
+function typedToSortedJson<P>(where: () => string, props: P, reference: (props: P) => unknown): Record<string, unknown> | undefined {
+  let json: any;
+  try {
+    json = sortedPlainOf(props);
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw new Error(`${where()}: ${(e as Error).message}`);
+  }
+  if (verifyConversions) {
+    const [ours, theirs] = [json, reference(props)].map(x => JSON.stringify(sortedPlain(x)));
+    if (ours !== theirs) throw new Error(`${where()}: typed props convert differently from the generated toJson:\n${ours}\n${theirs}`);
+  }
+  return json;
+}
+
+function sortedPlainOf(value: any): any {
+  if (typeof value === 'function') throw NOT_PLAIN;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    // A null slot becomes undefined, as in sortedPlain.
+    for (let i = 0; i < value.length; i++) out[i] = sortedPlainOf(value[i]) ?? undefined;
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    const inner = value.value;
+    if (typeof inner === 'string' || typeof inner === 'number') return inner;
+    throw new Error(`cannot render a ${value.constructor?.name ?? 'non-plain object'} as JSON`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (key === 'constructor' || key === '__proto__') throw NOT_PLAIN;
+    const v = sortedPlainOf(value[key]);
+    if (v != null) out[key] = v;
+  }
+  return out;
+}
+
+/** A sorted body without its metadata (which ApiObject keeps apart). */
+function withoutMetadata(sorted: Record<string, unknown>): Record<string, unknown> {
+  if (!('metadata' in sorted)) return sorted;
+  const { metadata, ...body } = sorted;
+  return body;
 }
 
 /**
@@ -91,11 +145,16 @@ export class ManifestObject extends ApiObject {
    */
   public static render<P>(scope: Construct, id: string, type: ManifestType<P>, props: P): ManifestObject {
     if (!K8S_TYPES.has(type)) return new ManifestObject(scope, id, type.manifest(props));
-    const body = typedToJson(`${scope.node.path}/${id}`, props, p => {
+    const where = () => `${scope.node.path}/${id}`;
+    const reference = (p: P) => {
       const { apiVersion, kind, ...rest } = type.manifest(p);
       return rest;
-    });
-    return new ManifestObject(scope, id, { apiVersion: type.GVK.apiVersion, kind: type.GVK.kind, ...body });
+    };
+    // Converted, sorted and pruned in one walk, so the constructor need not sort it again.
+    const { apiVersion, kind } = type.GVK;
+    const body = process.env.CDK8S_DISABLE_SORT ? undefined : typedToSortedJson(where, props, reference);
+    if (body === undefined) return new ManifestObject(scope, id, { apiVersion, kind, ...typedToJson(where(), props, reference) });
+    return new ManifestObject(scope, id, { apiVersion, kind, ...body }, body);
   }
 
   /** Not `instanceof`: ApiObject's `Symbol.hasInstance` answers true for every ApiObject. */
@@ -108,10 +167,13 @@ export class ManifestObject extends ApiObject {
   /** ApiObject keeps its patches private; they are applied here as it would. */
   private readonly ownPatches: JsonPatch[] = [];
 
-  constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>) {
+  /**
+   * @param sorted the manifest already sorted and pruned as `sortedPlain` does (from `render`), which is then not walked again
+   */
+  constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>, sorted?: Record<string, unknown>) {
     const { apiVersion, kind, metadata, ...body } = manifest;
     // cdk8s reads CDK8S_DISABLE_SORT when it serializes; a process sets it before it builds anything.
-    const written = process.env.CDK8S_DISABLE_SORT ? NOT_PLAIN : sortedPlain(body);
+    const written = process.env.CDK8S_DISABLE_SORT ? NOT_PLAIN : sorted ? withoutMetadata(sorted) : sortedPlain(body);
     // ApiObject keeps the written body too (for the general path): one copy, not two.
     super(scope, id, written === NOT_PLAIN ? manifest : { apiVersion, kind, metadata, ...written as Record<string, unknown> });
     Object.defineProperty(this, MANIFEST_OBJECT, { value: true });

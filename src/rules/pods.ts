@@ -28,11 +28,25 @@ export interface PodView {
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
 const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
 
+const WHITE_SPACE = /\s/;
+
 function container(raw: any, init: boolean): ContainerView {
-  const words = [...(raw.command ?? []), ...(raw.args ?? [])].flatMap((t: unknown) => String(t).split(/\s+/)).filter(Boolean);
+  const tokens: string[] = [];
+  for (const list of [raw.command, raw.args]) {
+    if (!Array.isArray(list)) continue;
+    for (const t of list) {
+      const s = String(t);
+      // Most elements hold one word: split only those that do not (shell strings).
+      if (!WHITE_SPACE.test(s)) {
+        if (s) tokens.push(s);
+      } else {
+        for (const w of s.split(/\s+/)) if (w) tokens.push(w);
+      }
+    }
+  }
   const env: Record<string, string | undefined> = {};
   for (const e of raw.env ?? []) env[e.name] = e.value;
-  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words, env, raw };
+  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens, env, raw };
 }
 
 function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
@@ -114,18 +128,31 @@ export function isGpu(c: ContainerView): boolean {
  * @internal
  */
 export function flag(tokens: string[], ...names: string[]): string | true | undefined {
-  let found: string | true | undefined;
-  tokens.forEach((t, i) => {
-    for (const n of names) {
-      if (t === n) {
-        const next = tokens[i + 1];
-        found = next !== undefined && !next.startsWith('-') ? next : true;
-      } else if (t.startsWith(`${n}=`)) {
-        found = t.slice(n.length + 1);
-      }
+  const flags = once(FLAGS, tokens, () => readFlags(tokens));
+  let found: { at: number; value: string | true } | undefined;
+  for (const n of names) {
+    const f = flags.get(n);
+    if (f && (!found || f.at > found.at)) found = f;
+  }
+  return found?.value;
+}
+
+const FLAGS = new WeakMap<string[], Map<string, { at: number; value: string | true }>>();
+
+/** Every `--flag=value` and `--flag value` of an argv, read once: the last occurrence of a flag wins. */
+function readFlags(tokens: string[]): Map<string, { at: number; value: string | true }> {
+  const flags = new Map<string, { at: number; value: string | true }>();
+  tokens.forEach((t, at) => {
+    if (!t.startsWith('-')) return;
+    const eq = t.indexOf('=');
+    if (eq > 0) {
+      flags.set(t.slice(0, eq), { at, value: t.slice(eq + 1) });
+    } else {
+      const next = tokens[at + 1];
+      flags.set(t, { at, value: next !== undefined && !next.startsWith('-') ? next : true });
     }
   });
-  return found;
+  return flags;
 }
 
 /** Tensor parallel size of a vLLM container (1 when unset). @internal */

@@ -41,6 +41,24 @@ describe('ManifestObject writes what ApiObject.toJson writes', () => {
     expect(bytes(ours.toJson())).toBe(bytes(typed.toJson()));
   });
 
+  test('random typed props (free-form data, nulls, "constructor" and "__proto__" keys) render as the typed L1 writes them', () => {
+    let i = 0;
+    const key = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('constructor', '__proto__', 'a', 'z'));
+    const data = fc.dictionary(key, fc.oneof(fc.string(), fc.constant(null as any)), { noNullPrototype: true });
+    fc.assert(fc.property(data, fc.array(fc.string()), (entries, finalizers) => {
+      const props = (): k8s.KubeConfigMapProps => ({
+        metadata: { name: `cm${i}`, labels: { b: '2', a: '1' }, finalizers: [...finalizers] },
+        data: JSON.parse(JSON.stringify(entries)),
+        immutable: i % 2 === 0 ? true : undefined,
+      });
+      const id = `o${i++}`;
+      const typed = new k8s.KubeConfigMap(chart('ns'), id, props());
+      const ours = ManifestObject.render(chart('ns'), id, k8s.KubeConfigMap, props());
+      const render = (x: ApiObject) => { try { return bytes(x.toJson()); } catch (e) { return String(e).replace(/construct at path '[^']*' with name '[^']*'/, ''); } };
+      expect(render(ours)).toBe(render(typed));
+    }), { numRuns: 300 });
+  });
+
   test('random plain JSON bodies, nulls and empty values included, against a plain ApiObject twin', () => {
     const ours = chart('ns');
     const plain = chart('ns');
