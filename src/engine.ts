@@ -1,6 +1,7 @@
 import { fail } from './private/errors';
 import { EXTRA_ARG } from './private/extra-args';
 import { requireDigest } from './private/image';
+import { redact, showValue } from './private/redact';
 
 /**
  * Options for the vLLM engine.
@@ -50,10 +51,20 @@ export class Engine {
     this.image = requireDigest(factory, options.image, 'engine image');
     for (const arg of options.extraArgs ?? []) {
       if (!EXTRA_ARG.test(arg)) {
-        fail(factory, 'CS-IN-043', `engine extra arg "${arg}" is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
+        fail(factory, 'CS-IN-043', `engine extra arg ${describeArg(arg)} is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
       }
     }
     this.extraArgs = options.extraArgs ?? [];
     this.extraEnv = options.extraEnv ?? {};
   }
+}
+
+/**
+ * A malformed extra arg for a message: its first word, and the rest masked
+ * when that word names a credential (`--api-key sk-...` is one item here).
+ */
+function describeArg(arg: unknown): string {
+  const text = String(arg);
+  const m = /^([^\s=]*)([\s=][\s\S]*)?$/.exec(text)!;
+  return m[2] === undefined ? `"${redact(text)}"` : `"${m[1]}${m[2][0]}${showValue(m[1], m[2].slice(1))}"`;
 }

@@ -34,6 +34,8 @@ function callSites(): Array<{ file: string; id?: string }> {
 }
 
 const catalogued = Object.keys(ERROR_CATALOGUE);
+/** A made-up Hugging Face token. */
+const HF_TOKEN = 'hf_' + 'xY7'.repeat(12);
 
 /** Runs `f` and returns what it threw. */
 function thrown(f: () => unknown): any {
@@ -187,10 +189,30 @@ describe('credentials never reach a message', () => {
     ['an endpoint with a user and password', () => WeightSource.objectStorage('s3://models/qwen', { endpoint: 'https://user:p4ss@minio:9000' }), 'p4ss'],
     ['a storage URI the cache cannot cover', () => WeightSource.localModelCache('https://u:p4ss@host/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://host/other' }), 'p4ss'],
     ['a Secret key that is not a key', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', secretAccessKeyKey: 'wJalr XUtnFEMI' }), 'XUtnFEMI'],
+    // CS-IN-006: an extra arg that conflicts with a typed prop echoed both values.
+    ['an extra arg that conflicts with a typed prop', () => synth({ engine: Engine.vllm({ image: VLLM, extraArgs: [`--served-model-name=${HF_TOKEN}`] }) }), HF_TOKEN],
+    // CS-IN-043: `--api-key <key>` as one item is malformed, and was echoed whole.
+    ['a malformed extra arg that carries a key', () => Engine.vllm({ image: VLLM, extraArgs: ['--api-key opaque-key-no-shape'] }), 'opaque-key-no-shape'],
+    ['a malformed extra arg that is a token', () => Engine.vllm({ image: VLLM, extraArgs: [HF_TOKEN] }), HF_TOKEN],
+    // CS-IN-020: a refused name echoes the name, which may be a pasted token.
+    ['a servedModelName that is a pasted token', () => synth({ servedModelName: `${HF_TOKEN} ` }), HF_TOKEN],
   ])('%s', (_, call, secret) => {
     const e = thrown(call);
     expect(e).toBeInstanceOf(ColdStartError);
     expect(e.message).not.toContain(secret);
+  });
+
+  test('the masked message still names the flag and the length of what was given', () => {
+    expect(thrown(() => Engine.vllm({ image: VLLM, extraArgs: ['--api-key opaque-key-no-shape'] })).message)
+      .toContain('engine extra arg "--api-key <19 characters>" is not --flag or --flag=value');
+    expect(thrown(() => synth({ engine: Engine.vllm({ image: VLLM, extraArgs: [`--served-model-name=${HF_TOKEN}`] }) })).message)
+      .toContain(`--served-model-name is set to "qwen2.5-0.5b-instruct" by serving/qwen/Runtime and to "<${HF_TOKEN.length} characters>" by`);
+  });
+
+  test('fail() masks a credential whatever the caller passes', () => {
+    const e = thrown(() => fail('X.y', 'CS-IN-017', `uri https://u:secretpw@h/x?X-Amz-Signature=abc123 and ${HF_TOKEN}`, `not HF_TOKEN=${HF_TOKEN}`));
+    expect(e.message).not.toMatch(/secretpw|abc123|xY7xY7/);
+    expect(e.problem).toBe(`uri https://***@h/x?X-Amz-Signature=<6 characters> and <${HF_TOKEN.length} characters>`);
   });
 });
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
+import { maskUserInfo } from '../levers/weights/secret-reference';
 import { fail } from '../private/errors';
 import { ManifestObject } from '../private/manifest-object';
 
@@ -49,7 +50,7 @@ export class Deployment extends Backend {
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     const storageUri = bp.fact(Facts.STORAGE_URI);
     if (storageUri) {
-      fail(scope, 'CS-IN-050', `the weight source needs KServe's storage handling (${storageUri}), which a plain Deployment does not have`,
+      fail(scope, 'CS-IN-050', `the weight source needs KServe's storage handling (${maskUserInfo(storageUri)}), which a plain Deployment does not have`,
         'serve the weights from a volume, e.g. WeightSource.existingClaim(\'<claim holding the model>\'), or use Backend.kserveKnative() / Backend.kserveStandard()');
     }
     if (context.maxReplicas > Math.max(1, context.minReplicas)) {

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { FactKey, Facts as ALL_FACTS, LeverKind, Pass } from './facts';
+import { redact, showValue } from '../private/redact';
 
 /**
  * One line of the pod memory budget. The memory request and limit are the sum
@@ -276,7 +277,7 @@ export class PodWriter {
     this.write(s => {
       const existing = s.args.get(flag);
       if (existing && existing.value !== value) {
-        throw new BlueprintConflict(`${flag} is set to "${existing.value}" by ${existing.lever} and to "${value}" by ${s.lever}`);
+        throw new BlueprintConflict(`${flag} is set to ${showArg(flag, existing.value)} by ${existing.lever} and to ${showArg(flag, value)} by ${s.lever}`);
       }
       s.args.set(flag, { value, lever: s.lever });
     });
@@ -462,7 +463,12 @@ export class PodWriter {
 
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
+  return redact(typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
+}
+
+/** A flag's value for a conflict: `--hf-token` and the like are masked whole, others have any credential inside masked. */
+function showArg(flag: string, value: string | undefined): string {
+  return value === undefined ? 'a bare flag' : `"${showValue(flag, value)}"`;
 }
 
 /** Env values may be credentials (extraEnv): a conflict names where each came from, never the literal. */
@@ -474,7 +480,7 @@ function describeEnv(e: { value?: string; valueFrom?: k8s.EnvVarSource }): strin
 function setOnce(target: Record<string, string>, what: string, lever: string, key: string, value: string): void {
   const existing = target[key];
   if (existing !== undefined && existing !== value) {
-    throw new BlueprintConflict(`${what} ${key} is "${existing}" and ${lever} sets it to "${value}"`);
+    throw new BlueprintConflict(`${what} ${key} is "${showValue(key, existing)}" and ${lever} sets it to "${showValue(key, value)}"`);
   }
   target[key] = value;
 }

@@ -4,6 +4,7 @@ import { IAspect } from '../aspects/aspects';
 import { RuleReport } from '../aspects/findings-report';
 import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
+import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
 import { Rule, RuleContext } from '../rules/rule';
 
@@ -125,9 +126,10 @@ export abstract class RulePack implements IAspect {
           path: obj.node.path,
           object: `${json.kind}/${json.metadata?.name}`,
           namespace: json.metadata?.namespace,
-          value: v.value,
-          message: v.message,
-          fix: v.fix ?? rule.fix,
+          // Findings are printed, written to the report and read in CI: no rule, ours or a user's, may leak a credential there.
+          value: redact(v.value),
+          message: redact(v.message),
+          fix: redact(v.fix ?? rule.fix),
           suppressed: suppression?.reason,
         });
       }

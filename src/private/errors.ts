@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ErrorId, isErrorId } from './error-catalogue';
+import { redact } from './redact';
 import { ColdStartError } from '../errors';
 
 /**
@@ -19,5 +20,6 @@ export type ErrorSite = IConstruct | string;
 export function fail(site: ErrorSite, id: ErrorId, problem: string, fix: string): never {
   // The type admits catalogued ids only; this catches a JavaScript caller or a cast.
   if (!isErrorId(id)) throw new Error(`cdk8s-coldstart: error id "${id}" is not in src/private/error-catalogue.ts`);
-  throw new ColdStartError(id, typeof site === 'string' ? site : site.node.path, problem, fix);
+  // The message lands in CI logs: a credential a check echoes by mistake is masked here, whatever the caller did.
+  throw new ColdStartError(id, typeof site === 'string' ? site : site.node.path, redact(problem), redact(fix));
 }

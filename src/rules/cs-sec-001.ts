@@ -1,8 +1,6 @@
 import { podsOf } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
-
-/** Names that carry a secret: HF_TOKEN, AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_API_KEY ... */
-const CREDENTIAL = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY(_ID)?|SECRET_ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)($|_)/i;
+import { CREDENTIAL_NAME as CREDENTIAL, masked } from '../private/redact';
 
 /** @internal */
 export const CS_SEC_001: Rule = defineRule({
@@ -19,7 +17,7 @@ export const CS_SEC_001: Rule = defineRule({
         for (const e of c.raw.env ?? []) {
           // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
           if (CREDENTIAL.test(e.name) && typeof e.value === 'string' && e.value !== '' && !e.value.startsWith('/')) {
-            found.push({ value: `${e.name}=<${e.value.length} characters>`, message: `container "${c.name}" sets ${e.name} as a literal` });
+            found.push({ value: `${e.name}=${masked(e.value)}`, message: `container "${c.name}" sets ${e.name} as a literal` });
           }
         }
       }

@@ -5,7 +5,7 @@ import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, Finding, Findings,
-  IAspect, Profile, RuleLevel, RuleSuppressions, WeightSource,
+  IAspect, Profile, Rule, RuleLevel, RulePack, RuleSuppressions, Violation, WeightSource,
 } from '../../src';
 import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
@@ -593,6 +593,34 @@ describe('more shapes each rule reads', () => {
     const r = run([leak]);
     expect(r.findings.map(f => f.value)).toEqual(['AWS_SECRET_ACCESS_KEY=<13 characters>']);
     expect(r.error).not.toContain('wJalrXUtnFEMI');
+  });
+
+  test('no finding, failure block or report file shows a credential a rule echoes', () => {
+    const token = 'hf_' + 'Kq4'.repeat(12);
+    // A foreign object whose flag value is a pasted token: CS-RT-001 reports the value it reads.
+    const o = compliant(); vllm(o).args[0] = `--gpu-memory-utilization=${token}`;
+    // A user's rule that echoes an env value and a signed URL.
+    class Echo extends Rule {
+      constructor() { super({ id: 'ACME-ECHO', level: RuleLevel.ERROR, summary: 's', explanation: 'e', fix: 'see https://u:pw123@h/x?X-Amz-Signature=sig456' }); }
+      public check(obj: any): Violation[] {
+        return obj.kind === 'Deployment' ? [{ value: 'HF_TOKEN=opaque-no-shape', message: `reads ${token}` }] : [];
+      }
+    }
+    class EchoPack extends RulePack { constructor() { super({ rules: [new Echo()] }); } }
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'o', o);
+    Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+    Aspects.of(app).add(new EchoPack());
+    const error = thrown(() => app.synthYaml());
+    const findings = Findings.of(app);
+    expect(findings.map(f => [f.ruleId, f.value])).toEqual([
+      ['CS-RT-001', `<${token.length} characters>`],
+      ['ACME-ECHO', 'HF_TOKEN=<15 characters>'],
+    ]);
+    expect(findings[0].message).toBe(`vLLM container "vllm" sets --gpu-memory-utilization=<${token.length} characters>, outside (0, 0.8]`);
+    const report = readFileSync(join(app.outdir, REPORT_FILE), 'utf8');
+    for (const text of [JSON.stringify(findings), error, report]) expect(text).not.toMatch(/Kq4Kq4|opaque-no-shape|pw123|sig456/);
   });
 
   test('CS-RT-003: VLLM_CACHE_ROOT on a claim is enough', () => {

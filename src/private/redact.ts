@@ -1,0 +1,65 @@
+/**
+ * Keeping credentials out of what the library prints: error messages, rule
+ * findings and the reports. A value is shown as `<N characters>`, so a reader
+ * can still tell which setting is meant and roughly what was given.
+ */
+
+/** Names that carry a secret: HF_TOKEN, AWS_SECRET_ACCESS_KEY, *_PASSWORD, *_API_KEY ... (also flags: `--hf-token`). @internal */
+export const CREDENTIAL_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY(_ID)?|SECRET_ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)($|_)/i;
+
+/** What replaces a credential. @internal */
+export function masked(value: string): string {
+  return `<${value.length} characters>`;
+}
+
+/** True for an env var or flag name (`HF_TOKEN`, `--api-key`) whose value is a credential. @internal */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name.replace(/^-+/, '').replace(/-/g, '_'));
+}
+
+const MASKED = /^<\d+ characters>$/;
+
+/** Credential shapes recognized anywhere in a text (kept apart from words by their own boundaries). */
+const SHAPES: readonly RegExp[] = [
+  /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, // Hugging Face
+  /(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI-style API keys
+  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, // GitHub
+  /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, // AWS access key id
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT
+];
+
+/**
+ * `user[:password]@` of a URL. RFC 3986 userinfo holds no `/`, `?`, `#` or
+ * `@`, so this stops at the authority and leaves `image@sha256:` alone.
+ */
+const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`]+@/gi;
+
+/** Signed-URL query parameters (S3 and GCS presigned, Azure SAS). */
+const SIGNED_PARAM = /([?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Goog-(?:Credential|Signature)|sig)=)([^&\s"'`]+)/gi;
+
+/** `NAME=value` or `--flag=value` where the name says the value is a credential. */
+const NAMED = /(?<![A-Za-z0-9_-])(--?[A-Za-z0-9][A-Za-z0-9_-]*|[A-Za-z_][A-Za-z0-9_]*)=(<\d+ characters>|"[^"]*"|[^\s"',;]+)/g;
+
+/**
+ * The text with every credential it recognizes masked: known token shapes,
+ * URL user info, signed-URL parameters and values of credential-named
+ * variables or flags. Idempotent; text without a credential is unchanged.
+ * @internal
+ */
+export function redact(text: string): string {
+  let out = `${text}`;
+  for (const shape of SHAPES) out = out.replace(shape, m => masked(m));
+  out = out.replace(USER_INFO, '$1***@');
+  out = out.replace(SIGNED_PARAM, (_m, key: string, value: string) => `${key}${masked(value)}`);
+  out = out.replace(NAMED, (m, name: string, value: string) => (isCredentialName(name) && !MASKED.test(value) ? `${name}=${masked(value)}` : m));
+  return out;
+}
+
+/**
+ * A value to print beside its name (an env var, a flag): masked whole when the
+ * name says it is a credential, else with any credential inside it masked.
+ * @internal
+ */
+export function showValue(name: string, value: string): string {
+  return isCredentialName(name) ? masked(value) : redact(value);
+}
