@@ -1,4 +1,5 @@
 import { fail } from './private/errors';
+import { EXPANSION_SYNTAX } from './private/expansion';
 import { EXTRA_ARG } from './private/extra-args';
 import { requireDigest } from './private/image';
 import { redact, showValue } from './private/redact';
@@ -16,7 +17,8 @@ export interface VllmEngineOptions {
   /**
    * More engine flags, each `--flag` or `--flag=value`. A flag the library
    * already sets to another value is refused rather than silently overridden:
-   * use the typed prop for it.
+   * use the typed prop for it. A `$(` or `$$` is refused: the kubelet would
+   * substitute an env var (a Secret's too) into the command line.
    * @default - none
    */
   readonly extraArgs?: string[];
@@ -52,6 +54,12 @@ export class Engine {
     for (const arg of options.extraArgs ?? []) {
       if (!EXTRA_ARG.test(arg)) {
         fail(factory, 'CS-IN-043', `engine extra arg ${describeArg(arg)} is not --flag or --flag=value`, 'pass each flag as one item, e.g. "--max-model-len=4096"');
+      }
+      // Refused, not escaped: `--api-key=$(API_KEY)` is meant to expand, and
+      // escaped it would silently make the literal "$(API_KEY)" the key.
+      if (EXPANSION_SYNTAX.test(arg)) {
+        fail(factory, 'CS-IN-055', `engine extra arg ${describeArg(arg)} contains $( or $$, which the kubelet rewrites ($(NAME) becomes the value of env var NAME, a Secret's included, in the process list and logs)`,
+          'let vLLM read the variable from its environment (VLLM_API_KEY, HF_TOKEN ...: set it by Secret reference), or pass the value itself');
       }
     }
     this.extraArgs = options.extraArgs ?? [];

@@ -22,6 +22,7 @@ import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
 import { fail } from './private/errors';
+import { EXPANSION_SYNTAX } from './private/expansion';
 import { resolveGpu } from './private/gpu';
 import { memoryShortfall, readableBytes } from './private/memory-budget';
 import { applyArgoSyncWaves } from './private/sync-waves';
@@ -50,6 +51,8 @@ export interface ScalingOptions {
 export interface ColdStartOptimizedModelProps {
   /**
    * The name clients send in the OpenAI `model` field (`--served-model-name`).
+   * White space, `$(` and `$$` are refused: the kubelet would rewrite the
+   * last two in the engine's args.
    */
   readonly servedModelName: string;
 
@@ -183,6 +186,12 @@ export class ColdStartOptimizedModel extends Construct {
     }
     if (/\s/.test(props.servedModelName)) {
       fail(this, 'CS-IN-020', `servedModelName "${props.servedModelName}" contains white space`, 'use a name without spaces');
+    }
+    // Refused, not escaped: a name is what clients send, and one that needs a
+    // `$(` is far likelier a reference meant to expand (a Secret into /v1/models).
+    if (EXPANSION_SYNTAX.test(props.servedModelName)) {
+      fail(this, 'CS-IN-055', `servedModelName "${props.servedModelName}" contains $( or $$, which the kubelet rewrites in the engine's args ($(NAME) becomes the value of env var NAME, a Secret's included)`,
+        'use a plain name such as "qwen2.5-0.5b-instruct"');
     }
 
     this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction ? 1 : 0);

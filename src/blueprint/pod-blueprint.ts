@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { FactKey, Facts as ALL_FACTS, LeverKind, Pass } from './facts';
+import { escapeExpansion } from '../private/expansion';
 import { redact, showValue } from '../private/redact';
 
 /**
@@ -143,9 +144,13 @@ export class PodBlueprint {
   /** Container resources other than memory (request = limit). */
   public get resources(): Readonly<Record<string, string>> { return this.resourceMap; }
 
-  /** The engine flags, `--flag=value` (or `--flag`), in insertion order. */
+  /**
+   * The engine flags, `--flag=value` (or `--flag`), in insertion order. Values
+   * are data (paths, URIs, JSON): `$(` and `$$` in them are escaped, so the
+   * kubelet never substitutes an env var (a Secret's, say) into the command line.
+   */
   public renderArgs(): string[] {
-    return [...this.args].map(([flag, { value }]) => (value === undefined ? flag : `${flag}=${value}`));
+    return [...this.args].map(([flag, { value }]) => (value === undefined ? flag : `${flag}=${escapeExpansion(value)}`));
   }
 
   public renderEnv(): k8s.EnvVar[] {

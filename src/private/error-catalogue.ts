@@ -72,6 +72,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-052': { summary: 'a KServe backend with a sidecar that must own the public port (sleep mode\'s proxy)' },
   'CS-IN-053': { summary: 'KServe Standard with the `hpa` autoscaler and a replica floor of 0' },
   'CS-IN-054': { summary: 'the Deployment backend with `maxReplicas` above the floor (it has no autoscaler)' },
+  'CS-IN-055': { summary: 'a `$(` or `$$` in `servedModelName` or `engine.extraArgs`, which the kubelet would rewrite (a `$(NAME)` becomes the value of env var NAME, a Secret\'s included)' },
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },

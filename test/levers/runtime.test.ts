@@ -1,5 +1,5 @@
 import { Duration, Size, Chart, Testing } from 'cdk8s';
-import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler, ColdStartOptimizedModel, RuleSuppressions } from '../../src';
+import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler, ColdStartOptimizedModel, ObjectStorageCredentials, RuleSuppressions } from '../../src';
 import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM, baseProps, thrown } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
@@ -329,5 +329,38 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('a ReadWriteOnce cache with more than one replica', () => {
     expect(() => prod({ scaling: { maxReplicas: 2 } })).toThrow(/\[CS-IN-008\] the \/root\/.cache claim is ReadWriteOnce but maxReplicas is 2.*Fix: use CacheStorage.persistentVolumeClaim\(\{ accessMode: CacheAccessMode.READ_WRITE_MANY/);
+  });
+});
+
+describe('Kubernetes variable expansion: no user string becomes a $(NAME) reference in the engine command line', () => {
+  test('a $( in a weights URI reaches vLLM literally: escaped as $$(, so CS-SEC-003 sees no reference', () => {
+    const weights = WeightSource.objectStorage('s3://models/qwen$(AWS_SECRET_ACCESS_KEY)/x$$y', {
+      credentials: ObjectStorageCredentials.fromSecret({ secretName: 's3-keys' }),
+    });
+    const { app, manifests } = synth({ weights });
+    const c = container(manifests);
+    // Secret-backed in this very container: unescaped, the kubelet would put the key into --model.
+    expect(c.env).toContainEqual(expect.objectContaining({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: expect.anything() }));
+    expect(c.args).toContain('--model=s3://models/qwen$$(AWS_SECRET_ACCESS_KEY)/x$$$y');
+    expect(Findings.of(app).filter(f => f.ruleId === 'CS-SEC-003')).toEqual([]);
+  });
+
+  test.each([
+    ['a reference', '$(AWS_SECRET_ACCESS_KEY)'],
+    ['the escape', 'qwen$$x'],
+  ])('servedModelName with %s is refused with CS-IN-055', (_, name) => {
+    expect(thrown(() => synth({ servedModelName: name }))).toMatch(/^serving\/qwen: \[CS-IN-055\] servedModelName ".*" contains \$\( or \$\$, which the kubelet rewrites .* Fix: use a plain name/);
+  });
+
+  test.each([
+    '--api-key=$(VLLM_API_KEY)',
+    '--chat-template=$$(x)',
+  ])('extra arg %s is refused with CS-IN-055, not escaped into a literal', arg => {
+    expect(thrown(() => Engine.vllm({ image: VLLM, extraArgs: [arg] }))).toMatch(/^Engine\.vllm: \[CS-IN-055\] engine extra arg ".*" contains \$\( or \$\$/);
+  });
+
+  test('a lone $ is neither refused nor rewritten', () => {
+    const c = container(synth({ servedModelName: 'q$1', engine: Engine.vllm({ image: VLLM, extraArgs: ['--chat-template-content-format=$x'] }) }).manifests);
+    expect(c.args).toEqual(expect.arrayContaining(['--served-model-name=q$1', '--chat-template-content-format=$x']));
   });
 });

@@ -5,7 +5,7 @@ import { Deployment, ContainerSecurityContext } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Aspects, Backend, CloudProvider, ColdStartBaseline, ColdStartBaselineProps, ColdStartOptimizedModel, Environment, Finding, Findings,
-  IAspect, Profile, Rule, RuleLevel, RulePack, RuleSuppressions, Violation, WeightSource,
+  IAspect, Profile, Rule, RuleContext, RuleLevel, RulePack, RuleSuppressions, Violation, WeightSource,
 } from '../../src';
 import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
@@ -150,6 +150,12 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
+  ['CS-SEC-003', () => {
+    const o = compliant();
+    vllm(o).env.push({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3', key: 'secret' } } });
+    vllm(o).args.push('--served-model-name=$(AWS_SECRET_ACCESS_KEY)');
+    return [o];
+  }],
   ['CS-SLP-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' }); return [o]; }],
   ['CS-IMG-003', () => { const o = compliant(); vllm(o).image = `europe-west4-docker.pkg.dev/p/r/vllm${DIGEST}`; return [o]; }, { environment: Environment.PRODUCTION, region: 'us-central1' }],
 ];
@@ -628,6 +634,63 @@ describe('more shapes each rule reads', () => {
     pod(o).volumes[1] = { name: 'cache', emptyDir: {} };
     vllm(o).env.push({ name: 'VLLM_CACHE_ROOT', value: '/models/.vllm' });
     expect(only([o])).toEqual([]);
+  });
+});
+
+describe('CS-SEC-003: no Secret-backed $(NAME) on a command line', () => {
+  const secret = (name: string, key = 'k') => ({ name, valueFrom: { secretKeyRef: { name: 'creds', key } } });
+  const values = (o: any) => run([o]).findings.filter(f => f.ruleId === 'CS-SEC-003').map(f => [f.value, f.message]);
+
+  test('a secretKeyRef env var in args or command, in any container, init ones too', () => {
+    const o = compliant();
+    pod(o).initContainers = [{ name: 'fetch', image: VLLM, command: ['sh', '-c', 'curl -H "Authorization: Bearer $(HF_TOKEN)" x'], env: [secret('HF_TOKEN', 'token')] }];
+    vllm(o).env.push(secret('API'));
+    vllm(o).args.push('--api-key=$(API)');
+    expect(values(o)).toEqual([
+      ['command[2] $(HF_TOKEN)', 'initContainer "fetch" expands HF_TOKEN (Secret creds key token) into its command'],
+      ['args[5] $(API)', 'container "vllm" expands API (Secret creds key k) into its args'],
+    ]);
+  });
+
+  test('the $$ escape, plain env vars, unknown names, an unclosed $( and other kinds of value are not flagged', () => {
+    const o = compliant();
+    vllm(o).env.push(secret('TOKEN'), { name: 'PORT', value: '8000' }, { name: 'CM', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } });
+    vllm(o).args.push('--a=$$(TOKEN)', '--b=$(PORT)', '--c=$(CM)', '--d=$(NOT_SET)', '--e=$(TOKEN', '--f=$$$(PORT)');
+    expect(values(o)).toEqual([]);
+    // `$$$(TOKEN)`: the first two are the escape, the third starts a reference.
+    vllm(o).args.push('--g=$$$(TOKEN)');
+    expect(values(o)).toEqual([['args[11] $(TOKEN)', expect.stringContaining('expands TOKEN')]]);
+  });
+
+  test('env overrides envFrom: from a Secret only the names no env var sets, and only under its prefix', () => {
+    const o = compliant();
+    vllm(o).envFrom = [{ secretRef: { name: 'bag' }, prefix: 'S_' }, { configMapRef: { name: 'plain' } }];
+    vllm(o).args.push('--a=$(S_KEY)', '--b=$(HF_HUB_OFFLINE)', '--c=$(OTHER)');
+    expect(values(o)).toEqual([['args[5] $(S_KEY)', 'container "vllm" expands S_KEY (perhaps Secret bag (envFrom)) into its args']]);
+    vllm(o).env.push({ name: 'S_KEY', value: 'plain' });
+    expect(values(o)).toEqual([]);
+  });
+
+  test('through a plain env var whose value expands a Secret-backed one defined before it', () => {
+    const o = compliant();
+    vllm(o).env.push(secret('TOKEN'), { name: 'HEADER', value: 'Bearer $(TOKEN)' }, { name: 'EARLY', value: '$(LATE)' }, secret('LATE'));
+    vllm(o).args.push('--a=$(HEADER)', '--b=$(EARLY)');
+    // EARLY is expanded before LATE exists, so it holds the literal text.
+    expect(values(o)).toEqual([['args[5] $(HEADER)', 'container "vllm" expands HEADER (Secret creds key k, through HEADER) into its args']]);
+  });
+
+  test('the finding never shows the rest of the element', () => {
+    const o = compliant();
+    vllm(o).env.push(secret('TOKEN'));
+    vllm(o).args.push('--x=$(TOKEN)-opaque-literal-part');
+    const r = run([o]);
+    expect(JSON.stringify(r.findings)).not.toContain('opaque-literal-part');
+    expect(r.error).toContain('error c/o0 CS-SEC-003 args[5] $(TOKEN) Deployment/vllm: ');
+  });
+
+  test('reads foreign raw objects of other kinds (a bare Pod)', () => {
+    const o = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: VLLM, args: ['$(T)'], env: [secret('T')] }] } };
+    expect(BASELINE_RULES.find(r => r.id === 'CS-SEC-003')!.check(o, new RuleContext()).map(v => v.value)).toEqual(['args[0] $(T)']);
   });
 });
 
