@@ -1,8 +1,9 @@
+import { requireNoCredential } from './private/credentials';
 import { fail } from './private/errors';
 import { EXPANSION_SYNTAX } from './private/expansion';
 import { EXTRA_ARG } from './private/extra-args';
 import { requireDigest } from './private/image';
-import { redact, showValue } from './private/redact';
+import { isCredentialName, masked, redact, showValue } from './private/redact';
 
 /**
  * Options for the vLLM engine.
@@ -18,13 +19,16 @@ export interface VllmEngineOptions {
    * More engine flags, each `--flag` or `--flag=value`. A flag the library
    * already sets to another value is refused rather than silently overridden:
    * use the typed prop for it. A `$(` or `$$` is refused: the kubelet would
-   * substitute an env var (a Secret's too) into the command line.
+   * substitute an env var (a Secret's too) into the command line. So is a
+   * credential (`--api-key=...`, a token in any value).
    * @default - none
    */
   readonly extraArgs?: string[];
 
   /**
-   * More environment variables (never credentials: those go by Secret reference).
+   * More environment variables. Never credentials: a credential-named
+   * variable (`HF_TOKEN`, `*_API_KEY` ...) with a literal value, or a token in
+   * any value, is refused, since it would be written to the manifest in clear text.
    * @default - none
    */
   readonly extraEnv?: { [name: string]: string };
@@ -61,6 +65,23 @@ export class Engine {
         fail(factory, 'CS-IN-055', `engine extra arg ${describeArg(arg)} contains $( or $$, which the kubelet rewrites ($(NAME) becomes the value of env var NAME, a Secret's included, in the process list and logs)`,
           'let vLLM read the variable from its environment (VLLM_API_KEY, HF_TOKEN ...: set it by Secret reference), or pass the value itself');
       }
+    }
+    for (const arg of options.extraArgs ?? []) {
+      const name = arg.split('=')[0];
+      const literal = arg.length > name.length + 1;
+      if (isCredentialName(name) && literal) {
+        fail(factory, 'CS-IN-015', `engine extra arg ${describeArg(arg)} passes a credential as a literal on the command line`,
+          'let vLLM read it from its environment (VLLM_API_KEY, HF_TOKEN) set by Secret reference, not as a flag');
+      }
+      requireNoCredential(factory, arg, `engine extra arg "${name}"`);
+    }
+    for (const [name, value] of Object.entries(options.extraEnv ?? {})) {
+      // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
+      if (isCredentialName(name) && typeof value === 'string' && value !== '' && !value.startsWith('/')) {
+        fail(factory, 'CS-IN-015', `engine extraEnv ${name} is a credential given as a literal (${masked(value)})`,
+          `store it in a Secret and set ${name} from it (env valueFrom.secretKeyRef), or use workload identity; extraEnv is written to the manifest in clear text`);
+      }
+      requireNoCredential(factory, value, `engine extraEnv ${name}`);
     }
     this.extraArgs = options.extraArgs ?? [];
     this.extraEnv = options.extraEnv ?? {};

@@ -155,6 +155,13 @@ describe('a factory checks its own arguments when it is called', () => {
     ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
     ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }), 'CS-IN-043'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: ['--api-key=opaque-key'] }), 'CS-IN-015'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: [`--chat-template=${'hf_' + 'Kq4'.repeat(12)}`] }), 'CS-IN-015'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { HF_TOKEN: 'opaque-token' } }), 'CS-IN-015'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { NOTES: `key ${'AKIA' + 'IOSFODNN7EXAMPLE'}` } }), 'CS-IN-015'],
+    ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://b/m?X-Amz-Signature=abc123'), 'CS-IN-015'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache(`hf://org/m-${'hf_' + 'Kq4'.repeat(12)}`, { nodeGroup: CacheNodeGroup.existing('g') }), 'CS-IN-015'],
+    ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://u:pw@h/m' }), 'CS-IN-015'],
     ['ModelSize.of', () => ModelSize.of(Size.kibibytes(0)), 'CS-IN-048'],
     ['Cloud.gke', () => Cloud.gke({ region: 'Not A Region' }), 'CS-IN-026'],
   ])('%s refuses its argument (%#)', (factory, call, code) => {
@@ -162,6 +169,26 @@ describe('a factory checks its own arguments when it is called', () => {
     expect(e).toBeInstanceOf(ColdStartError);
     expect(e).toMatchObject({ code, constructPath: factory });
     expect(e.message).toMatch(new RegExp(`^${factory.replace('.', '\\.')}: \\[${code}\\] .+\\. Fix: .+`));
+  });
+
+  test('a refused credential is never in the message', () => {
+    const secrets = ['opaque-key', 'hf_' + 'Kq4'.repeat(12), 'opaque-token', 'abc123', 'pw@'];
+    const calls = [
+      () => Engine.vllm({ image: VLLM, extraArgs: ['--api-key=opaque-key'] }),
+      () => Engine.vllm({ image: VLLM, extraArgs: [`--chat-template=${secrets[1]}`] }),
+      () => Engine.vllm({ image: VLLM, extraEnv: { HF_TOKEN: 'opaque-token' } }),
+      () => WeightSource.objectStorage('s3://b/m?X-Amz-Signature=abc123'),
+      () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://u:pw@h/m' }),
+    ];
+    for (const call of calls) for (const secret of secrets) expect(thrown(call).message).not.toContain(secret);
+  });
+
+  test('ordinary values pass: a path for a credential-named variable, model names, flags that only look alike', () => {
+    expect(() => Engine.vllm({
+      image: VLLM,
+      extraArgs: ['--max-num-batched-tokens=8192', '--tokenizer=org/tok', '--served-model-name-extra=sk-learn'],
+      extraEnv: { GOOGLE_APPLICATION_CREDENTIALS: '/var/run/secrets/key.json', HF_TOKEN_PATH: '/var/run/hf' },
+    })).not.toThrow();
   });
 
   test('a check that needs the model still runs at construction, under the lever', () => {
@@ -205,8 +232,12 @@ describe('credentials never reach a message', () => {
   test('the masked message still names the flag and the length of what was given', () => {
     expect(thrown(() => Engine.vllm({ image: VLLM, extraArgs: ['--api-key opaque-key-no-shape'] })).message)
       .toContain('engine extra arg "--api-key <19 characters>" is not --flag or --flag=value');
-    expect(thrown(() => synth({ engine: Engine.vllm({ image: VLLM, extraArgs: [`--served-model-name=${HF_TOKEN}`] }) })).message)
-      .toContain(`--served-model-name is set to "qwen2.5-0.5b-instruct" by serving/qwen/Runtime and to "<${HF_TOKEN.length} characters>" by`);
+    // A token is refused where it is given (CS-IN-015); a value masked only in part still shows in a conflict, masked.
+    expect(thrown(() => Engine.vllm({ image: VLLM, extraArgs: [`--served-model-name=${HF_TOKEN}`] })).message)
+      .toBe('Engine.vllm: [CS-IN-015] engine extra arg "--served-model-name" holds a Hugging Face token (not shown). '
+        + 'Fix: keep credentials out of manifests: store it in a Secret and pass it by Secret reference, or use workload identity');
+    expect(thrown(() => synth({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--served-model-name=https://someuser@h/x'] }) })).message)
+      .toContain('--served-model-name is set to "qwen2.5-0.5b-instruct" by serving/qwen/Runtime and to "https://***@h/x" by');
   });
 
   test('fail() masks a credential whatever the caller passes', () => {

@@ -35,7 +35,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-012': { summary: 'a LocalModelCache `sourceModelUri` that does not equal or contain the model\'s storage URI' },
   'CS-IN-013': { summary: 'a shared weights volume that is not ReadWriteMany' },
   'CS-IN-014': { summary: 'a GKE or EKS accelerator (weight source, `capacity.gke`/`eks`, `imagePull.gke`/`eks`) with a profile of another cloud' },
-  'CS-IN-015': { summary: 'a credential passed as a literal (a token or key as a Secret name or key, a user or password in a URL)' },
+  'CS-IN-015': { summary: 'a credential passed as a literal (a token or key as a Secret name or key, a user or password in a URL, a token or signed-URL parameter in a URI, a credential in `engine.extraEnv` or `engine.extraArgs`)' },
   'CS-IN-016': { summary: 'a cache or volume smaller than the model' },
   'CS-IN-017': { summary: 'a storage URI, object storage URI or endpoint URL that is malformed' },
   'CS-IN-018': { summary: 'a Hugging Face repository id or revision that is malformed' },

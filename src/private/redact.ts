@@ -19,14 +19,15 @@ export function isCredentialName(name: string): boolean {
 
 const MASKED = /^<\d+ characters>$/;
 
-/** Credential shapes recognized anywhere in a text (kept apart from words by their own boundaries). */
-const SHAPES: readonly RegExp[] = [
-  /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, // Hugging Face
-  /(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI-style API keys
-  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, // GitHub
-  /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, // AWS access key id
-  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT
+/** Credential shapes recognized anywhere in a text (kept apart from words by their own boundaries), with what each is. */
+const KINDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, 'a Hugging Face token'],
+  [/(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, 'an OpenAI-style API key'],
+  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, 'a GitHub token'],
+  [/(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, 'an AWS access key id'],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, 'a JWT'],
 ];
+const SHAPES: readonly RegExp[] = KINDS.map(([shape]) => shape);
 
 /**
  * `user[:password]@` of a URL. RFC 3986 userinfo holds no `/`, `?`, `#` or
@@ -39,6 +40,28 @@ const SIGNED_PARAM = /([?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Go
 
 /** `NAME=value` or `--flag=value` where the name says the value is a credential. */
 const NAMED = /(?<![A-Za-z0-9_-])(--?[A-Za-z0-9][A-Za-z0-9_-]*|[A-Za-z_][A-Za-z0-9_]*)=(<\d+ characters>|"[^"]*"|[^\s"',;]+)/g;
+
+/** `user:password@` (a password, not a bare user name) in a URL. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@"'`:]*:[^\s/?#@"'`]+@/i;
+/** A signed-URL parameter that carries a credential or a signature. */
+const SIGNED = /[?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Goog-(?:Credential|Signature)|sig)=[^&\s"'`]/i;
+
+/**
+ * What credential a text carries, said without showing it (e.g. "a Hugging
+ * Face token"), or undefined: a known token shape anywhere in it, a password
+ * in a URL, or a signed-URL parameter.
+ * @internal
+ */
+export function credentialIn(text: string): string | undefined {
+  const t = `${text}`;
+  for (const [shape, kind] of KINDS) {
+    shape.lastIndex = 0;
+    if (shape.test(t)) return kind;
+  }
+  if (URL_PASSWORD.test(t)) return 'a password in a URL';
+  if (SIGNED.test(t)) return 'a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)';
+  return undefined;
+}
 
 /**
  * The text with every credential it recognizes masked: known token shapes,

@@ -1,26 +1,66 @@
-import { podsOf } from './pods';
+import { podMetadata, podsOf, storageUris } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
-import { CREDENTIAL_NAME as CREDENTIAL, masked } from '../private/redact';
+import { credentialIn, isCredentialName, masked } from '../private/redact';
+
+/** A value that is only a `$(NAME)` reference: the kubelet fills it from another env var, which CS-SEC-003 judges. */
+const REFERENCE = /^\$\([^)]*\)$/;
 
 /** @internal */
 export const CS_SEC_001: Rule = defineRule({
   id: 'CS-SEC-001',
   level: RuleLevel.ERROR,
-  summary: 'No credential (HF token, cloud keys, passwords) is written as a literal env value',
-  explanation: 'A literal lands in the synthesized YAML, in git, in CI logs and in every kubectl describe. Tokens and keys belong '
-    + 'in a Secret (env valueFrom.secretKeyRef) or come from workload identity.',
-  fix: 'Use env[].valueFrom.secretKeyRef (or envFrom a Secret), or workload identity, instead of env[].value.',
+  summary: 'No credential (HF token, API keys, cloud keys, passwords, signed URLs) is written as a literal: env values, command lines, storage URIs, annotations',
+  explanation: 'A literal lands in the synthesized YAML, in git, in CI logs and in every kubectl describe; on a command line it is also in the '
+    + 'process list. Credentials are recognized by the name they are given (HF_TOKEN, --api-key, *_PASSWORD ...) and by their shape '
+    + '(Hugging Face, OpenAI-style, GitHub and AWS access key ids, JWTs, a password in a URL, presigned-URL signatures). '
+    + 'Tokens and keys belong in a Secret (env valueFrom.secretKeyRef) or come from workload identity.',
+  fix: 'Use env[].valueFrom.secretKeyRef (or envFrom a Secret), or workload identity, instead of a literal; let vLLM read VLLM_API_KEY and '
+    + 'HF_TOKEN from its environment rather than from a flag.',
   check(obj) {
     const found: Violation[] = [];
+    const shaped = (text: unknown, where: string, message: string) => {
+      const kind = typeof text === 'string' ? credentialIn(text) : undefined;
+      if (kind) found.push({ value: `${where}: ${kind}`, message });
+    };
     for (const pod of podsOf(obj)) {
       for (const c of pod.containers) {
-        for (const e of c.raw.env ?? []) {
+        const who = `${c.init ? 'initContainer' : 'container'} "${c.name}"`;
+        for (const e of Array.isArray(c.raw.env) ? c.raw.env : []) {
+          if (typeof e?.value !== 'string' || e.value === '') continue;
           // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
-          if (CREDENTIAL.test(e.name) && typeof e.value === 'string' && e.value !== '' && !e.value.startsWith('/')) {
-            found.push({ value: `${e.name}=${masked(e.value)}`, message: `container "${c.name}" sets ${e.name} as a literal` });
+          if (isCredentialName(String(e.name)) && !e.value.startsWith('/') && !REFERENCE.test(e.value)) {
+            found.push({ value: `${e.name}=${masked(e.value)}`, message: `${who} sets ${e.name} as a literal` });
+          } else {
+            shaped(e.value, `env ${e.name}`, `${who} sets a credential in env ${e.name}`);
           }
         }
+        for (const field of ['command', 'args'] as const) {
+          const items: unknown[] = Array.isArray(c.raw[field]) ? c.raw[field] : [];
+          items.forEach((item, i) => {
+            if (typeof item !== 'string') return;
+            // Each element is one argv word as the program sees it: `--api-key=x`, or `--api-key` then `x`.
+            const eq = item.indexOf('=');
+            const named = item.startsWith('-') && eq > 0 && isCredentialName(item.slice(0, eq)) && eq < item.length - 1 && !REFERENCE.test(item.slice(eq + 1));
+            const next = items[i + 1];
+            const separate = item.startsWith('-') && eq < 0 && isCredentialName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !REFERENCE.test(next);
+            if (named || separate) {
+              const flag = named ? item.slice(0, eq) : item;
+              found.push({ value: `${field}[${i}] ${flag}`, message: `${who} passes ${flag} a literal on its command line` });
+            } else {
+              shaped(item, `${field}[${i}]`, `${who} has a credential on its command line`);
+            }
+          });
+        }
       }
+    }
+    for (const uri of storageUris(obj)) shaped(uri, 'storage URI', 'the model storage URI carries a credential');
+    if (obj?.kind === 'LocalModelCache') shaped(obj.spec?.sourceModelUri, 'spec.sourceModelUri', 'the LocalModelCache source URI carries a credential');
+    const own = obj?.metadata?.annotations;
+    const template = podMetadata(obj).annotations;
+    const annotations: Array<[string, unknown]> = [['metadata.annotations', own], ...(template !== own ? [['pod template annotations', template] as [string, unknown]] : [])];
+    for (const [where, map] of annotations) {
+      if (map === null || typeof map !== 'object') continue;
+      for (const [k, v] of Object.entries(map)) shaped(v, `${where} ${k}`, `annotation ${k} carries a credential`);
     }
     return found;
   },

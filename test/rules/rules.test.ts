@@ -601,6 +601,34 @@ describe('more shapes each rule reads', () => {
     expect(r.error).not.toContain('wJalrXUtnFEMI');
   });
 
+  test('CS-SEC-001 by value: token shapes in any env var, flags, storage URIs and annotations; the value never shows', () => {
+    const hf = 'hf_' + 'Kq4'.repeat(12);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+    const o = compliant();
+    vllm(o).env.push({ name: 'EXTRA', value: `Bearer ${jwt}` });
+    vllm(o).args.push(`--hf-token=${hf}`, '--api-key', 'opaque-key-1', '--chat-template', 'https://u:pw@h/t?X-Amz-Signature=abc');
+    o.metadata.annotations = { 'example.com/pull': hf };
+    const r = run([o]);
+    expect(r.findings.filter(f => f.ruleId === 'CS-SEC-001').map(f => f.value)).toEqual([
+      'env EXTRA: a JWT',
+      expect.stringMatching(/^args\[\d+\] --hf-token$/),
+      expect.stringMatching(/^args\[\d+\] --api-key$/),
+      expect.stringMatching(/^args\[\d+\]: a password in a URL$/),
+      'metadata.annotations example.com/pull: a Hugging Face token',
+    ]);
+    for (const secret of [hf, jwt, 'opaque-key-1', 'pw@']) expect(JSON.stringify(r.findings) + r.error).not.toContain(secret);
+    const uri = isvc(x => { x.spec.predictor.model = { storageUri: `s3://b/m?X-Amz-Credential=${'AKIA' + 'IOSFODNN7EXAMPLE'}` }; });
+    expect(run([uri]).findings.filter(f => f.ruleId === 'CS-SEC-001').map(f => f.value)).toEqual(['storage URI: an AWS access key id']);
+  });
+
+  test('CS-SEC-001 by value leaves ordinary values alone: $(NAME) references, model names, digests, paths', () => {
+    const o = compliant();
+    vllm(o).env.push({ name: 'HF_TOKEN', value: '$(TOKEN_FROM_SECRET)' }, { name: 'MODEL', value: 'sk-learn-models/tiny' });
+    vllm(o).args.push('--api-key', '$(VLLM_API_KEY)', '--tokenizer=/models/tok', '--max-num-batched-tokens=8192');
+    o.metadata.annotations = { 'example.com/image': `vllm/vllm-openai@sha256:${'a'.repeat(64)}` };
+    expect(run([o]).findings.filter(f => f.ruleId === 'CS-SEC-001')).toEqual([]);
+  });
+
   test('no finding, failure block or report file shows a credential a rule echoes', () => {
     const token = 'hf_' + 'Kq4'.repeat(12);
     // A foreign object whose flag value is a pasted token: CS-RT-001 reports the value it reads.
@@ -622,6 +650,7 @@ describe('more shapes each rule reads', () => {
     const findings = Findings.of(app);
     expect(findings.map(f => [f.ruleId, f.value])).toEqual([
       ['CS-RT-001', `<${token.length} characters>`],
+      ['CS-SEC-001', 'args[0]: a Hugging Face token'],
       ['ACME-ECHO', 'HF_TOKEN=<15 characters>'],
     ]);
     expect(findings[0].message).toBe(`vLLM container "vllm" sets --gpu-memory-utilization=<${token.length} characters>, outside (0, 0.8]`);

@@ -1,6 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { maskUserInfo } from './secret-reference';
+import { maskUserInfo, requireNoUserInfo } from './secret-reference';
 import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
@@ -137,6 +137,8 @@ export class LocalModelCacheSource implements WeightSourceImpl {
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {
     const factory = 'WeightSource.localModelCache';
     const o = options;
+    requireNoUserInfo(factory, storageUri ?? '', 'the storage URI');
+    if (o?.sourceModelUri !== undefined) requireNoUserInfo(factory, o.sourceModelUri, 'the LocalModelCache sourceModelUri');
     if (!STORAGE_URI.test(storageUri ?? '')) {
       fail(factory, 'CS-IN-017', `storage URI "${maskUserInfo(storageUri)}" is not <scheme>://<location>`, 'pass the URI KServe downloads from, e.g. hf://meta-llama/Llama-3.1-70B-Instruct or gs://bucket/llama-3.1-70b');
     }

@@ -1,4 +1,5 @@
 import { isDnsSubdomain } from './source-impl';
+import { requireNoCredential } from '../../private/credentials';
 import { ErrorSite, fail } from '../../private/errors';
 
 /**
@@ -51,10 +52,15 @@ export function maskUserInfo(url: string): string {
   return `${url}`.replace(/\/\/.*@/s, '//***@');
 }
 
-/** Refuses a URL that carries a user or password (`https://user:pass@host`). @internal */
+/**
+ * Refuses a URL that carries a user or password (`https://user:pass@host`), a
+ * token, or a signed-URL signature: it would sit in the manifest in clear text.
+ * @internal
+ */
 export function requireNoUserInfo(site: ErrorSite, url: string, what: string): void {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(url)) {
     fail(site, 'CS-IN-015', `${what} "${maskUserInfo(url)}" carries a credential in the URL`,
       'drop the user and password from the URL and pass credentials by Secret reference or workload identity');
   }
+  requireNoCredential(site, url, what);
 }

@@ -13,6 +13,7 @@ import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativ
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
+import { requireNoCredential } from '../../private/credentials';
 import { fail } from '../../private/errors';
 import { requireDigest } from '../../private/image';
 import { LeverContext } from '../lever';
@@ -182,6 +183,7 @@ class ModelcarSource implements WeightSourceImpl {
 
   constructor(image: string, private readonly options: ModelcarOptions) {
     const factory = 'WeightSource.modelcar';
+    requireNoCredential(factory, image, 'the modelcar image');
     this.image = requireDigest(factory, image?.replace(/^oci:\/\//, ''), 'modelcar image');
     checkStreamer(factory, options.streamer);
   }
