@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { synth, VLLM } from './util';
 import {
   Backend, CacheAccessMode, CacheNodeGroup, CacheStorage, Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModelProps, Engine,
-  ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightSource,
+  ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource,
 } from '../src';
 import { ERROR_CATALOGUE, RETIRED_ERROR_IDS } from '../src/private/error-catalogue';
 import { fail } from '../src/private/errors';
@@ -163,6 +163,14 @@ describe('a factory checks its own arguments when it is called', () => {
     ['WeightSource.localModelCache', () => WeightSource.localModelCache(`hf://org/m-${'hf_' + 'Kq4'.repeat(12)}`, { nodeGroup: CacheNodeGroup.existing('g') }), 'CS-IN-015'],
     ['WeightSource.localModelCache', () => WeightSource.localModelCache('gs://m/qwen', { nodeGroup: CacheNodeGroup.existing('g'), sourceModelUri: 'https://u:pw@h/m' }), 'CS-IN-015'],
     ['ModelSize.of', () => ModelSize.of(Size.kibibytes(0)), 'CS-IN-048'],
+    ['ModelSize.of', () => ModelSize.of(Size.gibibytes(NaN)), 'CS-IN-048'],
+    ['ModelSize.of', () => ModelSize.of(Size.gibibytes(Infinity)), 'CS-IN-048'],
+    ['ModelSize.of', () => ModelSize.of(null as any), 'CS-IN-048'],
+    ['CacheStorage.persistentVolumeClaim', () => CacheStorage.persistentVolumeClaim({ size: Size.gibibytes(NaN) }), 'CS-IN-056'],
+    ['CacheStorage.emptyDir', () => CacheStorage.emptyDir({ sizeLimit: Size.gibibytes(Infinity) }), 'CS-IN-056'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.seconds(NaN) }), 'CS-IN-051'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.millis(1500) }), 'CS-IN-051'],
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: {} as any }), 'CS-IN-051'],
     ['Cloud.gke', () => Cloud.gke({ region: 'Not A Region' }), 'CS-IN-026'],
   ])('%s refuses its argument (%#)', (factory, call, code) => {
     const e = thrown(call);
@@ -194,6 +202,40 @@ describe('a factory checks its own arguments when it is called', () => {
   test('a check that needs the model still runs at construction, under the lever', () => {
     const weights = WeightSource.gcsFuse('bucket');
     expect(thrown(() => synth({ weights }))).toMatchObject({ code: 'CS-IN-014', constructPath: 'serving/qwen/WeightLoad' });
+  });
+});
+
+describe('sizes and durations: any amount cdk8s can hold is either used exactly or refused with an id', () => {
+  test('a size that is not a whole number of KiB is a size (rounded up to the byte), not a crash', () => {
+    expect(ModelSize.of(Size.gibibytes(3.42)).bytes).toBe(Math.ceil(3.42 * 1024 ** 3));
+    expect(ModelSize.of(Size.mebibytes(0.3)).bytes).toBe(Math.ceil(0.3 * 1024 ** 2));
+    // Used end to end: the streamer buffer and the memory limit come from it.
+    const runtime = { shmSize: Size.gibibytes(1.5), engineMemory: Size.gibibytes(9.3) };
+    expect(() => synth({ size: ModelSize.of(Size.gibibytes(3.42)), runtime })).not.toThrow();
+  });
+
+  test.each([
+    ['runtime.shmSize NaN', { runtime: { shmSize: Size.gibibytes(NaN) } }, 'CS-SHM-001'],
+    ['runtime.shmSize zero', { runtime: { shmSize: Size.gibibytes(0) } }, 'CS-SHM-001'],
+    ['runtime.engineMemory Infinity', { runtime: { engineMemory: Size.gibibytes(Infinity) } }, 'CS-SHM-002'],
+    ['runtime.memoryLimit NaN', { runtime: { memoryLimit: Size.gibibytes(NaN) } }, 'CS-SHM-002'],
+    ['runtime.memoryLimit not a Size', { runtime: { memoryLimit: 24 as any } }, 'CS-SHM-002'],
+    ['runtime.startupBudget NaN', { runtime: { startupBudget: Duration.seconds(NaN) } }, 'CS-IN-057'],
+    ['runtime.startupBudget a fraction', { runtime: { startupBudget: Duration.millis(1500) } }, 'CS-IN-057'],
+    ['runtime.startupBudget above a day', { runtime: { startupBudget: Duration.seconds(1e12) } }, 'CS-IN-057'],
+    ['estimate.imageSize NaN', { estimate: { imageSize: Size.gibibytes(NaN) } }, 'CS-IN-071'],
+    ['estimate.nodeProvisioning Infinity', { estimate: { nodeProvisioning: Duration.seconds(Infinity) } }, 'CS-IN-071'],
+  ] as Array<[string, Partial<ColdStartOptimizedModelProps>, string]>)('%s is refused with an id and the construct path', (_, props, code) => {
+    const e = thrown(() => synth(props));
+    expect(e).toBeInstanceOf(ColdStartError);
+    expect(e.code).toBe(code);
+    expect(e.constructPath).toMatch(/^serving\/qwen/);
+  });
+
+  test('a startup budget derived from an absurd estimate is refused, not written as an int32 overflow', () => {
+    const bandwidths = Object.values(WeightPath).map(path => ({ path, perSecond: Size.kibibytes(1) }));
+    const e = thrown(() => synth({ size: ModelSize.of(Size.tebibytes(100)), estimate: { bandwidths } }));
+    expect(e).toMatchObject({ code: 'CS-IN-057' });
   });
 });
 

@@ -43,7 +43,15 @@ describe('profiles', () => {
     expect(ModelSize.fromParameters(7e9, Precision.INT4).bytes).toBe(3.5e9);
     expect(ModelSize.of(Size.gibibytes(1)).bytes).toBe(GI);
     expect(() => ModelSize.fromParameters(0, Precision.BF16)).toThrow(/^ModelSize\.fromParameters: \[CS-IN-048\] parameters must be a positive number/);
-    expect(() => ModelSize.of(Size.gibibytes(0))).toThrow(/^ModelSize\.of: \[CS-IN-048\] the model size must be positive/);
+    expect(() => ModelSize.of(Size.gibibytes(0))).toThrow(/^ModelSize\.of: \[CS-IN-048\] the model size 0Gi is not a positive, finite size/);
+    expect(() => ModelSize.fromParameters(7e9, 'int3' as Precision)).toThrow(/^ModelSize\.fromParameters: \[CS-IN-048\] precision "int3" is not a Precision/);
+  });
+
+  test('4-bit microscaling formats carry their block scales', () => {
+    // MXFP4: 32 values share an 8-bit scale (4.25 bits each); NVFP4: 16 values share an FP8 scale (4.5 bits each).
+    expect(ModelSize.fromParameters(120e9, Precision.MXFP4).bytes).toBe(120e9 * 4.25 / 8);
+    expect(ModelSize.fromParameters(8e9, Precision.NVFP4).bytes).toBe(8e9 * 4.5 / 8);
+    expect(ModelSize.fromParameters(8e9, Precision.NVFP4).bytes).toBeGreaterThan(ModelSize.fromParameters(8e9, Precision.INT4).bytes);
   });
 });
 

@@ -4,6 +4,7 @@ import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
+import { wholeSeconds } from '../private/duration';
 import { fail } from '../private/errors';
 import { ManifestObject } from '../private/manifest-object';
 
@@ -84,10 +85,7 @@ export class KServeKnative extends Backend {
     if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
       fail(factory, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
     }
-    const delay = scaleDownDelay?.toSeconds();
-    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= MAX_SCALE_DOWN_DELAY_SECONDS)) {
-      fail(factory, 'CS-IN-051', `scaleDownDelay ${delay} s is not a whole number of seconds between 0 and ${MAX_SCALE_DOWN_DELAY_SECONDS}`, 'pass e.g. Duration.minutes(10); Knative allows at most 1 hour');
-    }
+    if (scaleDownDelay !== undefined) wholeSeconds('scaleDownDelay', scaleDownDelay, 0, MAX_SCALE_DOWN_DELAY_SECONDS, (p, x) => fail(factory, 'CS-IN-051', p, x));
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {

@@ -67,6 +67,8 @@ export const Facts = {
   IMAGE_ARRIVAL: new FactKey<ImageArrival>('imageArrival', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(ImageArrival.REGISTRY)),
   /** `--enforce-eager`. Runtime -> estimate. */
   EAGER: new FactKey<boolean>('eager', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** False with `-O0` (no torch.compile, no CUDA graphs). Runtime -> estimate. */
+  COMPILE: new FactKey<boolean>('compile', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
   /** `/root/.cache` survives the pod. Runtime -> estimate. */
   PERSISTENT_COMPILE_CACHE: new FactKey<boolean>('persistentCompileCache', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** One completion runs before Ready. Runtime -> estimate. */

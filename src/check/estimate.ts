@@ -118,7 +118,8 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
     streamerConcurrency: streamerConcurrency(c, weights, evidence, assumptions),
     imageArrival: imageArrival(c, objects, evidence, assumptions),
     capacityArrival: capacityArrival(objects, evidence, assumptions),
-    eager: eager(c, evidence, assumptions),
+    eager: eager(c, evidence),
+    compile: compile(c, evidence, assumptions),
     persistentCompileCache: persistentCompileCache(pod, c, evidence),
     warmup: warmup(c, evidence, assumptions),
     sleepMode: flagOn(c, '--enable-sleep-mode'),
@@ -259,6 +260,8 @@ function parametersIn(name: string): number | undefined {
 
 /** Bytes per parameter from the quantization named in a model name. */
 function precisionIn(name: string): Precision | undefined {
+  if (/nvfp4/i.test(name)) return Precision.NVFP4;
+  if (/mxfp4/i.test(name)) return Precision.MXFP4;
   if (/awq|gptq|int4|w4a16|4-?bit|nf4/i.test(name)) return Precision.INT4;
   if (/int8|w8a8|8-?bit/i.test(name)) return Precision.INT8;
   if (/fp8/i.test(name)) return Precision.FP8;
@@ -301,7 +304,7 @@ function modelSize(o: any, ref: ModelReference, c: ContainerView, evidence: stri
     const parameters = parametersIn(name);
     if (parameters === undefined) continue;
     const precision = precisionIn(name);
-    if (!precision) assumptions.push('bf16 weights (no AWQ/GPTQ/int4/int8/fp8 marker in the name)');
+    if (!precision) assumptions.push('bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name)');
     const size = ModelSize.fromParameters(parameters, precision ?? Precision.BF16);
     evidence.push(`${size.description} from the ${source}${source === 'served model name' ? ` ${maskUserInfo(name)}` : ''}`);
     return size;
@@ -334,17 +337,29 @@ function streamerConcurrency(c: ContainerView, path: WeightPath, evidence: strin
   return fallback;
 }
 
-function eager(c: ContainerView, evidence: string[], assumptions: string[]): boolean {
-  if (flagOn(c, '--enforce-eager')) {
-    evidence.push('--enforce-eager');
-    return true;
-  }
-  // The estimate models eager mode, not compile alone off: -O0 is reported, its saving not counted.
+function eager(c: ContainerView, evidence: string[]): boolean {
+  if (!flagOn(c, '--enforce-eager')) return false;
+  evidence.push('--enforce-eager');
+  return true;
+}
+
+/**
+ * Optimization level 0 (vllm/config/vllm.py OptimizationLevel.O0: no
+ * torch.compile, no CUDA graphs): `-O0`, `-O 0`, `-O=0`,
+ * `--optimization-level 0`, or a compilation config with level/mode 0.
+ */
+function compile(c: ContainerView, evidence: string[], assumptions: string[]): boolean {
   const text = commandText(c);
-  if (/(^|\s)-O\s*=?\s*0(\s|$)|--compilation-config[=\s]+\S*?\{[^}]*?"?level"?\s*:\s*0/.test(text)) {
-    assumptions.push('compile off (-O0 / level 0) not modeled: compile time counted');
+  if (/(^|\s)(-O\s*=?\s*|--optimization[-_]level[=\s]+)0(\s|$)/.test(text)) {
+    evidence.push('-O0 (no compile, no CUDA graphs)');
+    return false;
   }
-  return false;
+  if (/(^|\s)-O\.(level|mode)[=\s]+0(\s|$)|--compilation[-_]config[=\s]+\S*?\{[^}]*?"?(level|mode)"?\s*:\s*0\b/.test(text)) {
+    evidence.push('compilation level 0');
+    assumptions.push('compilation level 0 counted as -O0 (no compile, no CUDA graphs)');
+    return false;
+  }
+  return true;
 }
 
 /** torch.compile artifacts live under VLLM_CACHE_ROOT (default ~/.cache/vllm): persistent when that is on a claim. */

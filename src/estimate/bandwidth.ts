@@ -1,5 +1,6 @@
 import { BandwidthOverride } from './estimate-options';
 import { WeightPath } from './paths';
+import { bytesIn } from '../private/size';
 
 
 const MB = 1e6;
@@ -45,6 +46,6 @@ export const OBJECT_STORE_PATHS: ReadonlySet<WeightPath> = new Set([WeightPath.O
 /** Bandwidth per path with the user's overrides applied. @internal */
 export function linkBandwidths(overrides: readonly BandwidthOverride[] = []): Record<WeightPath, number> {
   const result = { ...DEFAULT_LINK_BANDWIDTH };
-  for (const o of overrides) result[o.path] = o.perSecond.toKibibytes() * 1024;
+  for (const o of overrides) result[o.path] = bytesIn(o.perSecond);
   return result;
 }

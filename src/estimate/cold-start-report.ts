@@ -234,13 +234,13 @@ function section(e: ReportEntry, svg: string | undefined): string {
   const nodeFurther = f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'nothing: a warm node is held'
     : saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.nodeCapacitySeconds, 'warm buffer of pause pods') || 'nothing measurable';
   const runtimeFurther = [
-    !f.eager && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',
-    !f.eager ? saves(alt({ eager: true }), x => x.runtimeSeconds, '`--enforce-eager` (slower steady state)') : '',
+    !f.eager && f.compile && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',
+    !f.eager && f.compile ? saves(alt({ eager: true }), x => x.runtimeSeconds, '`--enforce-eager` (slower steady state)') : '',
     !f.sleepMode ? 'sleep mode, when one GPU multiplexes models (wake in ~3 s instead of a cold start)' : '',
   ].filter(Boolean).join('; ');
   const runtimeApplied = [
     `process start + engine init + KV warmup ${fmt(d.fixedInitSeconds)} s`,
-    f.eager ? 'eager (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s, compile ${fmt(d.compileSeconds)} s${f.persistentCompileCache ? ' (cached)' : ''}`,
+    f.eager ? 'eager (no graphs, no compile)' : !f.compile ? '-O0 (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s, compile ${fmt(d.compileSeconds)} s${f.persistentCompileCache ? ' (cached)' : ''}`,
     f.warmup ? `warmup ${fmt(d.warmupSeconds)} s` : '',
     f.sleepMode ? `sleep mode (a sleeping engine wakes in ~${fmt(d.sleepWakeSeconds ?? 0)} s)` : '',
   ].filter(Boolean).join(', ');

@@ -2,6 +2,7 @@ import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwi
 import { ColdStartEstimate, EstimateOptions } from './estimate-options';
 import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { bytesIn } from '../private/size';
 
 
 /**
@@ -142,7 +143,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   const weightReadSeconds = weightBytes / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
 
-  const imageBytes = options.imageSize ? options.imageSize.toKibibytes() * 1024 : DEFAULT_IMAGE_BYTES;
+  const imageBytes = options.imageSize ? bytesIn(options.imageSize) : DEFAULT_IMAGE_BYTES;
   const registrySeconds = imageBytes / REGISTRY_BANDWIDTH;
   const imagePullSeconds = {
     [ImageArrival.REGISTRY]: registrySeconds,
@@ -156,8 +157,10 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     : (options.nodeProvisioning?.toSeconds() ?? DEFAULT_NODE_SECONDS);
 
   const fixedInitSeconds = engine.processStart + engine.engineInit + engine.kvWarmup;
-  const graphCaptureSeconds = facts.eager ? 0 : engine.graphCapture;
-  const compileSeconds = facts.eager ? 0 : (facts.persistentCompileCache ? engine.compileCached : engine.compile);
+  // -O0 turns both off (vLLM OptimizationLevel.O0); --enforce-eager too.
+  const optimized = !facts.eager && facts.compile;
+  const graphCaptureSeconds = optimized ? engine.graphCapture : 0;
+  const compileSeconds = optimized ? (facts.persistentCompileCache ? engine.compileCached : engine.compile) : 0;
   const warmupSeconds = facts.warmup ? engine.warmup : 0;
   const runtimeSeconds = fixedInitSeconds + graphCaptureSeconds + compileSeconds + warmupSeconds;
 

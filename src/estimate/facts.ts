@@ -17,6 +17,8 @@ export interface ColdStartFacts {
   capacityArrival: CapacityArrival;
   /** `--enforce-eager`: no CUDA graph capture or compile. */
   eager: boolean;
+  /** False with `-O0`: vLLM's optimization level 0 skips torch.compile and CUDA graph capture. */
+  compile: boolean;
   /** `/root/.cache` (torch.compile artifacts) survives the pod. */
   persistentCompileCache: boolean;
   /** One real completion runs before the pod turns Ready. */
@@ -32,6 +34,7 @@ export function defaultColdStartFacts(): ColdStartFacts {
     imageArrival: ImageArrival.REGISTRY,
     capacityArrival: CapacityArrival.COLD_NODE,
     eager: false,
+    compile: true,
     persistentCompileCache: false,
     warmup: false,
     sleepMode: false,
@@ -46,6 +49,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),
     eager: bp.fact(Facts.EAGER),
+    compile: bp.fact(Facts.COMPILE),
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),
     warmup: bp.fact(Facts.WARMUP),
     sleepMode: bp.fact(Facts.SLEEP_MODE),

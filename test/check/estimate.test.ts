@@ -117,10 +117,26 @@ describe('the other inputs', () => {
     expect(facts(server()).streamerConcurrency).toBeUndefined();
   });
 
-  test('eager, sleep mode; -O0 is noted, not modeled', () => {
+  test('eager, sleep mode', () => {
     expect(facts(server({ args: ['--model=Qwen/Qwen2.5-0.5B', '--enforce-eager', '--enable-sleep-mode'] }))).toMatchObject({ eager: true, sleepMode: true });
-    expect(facts(server())).toMatchObject({ eager: false, sleepMode: false });
-    expect(only(server({ args: ['--model=Qwen/Qwen2.5-0.5B', '-O0'] })).assumptions).toContain('compile off (-O0 / level 0) not modeled: compile time counted');
+    expect(facts(server())).toMatchObject({ eager: false, compile: true, sleepMode: false });
+  });
+
+  test('optimization level 0 in any spelling turns compile and graph capture off', () => {
+    const m = '--model=Qwen/Qwen2.5-0.5B';
+    for (const args of [[m, '-O0'], [m, '-O', '0'], [m, '-O=0'], [m, '--optimization-level', '0'], [m, '--optimization_level=0'],
+      [m, '-O.mode=0'], [m, '--compilation-config', '{"level": 0}'], [m, '--compilation-config={"mode":0}']]) {
+      expect([args, facts(server({ args })).compile]).toEqual([args, false]);
+    }
+    for (const args of [[m], [m, '-O2'], [m, '-O', '3'], [m, '--compilation-config', '{"level": 3}'], [m, '-O00x']]) {
+      expect([args, facts(server({ args })).compile]).toEqual([args, true]);
+    }
+    const off = only(server({ args: [m, '-O0'] }));
+    expect(off.evidence).toContain('-O0 (no compile, no CUDA graphs)');
+    const on = only(server({ args: [m] }));
+    expect(on.assessment!.detail.compileSeconds).toBeGreaterThan(0);
+    expect(off.assessment!.detail.compileSeconds).toBe(0);
+    expect(off.assessment!.detail.graphCaptureSeconds).toBe(0);
   });
 
   test('persistent compile cache: /root/.cache or VLLM_CACHE_ROOT on a PVC', () => {
@@ -186,6 +202,8 @@ describe('the model size', () => {
     ['hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', 8e9 * 0.5],
     ['TheBloke/Mistral-7B-Instruct-v0.2-GPTQ', 7e9 * 0.5],
     ['neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8', 70e9],
+    ['nvidia/Llama-3.1-8B-Instruct-NVFP4', 8e9 * 4.5 / 8],
+    ['org/Qwen3-32B-MXFP4', 32e9 * 4.25 / 8],
     ['mistralai/Mixtral-8x7B-Instruct-v0.1', undefined],
     ['microsoft/phi-2', undefined],
   ])('from the model name %s', (model, expected) => {
@@ -196,7 +214,7 @@ describe('the model size', () => {
     const e = only(server({ args: ['--model=/models/m', '--served-model-name', 'llama-3.1-8b'], mounts: { '/models': { persistentVolumeClaim: { claimName: 'w' } } } }));
     expect(e.assessment!.inputs.weightBytes).toBe(16e9);
     expect(e.evidence).toContain('8B parameters in bf16 from the served model name llama-3.1-8b');
-    expect(e.assumptions).toContain('bf16 weights (no AWQ/GPTQ/int4/int8/fp8 marker in the name)');
+    expect(e.assumptions).toContain('bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name)');
   });
 
   test('from the annotation, which wins over the name: a quantity or parameters/precision', () => {
@@ -211,7 +229,7 @@ describe('the model size', () => {
     const r = cli(['check', '-'], yaml(server({ annotations: { 'coldstart.cdk8s.io/model-size': '70B' } })));
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toBe('cdk8s-coldstart: stdin:1: Deployment/m: annotation coldstart.cdk8s.io/model-size: "70B" is neither a quantity of bytes (140Gi) '
-      + 'nor parameters/precision (70B/bf16; precision one of fp32, bf16, fp16, fp8, int8, int4)\n');
+      + 'nor parameters/precision (70B/bf16; precision one of fp32, bf16, fp16, fp8, int8, int4, mxfp4, nvfp4)\n');
   });
 
   test('unknown: no estimate, and the annotation to add', () => {
@@ -241,7 +259,7 @@ describe('the output', () => {
       '  estimate: cold start ~336.5 s (capacity 180 s, image 75 s, weights 23 s, runtime 58.5 s); startup ~81.5 s vs. startup probe 600 s; physical limit 31.7 s',
       '    from: model Qwen/Qwen2.5-0.5B-Instruct; Hugging Face cache /data/hub in volume "v0" at /data: PVC c; 0.5B parameters in bf16 from the model name',
       '    assumed: the cache volume already holds the weights (only the first start downloads them); the claim is a shared network volume (~150 MB/s); '
-        + 'bf16 weights (no AWQ/GPTQ/int4/int8/fp8 marker in the name); image pulled from the registry (12 GB); a new GPU node (3 min)',
+        + 'bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name); image pulled from the registry (12 GB); a new GPU node (3 min)',
       '',
       'No findings.',
       '',
@@ -332,7 +350,7 @@ describe('published configurations (test/fixtures/third-party)', () => {
     expect(e.assumptions).toEqual([
       'the cache volume already holds the weights (only the first start downloads them)',
       'the claim is a shared network volume (~150 MB/s)',
-      'bf16 weights (no AWQ/GPTQ/int4/int8/fp8 marker in the name)',
+      'bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name)',
       'image pulled from the registry (12 GB)',
       'a new GPU node (3 min)',
     ]);

@@ -18,6 +18,7 @@ const facts = fc.record({
   imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
   capacityArrival: fc.constantFrom(...Object.values(CapacityArrival)),
   eager: fc.boolean(),
+  compile: fc.boolean(),
   persistentCompileCache: fc.boolean(),
   warmup: fc.boolean(),
   sleepMode: fc.boolean(),
@@ -62,6 +63,7 @@ describe('monotonicity', () => {
       expect(better({ imageArrival: ImageArrival.PRE_PULLED })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ persistentCompileCache: true })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ eager: true })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ compile: false })).toBeLessThanOrEqual(base + 1e-9);
     }), { numRuns: 500 });
   });
 });

@@ -103,8 +103,17 @@ describe('lever 4: runtime', () => {
   test('compile and graph capture (not eager) lengthen the budget', () => {
     const size = ModelSize.of(Size.gibibytes(60));
     const eager = synth({ size, runtime: { enforceEager: true } }).model.startupBudget.toSeconds();
-    const graphs = synth({ size, runtime: { enforceEager: false } }).model.startupBudget.toSeconds();
+    const graphs = synth({ size, runtime: { enforceEager: false, compile: true } }).model.startupBudget.toSeconds();
     expect(graphs).toBeGreaterThan(eager);
+  });
+
+  test('compile: false (-O0) charges neither compile nor graph capture', () => {
+    const size = ModelSize.of(Size.gibibytes(60));
+    const on = synth({ size, runtime: { enforceEager: false, compile: true } }).model.estimate;
+    const off = synth({ size, runtime: { enforceEager: false, compile: false } }).model.estimate;
+    expect(off.runtimeSeconds).toBeLessThan(on.runtimeSeconds);
+    expect(synth({ size, runtime: { enforceEager: false, compile: false } }).model.startupBudget.toSeconds())
+      .toBeLessThanOrEqual(synth({ size, runtime: { enforceEager: false, compile: true } }).model.startupBudget.toSeconds());
   });
 
   test('the startup budget can be set', () => {

@@ -1,4 +1,3 @@
-import { SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ImagePullOptions } from './image-pull-options';
 import { renderPrePull } from './pre-pull';
@@ -7,6 +6,8 @@ import { ImageArrival, CapacityArrival } from '../../estimate/paths';
 import { requireCloud } from '../../private/cloud';
 import { fail } from '../../private/errors';
 import { requireDigest } from '../../private/image';
+import { GIB } from '../../private/quantity';
+import { positiveBytes } from '../../private/size';
 import { CloudProvider } from '../../profile';
 import { PAUSE_IMAGE } from '../capacity/pause-image';
 import { Lever, LeverContext } from '../lever';
@@ -60,7 +61,7 @@ export class ImagePull extends Lever {
       secondaryBootDisks: [...(gke?.secondaryBootDisks ?? [])],
       dataVolumeSnapshotId: eks?.dataVolumeSnapshotId,
       // Rounded up: the volume must hold at least what was asked.
-      dataVolumeSize: eks?.dataVolumeSize ? `${Math.ceil(eks.dataVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }))}Gi` : undefined,
+      dataVolumeSize: eks?.dataVolumeSize !== undefined ? `${Math.ceil(positiveBytes('imagePull.eks.dataVolumeSize', eks.dataVolumeSize, (p, x) => fail(this, 'CS-IN-056', p, x)) / GIB)}Gi` : undefined,
     };
     pod.set(Facts.NODE_IMAGE, node);
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { fail } from '../../private/errors';
 import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
+import { bytesIn, positiveBytes } from '../../private/size';
 
 /**
  * Access mode of a persistent cache volume.
@@ -67,6 +68,7 @@ export abstract class CacheStorage {
    * A node-local emptyDir: gone with the pod. Default in `lab`.
    */
   public static emptyDir(options: EmptyDirCacheOptions = {}): CacheStorage {
+    if (options.sizeLimit !== undefined) positiveBytes('sizeLimit', options.sizeLimit, (p, x) => fail('CacheStorage.emptyDir', 'CS-IN-056', p, x), 'Size.gibibytes(20)');
     return new EmptyDirCache(options);
   }
 
@@ -76,6 +78,7 @@ export abstract class CacheStorage {
    * `kubernetes.podspec-persistent-volume-write` enabled for it.
    */
   public static persistentVolumeClaim(options: PersistentCacheOptions = {}): CacheStorage {
+    if (options.size !== undefined) positiveBytes('size', options.size, (p, x) => fail('CacheStorage.persistentVolumeClaim', 'CS-IN-056', p, x), 'Size.gibibytes(50)');
     return new ClaimCache(options);
   }
 
@@ -97,7 +100,7 @@ class EmptyDirCache extends CacheStorage {
 
   public _bind(): BoundCache {
     const sizeLimit = this.options.sizeLimit ?? Size.gibibytes(20);
-    const quantity = k8s.Quantity.fromString(bytesToQuantity(sizeLimit.toKibibytes() * 1024));
+    const quantity = k8s.Quantity.fromString(bytesToQuantity(bytesIn(sizeLimit)));
     return { persistent: false, volume: { name: VOLUME, emptyDir: { sizeLimit: quantity } } };
   }
 }
@@ -111,14 +114,14 @@ class ClaimCache extends CacheStorage {
       fail(scope, 'CS-IN-008', `the /root/.cache claim is ReadWriteOnce but maxReplicas is ${maxReplicas}: a replica scheduled on another node would hang in ContainerCreating`,
         'use CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: <an RWX class> }) or set maxReplicas to 1');
     }
-    const size = this.options.size ?? Size.gibibytes(50);
+    const size = bytesIn(this.options.size ?? Size.gibibytes(50));
     const claimName = `${name}-cache`;
     ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
       metadata: { name: claimName },
       spec: {
         accessModes: [accessMode],
         storageClassName: this.options.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size.toKibibytes() * 1024)) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size)) } },
       },
     });
     return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };

@@ -82,8 +82,10 @@ export interface RuntimeOptions {
 
   /**
    * Let vLLM compile the model with torch.compile at startup (its default
-   * optimization level). Off writes `-O0`: no compile, a faster wake at some
-   * steady-state cost. `enforceEager` separately skips CUDA graph capture.
+   * optimization level). Off writes `-O0`, vLLM's "start immediately" level:
+   * no torch.compile and no CUDA graph capture (vLLM >= 0.12; earlier
+   * releases also leave graphs off with compile level 0), a faster wake at a
+   * steady-state cost. The estimate charges neither.
    * @default - false in lab (`-O0`), true in production
    */
   readonly compile?: boolean;

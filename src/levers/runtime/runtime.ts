@@ -10,10 +10,12 @@ import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint'
 import { Engine } from '../../engine';
 import { EstimateDetail } from '../../estimate/estimate';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
+import { wholeSeconds } from '../../private/duration';
 import { fail } from '../../private/errors';
 import { EXTRA_ARG } from '../../private/extra-args';
 import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
 import { bytesToQuantity } from '../../private/quantity';
+import { bytesIn, positiveBytes } from '../../private/size';
 import { Lever, LeverContext } from '../lever';
 
 /** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe); rule CS-RT-001 enforces it. */
@@ -21,6 +23,8 @@ const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
 const DEFAULT_GPU_MEMORY_UTILIZATION = 0.6;
 const DEFAULT_SHM = Size.gibibytes(16);
 const PROBE_PERIOD_SECONDS = 10;
+/** A pod not up after a day is stuck; above this the probe's failureThreshold also nears int32. */
+const MAX_STARTUP_BUDGET_SECONDS = 86_400;
 const HEALTH_PATH = '/health';
 const VLLM_CACHE_ROOT = '/root/.cache/vllm';
 /** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
@@ -47,11 +51,14 @@ export class Runtime extends Lever {
       fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is not a fraction in (0, 1)`,
         `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
     }
-    const engineMemory = options.engineMemory ? options.engineMemory.toKibibytes() * 1024 : undefined;
+    const engineMemory = options.engineMemory ? positiveBytes('runtime.engineMemory', options.engineMemory, (p, x) => fail(this, 'CS-SHM-002', p, x)) : undefined;
+    if (options.shmSize !== undefined) positiveBytes('runtime.shmSize', options.shmSize, (p, x) => fail(this, 'CS-SHM-001', p, x));
+    if (options.memoryLimit !== undefined) positiveBytes('runtime.memoryLimit', options.memoryLimit, (p, x) => fail(this, 'CS-SHM-002', p, x));
     if (engineMemory !== undefined && !(engineMemory >= engineMemoryBytes(context.gpu.count))) {
       fail(this, 'CS-SHM-002', `engineMemory ${options.engineMemory!.asString()} is below ${bytesToQuantity(engineMemoryBytes(context.gpu.count))}, what vLLM's processes take for ${context.gpu.count} GPU(s) and what rule CS-SHM-002 holds the pod to`,
         'drop runtime.engineMemory, or raise it');
     }
+    if (options.startupBudget !== undefined) wholeSeconds('runtime.startupBudget', options.startupBudget, 1, MAX_STARTUP_BUDGET_SECONDS, (p, x) => fail(this, 'CS-IN-057', p, x));
     const cpu = options.cpu;
     if (cpu !== undefined && !(cpu > 0)) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
@@ -78,8 +85,10 @@ export class Runtime extends Lever {
     pod.arg('--gpu-memory-utilization', `${o.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}`);
     const eager = o.enforceEager ?? !production;
     if (eager) pod.arg('--enforce-eager');
-    // FACTS: -O0 skips torch.compile. The bare token works across vLLM's -O spellings.
-    if (!(o.compile ?? production)) pod.arg('-O0');
+    // vllm/config/vllm.py OptimizationLevel.O0: no compile, no CUDA graphs.
+    // The bare token works across vLLM's -O spellings.
+    const compile = o.compile ?? production;
+    if (!compile) pod.arg('-O0');
     const extraArgs = pod.withDetail('engine.extraArgs');
     for (const arg of this.engine.extraArgs) {
       // Engine.vllm refused any other shape.
@@ -105,7 +114,7 @@ export class Runtime extends Lever {
 
     // /dev/shm: pods get 64 MB by default; NCCL needs more for tensor parallel.
     const shm = o.shmSize ?? DEFAULT_SHM;
-    const shmBytes = shm.toKibibytes() * 1024;
+    const shmBytes = bytesIn(shm);
     if (!(shmBytes > 0)) fail(this, 'CS-SHM-001', `shmSize ${shm.asString()} is not positive`, 'use Size.gibibytes(16)');
     pod.volume(
       { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(bytesToQuantity(shmBytes)) } },
@@ -121,12 +130,13 @@ export class Runtime extends Lever {
     // A Service named `vllm` would inject VLLM_PORT=tcp://... and vLLM refuses to start.
     pod.enableServiceLinks(false);
 
-    pod.memory(ENGINE_PURPOSE, o.engineMemory ? o.engineMemory.toKibibytes() * 1024 : engineMemoryBytes(context.gpu.count));
-    if (o.memoryLimit) pod.memoryLimit(o.memoryLimit.toKibibytes() * 1024);
+    pod.memory(ENGINE_PURPOSE, o.engineMemory ? bytesIn(o.engineMemory) : engineMemoryBytes(context.gpu.count));
+    if (o.memoryLimit) pod.memoryLimit(bytesIn(o.memoryLimit));
 
     pod.resource('cpu', `${o.cpu ?? 4 * context.gpu.count}`);
 
     pod.set(Facts.EAGER, eager);
+    pod.set(Facts.COMPILE, compile);
     pod.set(Facts.PERSISTENT_COMPILE_CACHE, bound.persistent);
     pod.set(Facts.WARMUP, o.warmup ?? true);
   }
@@ -137,6 +147,10 @@ export class Runtime extends Lever {
     const context = this.context;
     const budget = o.startupBudget ?? startupBudget(estimate.startupSeconds, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
+    if (this.startupBudgetSeconds > MAX_STARTUP_BUDGET_SECONDS) {
+      fail(this, 'CS-IN-057', `the startup budget derived from the estimate is ${this.startupBudgetSeconds} s, above ${MAX_STARTUP_BUDGET_SECONDS} s`,
+        'check estimate.bandwidths (a rate far too low?) and the model size, or set runtime.startupBudget');
+    }
     // Written on the object so CS-RT-004 can hold the probe to it without reading props.
     pod.annotation(EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(estimate.startupSeconds)}`);
     // Through the public port: behind sleep mode's proxy the engine is on loopback, out of the kubelet's reach.

@@ -10,6 +10,7 @@ import { crds } from '../../private/crds';
 import { fail } from '../../private/errors';
 import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
+import { positiveBytes } from '../../private/size';
 import { LeverContext } from '../lever';
 
 /**
@@ -206,7 +207,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     const nvme = this.options.nodeGroup?._nvme;
     const name = this.nodeGroupName(context);
     if (!nvme) return { name };
-    const limit = nvme.storageLimit ? nvme.storageLimit.toKibibytes() * 1024 : 0;
+    const limit = nvme.storageLimit !== undefined ? positiveBytes('the node group storageLimit', nvme.storageLimit, (p, x) => fail(scope, 'CS-IN-016', p, x)) : 0;
     if (limit < modelBytes) {
       fail(scope, 'CS-IN-016', `the node group storageLimit ${bytesToQuantity(limit)} is below the model size ${bytesToQuantity(modelBytes)}`,
         `set storageLimit to at least ${bytesToQuantity(modelBytes)} (plus every other model cached on the group)`);

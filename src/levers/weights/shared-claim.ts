@@ -5,6 +5,7 @@ import { requireSize, volumeBytesFor } from './source-impl';
 import { fail } from '../../private/errors';
 import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
+import { positiveBytes } from '../../private/size';
 import { LeverContext } from '../lever';
 import { CacheAccessMode } from '../runtime/cache-storage';
 
@@ -28,7 +29,7 @@ export function sharedClaim(
   size: Size | undefined,
 ): ApiObject {
   const modelBytes = requireSize(scope, context, 'the shared weights volume');
-  const bytes = size ? size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+  const bytes = size !== undefined ? positiveBytes('the shared volume size', size, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
   if (bytes < modelBytes) {
     fail(scope, 'CS-IN-016', `the shared volume size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
   }

@@ -3,6 +3,7 @@ import { Facts, PodWriter } from '../../blueprint';
 import { fail } from '../../private/errors';
 import { STREAMER_PURPOSE, streamerBufferBytes } from '../../private/memory-budget';
 import { GIB } from '../../private/quantity';
+import { bytesIn, positiveBytes } from '../../private/size';
 
 /**
  * Settings of the Run:ai model streamer (`--load-format runai_streamer`), which
@@ -38,9 +39,7 @@ export function checkStreamer(factory: string, options: StreamerOptions = {}): v
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     fail(factory, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
   }
-  if (options.memoryLimit && !(options.memoryLimit.toKibibytes() > 0)) {
-    fail(factory, 'CS-IN-005', `streamer memory limit ${options.memoryLimit.asString()} is not positive`, 'give a positive Size, e.g. Size.gibibytes(4)');
-  }
+  if (options.memoryLimit !== undefined) positiveBytes('streamer memory limit', options.memoryLimit, (p, x) => fail(factory, 'CS-IN-005', p, x), 'Size.gibibytes(4)');
 }
 
 /**
@@ -50,7 +49,7 @@ export function checkStreamer(factory: string, options: StreamerOptions = {}): v
  */
 export function applyStreamer(pod: PodWriter, modelBytes: number, options: StreamerOptions = {}): void {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const limit = options.memoryLimit ? options.memoryLimit.toKibibytes() * 1024 : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
+  const limit = options.memoryLimit ? bytesIn(options.memoryLimit) : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
   pod.arg('--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));

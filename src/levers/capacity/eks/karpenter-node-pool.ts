@@ -5,6 +5,7 @@ import { renderEc2NodeClass } from './ec2-node-class';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { crds } from '../../../private/crds';
+import { wholeSeconds } from '../../../private/duration';
 import { fail } from '../../../private/errors';
 import { ManifestObject } from '../../../private/manifest-object';
 
@@ -134,7 +135,7 @@ export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: No
       },
       disruption: {
         consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
-        consolidateAfter: `${(o.consolidateAfter ?? Duration.minutes(5)).toSeconds()}s`,
+        consolidateAfter: `${wholeSeconds('consolidateAfter', o.consolidateAfter ?? Duration.minutes(5), 0, 31_536_000, (p, x) => fail(scope, 'CS-IN-057', p, x))}s`,
       },
     },
   }));

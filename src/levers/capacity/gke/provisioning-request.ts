@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Scheduling } from '../../../blueprint';
 import { auxLabels } from '../../../private/aux-pod';
 import { crds } from '../../../private/crds';
+import { wholeSeconds } from '../../../private/duration';
 import { fail } from '../../../private/errors';
 import { ManifestObject } from '../../../private/manifest-object';
 import { PAUSE_IMAGE } from '../pause-image';
@@ -63,7 +64,7 @@ export function renderProvisioningRequest(
     spec: {
       provisioningClassName: DWS_CLASS,
       podSets: [{ count: o.count ?? 1, podTemplateRef: { name: requestName } }],
-      parameters: o.maxRunDuration ? { maxRunDurationSeconds: `${o.maxRunDuration.toSeconds()}` } : undefined,
+      parameters: o.maxRunDuration !== undefined ? { maxRunDurationSeconds: `${wholeSeconds('maxRunDuration', o.maxRunDuration, 1, 31_536_000, (p, x) => fail(scope, 'CS-IN-057', p, x))}` } : undefined,
     },
   });
   request.node.addDependency(template);

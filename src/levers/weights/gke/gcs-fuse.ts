@@ -5,6 +5,7 @@ import { WeightPath } from '../../../estimate/paths';
 import { requireCloud } from '../../../private/cloud';
 import { fail } from '../../../private/errors';
 import { bytesToQuantity } from '../../../private/quantity';
+import { positiveBytes } from '../../../private/size';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { MODEL_MOUNT, offline, requireRelativePath, requireServiceAccountName, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
@@ -88,7 +89,7 @@ export class GcsFuseSource implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.gcsFuse', 'pick a baseline weight source');
     const o = this.options;
     const modelBytes = requireSize(scope, context, 'the GCS FUSE file cache');
-    const cacheBytes = o.fileCacheSize ? o.fileCacheSize.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+    const cacheBytes = o.fileCacheSize !== undefined ? positiveBytes('fileCacheSize', o.fileCacheSize, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
     if (cacheBytes < modelBytes) {
       fail(scope, 'CS-IN-016', `the GCS FUSE file cache ${bytesToQuantity(cacheBytes)} is below the model size ${bytesToQuantity(modelBytes)}, so every read would go back to the bucket`,
         `set fileCacheSize to at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
@@ -98,7 +99,7 @@ export class GcsFuseSource implements WeightSourceImpl {
       { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true });
     pod.podAnnotation('gke-gcsfuse/volumes', 'true');
     pod.podAnnotation('gke-gcsfuse/ephemeral-storage-limit', bytesToQuantity(cacheBytes));
-    if (o.sidecarMemoryLimit) pod.podAnnotation('gke-gcsfuse/memory-limit', bytesToQuantity(o.sidecarMemoryLimit.toKibibytes() * 1024));
+    if (o.sidecarMemoryLimit !== undefined) pod.podAnnotation('gke-gcsfuse/memory-limit', bytesToQuantity(positiveBytes('sidecarMemoryLimit', o.sidecarMemoryLimit, (p, x) => fail(scope, 'CS-IN-056', p, x))));
     if (o.sidecarCpuLimit !== undefined) pod.podAnnotation('gke-gcsfuse/cpu-limit', `${o.sidecarCpuLimit}`);
     if (o.serviceAccountName !== undefined) setServiceAccount(scope, pod, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);

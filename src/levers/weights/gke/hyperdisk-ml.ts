@@ -8,6 +8,7 @@ import { clusterScoped } from '../../../private/cluster-scoped';
 import { fail } from '../../../private/errors';
 import { ManifestObject } from '../../../private/manifest-object';
 import { bytesToQuantity } from '../../../private/quantity';
+import { positiveBytes } from '../../../private/size';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
 import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
@@ -75,7 +76,7 @@ export class HyperdiskMlSource implements WeightSourceImpl {
     const o = this.options;
     const throughput = o.throughputMiBps ?? 2400;
     const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
-    const bytes = o.size ? o.size.toKibibytes() * 1024 : volumeBytesFor(modelBytes);
+    const bytes = o.size !== undefined ? positiveBytes('the Hyperdisk ML size', o.size, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
     if (bytes < modelBytes) {
       fail(scope, 'CS-IN-016', `the Hyperdisk ML size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
     }
