@@ -3,6 +3,7 @@ import { fail } from './private/errors';
 import { EXPANSION_SYNTAX } from './private/expansion';
 import { EXTRA_ARG } from './private/extra-args';
 import { requireDigest } from './private/image';
+import { isEnvVarName } from './private/k8s-names';
 import { isCredentialName, masked, redact, showValue } from './private/redact';
 
 /**
@@ -76,6 +77,9 @@ export class Engine {
       requireNoCredential(factory, arg, `engine extra arg "${name}"`);
     }
     for (const [name, value] of Object.entries(options.extraEnv ?? {})) {
+      if (!isEnvVarName(name) || typeof value !== 'string') {
+        fail(factory, 'CS-IN-058', `engine extraEnv "${name}" is not a valid env var name with a string value`, 'use letters, digits, "_", "-" and "." (not starting with a digit), and a string value');
+      }
       // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
       if (isCredentialName(name) && typeof value === 'string' && value !== '' && !value.startsWith('/')) {
         fail(factory, 'CS-IN-015', `engine extraEnv ${name} is a credential given as a literal (${masked(value)})`,

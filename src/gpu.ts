@@ -70,4 +70,12 @@ export interface GpuOptions {
    * @default - tolerate `nvidia.com/gpu` (any value, NoSchedule), the taint GPU node pools carry
    */
   readonly tolerations?: GpuToleration[];
+
+  /**
+   * Accept a toleration with an empty key and operator `Exists`. It tolerates
+   * every taint, the control plane's and `NoExecute` evictions included, and
+   * the model's node-level helpers (pre-pull, prefetch) copy it.
+   * @default false - such a toleration is refused
+   */
+  readonly tolerateEveryTaint?: boolean;
 }

@@ -27,7 +27,10 @@ const valid: fc.Arbitrary<ColdStartOptimizedModelProps> = fc.record({
   production: fc.boolean(),
   cloud,
   gpus: fc.integer({ min: 1, max: 8 }),
-  selector: fc.option(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9.-]{0,20}\/[a-z][a-z0-9.-]{0,20}$/), fc.stringMatching(/^[A-Za-z0-9-]{1,20}$/), { maxKeys: 2 }), { nil: undefined }),
+  // Label keys and values as the API server takes them (both ends alphanumeric).
+  selector: fc.option(fc.dictionary(
+    fc.stringMatching(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?\/[a-z]([a-z0-9.-]{0,18}[a-z0-9])?$/),
+    fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9-]{0,18}[A-Za-z0-9])?$/), { maxKeys: 2 }), { nil: undefined }),
   shmGi: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }),
   util: fc.option(fc.double({ min: 0.05, max: 0.8, noNaN: true }), { nil: undefined }),
   eager: fc.option(fc.boolean(), { nil: undefined }),

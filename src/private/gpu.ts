@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { GpuOptions, GpuToleration, TolerationEffect, TolerationOperator } from '../gpu';
+import { isExtendedResourceName, isLabelValue, isQualifiedName } from './k8s-names';
 
 /** The GPU shape of one replica with every default applied, resolved once per model. @internal */
 export interface ResolvedGpu {
@@ -22,14 +23,39 @@ export function resolveGpu(scope: IConstruct, gpu: GpuOptions, what = 'gpu'): Re
   if (!Number.isInteger(count) || count < 1) {
     fail(scope, 'CS-IN-002', `GPU count ${count} is not an integer >= 1`, `set ${what}.count to the GPUs per replica (tensor parallel size), e.g. 1`);
   }
-  const tolerations = (gpu.tolerations ?? DEFAULT_TOLERATIONS).map(t => {
-    const operator = t.operator ?? TolerationOperator.EXISTS;
-    if (operator === TolerationOperator.EXISTS && t.value !== undefined) {
-      fail(scope, 'CS-IN-003', `toleration ${t.key} has a value "${t.value}" with operator Exists, which Kubernetes rejects`, 'drop the value or use TolerationOperator.EQUAL');
+  const resourceName = gpu.resourceName ?? 'nvidia.com/gpu';
+  if (!isExtendedResourceName(resourceName)) {
+    fail(scope, 'CS-IN-058', `${what}.resourceName "${String(resourceName)}" is not an extended resource name`, 'pass the device plugin\'s resource, e.g. nvidia.com/gpu or amd.com/gpu');
+  }
+  for (const [key, value] of Object.entries(gpu.nodeSelector ?? {})) {
+    if (!isQualifiedName(key) || !isLabelValue(value)) {
+      fail(scope, 'CS-IN-058', `${what}.nodeSelector ${String(key)}=${String(value)} is not a valid label key and value`,
+        'use a label the GPU nodes carry, e.g. { "nvidia.com/gpu.present": "true" }; keys are [prefix/]name, values at most 63 letters, digits, "-", "_", "."');
     }
-    return { key: t.key, operator, value: t.value, effect: t.effect };
+  }
+  const tolerations = (gpu.tolerations ?? DEFAULT_TOLERATIONS).map(t => {
+    const operator = t?.operator ?? TolerationOperator.EXISTS;
+    const key = t?.key ?? '';
+    if (!Object.values(TolerationOperator).includes(operator) || (t.effect !== undefined && !Object.values(TolerationEffect).includes(t.effect))) {
+      fail(scope, 'CS-IN-003', `toleration ${String(key)} has operator ${String(operator)} and effect ${String(t.effect)}; Kubernetes knows Exists/Equal and NoSchedule/PreferNoSchedule/NoExecute`,
+        'use TolerationOperator and TolerationEffect');
+    }
+    if (key !== '' && !isQualifiedName(key)) {
+      fail(scope, 'CS-IN-003', `toleration key "${String(key)}" is not a valid taint key`, 'use the key of the GPU nodes\' taint, e.g. nvidia.com/gpu');
+    }
+    if (operator === TolerationOperator.EXISTS && t.value !== undefined) {
+      fail(scope, 'CS-IN-003', `toleration ${key} has a value "${t.value}" with operator Exists, which Kubernetes rejects`, 'drop the value or use TolerationOperator.EQUAL');
+    }
+    if (key === '' && operator === TolerationOperator.EQUAL) {
+      fail(scope, 'CS-IN-003', 'a toleration with an empty key must use operator Exists, which Kubernetes requires', 'give the taint key, e.g. nvidia.com/gpu');
+    }
+    if (key === '' && !gpu.tolerateEveryTaint) {
+      fail(scope, 'CS-IN-003', 'a toleration with an empty key and operator Exists tolerates every taint (control plane and NoExecute evictions included)',
+        `give the GPU nodes' taint key, e.g. nvidia.com/gpu; if every taint is really meant, set ${what}.tolerateEveryTaint: true`);
+    }
+    return { key: key === '' ? undefined : key, operator, value: t.value, effect: t.effect };
   });
-  return { count, resourceName: gpu.resourceName ?? 'nvidia.com/gpu', nodeSelector: { ...(gpu.nodeSelector ?? {}) }, tolerations };
+  return { count, resourceName, nodeSelector: { ...(gpu.nodeSelector ?? {}) }, tolerations };
 }
 
 /** A canonical string of a GPU shape, for comparison and messages. @internal */

@@ -384,6 +384,50 @@ describe('bad input: a clear error naming the construct and the fix', () => {
   });
 });
 
+describe('GPU shape: what the API server would reject, or what reaches every node, fails at synth', () => {
+  const code = (p: Partial<ColdStartOptimizedModelProps>) => {
+    try {
+      synth(p);
+    } catch (e: any) {
+      return e.code;
+    }
+    return 'accepted';
+  };
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
+    ['an Exists toleration with an empty key', { gpu: { count: 1, nodeSelector: L4, tolerations: [{ key: '', operator: TolerationOperator.EXISTS }] } }, 'CS-IN-003'],
+    ['an empty-key Equal toleration', { gpu: { count: 1, nodeSelector: L4, tolerations: [{ key: '', operator: TolerationOperator.EQUAL, value: 'x' }] } }, 'CS-IN-003'],
+    ['a toleration key with a space', { gpu: { count: 1, nodeSelector: L4, tolerations: [{ key: 'nvidia gpu' }] } }, 'CS-IN-003'],
+    ['an unknown operator', { gpu: { count: 1, nodeSelector: L4, tolerations: [{ key: 'gpu', operator: 'exists' as any }] } }, 'CS-IN-003'],
+    ['an unknown effect', { gpu: { count: 1, nodeSelector: L4, tolerations: [{ key: 'gpu', effect: 'NoEvict' as any }] } }, 'CS-IN-003'],
+    ['a nodeSelector key ending in a dot', { gpu: { count: 1, nodeSelector: { 'gpu.': 'l4' } } }, 'CS-IN-058'],
+    ['a nodeSelector value with a space', { gpu: { count: 1, nodeSelector: { gpu: 'NVIDIA L4' } } }, 'CS-IN-058'],
+    ['a nodeSelector value over 63 characters', { gpu: { count: 1, nodeSelector: { gpu: 'a'.repeat(64) } } }, 'CS-IN-058'],
+    ['a resource name without a domain', { gpu: { count: 1, nodeSelector: L4, resourceName: 'gpu' } }, 'CS-IN-058'],
+    ['a resource name in kubernetes.io', { gpu: { count: 1, nodeSelector: L4, resourceName: 'kubernetes.io/gpu' } }, 'CS-IN-058'],
+    ['pre-pull without a nodeSelector (every node of the cluster)', { gpu: { count: 1 }, imagePull: { prePull: true } }, 'CS-IN-044'],
+  ])('%s is refused', (_, props, id) => {
+    expect(code(props)).toBe(id);
+  });
+
+  test('production\'s default pre-pull stays off without a nodeSelector, and is on with one', () => {
+    const daemonSets = (gpu: any) => find(synth({ profile: Profile.production(), gpu, runtime: { cache: undefined } }).manifests, 'DaemonSet');
+    expect(daemonSets({ count: 1 })).toEqual([]);
+    expect(daemonSets({ count: 1, nodeSelector: L4 })).toHaveLength(1);
+  });
+
+  test('tolerating every taint is possible when said so, and the helpers copy it', () => {
+    const gpu = { count: 1, nodeSelector: L4, tolerations: [{ key: '', operator: TolerationOperator.EXISTS }], tolerateEveryTaint: true };
+    const m = synth({ gpu, imagePull: { prePull: true } }).manifests;
+    expect(predictor(m).tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(find(m, 'DaemonSet')[0].spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  test('ordinary labels, keys and resources pass', () => {
+    const gpu = { count: 1, nodeSelector: { 'example.com/accelerator': 'mi300x', 'pool': '' }, resourceName: 'amd.com/gpu', tolerations: [{ key: 'amd.com/gpu' }] };
+    expect(code({ gpu })).toBe('accepted');
+  });
+});
+
 describe('lever 3: node 0->1', () => {
   test('the model runs at a library-created PriorityClass >= 0', () => {
     const { manifests, model } = lab();

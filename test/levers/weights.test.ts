@@ -267,6 +267,67 @@ describe('hostPath cache and prefetch DaemonSet', () => {
   test('a relative hostPath is refused', () => {
     expect(() => synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: 'models' }) })).toThrow(error('WeightSource.hostPathCache', 'CS-IN-019', 'not an absolute'));
   });
+
+  test.each([
+    ['/', 'root'], ['/.', 'root'], ['//', 'root'], ['/./', 'root'],
+    ['/etc', 'is the system location /etc'], ['/etc/', 'is the system location /etc'], ['/etc/kubernetes', 'inside the system location /etc'],
+    ['/var', 'a parent of the system location /var/lib/containerd'], ['/var/lib', 'a parent of'], ['/var//lib/kubelet/', 'the system location /var/lib/kubelet'],
+    ['/var/lib/kubelet/pods', 'inside the system location /var/lib/kubelet'], ['/usr/local/models', 'inside the system location /usr'],
+    ['/run/containerd', 'inside'], ['/var/run', 'is the system location /var/run'], ['/proc/1/root', 'inside'], ['/sys/fs', 'inside'],
+    ['/dev/shm', 'inside'], ['/boot', 'system'], ['/root/.cache', 'inside'], ['/bin', 'system'], ['/lib64', 'system'], ['/lib', 'system'],
+    ['/mnt/../etc', 'climbs'], ['/mnt/models dir', 'not an absolute path'], ['/mnt/a,b', 'not an absolute path'], ['/mnt/$(x)', 'not an absolute path'],
+  ])('hostPath %s is refused (normalized first)', (hostPath, text) => {
+    for (const make of [() => WeightSource.hostPathCache(REPO, { hostPath }), () => WeightSource.prefetch(REPO, { hostPath })]) {
+      expect(make).toThrow(/\[CS-IN-019\]/);
+      expect(make).toThrow(text);
+    }
+    expect(() => CacheNodeGroup.localNvme({ path: hostPath })).toThrow(/\[CS-IN-019\]/);
+  });
+
+  test('an ordinary node directory is accepted, written in its normal form', () => {
+    const m = synth({ weights: WeightSource.hostPathCache(REPO, { hostPath: '/mnt//nvme/./models/' }) }).manifests;
+    expect(predictor(m).volumes).toContainEqual({ name: 'weights-host', hostPath: { path: '/mnt/nvme/models', type: 'DirectoryOrCreate' } });
+    for (const hostPath of ['/var/lib/cdk8s-coldstart/models', '/opt/models', '/home/models', '/data', '/var/mnt/models', '/local/models', '/etcetera']) {
+      expect(() => WeightSource.hostPathCache(REPO, { hostPath })).not.toThrow();
+    }
+  });
+
+  test.each([['main/'], ['a/./b'], ['a//b'], ['./main'], ['main/..'], ['ma in'], ['main\n']])('revision %j is refused', revision => {
+    expect(() => WeightSource.hostPathCache({ ...REPO, revision })).toThrow(/\[CS-IN-018\]/);
+  });
+
+  test('a branch with slashes is still a revision', () => {
+    expect(() => WeightSource.hostPathCache({ ...REPO, revision: 'refs/pr/1' })).not.toThrow();
+  });
+
+  test.each([
+    ['prefetch', () => WeightSource.prefetch(REPO), 'prefetch DaemonSet'],
+    ['hostPathCache', () => WeightSource.hostPathCache(REPO), 'hostPath cache'],
+  ])('%s without a nodeSelector is refused: a root hostPath writer must target the GPU nodes', (_, weights, text) => {
+    expect(() => synth({ weights: weights(), gpu: { count: 1 } })).toThrow(/\[CS-IN-044\]/);
+    expect(() => synth({ weights: weights(), gpu: { count: 1 } })).toThrow(text);
+  });
+});
+
+describe('paths inside volumes and buckets', () => {
+  test.each([
+    ['models/'], ['/models'], ['models//qwen'], ['./models'], ['models/.'], ['models/../x'], ['..'], [''], ['models qwen'], ['models\tqwen'], ['a\nb'],
+  ])('subPath %j is refused', subPath => {
+    expect(() => WeightSource.existingClaim('w', { subPath })).toThrow(/\[CS-IN-011\]/);
+  });
+
+  test.each([['models,implicit-dirs'], ['models/x,uid=0'], ['a b'], ['a\nb'], ['models/']])('GCS FUSE onlyDir %j cannot inject a mount option', onlyDir => {
+    expect(() => WeightSource.gcsFuse('bucket', { onlyDir })).toThrow(/\[CS-IN-011\]/);
+  });
+
+  test('a Mountpoint prefix gets exactly one trailing slash; . and .. segments are refused', () => {
+    const pv = (prefix: string) => find(synth({ profile: eks, weights: WeightSource.mountpointS3('my-models', { prefix }) }).manifests, 'PersistentVolume')[0];
+    expect(pv('models/qwen/').spec.mountOptions).toContain('prefix models/qwen/');
+    expect(pv('models/qwen').spec.mountOptions).toContain('prefix models/qwen/');
+    for (const prefix of ['models//', 'models/../x/', '../x', 'models/./x']) {
+      expect(() => WeightSource.mountpointS3('my-models', { prefix })).toThrow(/\[CS-IN-011\]/);
+    }
+  });
 });
 
 describe('GKE accelerators', () => {
@@ -397,7 +458,7 @@ describe('lever 1: weight load', () => {
     expect(env(m).STORAGE_URI).toBeUndefined();
   });
 
-  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'not a relative path']])(
+  test.each([['Bad_Name', 'CS-IN-021', 'not a valid PersistentVolumeClaim name'], ['ok', 'CS-IN-011', 'has a "\\.\\." segment']])(
     'an existing claim %s is refused', (claimName, id, message) => {
       const weights = () => WeightSource.existingClaim(claimName, { subPath: claimName === 'ok' ? '../etc' : undefined });
       expect(() => synth({ weights: weights() })).toThrow(new RegExp(`^WeightSource\\.existingClaim: \\[${id}\\] .*${message}.*Fix: `));

@@ -60,8 +60,10 @@ export interface ImagePullOptions {
   /**
    * A DaemonSet on the model's GPU nodes whose init containers pull the engine
    * image, the modelcar image and `additionalImages`, so a node held by the
-   * warm buffer has them before the wake.
-   * @default - on in production, off in lab
+   * warm buffer has them before the wake. It needs a nodeSelector
+   * (`gpu.nodeSelector`, a compute class or a NodePool): without one it would
+   * run on every node, so `true` is refused (CS-IN-044) and the default is off.
+   * @default - on in production when the pod has a nodeSelector, off in lab
    */
   readonly prePull?: boolean;
 

@@ -20,7 +20,7 @@ import { Lever, LeverContext } from '../lever';
  * @internal
  */
 export class ImagePull extends Lever {
-  private readonly prePull: boolean;
+  private prePull: boolean;
   private readonly additionalImages: string[];
   private readonly pauseImage: string;
 
@@ -64,6 +64,17 @@ export class ImagePull extends Lever {
       dataVolumeSize: eks?.dataVolumeSize !== undefined ? `${Math.ceil(positiveBytes('imagePull.eks.dataVolumeSize', eks.dataVolumeSize, (p, x) => fail(this, 'CS-IN-056', p, x)) / GIB)}Gi` : undefined,
     };
     pod.set(Facts.NODE_IMAGE, node);
+
+    // A DaemonSet without a nodeSelector runs on every node: the profile's default
+    // pre-pull stays off then, an explicit one is refused. Capacity, which writes
+    // the selector, says whether there is one.
+    if (this.prePull && !pod.get(Facts.NODES_SELECTED)) {
+      if (this.options.prePull) {
+        fail(this, 'CS-IN-044', 'the pre-pull DaemonSet has no nodeSelector, so it would pull the engine image on every node of the cluster',
+          'set gpu.nodeSelector to a label only the GPU nodes carry (e.g. { "nvidia.com/gpu.present": "true" }), or use a compute class or NodePool');
+      }
+      this.prePull = false;
+    }
 
     // A pre-pulled image is on the node only if the node was there before the wake (held by a warm buffer).
     if (this.prePull && pod.get(Facts.CAPACITY_ARRIVAL) === CapacityArrival.WARM_BUFFER) {

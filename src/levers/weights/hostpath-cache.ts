@@ -6,6 +6,7 @@ import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { fail } from '../../private/errors';
+import { nodeDirectory } from '../../private/paths';
 import { LeverContext } from '../lever';
 
 /**
@@ -35,10 +36,11 @@ export const CACHE_ROOT = '/cache';
 
 /** @internal */
 export function requireHostPath(factory: string, path: string): string {
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.split('/').includes('..') || path === '/') {
-    fail(factory, 'CS-IN-019', `hostPath "${path}" is not an absolute directory path`, `pass a dedicated directory on the node's local disk, e.g. ${DEFAULT_HOST_PATH}`);
+  const checked = nodeDirectory(path);
+  if (checked.problem) {
+    fail(factory, 'CS-IN-019', `hostPath "${String(path)}" ${checked.problem}`, `pass a dedicated directory on the node's local disk, e.g. ${DEFAULT_HOST_PATH}`);
   }
-  return path.replace(/\/+$/, '');
+  return checked.path!;
 }
 
 /**
@@ -99,5 +101,20 @@ export class HostPathCacheSource implements WeightSourceImpl {
     applyStreamer(pod, modelBytes, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
+
+  public complete(scope: Construct, pod: PodWriter): void {
+    requireNodeSelector(scope, pod, 'the hostPath cache runs a root downloader that writes to the node\'s disk, so it must land only on the GPU nodes meant for it');
+  }
+}
+
+/**
+ * A root writer on a hostPath goes only where a nodeSelector sends it: the
+ * GPU request alone admits any GPU node, a DaemonSet every node.
+ * @internal
+ */
+export function requireNodeSelector(scope: Construct, pod: PodWriter, why: string): void {
+  if (Object.keys(pod.placement.nodeSelector).length) return;
+  fail(scope, 'CS-IN-044', `the model pod has no nodeSelector: ${why}`,
+    'set gpu.nodeSelector to a label only those GPU nodes carry (e.g. { "nvidia.com/gpu.present": "true" }), or use a compute class or NodePool');
 }
 

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { requireSecretRef, SecretKeyReference } from './secret-reference';
 import { COMPLETION_MARKER } from './source-impl';
 import { ErrorSite, fail } from '../../private/errors';
+import { relativePathProblem } from '../../private/paths';
 
 /**
  * A model repository on the Hugging Face Hub, downloaded once with
@@ -43,7 +44,7 @@ export function resolveRepo(factory: ErrorSite, repo: HuggingFaceRepo): Resolved
     fail(factory, 'CS-IN-018', `Hugging Face repository "${repo?.repoId}" is not an owner/name id`, 'pass the id shown on the model page, e.g. "meta-llama/Llama-3.1-70B-Instruct"');
   }
   const revision = repo.revision ?? 'main';
-  if (!REVISION.test(revision) || revision.split('/').includes('..')) {
+  if (typeof revision !== 'string' || !REVISION.test(revision) || relativePathProblem(revision) !== undefined) {
     fail(factory, 'CS-IN-018', `Hugging Face revision "${revision}" is not a branch, tag or commit`, 'pass a commit hash (best: every node caches the same bytes) or a branch such as "main"');
   }
   const token = repo.token ? requireSecretRef(factory, repo.token, 'the Hugging Face token') : undefined;

@@ -8,7 +8,9 @@ import { WeightPath } from '../../estimate/paths';
 import { clusterScoped } from '../../private/cluster-scoped';
 import { crds } from '../../private/crds';
 import { fail } from '../../private/errors';
+import { isLabelValue, isQualifiedName } from '../../private/k8s-names';
 import { ManifestObject } from '../../private/manifest-object';
+import { nodeDirectory } from '../../private/paths';
 import { bytesToQuantity } from '../../private/quantity';
 import { positiveBytes } from '../../private/size';
 import { LeverContext } from '../lever';
@@ -66,10 +68,16 @@ export class CacheNodeGroup {
   public static localNvme(options: LocalNvmeNodeGroupOptions): CacheNodeGroup {
     const factory = 'CacheNodeGroup.localNvme';
     if (options.name !== undefined) requireGroupName(factory, options.name);
-    if (!/^\/[^\s]*$/.test(options.path ?? '') || options.path.split('/').includes('..')) {
-      fail(factory, 'CS-IN-019', `NVMe path "${options.path}" is not an absolute path`, 'pass the node directory the NVMe disk is mounted at, e.g. /mnt/nvme/models');
+    for (const [key, value] of Object.entries(options?.nodeSelector ?? {})) {
+      if (!isQualifiedName(key) || !isLabelValue(value)) {
+        fail(factory, 'CS-IN-058', `nodeSelector ${String(key)}=${String(value)} is not a valid label key and value`, 'use a label the NVMe GPU nodes carry');
+      }
     }
-    return new CacheNodeGroup(options.name, options);
+    const checked = nodeDirectory(options?.path);
+    if (checked.problem) {
+      fail(factory, 'CS-IN-019', `NVMe path "${String(options?.path)}" ${checked.problem}`, 'pass the node directory the NVMe disk is mounted at, e.g. /mnt/nvme/models');
+    }
+    return new CacheNodeGroup(options.name, { ...options, path: checked.path! });
   }
 
   private constructor(

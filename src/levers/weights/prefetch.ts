@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
 import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
@@ -9,6 +8,7 @@ import { WeightPath } from '../../estimate/paths';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
 import { LeverContext } from '../lever';
+import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath, requireNodeSelector } from './hostpath-cache';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -65,6 +65,7 @@ export class PrefetchSource implements WeightSourceImpl {
 
   /** The DaemonSet mirrors the finished pod's nodes. */
   public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
+    requireNodeSelector(scope, pod, 'the prefetch DaemonSet runs a root downloader on a hostPath, and without one it would run on every node of the cluster');
     const repo = this.repo;
     const labels = auxLabels(context.name, 'weight-prefetch');
     ManifestObject.render(scope, 'Prefetch', k8s.KubeDaemonSet, {

@@ -4,6 +4,7 @@ import { applyStreamer, StreamerOptions } from './streamer';
 import { BlueprintConflict, Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { ErrorSite, fail } from '../../private/errors';
+import { relativePathProblem } from '../../private/paths';
 import { GIB } from '../../private/quantity';
 import { LeverContext } from '../lever';
 
@@ -105,10 +106,14 @@ export function setServiceAccount(scope: Construct, pod: PodWriter, name: string
   }
 }
 
-/** Validates a path relative to a volume (no leading /, no ..). @internal */
-export function requireRelativePath(site: ErrorSite, path: string | undefined, what: string, example: string): void {
-  if (path !== undefined && (path === '' || path.startsWith('/') || path.split('/').includes('..'))) {
-    fail(site, 'CS-IN-011', `${what} "${path}" is not a relative path inside the volume`, `pass a path such as "${example}", without a leading / or ..`);
+/** Validates a path relative to a volume or bucket: names joined by single slashes. @internal */
+export function requireRelativePath(
+  site: ErrorSite, path: string | undefined, what: string, example: string, options: { readonly mountOption?: boolean } = {},
+): void {
+  if (path === undefined) return;
+  const problem = relativePathProblem(path, options);
+  if (problem) {
+    fail(site, 'CS-IN-011', `${what} "${String(path)}" ${problem}`, `pass a path such as "${example}": names joined by single slashes, no leading or trailing /, no . or ..`);
   }
 }
 

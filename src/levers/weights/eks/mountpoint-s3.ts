@@ -4,6 +4,7 @@ import { PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { requireCloud } from '../../../private/cloud';
 import { fail } from '../../../private/errors';
+import { relativePathProblem } from '../../../private/paths';
 import { requireRegion } from '../../../private/region';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
@@ -48,8 +49,9 @@ export class MountpointS3Source implements WeightSourceImpl {
     if (!BUCKET.test(bucketName ?? '') || bucketName.includes('..')) {
       fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not an S3 bucket name`, 'pass the bare bucket name, without s3:// or a path (use prefix for the path)');
     }
-    if (o.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix)) {
-      fail(factory, 'CS-IN-011', `prefix "${o.prefix}" is not an S3 key prefix`, 'pass e.g. models/llama-3.1-70b-instruct/');
+    // One trailing '/' is written below (mount-s3 refuses a --prefix without it); the rest is a relative path.
+    if (o.prefix !== undefined && (!/^[A-Za-z0-9!_.*'()/-]+$/.test(o.prefix) || relativePathProblem(o.prefix.replace(/\/$/, '')) !== undefined)) {
+      fail(factory, 'CS-IN-011', `prefix "${String(o.prefix)}" is not an S3 key prefix (names joined by single slashes, no . or .. segment)`, 'pass e.g. models/llama-3.1-70b-instruct/');
     }
     // The profile's region was checked by Cloud.eks().
     if (o.region !== undefined) requireRegion(factory, o.region, 'region');
@@ -61,7 +63,7 @@ export class MountpointS3Source implements WeightSourceImpl {
     const o = this.options;
     const region = o.region ?? context.profile.cloud.region;
     const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
-    const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/*$/, '/');
+    const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/?$/, '/');
     bindStaticVolume(scope, pod, context, modelBytes, {
       id: 's3',
       csi: { driver: 's3.csi.aws.com', volumeHandle: `${context.name}-s3-${this.bucketName}`, volumeAttributes: { bucketName: this.bucketName } },

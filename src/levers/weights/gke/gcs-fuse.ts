@@ -77,7 +77,7 @@ export class GcsFuseSource implements WeightSourceImpl {
     if (!BUCKET.test(bucketName ?? '') || bucketName.includes('..')) {
       fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
     }
-    requireRelativePath(factory, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct');
+    requireRelativePath(factory, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct', { mountOption: true });
     if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
       fail(factory, 'CS-IN-009', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
     }
