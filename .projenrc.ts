@@ -34,10 +34,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The checker (src/check) reads multi-document YAML with line numbers. jsii
   // packages may only depend on jsii modules, so yaml ships inside the tarball.
-  bundledDeps: ['yaml@^2.8.0'],
+  // The rules read `sh -c` scripts with a real shell-words parser (shell-quote).
+  bundledDeps: ['yaml@^2.8.0', 'shell-quote@^1.8.1'],
   // TypeScript 7 (the native port) has no compiler API for ts-jest/ts-node yet.
   devDeps: [
-    'cdk8s-cli@^2.207.0', 'typescript@~5.9.3', '@types/node@^20',
+    'cdk8s-cli@^2.207.0', 'typescript@~5.9.3', '@types/node@^20', '@types/shell-quote@^1.7.5',
     'ajv@^8',
     // ts-jest 29.4 needs jest-util as a peer that npm does not hoist with jest 29.
     'jest-util@^29',

@@ -5,6 +5,8 @@ import { EXTRA_ARG } from './private/extra-args';
 import { requireDigest } from './private/image';
 import { isEnvVarName } from './private/k8s-names';
 import { isCredentialName, masked, redact, showValue } from './private/redact';
+import { resolveFlag, settingOf } from './private/vllm-argv';
+import { VLLM_FLAG_SOURCE } from './private/vllm-flags';
 
 /**
  * Options for the vLLM engine.
@@ -76,6 +78,31 @@ export class Engine {
       }
       requireNoCredential(factory, arg, `engine extra arg "${name}"`);
     }
+    for (const arg of options.extraArgs ?? []) {
+      const [, written, value] = EXTRA_ARG.exec(arg)!;
+      const flag = resolveFlag(written);
+      const owner = OWNED[settingOf(flag.name)];
+      if (owner) {
+        fail(factory, 'CS-IN-006', `engine extra arg ${describeArg(arg)} sets ${flag.name}${flag.abbreviated ? ` (vLLM reads ${written} as ${flag.name})` : ''}, which ${owner} sets`,
+          `drop it from extraArgs and use ${owner}`);
+      }
+      if (flag.ambiguous) {
+        fail(factory, 'CS-IN-043', `engine extra arg ${written} is ambiguous: vLLM's parser would take it for any of ${flag.ambiguous.join(', ')}`, 'spell the flag in full');
+      }
+      if (flag.abbreviated) {
+        fail(factory, 'CS-IN-043', `engine extra arg ${written} is an abbreviation that vLLM reads as ${flag.name}`, `spell it in full: ${flag.name}`);
+      }
+      if (flag.arity === undefined) {
+        fail(factory, 'CS-IN-043', `engine extra arg ${written} is not a flag of vLLM's server (${VLLM_FLAG_SOURCE})`,
+          'check the spelling against `vllm serve --help`; a flag of a newer release belongs in src/private/vllm-flags.ts (regenerated from that release)');
+      }
+      if (flag.arity === 'none' && value !== undefined) {
+        fail(factory, 'CS-IN-043', `engine extra arg ${written} is a switch and takes no value (vLLM's parser refuses ${written}=...)`, `pass ${written} alone, or its --no- form`);
+      }
+      if ((flag.arity === 'one' || flag.arity === 'many') && value === undefined) {
+        fail(factory, 'CS-IN-043', `engine extra arg ${written} needs a value`, `pass ${written}=<value> as one item`);
+      }
+    }
     for (const [name, value] of Object.entries(options.extraEnv ?? {})) {
       if (!isEnvVarName(name) || typeof value !== 'string') {
         fail(factory, 'CS-IN-058', `engine extraEnv "${name}" is not a valid env var name with a string value`, 'use letters, digits, "_", "-" and "." (not starting with a digit), and a string value');
@@ -91,6 +118,24 @@ export class Engine {
     this.extraEnv = options.extraEnv ?? {};
   }
 }
+
+/**
+ * Settings a typed prop writes: an extra arg may not set them in any spelling
+ * (`--no-x`, a prefix, `--compilation-config` for `-O`), whether or not the
+ * prop is set, so the typed prop and the rules that read it stay the truth.
+ * `--config` reads flags from a file nothing here can check.
+ */
+const OWNED: Record<string, string> = {
+  '--model': 'the weight source (props.weights)',
+  '--served-model-name': 'props.servedModelName',
+  '--port': 'the backend (the model port)',
+  '--tensor-parallel-size': 'props.gpu.count',
+  '--gpu-memory-utilization': 'runtime.gpuMemoryUtilization',
+  '--enforce-eager': 'runtime.enforceEager',
+  '-O': 'runtime.compile',
+  '--enable-sleep-mode': 'runtime.sleepMode',
+  '--config': 'the typed props (a --config file would hide flags from every check)',
+};
 
 /**
  * A malformed extra arg for a message: its first word, and the rest masked

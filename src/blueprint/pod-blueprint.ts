@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { FactKey, Facts as ALL_FACTS, LeverKind, Pass } from './facts';
 import { escapeExpansion } from '../private/expansion';
 import { redact, showValue } from '../private/redact';
+import { settingOf } from '../private/vllm-argv';
 
 /**
  * One line of the pod memory budget. The memory request and limit are the sum
@@ -52,7 +53,8 @@ const ORDER: Phase[] = [Pass.CONTRIBUTE, Pass.COMPLETE, 'render'];
 export class PodBlueprint {
   private phase: Phase = Pass.CONTRIBUTE;
   private readonly scalars = new Map<string, { value: unknown; lever: string }>();
-  private readonly args = new Map<string, { value?: string; lever: string }>();
+  /** Keyed by the setting (settingOf), so two spellings of one setting conflict. */
+  private readonly args = new Map<string, { flag: string; value?: string; lever: string }>();
   private readonly envs = new Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>();
   private readonly inits = new Map<string, { container: k8s.Container; lever: string }>();
   private readonly vols = new Map<string, { volume: k8s.Volume; lever: string }>();
@@ -150,7 +152,7 @@ export class PodBlueprint {
    * kubelet never substitutes an env var (a Secret's, say) into the command line.
    */
   public renderArgs(): string[] {
-    return [...this.args].map(([flag, { value }]) => (value === undefined ? flag : `${flag}=${escapeExpansion(value)}`));
+    return [...this.args.values()].map(({ flag, value }) => (value === undefined ? flag : `${flag}=${escapeExpansion(value)}`));
   }
 
   public renderEnv(): k8s.EnvVar[] {
@@ -248,7 +250,7 @@ export class PodBlueprint {
 interface WriterState {
   readonly lever: string;
   readonly phase: Pass;
-  readonly args: Map<string, { value?: string; lever: string }>;
+  readonly args: Map<string, { flag: string; value?: string; lever: string }>;
   readonly envs: Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>;
   readonly inits: Map<string, { container: k8s.Container; lever: string }>;
   readonly vols: Map<string, { volume: k8s.Volume; lever: string }>;
@@ -280,11 +282,12 @@ export class PodWriter {
   /** An engine flag. The same flag twice with different values is a conflict, never a silent last-one-wins. */
   public arg(flag: string, value?: string): void {
     this.write(s => {
-      const existing = s.args.get(flag);
-      if (existing && existing.value !== value) {
-        throw new BlueprintConflict(`${flag} is set to ${showArg(flag, existing.value)} by ${existing.lever} and to ${showArg(flag, value)} by ${s.lever}`);
+      const setting = settingOf(flag);
+      const existing = s.args.get(setting);
+      if (existing && (existing.flag !== flag || existing.value !== value)) {
+        throw new BlueprintConflict(`${setting} is set to ${showArg(existing.flag, existing.value)} by ${existing.lever} and to ${showArg(flag, value)} by ${s.lever}`);
       }
-      s.args.set(flag, { value, lever: s.lever });
+      s.args.set(setting, { flag, value, lever: s.lever });
     });
   }
 
@@ -473,7 +476,7 @@ function show(v: unknown): string {
 
 /** A flag's value for a conflict: `--hf-token` and the like are masked whole, others have any credential inside masked. */
 function showArg(flag: string, value: string | undefined): string {
-  return value === undefined ? 'a bare flag' : `"${showValue(flag, value)}"`;
+  return value === undefined ? `the bare flag ${flag}` : `"${showValue(flag, value)}"`;
 }
 
 /** Env values may be credentials (extraEnv): a conflict names where each came from, never the literal. */

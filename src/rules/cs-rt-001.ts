@@ -15,7 +15,7 @@ export const CS_RT_001: Rule = defineRule({
     const found: Violation[] = [];
     for (const { c } of vllmContainers(obj)) {
       const v = flag(c.tokens, '--gpu-memory-utilization');
-      if (v === undefined || v === true) {
+      if (typeof v !== 'string') {
         found.push({ value: 'unset (vLLM default 0.9)', message: `vLLM container "${c.name}" does not set --gpu-memory-utilization` });
       } else if (!(Number(v) > 0 && Number(v) <= CEILING)) {
         found.push({ value: v, message: `vLLM container "${c.name}" sets --gpu-memory-utilization=${v}, outside (0, ${CEILING}]` });

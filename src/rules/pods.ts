@@ -1,3 +1,6 @@
+import { parse as parseShell } from 'shell-quote';
+import { readArgv, resolveFlag } from '../private/vllm-argv';
+
 /**
  * Reading pods out of any object: core workloads, KServe InferenceServices and
  * serving runtimes. Rules work on these views, never on our props.
@@ -28,25 +31,31 @@ export interface PodView {
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
 const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
 
-const WHITE_SPACE = /\s/;
+/** A POSIX shell by its basename; `-c` (alone or in a flag group like `-ec`) makes the next element its script. */
+const SHELL = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
+
+/**
+ * The words the program sees. Each argv element is one argument, as the
+ * kubelet passes it, white space and all; only a shell script (`sh -c
+ * "vllm serve ..."`) is split, with a real shell-words parser, into the
+ * words of the commands it runs.
+ */
+function words(argv: string[]): string[] {
+  const c = SHELL.test(argv[0] ?? '') ? argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a)) : -1;
+  if (c < 0 || argv[c + 1] === undefined) return argv.filter(Boolean);
+  // Variables stay as written: the rules judge the script, not one environment.
+  const script = parseShell(argv[c + 1], name => `$${name}`).filter((w): w is string => typeof w === 'string');
+  return [...argv.slice(0, c + 1), ...script, ...argv.slice(c + 2)].filter(Boolean);
+}
 
 function container(raw: any, init: boolean): ContainerView {
-  const tokens: string[] = [];
+  const argv: string[] = [];
   for (const list of [raw.command, raw.args]) {
-    if (!Array.isArray(list)) continue;
-    for (const t of list) {
-      const s = String(t);
-      // Most elements hold one word: split only those that do not (shell strings).
-      if (!WHITE_SPACE.test(s)) {
-        if (s) tokens.push(s);
-      } else {
-        for (const w of s.split(/\s+/)) if (w) tokens.push(w);
-      }
-    }
+    if (Array.isArray(list)) for (const t of list) argv.push(String(t));
   }
   const env: Record<string, string | undefined> = {};
-  for (const e of raw.env ?? []) env[e.name] = e.value;
-  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens, env, raw };
+  for (const e of Array.isArray(raw.env) ? raw.env : []) if (typeof e?.name === 'string') env[e.name] = e.value;
+  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw };
 }
 
 function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
@@ -123,35 +132,28 @@ export function isGpu(c: ContainerView): boolean {
 }
 
 /**
- * The value of a flag in `--flag=value` or `--flag value` form (`true` for a
- * bare flag); the last occurrence wins, as in argparse.
+ * The value of a flag as vLLM's parser reads it (`true` for a bare flag,
+ * `false` for `--no-flag`): `--flag=value` or `--flag value`, any unambiguous
+ * prefix, `_` for `-`, `-tp` for `--tensor-parallel-size`; the last occurrence
+ * wins, as in argparse. `--json-flag.key` is found as `--json-flag.key`.
  * @internal
  */
-export function flag(tokens: string[], ...names: string[]): string | true | undefined {
+export function flag(tokens: string[], ...names: string[]): string | boolean | undefined {
   const flags = once(FLAGS, tokens, () => readFlags(tokens));
-  let found: { at: number; value: string | true } | undefined;
+  let found: { at: number; value: string | boolean } | undefined;
   for (const n of names) {
-    const f = flags.get(n);
+    const r = resolveFlag(n);
+    const f = flags.get(r.key ? `${r.name}.${r.key}` : r.name);
     if (f && (!found || f.at > found.at)) found = f;
   }
   return found?.value;
 }
 
-const FLAGS = new WeakMap<string[], Map<string, { at: number; value: string | true }>>();
+const FLAGS = new WeakMap<string[], Map<string, { at: number; value: string | boolean }>>();
 
-/** Every `--flag=value` and `--flag value` of an argv, read once: the last occurrence of a flag wins. */
-function readFlags(tokens: string[]): Map<string, { at: number; value: string | true }> {
-  const flags = new Map<string, { at: number; value: string | true }>();
-  tokens.forEach((t, at) => {
-    if (!t.startsWith('-')) return;
-    const eq = t.indexOf('=');
-    if (eq > 0) {
-      flags.set(t.slice(0, eq), { at, value: t.slice(eq + 1) });
-    } else {
-      const next = tokens[at + 1];
-      flags.set(t, { at, value: next !== undefined && !next.startsWith('-') ? next : true });
-    }
-  });
+function readFlags(tokens: string[]): Map<string, { at: number; value: string | boolean }> {
+  const flags = new Map<string, { at: number; value: string | boolean }>();
+  for (const f of readArgv(tokens)) flags.set(f.key ? `${f.name}.${f.key}` : f.name, { at: f.at, value: f.value });
   return flags;
 }
 

@@ -330,10 +330,52 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('an extra arg that fights a typed prop', () => {
-    expect(build({ engine: Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }) }))
-      .toThrow(/\[CS-IN-006\] --gpu-memory-utilization is set to "0.6" by .* and to "0.95" by .*extraArgs.*Fix: drop --gpu-memory-utilization from extraArgs/);
+    expect(() => Engine.vllm({ image: VLLM, extraArgs: ['--gpu-memory-utilization=0.95'] }))
+      .toThrow(/^Engine\.vllm: \[CS-IN-006\] engine extra arg "--gpu-memory-utilization=0.95" sets --gpu-memory-utilization, which runtime.gpuMemoryUtilization sets\. Fix: drop it/);
     expect(() => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] })).toThrow(/^Engine\.vllm: \[CS-IN-043\] engine extra arg "max-model-len 4096"/);
     expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
+  });
+
+  test.each([
+    ['--gpu-memory-util=0.95', 'CS-IN-006', 'vLLM reads --gpu-memory-util as --gpu-memory-utilization'],
+    ['--tensor-parallel=8', 'CS-IN-006', '--tensor-parallel-size'],
+    ['--no-enforce-eager', 'CS-IN-006', 'runtime.enforceEager'],
+    ['--enforce-eager', 'CS-IN-006', 'runtime.enforceEager'],
+    ['--compilation-config={"level":3}', 'CS-IN-006', 'runtime.compile'],
+    ['--optimization-level=3', 'CS-IN-006', 'runtime.compile'],
+    ['--enable-sleep', 'CS-IN-006', 'runtime.sleepMode'],
+    ['--serve=x', 'CS-IN-006', 'props.servedModelName'],
+    ['--po=1', 'CS-IN-006', 'the backend'],
+    ['--config=/etc/vllm.yaml', 'CS-IN-006', '--config file'],
+    ['--hos=0.0.0.0', 'CS-IN-043', 'abbreviation that vLLM reads as --host'],
+    ['--enable=1', 'CS-IN-043', 'ambiguous'],
+    ['--max-model-length=4096', 'CS-IN-043', 'not a flag of vLLM'],
+    ['--trust-remote-code=true', 'CS-IN-043', 'takes no value'],
+    ['--max-model-len', 'CS-IN-043', 'needs a value'],
+  ])('extra arg %s is refused in every spelling vLLM accepts', (arg, id, text) => {
+    const e = (() => {
+      try {
+        Engine.vllm({ image: VLLM, extraArgs: [arg] });
+      } catch (x) {
+        return x as any;
+      }
+      return undefined;
+    })();
+    expect(e?.code).toBe(id);
+    expect(e?.message).toContain(text);
+  });
+
+  test('flags no typed prop sets pass, in full and as switches', () => {
+    expect(() => Engine.vllm({ image: VLLM, extraArgs: ['--max-model-len=4096', '--trust-remote-code', '--no-enable-prefix-caching', '--max-num-seqs=64'] })).not.toThrow();
+  });
+
+  test('with sleep mode the engine is on loopback: --host in extraArgs is a conflict naming both sides', () => {
+    expect(() => synth({
+      weights: WeightSource.existingClaim('w'),
+      backend: Backend.deployment(),
+      runtime: { sleepMode: { proxyImage: PROXY } },
+      engine: Engine.vllm({ image: VLLM, extraArgs: ['--host=0.0.0.0'] }),
+    })).toThrow(/\[CS-IN-006\] --host is set to "127.0.0.1" by .* and to "0.0.0.0" by .*extraArgs/);
   });
 
   test('a ReadWriteOnce cache with more than one replica', () => {

@@ -751,6 +751,18 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
     expect(slp([devMode('127.0.0.1'), service(8000)])).toEqual([]);
   });
 
+  test('--host is read as vLLM reads it: a prefix or a later --host rebinds the engine; one element with a space is not a flag', () => {
+    const rebound = (...extra: string[]) => {
+      const o = devMode('127.0.0.1');
+      vllm(o).args.push(...extra);
+      return slp([o]).length;
+    };
+    expect(rebound('--hos=0.0.0.0')).toBe(1);
+    expect(rebound('--ho', '0.0.0.0')).toBe(1);
+    expect(rebound('--host=0.0.0.0')).toBe(1);
+    expect(rebound('--chat-template=x --host=0.0.0.0')).toBe(0);
+  });
+
   test('without dev mode, or with VLLM_SERVER_DEV_MODE=0, nothing is flagged', () => {
     const off = compliant(); vllm(off).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '0' });
     expect(slp([compliant(), off, service(8000)])).toEqual([]);
