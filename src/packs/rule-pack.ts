@@ -6,7 +6,7 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { Rule, RuleContext } from '../rules/rule';
+import { Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
  * Props of a rule pack.
@@ -114,9 +114,15 @@ export abstract class RulePack implements IAspect {
   }
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+    // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
+    const docs = isList(json) ? json.items.filter((i: unknown) => i !== null && typeof i === 'object' && !Array.isArray(i)) : [json];
+    for (const doc of docs) this.checkOne(obj, doc, context, report);
+  }
+
+  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
     const annotated = RuleSuppressions._fromAnnotation(obj, json);
     for (const rule of this.rules) {
-      for (const v of rule.check(json, context)) {
+      for (const v of violations(rule, json, context)) {
         const suppression = RuleSuppressions._find(obj, rule.id) ?? annotated.find(s => s.id === rule.id);
         if (suppression) exemptExternally(obj, rule, suppression.reason);
         report.record({
@@ -127,13 +133,35 @@ export abstract class RulePack implements IAspect {
           object: `${json.kind}/${json.metadata?.name}`,
           namespace: json.metadata?.namespace,
           // Findings are printed, written to the report and read in CI: no rule, ours or a user's, may leak a credential there.
-          value: redact(v.value),
-          message: redact(v.message),
-          fix: redact(v.fix ?? rule.fix),
+          value: redact(String(v.value)),
+          message: redact(String(v.message)),
+          fix: redact(String(v.fix ?? rule.fix)),
           suppressed: suppression?.reason,
         });
       }
     }
+  }
+}
+
+function isList(json: any): boolean {
+  return typeof json?.kind === 'string' && /List$/.test(json.kind) && Array.isArray(json.items);
+}
+
+/**
+ * A rule's findings; a rule that throws on a malformed object (a container
+ * that is not a map, `command: 123`) yields one finding naming the object,
+ * never an exception out of synth or the checker.
+ */
+function violations(rule: Rule, json: any, context: RuleContext): Violation[] {
+  try {
+    const found = rule.check(json, context);
+    return Array.isArray(found) ? found : [...found];
+  } catch {
+    return [{
+      value: 'malformed object',
+      message: `${json?.kind ?? '?'}/${json?.metadata?.name ?? '?'} is malformed where rule ${rule.id} reads it (rule CS-WL-002 names the field)`,
+      fix: 'make the object match its schema: containers, env, volumeMounts and volumes are lists of maps, command and args lists of strings',
+    }];
   }
 }
 

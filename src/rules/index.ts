@@ -16,6 +16,7 @@ import { CS_SHM_002 } from './cs-shm-002';
 import { CS_SHM_003 } from './cs-shm-003';
 import { CS_SLP_001 } from './cs-slp-001';
 import { CS_WL_001 } from './cs-wl-001';
+import { CS_WL_002 } from './cs-wl-002';
 import { Rule } from './rule';
 
 /** The baseline rules, in RULES.md order (one per line: several issues add rules). @internal */
@@ -31,6 +32,7 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_RT_003,
   CS_RT_004,
   CS_WL_001,
+  CS_WL_002,
   CS_PRF_001,
   CS_KSV_001,
   CS_KSV_002,

@@ -28,7 +28,6 @@ export interface PodView {
   readonly kind: string;
 }
 
-const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
 const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
 
 /** A POSIX shell by its basename; `-c` (alone or in a flag group like `-ec`) makes the next element its script. */
@@ -58,13 +57,19 @@ function container(raw: any, init: boolean): ContainerView {
   return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw };
 }
 
+/** The objects of a list field; anything else (null, a string, a map) reads as none. */
+function objects(x: unknown): any[] {
+  return Array.isArray(x) ? x.filter(e => e !== null && typeof e === 'object' && !Array.isArray(e)) : [];
+}
+
 function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
+  const pod = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : {};
   const containers = [
-    ...(spec?.initContainers ?? []).map((c: any) => container(c, true)),
-    ...(spec?.containers ?? []).map((c: any) => container(c, false)),
+    ...objects(pod.initContainers).map((c: any) => container(c, true)),
+    ...objects(pod.containers).map((c: any) => container(c, false)),
     ...extra.map(c => container(c, false)),
   ];
-  return { where, spec: spec ?? {}, containers, kind };
+  return { where, spec: pod, containers, kind };
 }
 
 /** The value for `key`, made on first use: every rule reads the same JSON, so views of it are made once. @internal */
@@ -82,27 +87,46 @@ export function podsOf(obj: any): PodView[] {
   return once(PODS, obj, () => readPods(obj));
 }
 
+/** Deep enough for every workload API seen (LeaderWorkerSet's worker template sits at depth 4). */
+const MAX_DEPTH = 8;
+
+/**
+ * Every pod spec in the object, found by shape rather than by kind: any map
+ * with a `containers` or `initContainers` list under `spec` (a Deployment's
+ * `spec.template.spec`, a CronJob's job template, a Knative Service, an Argo
+ * Rollout, a LeaderWorkerSet's leader and worker templates, a ServingRuntime,
+ * an InferenceService component and its `workerSpec`, a custom resource).
+ */
 function readPods(obj: any): PodView[] {
-  const kind = obj?.kind;
+  const kind = typeof obj?.kind === 'string' ? obj.kind : '';
   const spec = obj?.spec;
-  if (!spec) return [];
-  if (kind === 'Pod') return [view('spec', spec, kind)];
-  if (TEMPLATE_KINDS.has(kind)) return [view('spec.template.spec', spec.template?.spec, kind)];
-  if (kind === 'CronJob') return [view('spec.jobTemplate.spec.template.spec', spec.jobTemplate?.spec?.template?.spec, kind)];
-  if (kind === 'ServingRuntime' || kind === 'ClusterServingRuntime') return [view('spec', spec, kind)];
-  if (kind === 'InferenceService') {
-    const pods: PodView[] = [];
-    for (const name of KSERVE_COMPONENTS) {
-      const component = spec[name];
-      if (!component) continue;
-      // `model` is a container merged into kserve-container at admission.
-      const model = component.model ? [{ name: 'kserve-container', ...component.model }] : [];
-      pods.push(view(`spec.${name}`, component, kind, model));
-      if (component.workerSpec) pods.push(view(`spec.${name}.workerSpec`, component.workerSpec, kind));
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return [];
+  const pods: PodView[] = [];
+  const walk = (node: any, where: string, depth: number, component: boolean): void => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) return;
+    const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers);
+    // An InferenceService component's `model` is a container merged into kserve-container at admission.
+    const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
+    if (isPod || model.length) pods.push(view(where, node, kind, model));
+    for (const [key, value] of Object.entries(node)) {
+      // A pod's own containers and volumes hold no pod specs.
+      if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        walk(value, `${where}.${key}`, depth + 1, kind === 'InferenceService' && where === 'spec' && KSERVE_COMPONENTS.includes(key));
+      }
     }
-    return pods;
-  }
-  return [];
+  };
+  walk(spec, 'spec', 0, false);
+  return pods;
+}
+
+/** The metadata beside the first pod spec found by shape (`<template>.metadata` for `<template>.spec`). */
+function templateMetadata(obj: any): any {
+  const where = podsOf(obj)[0]?.where;
+  if (!where?.endsWith('.spec')) return undefined;
+  let node = obj;
+  for (const key of where.split('.').slice(0, -1)) node = node?.[key];
+  return node?.metadata;
 }
 
 /** The pod template's metadata (labels and annotations), where the kind has one. @internal */
@@ -110,8 +134,9 @@ export function podMetadata(obj: any): { annotations: Record<string, string>; la
   const m = obj?.kind === 'Pod' ? obj.metadata
     : obj?.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.metadata
       : obj?.kind === 'InferenceService' ? obj.spec?.predictor
-        : obj?.spec?.template?.metadata;
-  return { annotations: m?.annotations ?? {}, labels: m?.labels ?? {} };
+        : obj?.spec?.template?.metadata ?? templateMetadata(obj);
+  const map = (x: unknown): Record<string, string> => (x !== null && typeof x === 'object' && !Array.isArray(x) ? x as Record<string, string> : {});
+  return { annotations: map(m?.annotations), labels: map(m?.labels) };
 }
 
 /**
