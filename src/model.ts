@@ -245,7 +245,8 @@ export class ColdStartOptimizedModel extends Construct {
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
     this.estimate = publicEstimate(assessment.detail);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
-    this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas }, blueprint);
+    const wakeSeconds = assessment.detail.nodeCapacitySeconds + assessment.detail.imagePullSeconds + runtime.startupBudgetSeconds;
+    this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) this.enforceBaseline();

@@ -1,4 +1,4 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { schemaErrors } from './schema';
 import { MODELCAR, VLLM } from './util';
@@ -59,7 +59,8 @@ const valid: fc.Arbitrary<ColdStartOptimizedModelProps> = fc.record({
     size: r.size,
     gpu: { count: r.gpus, nodeSelector: r.selector },
     profile: r.production ? Profile.production({ cloud: r.cloud }) : Profile.lab({ cloud: r.cloud }),
-    backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }),
+    // A cluster whose max-revision-timeout-seconds allows any wake (else CS-KSV-003 warns, rightly).
+    backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature), maxRevisionTimeout: Duration.hours(24) }),
     scaling: { minReplicas, maxReplicas },
     capacity: { priority: r.priority },
     runtime: {

@@ -11,6 +11,20 @@ export interface RenderContext {
   readonly name: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /**
+   * Seconds from a scale-up until the pod is Ready, at the high end: node
+   * provisioning and image pull (estimate) plus the startup probe budget.
+   */
+  readonly wakeSeconds: number;
+}
+
+/**
+ * The progress deadline a workload needs: its wake, rounded up to the
+ * minute, and never below Kubernetes' and Knative's own default (600 s).
+ * @internal
+ */
+export function progressDeadlineSeconds(context: RenderContext): number {
+  return Math.max(600, Math.ceil(context.wakeSeconds / 60) * 60);
 }
 
 // Each backend is a subclass in its own file, loaded when its factory runs:

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Backend, RenderContext } from './backend';
+import { Backend, progressDeadlineSeconds, RenderContext } from './backend';
 import { renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
 import { maskUserInfo } from '../levers/weights/secret-reference';
@@ -63,6 +63,9 @@ export class Deployment extends Backend {
       metadata: { name: context.name, labels: bp.labels, annotations: nonEmpty(bp.annotations) },
       spec: {
         replicas: context.minReplicas,
+        // Kubernetes only reports a stalled rollout, but Argo CD, Flux and
+        // `kubectl rollout status` fail on it: leave room for the whole wake.
+        progressDeadlineSeconds: progressDeadlineSeconds(context),
         selector: { matchLabels: selector },
         // One GPU per replica and possibly a ReadWriteOnce cache: replace a pod
         // before starting its successor, so a rollout never needs a spare GPU

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Backend, RenderContext } from './backend';
+import { Backend, progressDeadlineSeconds, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
@@ -60,9 +60,26 @@ export interface KServeKnativeOptions {
    * @default - Knative's default (no delay)
    */
   readonly scaleDownDelay?: Duration;
+
+  /**
+   * The cluster's `max-revision-timeout-seconds` (Knative `config-defaults`).
+   * A request that arrives while the model wakes from zero waits in the
+   * activator up to the revision's request timeout (`spec.predictor.timeout`),
+   * which the library sets to the wake plus a minute, up to this ceiling:
+   * Knative refuses a revision whose timeout is above it. Raise it in
+   * `config-defaults` (and the activator's termination grace period with
+   * it), then here, when a wake takes longer.
+   * @default Duration.seconds(600) - Knative's default
+   */
+  readonly maxRevisionTimeout?: Duration;
 }
 
 const MAX_SCALE_DOWN_DELAY_SECONDS = 3600;
+const DEFAULT_MAX_REVISION_TIMEOUT_SECONDS = 600;
+/** Knative's own request timeout (`revision-timeout-seconds`): never go below it. */
+const DEFAULT_REVISION_TIMEOUT_SECONDS = 300;
+/** What the first request itself may take once the engine is up. */
+const REQUEST_SECONDS = 60;
 
 /**
  * KServe, Knative mode. The predictor is a custom `kserve-container` rather
@@ -85,7 +102,16 @@ export class KServeKnative extends Backend {
     if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
       fail(factory, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
     }
+    if (options.maxRevisionTimeout !== undefined) {
+      wholeSeconds('maxRevisionTimeout', options.maxRevisionTimeout, 1, 86_400, (p, x) => fail(factory, 'CS-IN-051', p, x));
+    }
     if (scaleDownDelay !== undefined) wholeSeconds('scaleDownDelay', scaleDownDelay, 0, MAX_SCALE_DOWN_DELAY_SECONDS, (p, x) => fail(factory, 'CS-IN-051', p, x));
+  }
+
+  /** The revision's request timeout: the wake plus the request, within Knative's bounds. */
+  private requestTimeoutSeconds(context: RenderContext): number {
+    const ceiling = this.options.maxRevisionTimeout?.toSeconds() ?? DEFAULT_MAX_REVISION_TIMEOUT_SECONDS;
+    return Math.min(ceiling, Math.max(DEFAULT_REVISION_TIMEOUT_SECONDS, Math.ceil(context.wakeSeconds) + REQUEST_SECONDS));
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
@@ -95,11 +121,13 @@ export class KServeKnative extends Backend {
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
     return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, {
+        // Knative fails a revision not Ready within this (600 s by default), node and image pull included.
+        'serving.knative.dev/progress-deadline': `${progressDeadlineSeconds(context)}s`,
         ...(initialScale !== undefined ? { 'autoscaling.knative.dev/initial-scale': `${initialScale}` } : {}),
         ...(delay !== undefined ? { 'autoscaling.knative.dev/scale-down-delay': `${delay}s` } : {}),
         ...(features ? { [KNATIVE_FEATURES_ANNOTATION]: features } : {}),
       }),
-      spec: { predictor: kservePredictor(context, bp) },
+      spec: { predictor: { ...kservePredictor(context, bp), timeout: this.requestTimeoutSeconds(context) } },
     });
   }
 }

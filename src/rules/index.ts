@@ -3,11 +3,13 @@ import { CS_IMG_002 } from './cs-img-002';
 import { CS_IMG_003 } from './cs-img-003';
 import { CS_KSV_001 } from './cs-ksv-001';
 import { CS_KSV_002 } from './cs-ksv-002';
+import { CS_KSV_003 } from './cs-ksv-003';
 import { CS_PRF_001 } from './cs-prf-001';
 import { CS_RT_001 } from './cs-rt-001';
 import { CS_RT_002 } from './cs-rt-002';
 import { CS_RT_003 } from './cs-rt-003';
 import { CS_RT_004 } from './cs-rt-004';
+import { CS_RT_005 } from './cs-rt-005';
 import { CS_SEC_001 } from './cs-sec-001';
 import { CS_SEC_002 } from './cs-sec-002';
 import { CS_SEC_003 } from './cs-sec-003';
@@ -31,11 +33,13 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_RT_002,
   CS_RT_003,
   CS_RT_004,
+  CS_RT_005,
   CS_WL_001,
   CS_WL_002,
   CS_PRF_001,
   CS_KSV_001,
   CS_KSV_002,
+  CS_KSV_003,
   CS_SEC_001,
   CS_SEC_002,
   CS_SEC_003,

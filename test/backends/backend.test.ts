@@ -24,6 +24,8 @@ describe('switching backend changes only backend fields', () => {
   /** Backend-specific values replaced by placeholders: container name, port number and port name. */
   function normalized(m: any[]): any {
     const pod = JSON.parse(JSON.stringify(podOf(m)));
+    // The revision's request timeout is Knative's, not a lever setting.
+    delete pod.timeout;
     for (const c of pod.containers) {
       c.name = 'ENGINE';
       for (const p of c.ports ?? []) p.name = 'PORT_NAME';

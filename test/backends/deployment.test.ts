@@ -1,4 +1,5 @@
-import { Backend, Findings, ModelServiceType, Profile, WeightSource } from '../../src';
+import { Size } from 'cdk8s';
+import { Backend, Findings, ModelServiceType, ModelSize, Profile, WeightSource } from '../../src';
 import { find, synth } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
@@ -67,4 +68,13 @@ describe('Deployment + Service', () => {
       expect(Findings.of(app)).toEqual([]);
     }
   });
+});
+
+test('the Deployment\'s progress deadline covers node, image and the startup budget (600 s at least)', () => {
+  const small = synth({ backend: Backend.deployment(), weights: CLAIM });
+  expect(deploymentOf(small.manifests).spec.progressDeadlineSeconds).toBe(600);
+  const big = synth({ backend: Backend.deployment(), weights: CLAIM, size: ModelSize.of(Size.gibibytes(300)) });
+  const wake = big.model.estimate.nodeCapacitySeconds + big.model.estimate.imagePullSeconds + big.model.startupBudget.toSeconds();
+  expect(deploymentOf(big.manifests).spec.progressDeadlineSeconds).toBe(Math.ceil(wake / 60) * 60);
+  expect(Findings.of(big.model.node.root).filter(f => f.ruleId === 'CS-RT-005')).toEqual([]);
 });

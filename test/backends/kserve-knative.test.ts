@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { parse } from 'yaml';
-import { Backend, Profile, WeightSource, KnativeFeature } from '../../src';
+import { Backend, Findings, ModelSize, Profile, WeightSource, KnativeFeature } from '../../src';
 
 import { INFERENCE_SERVICE_GVK } from '../../src/backends/kserve';
 import { schemaErrors } from '../schema';
@@ -73,5 +73,51 @@ describe('KServe Knative', () => {
     ['a scale-down delay over 1 hour', { scaleDownDelay: Duration.hours(2) }, 'scaleDownDelay 7200 s is not a whole number of seconds between 0 and 3600'],
   ])('refuses %s', (_, o, message) => {
     expect(() => knative(o)).toThrow(new RegExp(`^Backend\\.kserveKnative: \\[CS-IN-051\\] ${message}.*Fix: `));
+  });
+});
+
+describe('wake deadlines come from the estimate', () => {
+  const wake = (m: any) => m.estimate.nodeCapacitySeconds + m.estimate.imagePullSeconds + m.startupBudget.toSeconds();
+
+  test('a small model keeps Knative\'s 600 s floor; the request timeout covers the wake and a request', () => {
+    const { manifests, model } = synth({ profile: Profile.lab(), backend: knative(), scaling: { minReplicas: 0, maxReplicas: 1 } });
+    const o = isvcOf(manifests);
+    expect(o.metadata.annotations['serving.knative.dev/progress-deadline']).toBe('600s');
+    expect(o.spec.predictor.timeout).toBe(Math.min(600, Math.max(300, Math.ceil(wake(model)) + 60)));
+  });
+
+  test('a large model gets a progress deadline above node + image + startup budget, and the request timeout stops at the cluster\'s ceiling', () => {
+    const size = ModelSize.of(Size.gibibytes(140));
+    const { manifests, model } = synth({
+      size,
+      gpu: { count: 4, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } },
+      profile: Profile.lab(),
+      backend: knative(),
+      scaling: { minReplicas: 0, maxReplicas: 1 },
+    });
+    const o = isvcOf(manifests);
+    const deadline = Number(o.metadata.annotations['serving.knative.dev/progress-deadline'].replace(/s$/, ''));
+    expect(deadline).toBeGreaterThanOrEqual(wake(model));
+    expect(deadline % 60).toBe(0);
+    expect(model.startupBudget.toSeconds()).toBeGreaterThan(600);
+    expect(o.spec.predictor.timeout).toBe(600);
+    // 600 s cannot hold the first request through this wake: the warning says so, synth goes on.
+    const f = Findings.of(model.node.root).filter(x => x.ruleId === 'CS-KSV-003');
+    expect(f).toHaveLength(1);
+    expect(f[0].level).toBe('warning');
+    // Once the cluster allows more, the timeout follows the wake and the warning is gone.
+    const raised = synth({
+      size,
+      gpu: { count: 4, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } },
+      profile: Profile.lab(),
+      backend: knative({ maxRevisionTimeout: Duration.hours(1) }),
+      scaling: { minReplicas: 0, maxReplicas: 1 },
+    });
+    expect(isvcOf(raised.manifests).spec.predictor.timeout).toBe(Math.ceil(wake(raised.model)) + 60);
+    expect(Findings.of(raised.model.node.root).filter(x => x.ruleId === 'CS-KSV-003')).toEqual([]);
+  });
+
+  test('maxRevisionTimeout must be whole seconds', () => {
+    expect(() => Backend.kserveKnative({ maxRevisionTimeout: Duration.millis(1500) })).toThrow(/\[CS-IN-051\] maxRevisionTimeout/);
   });
 });

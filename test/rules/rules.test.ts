@@ -93,6 +93,22 @@ function isvc(mutate: (o: any) => void = () => {}): any {
   return o;
 }
 
+/** A Knative InferenceService whose predictor runs the compliant vLLM container. */
+function vllmIsvc(mutate: (predictor: any) => void = () => {}): any {
+  const d = compliant();
+  const predictor: any = { ...pod(d), containers: [{ ...vllm(d), name: 'kserve-container' }] };
+  mutate(predictor);
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {
+      name: 'm',
+      annotations: { 'serving.kserve.io/deploymentMode': 'Knative', 'coldstart.cdk8s.io/knative-features': 'kubernetes.podspec-persistent-volume-claim,kubernetes.podspec-persistent-volume-write' },
+    },
+    spec: { predictor },
+  };
+}
+
 interface Run { findings: Finding[]; error?: string; objects: ApiObject[]; app: App }
 
 /** Synthesizes raw objects under the baseline pack and returns its findings. */
@@ -148,6 +164,10 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-PRF-001', () => { const o = compliant(); pod(o).nodeSelector = { 'cloud.google.com/gke-accelerator': 'nvidia-l4' }; return [o]; }],
   ['CS-KSV-001', () => [isvc(o => { o.spec.predictor.shareProcessNamespace = true; })]],
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
+  // Scales to zero, but a request may wait only 100 s for a pod whose startup budget is 300 s.
+  ['CS-KSV-003', () => [vllmIsvc(p => { p.minReplicas = 0; p.timeout = 100; })]],
+  // The Deployment's default 600 s deadline is below a 700 s startup budget.
+  ['CS-RT-005', () => { const o = compliant(); vllm(o).startupProbe.failureThreshold = 70; return [o]; }],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
   ['CS-SEC-003', () => {
@@ -804,3 +824,34 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
   });
 });
 
+
+describe('CS-RT-005: the progress deadline covers the startup budget', () => {
+  const rt5 = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-RT-005').map(f => f.value);
+  const slow = (p: any) => { p.containers[0].startupProbe.failureThreshold = 90; };
+
+  test('Knative: the annotation on the predictor or the InferenceService, as a Go duration; the default is 600 s', () => {
+    expect(rt5([vllmIsvc(slow)])).toEqual(['600 s < 900 s']);
+    expect(rt5([vllmIsvc(p => { slow(p); p.annotations = { 'serving.knative.dev/progress-deadline': '15m' }; })])).toEqual([]);
+    const onObject = vllmIsvc(slow);
+    onObject.metadata.annotations['serving.knative.dev/progress-deadline'] = '1h';
+    expect(rt5([onObject])).toEqual([]);
+    const short = vllmIsvc(slow);
+    short.metadata.annotations['serving.knative.dev/progress-deadline'] = '5m30s';
+    expect(rt5([short])).toEqual(['330 s < 900 s']);
+  });
+
+  test('KServe Standard (raw Deployment) mode is not held to Knative\'s deadline', () => {
+    const standard = vllmIsvc(slow);
+    standard.metadata.annotations['serving.kserve.io/deploymentMode'] = 'Standard';
+    expect(rt5([standard])).toEqual([]);
+  });
+
+  test('a Deployment reads spec.progressDeadlineSeconds', () => {
+    const o = compliant();
+    vllm(o).startupProbe.failureThreshold = 90;
+    o.spec.progressDeadlineSeconds = 1200;
+    expect(rt5([o])).toEqual([]);
+    o.spec.progressDeadlineSeconds = 800;
+    expect(rt5([o])).toEqual(['800 s < 900 s']);
+  });
+});
