@@ -194,11 +194,16 @@ export class ColdStartOptimizedModel extends Construct {
         'use a plain name such as "qwen2.5-0.5b-instruct"');
     }
 
-    this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction ? 1 : 0);
+    // Lab scales to zero where the backend can wake the model again; elsewhere 1.
+    this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction || !backend._wakesFromZero ? 1 : 0);
     this.maxReplicas = props.scaling?.maxReplicas ?? Math.max(1, this.minReplicas);
     const { minReplicas: min, maxReplicas: max } = this;
     if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < 1 || max < min) {
       fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and max >= 1`, 'fix scaling.minReplicas and scaling.maxReplicas');
+    }
+    if (min === 0 && !backend._wakesFromZero) {
+      fail(this, 'CS-IN-053', 'scaling.minReplicas is 0, but nothing in this backend wakes the model when a request arrives: it would stay at zero',
+        'use Backend.kserveKnative() to scale to zero (Knative holds the request and starts a pod), or set scaling.minReplicas to 1');
     }
 
     validateEstimateOptions(this, props.estimate);

@@ -5,7 +5,7 @@ import { requireRegion } from './private/region';
  * keeps a replica floor and persistent caches.
  */
 export enum Environment {
-  /** Scale to zero, `--enforce-eager`, throwaway caches. */
+  /** Scale to zero (on a backend that can wake the model: Knative), `--enforce-eager`, throwaway caches. */
   LAB = 'lab',
   /** A replica floor, CUDA graphs, persistent `/root/.cache`. */
   PRODUCTION = 'production',
@@ -81,7 +81,7 @@ export interface ProfileOptions {
  * production, or between clouds, is read from here.
  */
 export class Profile {
-  /** A lab: scales to zero, eager mode, throwaway caches. */
+  /** A lab: scales to zero where the backend can wake the model (Knative), eager mode, throwaway caches. */
   public static lab(options: ProfileOptions = {}): Profile {
     return new Profile(Environment.LAB, options.cloud ?? Cloud.generic());
   }

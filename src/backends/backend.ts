@@ -68,6 +68,13 @@ export abstract class Backend {
   /** The port the model is served on (the engine's, or the sleep-mode proxy's). @internal */
   public abstract readonly _port: number;
 
+  /**
+   * Something wakes the model from zero replicas when a request arrives (and
+   * holds the request meanwhile). Without it a floor of 0 leaves the model
+   * down for good. @internal
+   */
+  public abstract readonly _wakesFromZero: boolean;
+
   /** @internal */
   public abstract _render(scope: Construct, context: RenderContext, blueprint: PodBlueprint): ApiObject;
 }

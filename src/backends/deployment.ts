@@ -42,6 +42,8 @@ const PORT_NAME = 'http';
  */
 export class Deployment extends Backend {
   public readonly _port = PORT;
+  /** Nothing watches traffic: replicas 0 stays 0. */
+  public readonly _wakesFromZero = false;
 
   constructor(private readonly options: DeploymentBackendOptions) {
     super();
@@ -55,7 +57,7 @@ export class Deployment extends Backend {
     }
     if (context.maxReplicas > Math.max(1, context.minReplicas)) {
       fail(scope, 'CS-IN-054', `the Deployment backend has no autoscaler, so maxReplicas ${context.maxReplicas} above the floor ${context.minReplicas} would never be used`,
-        'set scaling.maxReplicas to scaling.minReplicas (a fixed count; 0 parks the model at zero), or use Backend.kserveStandard() / Backend.kserveKnative() to autoscale');
+        'set scaling.maxReplicas to scaling.minReplicas (a fixed count), or use Backend.kserveStandard() / Backend.kserveKnative() to autoscale');
     }
     const spec = renderPodSpec(bp, 'vllm', PORT_NAME);
     const selector = { ...bp.labels };

@@ -94,6 +94,8 @@ const REQUEST_SECONDS = 60;
  */
 export class KServeKnative extends Backend {
   public readonly _port = 8080; // Knative routes to the container port; KServe's convention is 8080
+  /** Knative's activator holds the request and the autoscaler starts a pod. */
+  public readonly _wakesFromZero = true;
 
   constructor(private readonly options: KServeKnativeOptions) {
     super();

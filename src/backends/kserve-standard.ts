@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
 import { PodBlueprint } from '../blueprint';
-import { fail } from '../private/errors';
 import { ManifestObject } from '../private/manifest-object';
 
 /**
@@ -12,9 +11,8 @@ import { ManifestObject } from '../private/manifest-object';
  */
 export enum StandardAutoscaler {
   /**
-   * A KEDA ScaledObject: a floor of 0 is allowed, but nothing buffers
-   * requests while no replica runs, so requests at zero fail until a replica
-   * is Ready. Needs KEDA installed.
+   * A KEDA ScaledObject. Its resource triggers cannot see traffic at zero,
+   * so the floor stays at least 1 replica, as with HPA. Needs KEDA installed.
    */
   KEDA = 'keda',
   /** A HorizontalPodAutoscaler: the floor is at least 1 replica. */
@@ -26,8 +24,9 @@ export enum StandardAutoscaler {
  */
 export interface KServeStandardOptions {
   /**
-   * The autoscaler. With `HPA` a replica floor of 0 is refused; with `KEDA` it
-   * is allowed, and requests that arrive at zero are not held anywhere.
+   * The autoscaler. With either a replica floor of 0 is refused (CS-IN-053):
+   * nothing holds a request or wakes the model at zero; use the Knative
+   * backend to scale to zero.
    * @default StandardAutoscaler.HPA
    */
   readonly autoscaler?: StandardAutoscaler;
@@ -41,6 +40,8 @@ export interface KServeStandardOptions {
  */
 export class KServeStandard extends Backend {
   public readonly _port = 8080; // KServe's container-port convention, in both modes
+  /** An HPA never scales to or from zero; KServe's KEDA ScaledObject scales on CPU (or metrics) that read nothing at zero. */
+  public readonly _wakesFromZero = false;
 
   constructor(private readonly options: KServeStandardOptions) {
     super();
@@ -49,10 +50,6 @@ export class KServeStandard extends Backend {
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     refuseSidecars(scope, bp, 'Standard');
     const autoscaler = this.options.autoscaler ?? StandardAutoscaler.HPA;
-    if (autoscaler === StandardAutoscaler.HPA && context.minReplicas < 1) {
-      fail(scope, 'CS-IN-053', 'KServe Standard mode with the hpa autoscaler keeps at least 1 replica, but minReplicas is 0',
-        'set scaling.minReplicas to 1, use Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }) (0 allowed, requests at zero are not buffered), or Backend.kserveKnative() to scale to zero');
-    }
     return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, {
         'serving.kserve.io/deploymentMode': 'Standard',

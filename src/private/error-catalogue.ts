@@ -70,7 +70,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-050': { summary: 'the Deployment backend with weights that need KServe storage handling (modelcar, LocalModelCache)' },
   'CS-IN-051': { summary: 'a Knative `initialScale` below 0, or a `scaleDownDelay` outside 0 s to 1 h' },
   'CS-IN-052': { summary: 'a KServe backend with a sidecar that must own the public port (sleep mode\'s proxy)' },
-  'CS-IN-053': { summary: 'KServe Standard with the `hpa` autoscaler and a replica floor of 0' },
+  'CS-IN-053': { summary: 'a replica floor of 0 on a backend where nothing wakes the model when a request arrives (KServe Standard with HPA or KEDA, the Deployment backend)' },
   'CS-IN-054': { summary: 'the Deployment backend with `maxReplicas` above the floor (it has no autoscaler)' },
   'CS-IN-055': { summary: 'a `$(` or `$$` in `servedModelName` or `engine.extraArgs`, which the kubelet would rewrite (a `$(NAME)` becomes the value of env var NAME, a Secret\'s included)' },
   'CS-IN-056': { summary: 'a `Size` prop that is not a Size, or not a positive, finite amount (NaN, Infinity, zero) where no more specific id applies' },

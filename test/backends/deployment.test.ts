@@ -43,8 +43,12 @@ describe('Deployment + Service', () => {
     expect(serviceOf(prod({ backend: Backend.deployment({ serviceType: ModelServiceType.LOAD_BALANCER }) })).spec.type).toBe('LoadBalancer');
   });
 
-  test('lab parks the model at zero replicas', () => {
-    expect(deploymentOf(synth({ weights: CLAIM, backend: Backend.deployment() }).manifests).spec.replicas).toBe(0);
+  test('nothing wakes a Deployment from zero: the floor is 1 even in lab, and 0 is refused', () => {
+    expect(deploymentOf(synth({ weights: CLAIM, backend: Backend.deployment() }).manifests).spec.replicas).toBe(1);
+    expect(() => synth({ weights: CLAIM, backend: Backend.deployment(), scaling: { minReplicas: 0, maxReplicas: 0 } as any }))
+      .toThrow(/^serving\/qwen: \[CS-IN-0(07|53)\]/);
+    expect(() => synth({ weights: CLAIM, backend: Backend.deployment(), scaling: { minReplicas: 0, maxReplicas: 1 } }))
+      .toThrow(/^serving\/qwen: \[CS-IN-053\] scaling.minReplicas is 0, but nothing in this backend wakes the model.*Fix: use Backend.kserveKnative\(\)/);
   });
 
   test('the workload is the Deployment, created after its dependencies', () => {

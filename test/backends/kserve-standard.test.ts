@@ -17,14 +17,11 @@ describe('KServe Standard', () => {
     expect(c.env).toContainEqual({ name: 'STORAGE_URI', value: expect.stringMatching(/^oci:\/\//) });
   });
 
-  test('KEDA allows a floor of 0', () => {
-    const obj = isvcOf(synth({ backend: Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA }) }).manifests);
-    expect(obj.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');
-    expect(obj.spec.predictor.minReplicas).toBe(0);
-  });
-
-  test('HPA refuses a floor of 0', () => {
-    expect(() => synth({ backend: Backend.kserveStandard({ autoscaler: StandardAutoscaler.HPA }) }))
-      .toThrow(/^serving\/qwen: \[CS-IN-053\] KServe Standard mode with the hpa autoscaler keeps at least 1 replica.*Fix: .*StandardAutoscaler.KEDA/);
+  test.each([StandardAutoscaler.KEDA, StandardAutoscaler.HPA])('%s: the floor is 1 by default, even in lab, and 0 is refused (nothing wakes it)', autoscaler => {
+    const obj = isvcOf(synth({ backend: Backend.kserveStandard({ autoscaler }) }).manifests);
+    expect(obj.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe(autoscaler);
+    expect(obj.spec.predictor.minReplicas).toBe(1);
+    expect(() => synth({ backend: Backend.kserveStandard({ autoscaler }), scaling: { minReplicas: 0, maxReplicas: 2 } }))
+      .toThrow(/^serving\/qwen: \[CS-IN-053\] scaling.minReplicas is 0, but nothing in this backend wakes the model/);
   });
 });
