@@ -13,7 +13,7 @@ export const SHM_PURPOSE = '/dev/shm tmpfs (Memory emptyDir sizeLimit)';
 /** @internal */
 export const ENGINE_PURPOSE = 'engine processes (API server, engine core, one worker per GPU)';
 /** @internal */
-export const STREAMER_PURPOSE = 'Run:ai streamer CPU buffer (its memory_limit)';
+export const STREAMER_PURPOSE = 'Run:ai streamer CPU buffers (its memory_limit, once per tensor-parallel rank)';
 
 /** FACTS: the streamer's CPU buffer is 40 GB when `memory_limit` is not given. @internal */
 export const STREAMER_DEFAULT_BUFFER = 40e9;
@@ -29,13 +29,16 @@ export function engineMemoryBytes(gpuCount: number): number {
 
 /**
  * The streamer's CPU buffer as the pod is charged for it: its `memory_limit`,
- * or the default when unset. The streamer allocates min(limit, total file
+ * or the default when unset, times the tensor-parallel ranks (FACTS: vLLM runs
+ * the loader in every worker, and each opens its own SafetensorsStreamer with
+ * its own CPU buffer; distributed streaming is not used). The streamer allocates min(limit, total file
  * size) (FACTS), but a rule cannot know the file size, so both sides charge the
  * limit; the library sets the limit to at most the weights' size anyway.
  * @internal
  */
-export function streamerBufferBytes(memoryLimit: number | undefined): number {
-  return typeof memoryLimit === 'number' && memoryLimit >= 0 ? memoryLimit : STREAMER_DEFAULT_BUFFER;
+export function streamerBufferBytes(memoryLimit: number | undefined, ranks: number): number {
+  const perRank = typeof memoryLimit === 'number' && memoryLimit >= 0 ? memoryLimit : STREAMER_DEFAULT_BUFFER;
+  return perRank * Math.max(1, Math.floor(ranks) || 1);
 }
 
 /** One line of a pod's memory need. @internal */

@@ -16,8 +16,8 @@ export const CS_SHM_002: Rule = defineRule({
   id: 'CS-SHM-002',
   level: RuleLevel.ERROR,
   summary: 'A vLLM container\'s memory limit covers /dev/shm + engine RSS + the streamer buffer',
-  explanation: 'A Memory emptyDir counts against the pod memory limit, and so does the Run:ai streamer\'s CPU buffer '
-    + '(min(memory_limit, weight bytes); 40 GB when memory_limit is not set). Below their sum with the engine\'s own RSS (8 GiB, plus 2 GiB '
+  explanation: 'A Memory emptyDir counts against the pod memory limit, and so do the Run:ai streamer\'s CPU buffers, one per '
+    + 'tensor-parallel rank (each min(memory_limit, weight bytes); 40 GB when memory_limit is not set). Below their sum with the engine\'s own RSS (8 GiB, plus 2 GiB '
     + 'per GPU after the first: API server, engine core, one worker per GPU) the kernel OOM-kills the engine while it loads. '
     + 'The model\'s construction check uses the same figures.',
   fix: 'Raise resources.limits.memory to at least the sum, or lower the shm sizeLimit or the streamer memory_limit.',
@@ -34,7 +34,7 @@ export const CS_SHM_002: Rule = defineRule({
         const extra = flag(c.tokens, '--model-loader-extra-config');
         let limit: unknown;
         try { limit = typeof extra === 'string' ? JSON.parse(extra).memory_limit : undefined; } catch { limit = undefined; }
-        lines.push({ purpose: STREAMER_PURPOSE, bytes: streamerBufferBytes(typeof limit === 'number' ? limit : undefined) });
+        lines.push({ purpose: STREAMER_PURPOSE, bytes: streamerBufferBytes(typeof limit === 'number' ? limit : undefined, gpuCount(c.tokens, c.raw.resources)) });
       }
       const limitRaw = c.raw.resources?.limits?.memory;
       const limit = quantityBytes(limitRaw);

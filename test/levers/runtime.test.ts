@@ -130,10 +130,11 @@ describe('lever 4: runtime', () => {
     expect(model.memoryLimit.toMebibytes()).toBe(bytes(r.limits.memory) / 1024 ** 2);
   });
 
-  test('engine memory grows with the GPU count (one worker per GPU)', () => {
+  test('engine memory and streamer buffers grow with the GPU count (one worker, one streamer per rank)', () => {
     const one = bytes(container(synth({ gpu: { count: 1 } }).manifests).resources.limits.memory);
     const four = bytes(container(synth({ gpu: { count: 4 } }).manifests).resources.limits.memory);
-    expect(four - one).toBe(6 * GI);
+    // 2 GiB per extra worker, and the 1e9 B streamer buffer (the whole model) per extra rank.
+    expect(four - one).toBe(6 * GI + (Math.ceil(4e9 / 2 ** 20) - Math.ceil(1e9 / 2 ** 20)) * 2 ** 20);
   });
 
   test('a memory limit above the need is kept', () => {
@@ -287,10 +288,11 @@ describe('memory: the construction check and rule CS-SHM-002 do the same math', 
       .toThrow(/^serving\/qwen: \[CS-SHM-002\] the memory limit .* is below the pod's need: .*16Gi \/dev\/shm .* engine processes/);
   });
 
-  test('the engine figure grows with the GPU count in both', () => {
+  test('the engine figure and the streamer buffers grow with the GPU count in both', () => {
     const one = synth({ gpu: gpu(1) }).model.memoryLimit.toMebibytes();
     const four = synth({ gpu: gpu(4) }).model.memoryLimit.toMebibytes();
-    expect(four - one).toBe(6 * 1024);
+    // 2 GiB per extra worker, and a streamer buffer (here the 1e9 B model, 954Mi) per extra rank.
+    expect(four - one).toBe(6 * 1024 + (Math.ceil(4e9 / 2 ** 20) - Math.ceil(1e9 / 2 ** 20)));
   });
 
   test('engineMemory can only raise the engine figure', () => {

@@ -36,7 +36,7 @@ function compliant(): any {
             args: ['--gpu-memory-utilization=0.6', '--tensor-parallel-size', '2', '--load-format=runai_streamer',
               '--model-loader-extra-config={"concurrency":16,"memory_limit":2147483648}'],
             env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }],
-            resources: { limits: { 'memory': '28Gi', 'nvidia.com/gpu': '2' }, requests: { 'memory': '28Gi', 'nvidia.com/gpu': '2' } },
+            resources: { limits: { 'memory': '30Gi', 'nvidia.com/gpu': '2' }, requests: { 'memory': '30Gi', 'nvidia.com/gpu': '2' } },
             startupProbe: { httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 30 },
             volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, { name: 'cache', mountPath: '/root/.cache' }, { name: 'models', mountPath: '/models' }],
           }],
@@ -150,7 +150,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-IMG-002', () => { const o = compliant(); vllm(o).imagePullPolicy = 'Always'; return [o]; }],
   ['CS-SHM-001', () => {
     const o = compliant(); vllm(o).args = vllm(o).args.filter((a: string) => a !== '--tensor-parallel-size' && a !== '2');
-    vllm(o).resources.limits.memory = '12Gi'; vllm(o).resources.requests.memory = '12Gi';
+    vllm(o).resources.limits.memory = '14Gi'; vllm(o).resources.requests.memory = '14Gi';
     pod(o).volumes[0] = { name: 'dshm', emptyDir: {} };
     return [o];
   }],
@@ -260,7 +260,7 @@ describe('findings name everything needed to act', () => {
 
   test('a finding specific fix wins over the rule fix', () => {
     const o = compliant(); vllm(o).resources.limits.memory = '20Gi';
-    expect(run([o]).error).toMatch(/CS-SHM-002 20Gi .* fix: raise resources.limits.memory to at least 28Gi/);
+    expect(run([o]).error).toMatch(/CS-SHM-002 20Gi .* fix: raise resources.limits.memory to at least 30Gi/);
   });
 
   test('the JSON Lines report sits next to the manifests, suppressions included', () => {
@@ -608,7 +608,7 @@ describe('more shapes each rule reads', () => {
     const none = compliant(); delete vllm(none).resources.limits.memory;
     expect(run([none]).findings.map(f => f.value)).toEqual(['no memory limit']);
     const unbounded = compliant(); vllm(unbounded).args = vllm(unbounded).args.filter((a: string) => !a.startsWith('--model-loader-extra-config'));
-    expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('38147Mi Run:ai streamer CPU buffer')]);
+    expect(run([unbounded]).findings.map(f => f.message)).toEqual([expect.stringContaining('76294Mi Run:ai streamer CPU buffers')]);
   });
 
   test('CS-SEC-001: secretKeyRef and file paths are fine; literals never show in the finding', () => {

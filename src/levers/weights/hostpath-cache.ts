@@ -98,7 +98,7 @@ export class HostPathCacheSource implements WeightSourceImpl {
     const modelBytes = requireSize(scope, context, 'the hostPath cache download');
     pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
     mountHostCache(pod, hostPath, repo);
-    applyStreamer(pod, modelBytes, this.options.streamer);
+    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 

@@ -99,7 +99,7 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
     // Offline, a repo id resolves from HF_HUB_CACHE at the pinned revision.
     pod.set(Facts.MODEL_PATH, repo.repoId);
     pod.arg('--revision', repo.revision);
-    applyStreamer(pod, context.size.bytes, this.options.streamer);
+    applyStreamer(pod, context.size.bytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, volume.weightPath);
     for (const o of volume.objects) pod.dependsOn(o);
     pod.dependsOn(job);

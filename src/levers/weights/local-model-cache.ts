@@ -172,7 +172,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
     offline(pod);
-    applyStreamer(pod, modelBytes, this.options.streamer);
+    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 

@@ -155,6 +155,7 @@ export class ObjectStorageSource implements WeightSourceImpl {
     applyStreamer(
       pod,
       context.size.bytes,
+      context.gpu.count,
       { concurrency: o.streamer?.concurrency ?? OBJECT_STORE_CONCURRENCY, memoryLimit: o.streamer?.memoryLimit },
     );
     pod.set(Facts.WEIGHT_PATH, WeightPath.OBJECT_STORAGE);

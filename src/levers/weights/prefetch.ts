@@ -59,7 +59,7 @@ export class PrefetchSource implements WeightSourceImpl {
       resources: WAIT_RESOURCES,
     }));
     mountHostCache(pod, this.hostPath, repo);
-    applyStreamer(pod, modelBytes, this.options.streamer);
+    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 

@@ -50,6 +50,8 @@ export interface WeightsClaim {
   readonly claimName: string;
   readonly subPath?: string;
   readonly modelBytes: number;
+  /** Tensor-parallel ranks: each streams with its own buffer. */
+  readonly ranks: number;
   readonly streamer?: StreamerOptions;
   readonly weightPath: WeightPath;
 }
@@ -65,7 +67,7 @@ export function mountWeightsClaim(pod: PodWriter, c: WeightsClaim): void {
     { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: c.subPath });
   pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
   offline(pod);
-  applyStreamer(pod, c.modelBytes, c.streamer);
+  applyStreamer(pod, c.modelBytes, c.ranks, c.streamer);
   pod.set(Facts.WEIGHT_PATH, c.weightPath);
 }
 

@@ -44,15 +44,16 @@ export function checkStreamer(factory: string, options: StreamerOptions = {}): v
 
 /**
  * Points vLLM at the streamer with explicit concurrency and memory limit, and
- * charges its CPU buffer to the pod memory budget.
+ * charges its CPU buffer to the pod memory budget, once per tensor-parallel
+ * rank: every rank's loader opens its own streamer with its own buffer.
  * @internal
  */
-export function applyStreamer(pod: PodWriter, modelBytes: number, options: StreamerOptions = {}): void {
+export function applyStreamer(pod: PodWriter, modelBytes: number, ranks: number, options: StreamerOptions = {}): void {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const limit = options.memoryLimit ? bytesIn(options.memoryLimit) : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
   pod.arg('--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
   pod.set(Facts.STREAMER_CONCURRENCY, concurrency);
-  pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit));
+  pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit, ranks));
 }

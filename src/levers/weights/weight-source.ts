@@ -193,7 +193,7 @@ class ModelcarSource implements WeightSourceImpl {
     pod.set(Facts.STORAGE_URI, `oci://${image}`);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     offline(pod);
-    applyStreamer(pod, context.size.bytes, this.options.streamer);
+    applyStreamer(pod, context.size.bytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.OCI_MODELCAR);
   }
 }
@@ -212,7 +212,7 @@ class ExistingClaimSource implements WeightSourceImpl {
     const subPath = this.options.subPath;
     mountWeightsClaim(
       pod,
-      { claimName: this.claimName, subPath, modelBytes: context.size.bytes, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME },
+      { claimName: this.claimName, subPath, modelBytes: context.size.bytes, ranks: context.gpu.count, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME },
     );
   }
 }

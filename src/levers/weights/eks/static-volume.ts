@@ -55,7 +55,9 @@ export function bindStaticVolume(scope: Construct, pod: PodWriter, context: Leve
     },
   });
   claim.node.addDependency(pv);
-  mountWeightsClaim(pod, { claimName: claim.name, subPath: v.subPath, modelBytes, streamer: v.streamer, weightPath: v.weightPath });
+  mountWeightsClaim(pod, {
+    claimName: claim.name, subPath: v.subPath, modelBytes, ranks: context.gpu.count, streamer: v.streamer, weightPath: v.weightPath,
+  });
   pod.dependsOn(pv);
   pod.dependsOn(claim);
 }

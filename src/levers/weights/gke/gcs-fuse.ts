@@ -104,7 +104,7 @@ export class GcsFuseSource implements WeightSourceImpl {
     if (o.serviceAccountName !== undefined) setServiceAccount(scope, pod, o.serviceAccountName, `the Workload Identity that reads gs://${this.bucketName}`);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     offline(pod);
-    applyStreamer(pod, modelBytes, o.streamer);
+    applyStreamer(pod, modelBytes, context.gpu.count, o.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.GCS_FUSE);
   }
 }
