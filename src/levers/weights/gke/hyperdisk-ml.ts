@@ -97,7 +97,9 @@ export class HyperdiskMlSource implements WeightSourceImpl {
       },
     });
     claim.node.addDependency(storageClass);
-    mountWeightsClaim(pod, { claimName: claim.name, subPath: o.subPath, modelBytes, ranks: context.gpu.count, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML });
+    mountWeightsClaim(pod, {
+      claimName: claim.name, subPath: o.subPath, modelBytes, ranks: context.gpu.count, streamer: o.streamer, weightPath: WeightPath.HYPERDISK_ML,
+    });
     pod.dependsOn(storageClass);
     pod.dependsOn(claim);
   }
