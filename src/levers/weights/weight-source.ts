@@ -212,7 +212,10 @@ class ExistingClaimSource implements WeightSourceImpl {
     const subPath = this.options.subPath;
     mountWeightsClaim(
       pod,
-      { claimName: this.claimName, subPath, modelBytes: context.size.bytes, ranks: context.gpu.count, streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME },
+      {
+        claimName: this.claimName, subPath, modelBytes: context.size.bytes, ranks: context.gpu.count,
+        streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME,
+      },
     );
   }
 }
