@@ -213,8 +213,12 @@ class ExistingClaimSource implements WeightSourceImpl {
     mountWeightsClaim(
       pod,
       {
-        claimName: this.claimName, subPath, modelBytes: context.size.bytes, ranks: context.gpu.count,
-        streamer: this.options.streamer, weightPath: WeightPath.SHARED_VOLUME,
+        claimName: this.claimName,
+        subPath,
+        modelBytes: context.size.bytes,
+        ranks: context.gpu.count,
+        streamer: this.options.streamer,
+        weightPath: WeightPath.SHARED_VOLUME,
       },
     );
   }
