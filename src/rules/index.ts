@@ -19,6 +19,7 @@ import { CS_SHM_003 } from './cs-shm-003';
 import { CS_SLP_001 } from './cs-slp-001';
 import { CS_WL_001 } from './cs-wl-001';
 import { CS_WL_002 } from './cs-wl-002';
+import { CS_WL_003 } from './cs-wl-003';
 import { Rule } from './rule';
 
 /** The baseline rules, in RULES.md order (one per line: several issues add rules). @internal */
@@ -36,6 +37,7 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_RT_005,
   CS_WL_001,
   CS_WL_002,
+  CS_WL_003,
   CS_PRF_001,
   CS_KSV_001,
   CS_KSV_002,

@@ -64,9 +64,12 @@ export class RuleContext {
    * A context whose objects are computed on the first call of `objects()`.
    * @internal
    */
-  public static _lazy(props: RuleContextProps, objects: () => any[]): RuleContext {
+  public static _lazy(props: RuleContextProps, objects: () => Array<{ readonly json: any; readonly path: string }>): RuleContext {
     const context = new RuleContext(props);
-    context.load = objects;
+    context.load = () => objects().map(({ json, path }) => {
+      if (json !== null && typeof json === 'object') context.paths.set(json, path);
+      return json;
+    });
     return context;
   }
 
@@ -78,6 +81,7 @@ export class RuleContext {
   public readonly region?: string;
   private load: () => any[];
   private loaded?: any[];
+  private readonly paths = new WeakMap<object, string>();
 
   constructor(props: RuleContextProps = {}) {
     this.cloud = props.cloud ?? CloudProvider.GENERIC;
@@ -95,6 +99,16 @@ export class RuleContext {
    */
   public objects(): any[] {
     return this.loaded ??= this.load();
+  }
+
+  /**
+   * The construct path of an object from `objects()`, so a finding about two
+   * objects can name both.
+   * @returns undefined for an object that is not one of `objects()` (or a context built from plain props)
+   */
+  public pathOf(obj: any): string | undefined {
+    this.objects();
+    return obj !== null && typeof obj === 'object' ? this.paths.get(obj) : undefined;
   }
 }
 

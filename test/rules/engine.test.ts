@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Aspects, ColdStartBaseline, Environment, Findings } from '../../src';
+import { Aspects, Cloud, ColdStartBaseline, ColdStartOptimizedModel, Environment, Findings, Profile } from '../../src';
 import { podsOf } from '../../src/rules/pods';
+import { baseProps } from '../util';
 
 const VLLM = `vllm/vllm-openai@sha256:${'d'.repeat(64)}`;
 
@@ -91,5 +92,35 @@ describe('objects are found wherever they sit', () => {
     const r = judge([obj]);
     // No memory limit and no startup probe: the rules see the container.
     expect(r.findings.some(f => f.ruleId === 'CS-RT-004')).toBe(true);
+  });
+});
+
+describe('CS-WL-003: two objects of one name with different content', () => {
+  const pc = (value: number) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'llama-serving' }, value });
+  const cm = (namespace: string | undefined, data: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...(namespace ? { namespace } : {}) }, data });
+  const wl3 = (objects: any[]) => judge(objects).findings.filter(f => f.ruleId === 'CS-WL-003').map(f => [f.path, f.message]);
+
+  test('a cluster-scoped kind collides across namespaces and charts; the finding names both construct paths', () => {
+    expect(wl3([pc(100), pc(200), pc(300)])).toEqual([
+      ['c/o0', 'PriorityClass/llama-serving is written again, with different content, at c/o1, c/o2'],
+    ]);
+    expect(wl3([pc(100), pc(100)])).toEqual([]);
+  });
+
+  test('a namespaced kind collides only within one namespace', () => {
+    expect(wl3([cm('a', { x: '1' }), cm('b', { x: '2' })])).toEqual([]);
+    expect(wl3([cm('a', { x: '1' }), cm('a', { x: '2' })]).map(f => f[0])).toEqual(['c/o0']);
+  });
+
+  test('the same model id in two charts with different GPUs writes two different ComputeClasses: refused at synth', () => {
+    const app = Testing.app();
+    const gke = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
+    for (const [chart, gpuType] of [['one', 'nvidia-l4'], ['two', 'nvidia-h100-80gb']]) {
+      new ColdStartOptimizedModel(new Chart(app, chart), 'llama', baseProps({ profile: gke, capacity: { gke: { computeClass: { gpuType } } } }));
+    }
+    expect(() => app.synthYaml()).toThrow(/CS-WL-003/);
+    const messages = Findings.of(app).filter(f => f.ruleId === 'CS-WL-003' && f.object.startsWith('ComputeClass/')).map(f => f.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/at two\/llama\/NodeCapacity\/ComputeClass/);
   });
 });

@@ -166,6 +166,8 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-KSV-002', () => [isvc(o => { o.spec.predictor.tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]; })]],
   // Scales to zero, but a request may wait only 100 s for a pod whose startup budget is 300 s.
   ['CS-KSV-003', () => [vllmIsvc(p => { p.minReplicas = 0; p.timeout = 100; })]],
+  // Two PriorityClasses of one name with different values: the one applied last wins.
+  ['CS-WL-003', () => [0, 1].map(value => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'p' }, value }))],
   // The Deployment's default 600 s deadline is below a 700 s startup budget.
   ['CS-RT-005', () => { const o = compliant(); vllm(o).startupProbe.failureThreshold = 70; return [o]; }],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
@@ -534,7 +536,7 @@ describe('more shapes each rule reads', () => {
     const csi = compliant(); pod(csi).volumes.push({ name: 'w', csi: { driver: 'gcsfuse.csi.storage.gke.io' } });
     const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'efs' }, provisioner: 'efs.csi.aws.com' };
     const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'p' }, spec: { storageClassName: 'premium-rwo', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
-    const ann = compliant(); ann.spec.template.metadata.annotations = { 'gke-gcsfuse/volumes': 'true' };
+    const ann = compliant(); ann.metadata.name = 'annotated'; ann.spec.template.metadata.annotations = { 'gke-gcsfuse/volumes': 'true' };
     const pr = { apiVersion: 'autoscaling.x-k8s.io/v1', kind: 'ProvisioningRequest', metadata: { name: 'r' }, spec: { provisioningClassName: 'queued-provisioning.gke.io', podSets: [{ count: 1, podTemplateRef: { name: 'gpu' } }] } };
     const r = run([csi, sc, pvc, ann, pr]);
     expect(r.findings.map(f => [f.path, f.value])).toEqual([
@@ -545,7 +547,9 @@ describe('more shapes each rule reads', () => {
   });
 
   test('CS-IMG-003: Artifact Registry regions and multi-regions, ECR, oci:// models; only with a region', () => {
-    const image = (i: string) => { const o = compliant(); vllm(o).image = `${i}${DIGEST}`; return o; };
+    let n = 0;
+    // Each its own name: two Deployments of one name would collide (CS-WL-003).
+    const image = (i: string) => { const o = compliant(); o.metadata.name = `vllm-${n++}`; vllm(o).image = `${i}${DIGEST}`; return o; };
     const central = { environment: Environment.PRODUCTION, region: 'us-central1' };
     expect(only([image('us-central1-docker.pkg.dev/p/r/vllm'), image('us-docker.pkg.dev/p/r/vllm'), image('docker.io/vllm/vllm-openai'), image('vllm/vllm-openai')], central)).toEqual([]);
     const far = run([image('europe-docker.pkg.dev/p/r/vllm'), image('123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm')], central);
