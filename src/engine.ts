@@ -57,6 +57,15 @@ export class Engine {
 
   private constructor(options: VllmEngineOptions) {
     const factory = 'Engine.vllm';
+    if (options === null || typeof options !== 'object') {
+      fail(factory, 'CS-IN-059', 'the options are missing', 'pass { image: "vllm/vllm-openai@sha256:..." }');
+    }
+    if (options.extraArgs !== undefined && !Array.isArray(options.extraArgs)) {
+      fail(factory, 'CS-IN-059', 'extraArgs is not a list', 'pass a list of flags, e.g. ["--max-model-len=4096"]');
+    }
+    if (options.extraEnv !== undefined && (options.extraEnv === null || typeof options.extraEnv !== 'object' || Array.isArray(options.extraEnv))) {
+      fail(factory, 'CS-IN-059', 'extraEnv is not a map of names to values', 'pass e.g. { VLLM_LOGGING_LEVEL: "INFO" }');
+    }
     this.image = requireDigest(factory, options.image, 'engine image');
     for (const arg of options.extraArgs ?? []) {
       if (!EXTRA_ARG.test(arg)) {

@@ -175,14 +175,15 @@ export class ColdStartOptimizedModel extends Construct {
 
   constructor(scope: Construct, id: string, props: ColdStartOptimizedModelProps) {
     super(scope, id);
+    requireProps(this, props);
     this.profile = props.profile ?? Profile.lab();
     const backend = props.backend ?? Backend.kserveKnative();
     this.name = props.name ?? id.toLowerCase();
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > MAX_NAME) {
       fail(this, 'CS-IN-001', `name "${this.name}" is not a DNS-1035 label of at most ${MAX_NAME} characters`, 'pass props.name with lower-case letters, digits and dashes, starting with a letter');
     }
-    if (!props.servedModelName || !props.servedModelName.trim()) {
-      fail(this, 'CS-IN-020', 'servedModelName is empty; clients could not address the model', 'set servedModelName to the name clients send, e.g. "qwen2.5-0.5b-instruct"');
+    if (typeof props.servedModelName !== 'string' || !props.servedModelName.trim()) {
+      fail(this, 'CS-IN-020', `servedModelName is ${typeof props.servedModelName === 'string' ? 'empty' : 'not a string'}; clients could not address the model`, 'set servedModelName to the name clients send, e.g. "qwen2.5-0.5b-instruct"');
     }
     if (/\s/.test(props.servedModelName)) {
       fail(this, 'CS-IN-020', `servedModelName "${props.servedModelName}" contains white space`, 'use a name without spaces');
@@ -306,4 +307,21 @@ function publicEstimate(d: ColdStartEstimate): ColdStartEstimate {
     physicalLimitSeconds: d.physicalLimitSeconds,
     slowestLinkBytesPerSecond: d.slowestLinkBytesPerSecond,
   };
+}
+
+/**
+ * The props TypeScript cannot check for a caller in another jsii language
+ * (or plain JavaScript), where any of them can be null or of another type.
+ */
+function requireProps(scope: Construct, props: ColdStartOptimizedModelProps): void {
+  const missing = (what: string, fix: string): never => fail(scope, 'CS-IN-059', `${what} is missing or not of its type`, fix);
+  if (props === null || typeof props !== 'object') missing('props', 'pass ColdStartOptimizedModelProps with servedModelName, engine, weights, size and gpu');
+  const p = props as any;
+  if (typeof p.engine?.image !== 'string' || !Array.isArray(p.engine?.extraArgs)) missing('props.engine', 'pass Engine.vllm({ image: "vllm/vllm-openai@sha256:..." })');
+  if (typeof p.weights?._bind !== 'function') missing('props.weights', 'pass a WeightSource, e.g. WeightSource.modelcar(...)');
+  if (typeof p.size?.bytes !== 'number') missing('props.size', 'pass ModelSize.fromParameters(...) or ModelSize.of(Size.gibibytes(...))');
+  if (p.gpu === null || typeof p.gpu !== 'object') missing('props.gpu', 'pass { count: 1 } (GPUs per replica)');
+  for (const key of ['profile', 'backend', 'scaling', 'capacity', 'imagePull', 'runtime', 'estimate']) {
+    if (p[key] !== undefined && (p[key] === null || typeof p[key] !== 'object')) missing(`props.${key}`, `leave props.${key} out for its default, or pass one`);
+  }
 }

@@ -42,16 +42,19 @@ export interface CloudOptions {
 export class Cloud {
   /** Any conformant Kubernetes cluster. */
   public static generic(options: CloudOptions = {}): Cloud {
+    options = options ?? {}; // jsii callers can pass null
     return new Cloud(CloudProvider.GENERIC, options.region);
   }
 
   /** Google Kubernetes Engine: GKE accelerators become available. */
   public static gke(options: CloudOptions = {}): Cloud {
+    options = options ?? {}; // jsii callers can pass null
     return new Cloud(CloudProvider.GKE, options.region);
   }
 
   /** Amazon EKS: EKS accelerators become available. */
   public static eks(options: CloudOptions = {}): Cloud {
+    options = options ?? {}; // jsii callers can pass null
     return new Cloud(CloudProvider.EKS, options.region);
   }
 
@@ -83,11 +86,13 @@ export interface ProfileOptions {
 export class Profile {
   /** A lab: scales to zero where the backend can wake the model (Knative), eager mode, throwaway caches. */
   public static lab(options: ProfileOptions = {}): Profile {
+    options = options ?? {}; // jsii callers can pass null
     return new Profile(Environment.LAB, options.cloud ?? Cloud.generic());
   }
 
   /** Production: a replica floor, CUDA graphs, persistent caches. */
   public static production(options: ProfileOptions = {}): Profile {
+    options = options ?? {}; // jsii callers can pass null
     return new Profile(Environment.PRODUCTION, options.cloud ?? Cloud.generic());
   }
 

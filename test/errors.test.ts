@@ -4,8 +4,8 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { synth, VLLM } from './util';
 import {
-  Backend, CacheAccessMode, CacheNodeGroup, CacheStorage, Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModelProps, Engine,
-  ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource,
+  Backend, CacheAccessMode, CacheNodeGroup, CacheStorage, Cloud, ColdStartError, ColdStartErrors, ColdStartOptimizedModel,
+  ColdStartOptimizedModelProps, Engine, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource,
 } from '../src';
 import { ERROR_CATALOGUE, RETIRED_ERROR_IDS } from '../src/private/error-catalogue';
 import { fail } from '../src/private/errors';
@@ -169,6 +169,15 @@ describe('a factory checks its own arguments when it is called', () => {
     ['ModelSize.of', () => ModelSize.of(Size.gibibytes(NaN)), 'CS-IN-048'],
     ['ModelSize.of', () => ModelSize.of(Size.gibibytes(Infinity)), 'CS-IN-048'],
     ['ModelSize.of', () => ModelSize.of(null as any), 'CS-IN-048'],
+    ['Engine.vllm', () => Engine.vllm(null as any), 'CS-IN-059'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: '--x' as any }), 'CS-IN-059'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: null as any }), 'CS-IN-059'],
+    ['CacheNodeGroup.localNvme', () => CacheNodeGroup.localNvme(null as any), 'CS-IN-059'],
+    ['SharedVolume.efs', () => SharedVolume.efs(null as any), 'CS-IN-059'],
+    ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl(null as any), 'CS-IN-059'],
+    ['WeightSource.fsxLustre', () => WeightSource.fsxLustre(null as any), 'CS-IN-059'],
+    ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret(null as any), 'CS-IN-059'],
+    ['WeightSource.modelcar', () => WeightSource.modelcar(`oci://oci://registry.example.com/m@sha256:${'b'.repeat(64)}`), 'CS-IMG-001'],
     ['CacheStorage.persistentVolumeClaim', () => CacheStorage.persistentVolumeClaim({ size: Size.gibibytes(NaN) }), 'CS-IN-056'],
     ['CacheStorage.emptyDir', () => CacheStorage.emptyDir({ sizeLimit: Size.gibibytes(Infinity) }), 'CS-IN-056'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.seconds(NaN) }), 'CS-IN-051'],
@@ -205,6 +214,33 @@ describe('a factory checks its own arguments when it is called', () => {
   test('a check that needs the model still runs at construction, under the lever', () => {
     const weights = WeightSource.gcsFuse('bucket');
     expect(thrown(() => synth({ weights }))).toMatchObject({ code: 'CS-IN-014', constructPath: 'serving/qwen/WeightLoad' });
+  });
+});
+
+describe('a caller that is not TypeScript: null and wrong types get an id, never a TypeError', () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e: any) {
+      return e instanceof ColdStartError ? e.code : `not a ColdStartError: ${e}`;
+    }
+    return 'accepted';
+  };
+  const model = (props: any) => () => synth(props);
+  test.each<[string, () => unknown, string]>([
+    ['props null', () => new ColdStartOptimizedModel(new Chart(Testing.app(), 'c'), 'm', null as any), 'CS-IN-059'],
+    ['engine missing', model({ engine: null }), 'CS-IN-059'],
+    ['weights missing', model({ weights: null }), 'CS-IN-059'],
+    ['size missing', model({ size: null }), 'CS-IN-059'],
+    ['gpu null', model({ gpu: null }), 'CS-IN-059'],
+    ['runtime null', model({ runtime: null }), 'CS-IN-059'],
+    ['estimate a string', model({ estimate: 'fast' }), 'CS-IN-059'],
+    ['servedModelName a number', model({ servedModelName: 5 }), 'CS-IN-020'],
+    ['a null toleration', model({ gpu: { count: 1, tolerations: [null] } }), 'CS-IN-003'],
+    ['optional factory options null', () => [Cloud.gke(null as any), Profile.production(null as any), Backend.kserveKnative(null as any),
+      CacheStorage.persistentVolumeClaim(null as any), CacheStorage.emptyDir(null as any), WeightSource.existingClaim('w', null as any)], 'accepted'],
+  ])('%s', (_, f, id) => {
+    expect(code(f)).toBe(id);
   });
 });
 

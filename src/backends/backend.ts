@@ -42,6 +42,7 @@ export abstract class Backend {
    * buffers requests while a replica wakes.
    */
   public static kserveKnative(options: KServeKnativeOptions = {}): Backend {
+    options = options ?? {}; // jsii callers can pass null
     const { KServeKnative } = require('./kserve-knative') as typeof import('./kserve-knative');
     return new KServeKnative(options);
   }
@@ -52,6 +53,7 @@ export abstract class Backend {
    * KServe manages), scaled by KEDA or an HPA.
    */
   public static kserveStandard(options: KServeStandardOptions = {}): Backend {
+    options = options ?? {}; // jsii callers can pass null
     const { KServeStandard } = require('./kserve-standard') as typeof import('./kserve-standard');
     return new KServeStandard(options);
   }
@@ -61,6 +63,7 @@ export abstract class Backend {
    * port 8000. Weights must come from a volume (no KServe storage handling).
    */
   public static deployment(options: DeploymentBackendOptions = {}): Backend {
+    options = options ?? {}; // jsii callers can pass null
     const { Deployment } = require('./deployment') as typeof import('./deployment');
     return new Deployment(options);
   }

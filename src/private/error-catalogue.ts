@@ -76,6 +76,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-056': { summary: 'a `Size` prop that is not a Size, or not a positive, finite amount (NaN, Infinity, zero) where no more specific id applies' },
   'CS-IN-057': { summary: 'a `Duration` prop that is not a Duration, or not a whole number of seconds in its range (`runtime.startupBudget` 1 s to 24 h, `consolidateAfter`, `maxRunDuration`)' },
   'CS-IN-058': { summary: 'a label key or value, env var name or extended resource name that the API server rejects (`gpu.nodeSelector`, `gpu.resourceName`, node group `nodeSelector`, `engine.extraEnv`)' },
+  'CS-IN-059': { summary: 'a required prop or argument missing, or of another type (jsii callers and plain JavaScript can pass null): the model props, `engine`, `weights`, `size`, `gpu`, a factory\'s options' },
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },

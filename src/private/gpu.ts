@@ -33,6 +33,9 @@ export function resolveGpu(scope: IConstruct, gpu: GpuOptions, what = 'gpu'): Re
         'use a label the GPU nodes carry, e.g. { "nvidia.com/gpu.present": "true" }; keys are [prefix/]name, values at most 63 letters, digits, "-", "_", "."');
     }
   }
+  if (gpu.tolerations !== undefined && !(Array.isArray(gpu.tolerations) && gpu.tolerations.every(t => t !== null && typeof t === 'object'))) {
+    fail(scope, 'CS-IN-003', `${what}.tolerations is not a list of tolerations`, 'pass e.g. [{ key: "nvidia.com/gpu" }]');
+  }
   const tolerations = (gpu.tolerations ?? DEFAULT_TOLERATIONS).map(t => {
     const operator = t?.operator ?? TolerationOperator.EXISTS;
     const key = t?.key ?? '';

@@ -230,8 +230,8 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
     expect(() => make(o)).toThrow(error(path, id, text));
   });
 
-  test('a missing model size is refused where the cache must be sized', () => {
-    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(error(WL, 'CS-IN-023', 'model size is missing'));
+  test('a missing model size is refused before any lever sizes a cache from it', () => {
+    expect(() => synth({ size: undefined as any, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) })).toThrow(/^serving\/qwen: \[CS-IN-059\] props.size is missing/);
   });
 });
 

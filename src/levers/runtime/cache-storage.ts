@@ -68,6 +68,7 @@ export abstract class CacheStorage {
    * A node-local emptyDir: gone with the pod. Default in `lab`.
    */
   public static emptyDir(options: EmptyDirCacheOptions = {}): CacheStorage {
+    options = options ?? {}; // jsii callers can pass null
     if (options.sizeLimit !== undefined) positiveBytes('sizeLimit', options.sizeLimit, (p, x) => fail('CacheStorage.emptyDir', 'CS-IN-056', p, x), 'Size.gibibytes(20)');
     return new EmptyDirCache(options);
   }
@@ -78,6 +79,7 @@ export abstract class CacheStorage {
    * `kubernetes.podspec-persistent-volume-write` enabled for it.
    */
   public static persistentVolumeClaim(options: PersistentCacheOptions = {}): CacheStorage {
+    options = options ?? {}; // jsii callers can pass null
     if (options.size !== undefined) positiveBytes('size', options.size, (p, x) => fail('CacheStorage.persistentVolumeClaim', 'CS-IN-056', p, x), 'Size.gibibytes(50)');
     return new ClaimCache(options);
   }

@@ -67,6 +67,7 @@ export class CacheNodeGroup {
    */
   public static localNvme(options: LocalNvmeNodeGroupOptions): CacheNodeGroup {
     const factory = 'CacheNodeGroup.localNvme';
+    if (options === null || typeof options !== 'object') fail(factory, 'CS-IN-059', 'the options are missing', 'pass { path: "/mnt/nvme/models" }');
     if (options.name !== undefined) requireGroupName(factory, options.name);
     for (const [key, value] of Object.entries(options?.nodeSelector ?? {})) {
       if (!isQualifiedName(key) || !isLabelValue(value)) {

@@ -36,6 +36,7 @@ export class ObjectStorageCredentials {
    */
   public static fromSecret(options: ObjectStorageKeysOptions): ObjectStorageCredentials {
     const factory = 'ObjectStorageCredentials.fromSecret';
+    if (options === null || typeof options !== 'object') fail(factory, 'CS-IN-059', 'the options are missing', 'pass { secretName: "<Secret holding the keys>" }');
     requireSecretRef(factory, { name: options?.secretName, key: options?.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID' }, 'the S3 access key id');
     requireSecretRef(factory, { name: options?.secretName, key: options?.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY' }, 'the S3 secret access key');
     return new ObjectStorageCredentials(options, undefined);

@@ -50,6 +50,7 @@ export interface ExistingSharedClaimOptions {
 export class SharedVolume {
   /** A new ReadWriteMany claim, `<model>-hf-cache`. */
   public static newClaim(options: SharedClaimOptions = {}): SharedVolume {
+    options = options ?? {}; // jsii callers can pass null
     return new SharedVolume(new NewClaim(options));
   }
 
@@ -63,6 +64,7 @@ export class SharedVolume {
 
   /** Amazon EFS through an access point per claim (EKS profiles only). */
   public static efs(options: EfsVolumeOptions): SharedVolume {
+    if (options === null || typeof options !== 'object') fail('SharedVolume.efs', 'CS-IN-059', 'the options are missing', 'pass { fileSystemId: "fs-0123456789abcdef0" }');
     return new SharedVolume(new EfsVolume(options));
   }
 

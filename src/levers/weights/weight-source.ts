@@ -59,6 +59,7 @@ export class WeightSource {
    * @param image `registry/repository@sha256:...`, with or without `oci://`
    */
   public static modelcar(image: string, options: ModelcarOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new ModelcarSource(image, options));
   }
 
@@ -70,6 +71,7 @@ export class WeightSource {
    * @param claimName name of the existing claim
    */
   public static existingClaim(claimName: string, options: ExistingClaimOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new ExistingClaimSource(claimName, options));
   }
 
@@ -90,6 +92,7 @@ export class WeightSource {
    * @param uri the directory holding config.json and the safetensors, e.g. `s3://models/llama-3.1-70b`
    */
   public static objectStorage(uri: string, options: ObjectStorageOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new ObjectStorageSource(uri, options));
   }
 
@@ -111,6 +114,7 @@ export class WeightSource {
    * marker is missing; later wakes on the node read local disk.
    */
   public static hostPathCache(repo: HuggingFaceRepo, options: HostPathCacheOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new HostPathCacheSource(repo, options));
   }
 
@@ -119,6 +123,7 @@ export class WeightSource {
    * hostPath before any wake; the model mounts them read-only.
    */
   public static prefetch(repo: HuggingFaceRepo, options: PrefetchOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new PrefetchSource(repo, options));
   }
 
@@ -127,6 +132,7 @@ export class WeightSource {
    * attached ReadOnlyMany to every replica.
    */
   public static hyperdiskMl(options: HyperdiskMlOptions): WeightSource {
+    if (options === null || typeof options !== 'object') fail('WeightSource.hyperdiskMl', 'CS-IN-059', 'the options are missing', 'pass { snapshotName: "<VolumeSnapshot of the weights>" }');
     return new WeightSource(new HyperdiskMlSource(options));
   }
 
@@ -137,6 +143,7 @@ export class WeightSource {
    * @param bucketName the bare bucket name
    */
   public static gcsFuse(bucketName: string, options: GcsFuseOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
     return new WeightSource(new GcsFuseSource(bucketName, options));
   }
 
@@ -145,6 +152,7 @@ export class WeightSource {
    * PersistentVolume, mounted ReadOnlyMany.
    */
   public static fsxLustre(options: FsxLustreOptions): WeightSource {
+    if (options === null || typeof options !== 'object') fail('WeightSource.fsxLustre', 'CS-IN-059', 'the options are missing', 'pass { fileSystemId, dnsName, mountName }');
     return new WeightSource(new FsxLustreSource(options));
   }
 
