@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Finding } from './findings';
 import { countFindings, failureBlock, summaryLine } from './findings-table';
+import { reportDir } from '../private/report-dir';
 import { RuleLevel } from '../rules/rule';
 
 const KEY = Symbol.for('cdk8s-coldstart.RuleReport');
@@ -77,7 +78,7 @@ export class RuleReport {
   /** The findings file as a user would open it: relative to the working directory when under it. */
   private reportFile(): string {
     if (!(this.root instanceof App)) return REPORT_FILE;
-    const file = resolve(this.root.outdir, REPORT_FILE);
+    const file = resolve(reportDir(this.root.outdir), REPORT_FILE);
     const rel = relative(process.cwd(), file);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
   }
@@ -96,8 +97,9 @@ export class RuleReport {
     if (!(this.root instanceof App)) return;
     const summary = { type: 'summary', ...countFindings(this.findings) };
     const lines = [summary, ...this.findings.map(f => ({ type: 'finding', ...f }))].map(l => JSON.stringify(l));
-    mkdirSync(this.root.outdir, { recursive: true });
-    writeFileSync(join(this.root.outdir, REPORT_FILE), lines.join('\n') + '\n');
+    const dir = reportDir(this.root.outdir);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, REPORT_FILE), lines.join('\n') + '\n');
   }
 }
 

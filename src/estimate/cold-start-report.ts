@@ -1,11 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { basename, join } from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ColdStartAssessment, estimateColdStart, EstimateDetail } from './estimate';
 import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 import { fleetSvg, fmt, waterfallSvg } from './waterfall-svg';
+import { RuleReport } from '../aspects/findings-report';
+import { countFindings } from '../aspects/findings-table';
+import { reportDir } from '../private/report-dir';
 
 const KEY = Symbol.for('cdk8s-coldstart.ColdStartReport');
 const OPTIONS = Symbol.for('cdk8s-coldstart.ColdStartReport.options');
@@ -14,6 +17,12 @@ export const COLDSTART_REPORT_FILE = 'coldstart-report.md';
 /** The app-wide picture. Per-model pictures end in `-coldstart.svg`, so no model's can take this name. */
 export const FLEET_PICTURE_FILE = 'coldstart-models.svg';
 const DEFAULT_PER_MODEL_LIMIT = 20;
+/**
+ * The files this library wrote into an outdir, one name per line, so a later
+ * synth removes what it no longer writes and never touches a user's file.
+ * Not .json: `kubectl apply -f dist/` would read it as a manifest.
+ */
+export const REPORT_INDEX_FILE = '.coldstart-report-files.txt';
 
 /**
  * Which cold-start pictures synth writes next to the manifests.
@@ -161,12 +170,13 @@ export class ColdStartReportWriter {
 
   private conclude(): void {
     if (!this.entries.length) return;
+    // A failed synth writes no report: only the findings, which say why.
+    if (countFindings(RuleReport.of(this.root).findings).errors) return;
     if (this.root instanceof App) {
-      const outdir = this.root.outdir;
+      const outdir = reportDir(this.root.outdir);
       const state = JSON.stringify([outdir, this.entries.length, this.pictures, this.detailed]);
       if (this.written !== state || !existsSync(join(outdir, COLDSTART_REPORT_FILE))) {
-        mkdirSync(outdir, { recursive: true });
-        for (const [name, content] of Object.entries(this.files())) writeFileSync(join(outdir, name), content);
+        writeReport(outdir, this.files());
         this.written = state;
       }
     }
@@ -198,17 +208,71 @@ function fleetTable(entries: ReportEntry[], pictures: Map<ReportEntry, string>):
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...sorted.map(e => {
       const d = e.assessment.detail;
-      const name = pictures.has(e) ? `[${e.name}](${pictures.get(e)})` : e.name;
-      return `| ${name} | \`${e.path}\` | ${fmt(d.totalSeconds)} | ${fmt(d.nodeCapacitySeconds)} | ${fmt(d.imagePullSeconds)} | ${fmt(d.weightLoadSeconds)} `
+      const name = pictures.has(e) ? `[${md(e.name)}](${pictures.get(e)})` : md(e.name);
+      return `| ${name} | ${code(e.path)} | ${fmt(d.totalSeconds)} | ${fmt(d.nodeCapacitySeconds)} | ${fmt(d.imagePullSeconds)} | ${fmt(d.weightLoadSeconds)} `
         + `| ${fmt(d.runtimeSeconds)} | ${fmt(d.startupSeconds)} / ${e.startupBudgetSeconds} | ${fmt(d.physicalLimitSeconds)} |`;
     }),
     '',
   ];
 }
 
+/** `<name>-coldstart.svg`, else one from the construct path, else numbered: never a name already taken. */
 function svgName(e: ReportEntry, taken: Record<string, string>): string {
-  const simple = `${e.name}-coldstart.svg`;
-  return taken[simple] === undefined ? simple : `${e.path.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-coldstart.svg`;
+  const candidates = [e.name, e.path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')];
+  for (const c of candidates) if (taken[`${c}-coldstart.svg`] === undefined) return `${c}-coldstart.svg`;
+  for (let i = 2; ; i++) if (taken[`${candidates[1]}-${i}-coldstart.svg`] === undefined) return `${candidates[1]}-${i}-coldstart.svg`;
+}
+
+
+/**
+ * Writes the report files. A file of the same name that this library did not
+ * write (not in the index of the last synth) is a user's: it is left alone and
+ * said so. Files the last synth wrote and this one does not are removed.
+ */
+function writeReport(outdir: string, files: Record<string, string>): void {
+  mkdirSync(outdir, { recursive: true });
+  const indexFile = join(outdir, REPORT_INDEX_FILE);
+  let previous: string[] = [];
+  try {
+    previous = readFileSync(indexFile, 'utf8').split('\n').filter(n => n && basename(n) === n && n !== REPORT_INDEX_FILE);
+  } catch {
+    previous = [];
+  }
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const file = join(outdir, name);
+    if (existsSync(file) && !previous.includes(name) && !ours(file)) {
+      process.stderr.write(`cdk8s-coldstart: ${file} exists and was not written by cdk8s-coldstart: left as it is\n`);
+      continue;
+    }
+    writeFileSync(file, content);
+    written.push(name);
+  }
+  for (const name of previous) if (!written.includes(name) && files[name] === undefined) rmSync(join(outdir, name), { force: true });
+  writeFileSync(indexFile, written.sort().join('\n') + '\n');
+}
+
+/** A report file of an earlier version (no index yet) is recognized by its own heading. */
+function ours(file: string): boolean {
+  try {
+    const head = readFileSync(file, 'utf8').slice(0, 400);
+    return head.includes('Generated by cdk8s-coldstart') || head.includes('<title>Cold-start estimate');
+  } catch {
+    return false;
+  }
+}
+
+/** A construct path as Markdown code: a longer fence than any backtick run inside, and `|` escaped for tables. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map(r => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/** Plain text in Markdown: characters that start markup are escaped. */
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, c => `\\${c}`);
 }
 
 function section(e: ReportEntry, svg: string | undefined): string {
@@ -247,9 +311,9 @@ function section(e: ReportEntry, svg: string | undefined): string {
 
   const above = d.startupSeconds - d.physicalLimitSeconds;
   return [
-    `## ${e.name} (\`${e.path}\`)`,
+    `## ${md(e.name)} (${code(e.path)})`,
     '',
-    ...(svg ? [`![cold-start waterfall of ${e.name}](${svg})`, ''] : []),
+    ...(svg ? [`![cold-start waterfall of ${md(e.name)}](${svg})`, ''] : []),
     '| lever | seconds | applied | what would cut it further |',
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),

@@ -82,7 +82,7 @@ describe('pictures', () => {
     const { app, svgs, report } = synthModels(2, { pictures: ReportPictures.NONE });
     expect(svgs).toEqual([]);
     expect(report).not.toContain('.svg');
-    expect(readdirSync(app.outdir).sort()).toEqual(['coldstart-findings.jsonl', COLDSTART_REPORT_FILE, 'serving.k8s.yaml']);
+    expect(readdirSync(app.outdir).sort()).toEqual(['.coldstart-report-files.txt', 'coldstart-findings.jsonl', COLDSTART_REPORT_FILE, 'serving.k8s.yaml']);
   });
 
   test(`the app picture shows the ${FLEET_ROWS} slowest models and says how many there are`, () => {
