@@ -11,7 +11,7 @@ import { ManifestObject } from '../private/manifest-object';
 /**
  * A Knative `config-features` flag (ConfigMap `config-features`, namespace
  * `knative-serving`). Knative rejects a pod spec that uses a feature whose
- * flag is not enabled.
+ * flag is not enabled. The names are Knative's (pkg/apis/config/features.go).
  */
 export enum KnativeFeature {
   /** `kubernetes.podspec-nodeselector`. */
@@ -24,8 +24,12 @@ export enum KnativeFeature {
   PRIORITY_CLASS_NAME = 'kubernetes.podspec-priorityclassname',
   /** `kubernetes.podspec-init-containers`. */
   INIT_CONTAINERS = 'kubernetes.podspec-init-containers',
-  /** `kubernetes.podspec-hostpath`. */
-  HOST_PATH = 'kubernetes.podspec-hostpath',
+  /** `kubernetes.podspec-volumes-hostpath`. */
+  HOST_PATH = 'kubernetes.podspec-volumes-hostpath',
+  /** `kubernetes.podspec-volumes-csi` (GCS FUSE, Mountpoint for S3 and other CSI volumes; Knative 1.18 and later). */
+  CSI = 'kubernetes.podspec-volumes-csi',
+  /** `kubernetes.podspec-securitycontext` (a pod-level securityContext). */
+  SECURITY_CONTEXT = 'kubernetes.podspec-securitycontext',
   /** `kubernetes.podspec-persistent-volume-claim`. */
   PERSISTENT_VOLUME_CLAIM = 'kubernetes.podspec-persistent-volume-claim',
   /** `kubernetes.podspec-persistent-volume-write`. */

@@ -1,0 +1,85 @@
+/**
+ * Which pod fields Knative Serving's webhook accepts, and behind which
+ * `config-features` flag. SOURCE: knative/serving pkg/apis/serving/fieldmask.go
+ * (PodSpecMask, VolumeSourceMask, SecurityContextMask, EnvVarSourceMask) and
+ * pkg/apis/config/features.go (flag names and defaults).
+ */
+
+/** Pod spec fields any revision may set (`automountServiceAccountToken` only as false). @internal */
+export const ALWAYS_ALLOWED_POD_FIELDS = [
+  'automountServiceAccountToken', 'containers', 'enableServiceLinks', 'imagePullSecrets', 'serviceAccountName', 'volumes',
+];
+
+/** Pod spec fields behind a flag (disabled by default). @internal */
+export const POD_FIELD_FLAGS: Record<string, string> = {
+  affinity: 'kubernetes.podspec-affinity',
+  dnsConfig: 'kubernetes.podspec-dnsconfig',
+  dnsPolicy: 'kubernetes.podspec-dnspolicy',
+  hostAliases: 'kubernetes.podspec-hostaliases',
+  hostIPC: 'kubernetes.podspec-hostipc',
+  hostNetwork: 'kubernetes.podspec-hostnetwork',
+  hostPID: 'kubernetes.podspec-hostpid',
+  initContainers: 'kubernetes.podspec-init-containers',
+  nodeSelector: 'kubernetes.podspec-nodeselector',
+  priorityClassName: 'kubernetes.podspec-priorityclassname',
+  runtimeClassName: 'kubernetes.podspec-runtimeclassname',
+  schedulerName: 'kubernetes.podspec-schedulername',
+  securityContext: 'kubernetes.podspec-securitycontext',
+  shareProcessNamespace: 'kubernetes.podspec-shareprocessnamespace',
+  tolerations: 'kubernetes.podspec-tolerations',
+  topologySpreadConstraints: 'kubernetes.podspec-topologyspreadconstraints',
+};
+
+/** Volume sources any revision may use. @internal */
+export const ALWAYS_ALLOWED_VOLUME_SOURCES = ['configMap', 'projected', 'secret'];
+
+/**
+ * Volume sources behind a flag. `emptyDir`'s is enabled by default, the others
+ * are disabled; a writable claim also needs `kubernetes.podspec-persistent-volume-write`.
+ * @internal
+ */
+export const VOLUME_SOURCE_FLAGS: Record<string, string> = {
+  csi: 'kubernetes.podspec-volumes-csi',
+  emptyDir: 'kubernetes.podspec-volumes-emptydir',
+  hostPath: 'kubernetes.podspec-volumes-hostpath',
+  persistentVolumeClaim: 'kubernetes.podspec-persistent-volume-claim',
+};
+
+/** Flags Knative enables by default: a pod using only these needs nothing declared. @internal */
+export const ENABLED_BY_DEFAULT = ['kubernetes.podspec-volumes-emptydir'];
+
+/** Flags beyond pod fields: added capabilities, and env from the downward API. @internal */
+export const ADD_CAPABILITIES_FLAG = 'kubernetes.containerspec-addcapabilities';
+/** @internal */
+export const FIELD_REF_FLAG = 'kubernetes.podspec-fieldref';
+/** @internal */
+export const PVC_WRITE_FLAG = 'kubernetes.podspec-persistent-volume-write';
+
+/**
+ * The `config-features` flags a pod spec needs, disabled-by-default ones
+ * only, sorted. Fields Knative never accepts are not flags and are not listed.
+ * @internal
+ */
+export function knativeFlagsNeeded(spec: any, containers: readonly any[]): string[] {
+  const flags = new Set<string>();
+  const present = (v: unknown) => v !== undefined && v !== null && v !== false && !(Array.isArray(v) && !v.length)
+    && !(typeof v === 'object' && !Array.isArray(v) && !Object.keys(v as object).length) && v !== '';
+  for (const [field, flag] of Object.entries(POD_FIELD_FLAGS)) if (present(spec?.[field])) flags.add(flag);
+  const volumes: any[] = Array.isArray(spec?.volumes) ? spec.volumes : [];
+  const claims = new Map<string, any>();
+  for (const v of volumes) {
+    for (const [source, flag] of Object.entries(VOLUME_SOURCE_FLAGS)) if (v?.[source]) flags.add(flag);
+    if (v?.persistentVolumeClaim) claims.set(v.name, v);
+  }
+  for (const c of containers) {
+    if (!c || typeof c !== 'object') continue;
+    if (c.securityContext?.capabilities?.add?.length) flags.add(ADD_CAPABILITIES_FLAG);
+    for (const e of Array.isArray(c.env) ? c.env : []) if (e?.valueFrom?.fieldRef || e?.valueFrom?.resourceFieldRef) flags.add(FIELD_REF_FLAG);
+    for (const m of Array.isArray(c.volumeMounts) ? c.volumeMounts : []) {
+      const claim = claims.get(m?.name);
+      if (claim && !m.readOnly && !claim.persistentVolumeClaim.readOnly) flags.add(PVC_WRITE_FLAG);
+    }
+  }
+  for (const f of ENABLED_BY_DEFAULT) flags.delete(f);
+  return [...flags].sort();
+}
