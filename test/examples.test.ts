@@ -184,7 +184,8 @@ describe('examples/gke-llama-70b', () => {
       { machineFamily: 'a3', spot: true, gpu, storage },
       { machineFamily: 'a3', spot: false, gpu, storage },
     ]);
-    expect(cc.spec.nodePoolConfig).toEqual({ imageStreaming: { enabled: true } });
+    // Image streaming, and the label KServe's local-model agent runs on (the example caches on node-local NVMe).
+    expect(cc.spec.nodePoolConfig).toEqual({ imageStreaming: { enabled: true }, nodeLabels: { 'kserve/localmodel': 'worker' } });
     expect(cc.spec.activeMigration).toEqual({ optimizeRulePriority: true });
     expect(cc.spec.nodePoolAutoCreation).toEqual({ enabled: true });
     const selector = { 'cloud.google.com/compute-class': 'llama-70b-gpu' };

@@ -57,6 +57,8 @@ export const Facts = {
   STORAGE_URI: new FactKey<string | undefined>('storageUri', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** How the weights reach the engine at wake. Weights -> estimate. */
   WEIGHT_PATH: new FactKey<WeightPath>('weightPath', LeverKind.WEIGHTS, Pass.CONTRIBUTE, 'required'),
+  /** Labels the GPU nodes must carry for the weight source (KServe's local-model agent). Weights -> capacity (ComputeClass, NodePool). */
+  NODE_LABELS: new FactKey<Readonly<Record<string, string>>>('nodeLabels', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional({})),
   /** Run:ai streamer concurrency, when the engine streams. Weights -> estimate. */
   STREAMER_CONCURRENCY: new FactKey<number | undefined>('streamerConcurrency', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */

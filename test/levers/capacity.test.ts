@@ -1,9 +1,13 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode, TolerationEffect } from '../../src';
+import {
+  CacheNodeGroup, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode,
+  TolerationEffect, WeightSource,
+} from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
 import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
 import { ImagePull } from '../../src/levers/image/image-pull';
+import { schemaErrors } from '../schema';
 import { baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
 
 const lab = () => synth({ profile: Profile.lab() });
@@ -487,5 +491,28 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   test('a priority below 0, or both a class name and a value', () => {
     expect(build({ capacity: { priority: -10 } })).toThrow(/\[CS-IN-004\] priority -10 is not an integer in \[0, 1000000000\]/);
     expect(build({ capacity: { priority: 5, priorityClassName: 'x' } })).toThrow(/\[CS-IN-042\] both capacity.priorityClassName/);
+  });
+});
+
+describe('LocalModelCache plumbing: the nodes the capacity lever creates carry the local-model label', () => {
+  const cache = () => WeightSource.localModelCache('gs://models/qwen', { nodeGroup: CacheNodeGroup.existing('nvme') });
+
+  test('GKE: the ComputeClass labels its nodes kserve/localmodel=worker (and validates)', () => {
+    const m = synth({ profile: gke, weights: cache(), capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }).manifests;
+    const cc = find(m, 'ComputeClass')[0];
+    expect(cc.spec.nodePoolConfig.nodeLabels).toEqual({ 'kserve/localmodel': 'worker' });
+    expect(schemaErrors(cc)).toEqual([]);
+  });
+
+  test('EKS: the NodePool template labels its nodes', () => {
+    const m = synth({ profile: eks, weights: cache(), capacity: { eks: { nodePool: NODE_POOL } } }).manifests;
+    const np = find(m, 'NodePool')[0];
+    expect(np.spec.template.metadata.labels).toEqual({ 'kserve/localmodel': 'worker' });
+    expect(schemaErrors(np)).toEqual([]);
+  });
+
+  test('other weight sources add no node label', () => {
+    const m = synth({ profile: gke, capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }).manifests;
+    expect(find(m, 'ComputeClass')[0].spec.nodePoolConfig?.nodeLabels).toBeUndefined();
   });
 });

@@ -108,8 +108,9 @@ export class NodeCapacity extends Lever {
     }
     const placement = pod.placement;
     const gpuResource = context.gpu.resourceName;
-    if (this.computeClass) renderComputeClass(this, this.computeClass, image, context.servedModelName);
-    if (this.nodePool) renderNodePool(this, this.nodePool, image, placement.tolerations);
+    const nodeLabels = pod.get(Facts.NODE_LABELS);
+    if (this.computeClass) renderComputeClass(this, this.computeClass, image, context.servedModelName, nodeLabels);
+    if (this.nodePool) renderNodePool(this, this.nodePool, image, placement.tolerations, nodeLabels);
     const dws = this.options.gke?.queuedProvisioning;
     if (dws) pod.dependsOn(renderProvisioningRequest(this, context.name, dws, placement, gpuResource));
     if (this.buffer) renderWarmBuffer(this, context.name, context.servedModelName, this.buffer, placement, gpuResource);

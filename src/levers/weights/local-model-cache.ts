@@ -15,6 +15,11 @@ import { bytesToQuantity } from '../../private/quantity';
 import { positiveBytes } from '../../private/size';
 import { LeverContext } from '../lever';
 
+/** The node label KServe's local-model DaemonSet selects (FACTS). @internal */
+export const LOCAL_MODEL_NODE_LABEL = 'kserve/localmodel';
+/** @internal */
+export const LOCAL_MODEL_NODE_VALUE = 'worker';
+
 /**
  * Options for a LocalModelNodeGroup on node-local NVMe.
  */
@@ -175,6 +180,8 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     offline(pod);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
+    // FACTS: KServe's local-model agent runs (and caches) only on nodes with this label.
+    pod.set(Facts.NODE_LABELS, { [LOCAL_MODEL_NODE_LABEL]: LOCAL_MODEL_NODE_VALUE });
   }
 
   /** The node group and the cache, once the pod's nodes are final: a new group's volumes need their affinity. */

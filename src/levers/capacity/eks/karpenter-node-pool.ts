@@ -104,7 +104,13 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
  * when the model tolerates it) and its EC2NodeClass.
  * @internal
  */
-export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: NodeImageCache, tolerations: readonly k8s.Toleration[]): void {
+export function renderNodePool(
+  scope: Construct,
+  np: ResolvedNodePool,
+  image: NodeImageCache,
+  tolerations: readonly k8s.Toleration[],
+  nodeLabels: Readonly<Record<string, string>> = {},
+): void {
   const o = np.options;
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
     fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
@@ -121,6 +127,8 @@ export function renderNodePool(scope: Construct, np: ResolvedNodePool, image: No
     metadata: { name: np.name },
     spec: {
       template: {
+        // Labels the new nodes carry (KServe's local-model agent selects them).
+        metadata: Object.keys(nodeLabels).length ? { labels: { ...nodeLabels } } : undefined,
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: np.name },
           requirements: [

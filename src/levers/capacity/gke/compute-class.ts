@@ -138,7 +138,15 @@ export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions,
  * streaming, secondary boot disks holding the image cache) folded in.
  * @internal
  */
-export function renderComputeClass(scope: Construct, cc: ResolvedComputeClass, image: NodeImageCache, servedModelName: string): ComputeClass {
+export function renderComputeClass(
+  scope: Construct, cc: ResolvedComputeClass, image: NodeImageCache, servedModelName: string, nodeLabels: Readonly<Record<string, string>> = {},
+): ComputeClass {
+  const labels = Object.keys(nodeLabels).length ? { ...nodeLabels } : undefined;
+  const poolConfig = {
+    ...(image.imageStreaming ? { imageStreaming: { enabled: true } } : {}),
+    // Labels the new nodes carry (KServe's local-model agent selects them).
+    ...(labels ? { nodeLabels: labels } : {}),
+  };
   const { ComputeClass: Kind, ComputeClassSpecPrioritiesStorageSecondaryBootDisksMode, ComputeClassSpecWhenUnsatisfiable } = crds.computeClass();
   const disks = image.secondaryBootDisks.map(d => ({
     diskImageName: d.diskImageName,
@@ -154,7 +162,7 @@ export function renderComputeClass(scope: Construct, cc: ResolvedComputeClass, i
       whenUnsatisfiable: ComputeClassSpecWhenUnsatisfiable.DO_NOT_SCALE_UP,
       nodePoolAutoCreation: { enabled: cc.nodePoolAutoCreation },
       activeMigration: { optimizeRulePriority: cc.optimizeRulePriority },
-      nodePoolConfig: image.imageStreaming ? { imageStreaming: { enabled: true } } : undefined,
+      nodePoolConfig: Object.keys(poolConfig).length ? poolConfig : undefined,
     },
   }));
 }
