@@ -1,4 +1,4 @@
-import { vllmContainers } from './pods';
+import { probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Knative's `revision-timeout-seconds` default: what a revision without `timeoutSeconds` gets. */
@@ -26,7 +26,7 @@ export const CS_KSV_003: Rule = defineRule({
     for (const { c } of vllmContainers(obj)) {
       const p = c.raw.startupProbe;
       if (!p || typeof p !== 'object') continue;
-      const budget = (Number(p.initialDelaySeconds) || 0) + (Number(p.failureThreshold) || 3) * (Number(p.periodSeconds) || 10);
+      const budget = probeBudgetSeconds(p);
       if (timeout < budget) {
         found.push({
           value: `timeout ${timeout} s < ${budget} s`,

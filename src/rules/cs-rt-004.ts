@@ -1,4 +1,4 @@
-import { vllmContainers } from './pods';
+import { probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { MIN_STARTUP_BUDGET_SECONDS as FLOOR } from '../levers/runtime/startup-budget';
 import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
@@ -21,7 +21,7 @@ export const CS_RT_004: Rule = defineRule({
         found.push({ value: 'no startupProbe', message: `vLLM container "${c.name}" has no startup probe (need >= ${need} s)` });
         continue;
       }
-      const budget = (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+      const budget = probeBudgetSeconds(p);
       if (budget < need) {
         found.push({ value: `${budget} s`, message: `vLLM container "${c.name}" startup budget ${budget} s is below ${need} s`, fix: `raise startupProbe.failureThreshold to ${Math.ceil(need / (p.periodSeconds ?? 10))}` });
       }

@@ -1,4 +1,4 @@
-import { vllmContainers } from './pods';
+import { probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Kubernetes' `progressDeadlineSeconds` and Knative's `config-deployment` `progress-deadline` both default to 600 s. */
@@ -57,7 +57,7 @@ export const CS_RT_005: Rule = defineRule({
     for (const { c } of vllmContainers(obj)) {
       const p = c.raw.startupProbe;
       if (!p || typeof p !== 'object') continue;
-      const budget = (Number(p.initialDelaySeconds) || 0) + (Number(p.failureThreshold) || 3) * (Number(p.periodSeconds) || 10);
+      const budget = probeBudgetSeconds(p);
       if (deadline.seconds < budget) {
         found.push({
           value: `${deadline.seconds} s < ${budget} s`,

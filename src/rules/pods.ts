@@ -182,6 +182,11 @@ function readFlags(tokens: string[]): Map<string, { at: number; value: string | 
   return flags;
 }
 
+/** Seconds a startup probe lets a container take: initial delay + failureThreshold x period (Kubernetes' defaults 0, 3, 10). @internal */
+export function probeBudgetSeconds(probe: any): number {
+  return (Number(probe?.initialDelaySeconds) || 0) + (Number(probe?.failureThreshold) || 3) * (Number(probe?.periodSeconds) || 10);
+}
+
 /** Tensor parallel size of a vLLM container (1 when unset). @internal */
 export function tensorParallel(c: ContainerView): number {
   const v = flag(c.tokens, '--tensor-parallel-size', '-tp');
