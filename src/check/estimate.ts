@@ -349,12 +349,20 @@ function eager(c: ContainerView, evidence: string[]): boolean {
  * `--optimization-level 0`, or a compilation config with level/mode 0.
  */
 function compile(c: ContainerView, evidence: string[], assumptions: string[]): boolean {
-  const text = commandText(c);
-  if (/(^|\s)(-O\s*=?\s*|--optimization[-_]level[=\s]+)0(\s|$)/.test(text)) {
+  // Read as vLLM reads the flags (-O0, -O 0, -O=0, prefixes, `_` for `-`): src/private/vllm-argv.ts.
+  if (flag(c.tokens, '-O', '--optimization-level') === '0') {
     evidence.push('-O0 (no compile, no CUDA graphs)');
     return false;
   }
-  if (/(^|\s)-O\.(level|mode)[=\s]+0(\s|$)|--compilation[-_]config[=\s]+\S*?\{[^}]*?"?(level|mode)"?\s*:\s*0\b/.test(text)) {
+  const config = flag(c.tokens, '--compilation-config');
+  let json: any;
+  try {
+    json = typeof config === 'string' ? JSON.parse(config) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const keys = ['-O.level', '-O.mode', '--compilation-config.level', '--compilation-config.mode'].map(k => flag(c.tokens, k));
+  if (config === '0' || json?.level === 0 || json?.mode === 0 || keys.includes('0')) {
     evidence.push('compilation level 0');
     assumptions.push('compilation level 0 counted as -O0 (no compile, no CUDA graphs)');
     return false;

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { LeverKind, PodWriter } from '../blueprint';
+import { Facts, LeverKind, PodWriter } from '../blueprint';
 import { EstimateDetail } from '../estimate/estimate';
 import { ModelSize } from '../model-size';
+import { fail } from '../private/errors';
 import { ResolvedGpu } from '../private/gpu';
 import { Profile } from '../profile';
 
@@ -51,4 +52,17 @@ export abstract class Lever extends Construct {
    * same nodes) and what is sized from the estimate (probes).
    */
   public complete(_pod: PodWriter, _estimate: EstimateDetail): void {}
+}
+
+/**
+ * A node-level helper (a DaemonSet, a root writer on a hostPath) goes only
+ * where a nodeSelector sends it: a DaemonSet without one runs on every node,
+ * and the GPU request alone admits any GPU node. The capacity lever says
+ * whether the pod has one (Facts.NODES_SELECTED).
+ * @internal
+ */
+export function requireNodeSelector(scope: Construct, pod: PodWriter, why: string): void {
+  if (pod.get(Facts.NODES_SELECTED)) return;
+  fail(scope, 'CS-IN-044', `the model pod has no nodeSelector: ${why}`,
+    'set gpu.nodeSelector to a label only those GPU nodes carry (e.g. { "nvidia.com/gpu.present": "true" }), or use a compute class or NodePool');
 }

@@ -6,6 +6,7 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
+import { isMap } from '../rules/pods';
 import { Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
@@ -115,7 +116,7 @@ export abstract class RulePack implements IAspect {
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
-    const docs = isList(json) ? json.items.filter((i: unknown) => i !== null && typeof i === 'object' && !Array.isArray(i)) : [json];
+    const docs = isList(json) ? json.items.filter(isMap) : [json];
     for (const doc of docs) this.checkOne(obj, doc, context, report);
   }
 

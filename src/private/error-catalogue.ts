@@ -43,7 +43,6 @@ export const ERROR_CATALOGUE = {
   'CS-IN-020': { summary: 'a `servedModelName` that is empty or contains white space' },
   'CS-IN-021': { summary: 'a name of a Kubernetes object (claim, ServiceAccount, LocalModelCache, node group, VolumeSnapshot, ComputeClass, NodePool) that is not a valid DNS-1123 name' },
   'CS-IN-022': { summary: 'a Secret reference without a valid Secret name and key' },
-  'CS-IN-023': { summary: 'a model size missing where a cache or volume is sized from it' },
   'CS-IN-024': { summary: 'two settings that need different service accounts for the model pod' },
   'CS-IN-025': { summary: 'an S3-only object storage option (`endpoint`, `region`, access keys) with a `gs://` URI' },
   'CS-IN-026': { summary: 'a region that is not a region id (`Cloud.*`, object storage, Mountpoint for S3)' },
@@ -93,6 +92,7 @@ export type ErrorId = keyof typeof ERROR_CATALOGUE;
 export const RETIRED_ERROR_IDS: Readonly<Record<string, ErrorId>> = {
   'CS-IN-030': 'CS-IN-014', // capacity.gke outside GKE: the one wrong-cloud id
   'CS-IN-031': 'CS-IN-014', // capacity.eks outside EKS: the one wrong-cloud id
+  'CS-IN-023': 'CS-IN-059', // a missing model size: refused by the model before any lever reads it
 };
 
 /** @internal */

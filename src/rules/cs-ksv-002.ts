@@ -1,4 +1,4 @@
-import { podsOf, PodView } from './pods';
+import { isKnativeInferenceService, podsOf, PodView } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { knativeFlagsNeeded } from '../private/knative-features';
@@ -19,10 +19,7 @@ export const CS_KSV_002: Rule = defineRule({
   fix: 'Enable each named flag in config-features (kubectl -n knative-serving edit configmap config-features) and declare it in '
     + `the ${KNATIVE_FEATURES_ANNOTATION} annotation (Backend.kserveKnative({ enabledFeatures })), or use Standard mode.`,
   check(obj) {
-    if (obj?.kind !== 'InferenceService') return [];
-    const mode = obj.metadata?.annotations?.['serving.kserve.io/deploymentMode'];
-    // Unset means the cluster default, which is Knative (Serverless) in KServe's install configs.
-    if (mode !== undefined && mode !== 'Knative' && mode !== 'Serverless') return [];
+    if (!isKnativeInferenceService(obj)) return [];
     const enabled = String(obj.metadata?.annotations?.[KNATIVE_FEATURES_ANNOTATION] ?? '').split(',').map(f => f.trim());
     const found: Violation[] = [];
     for (const pod of podsOf(obj)) {

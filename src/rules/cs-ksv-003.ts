@@ -1,4 +1,4 @@
-import { probeBudgetSeconds, vllmContainers } from './pods';
+import { isKnativeInferenceService, probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Knative's `revision-timeout-seconds` default: what a revision without `timeoutSeconds` gets. */
@@ -15,9 +15,7 @@ export const CS_KSV_003: Rule = defineRule({
   fix: 'Set spec.predictor.timeout to the wake (node, image pull and startup budget); above 600 s raise max-revision-timeout-seconds '
     + 'in Knative\'s config-defaults (and the activator\'s termination grace period) first.',
   check(obj) {
-    if (obj?.kind !== 'InferenceService') return [];
-    const mode = obj.metadata?.annotations?.['serving.kserve.io/deploymentMode'];
-    if (mode !== undefined && mode !== 'Serverless' && mode !== 'Knative') return [];
+    if (!isKnativeInferenceService(obj)) return [];
     const predictor = obj.spec?.predictor;
     // KServe's default floor is 1: only an explicit 0 wakes from zero.
     if (predictor?.minReplicas !== 0) return [];

@@ -1,4 +1,4 @@
-import { probeBudgetSeconds, vllmContainers } from './pods';
+import { isKnativeInferenceService, probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Kubernetes' `progressDeadlineSeconds` and Knative's `config-deployment` `progress-deadline` both default to 600 s. */
@@ -26,9 +26,8 @@ function deadlineOf(obj: any): { seconds: number; where: string } | undefined {
     return s === undefined ? undefined : { seconds: s, where };
   };
   if (kind === 'InferenceService') {
-    const mode = obj.metadata?.annotations?.['serving.kserve.io/deploymentMode'];
     // Raw (Standard) mode runs a Deployment KServe writes with its own defaults: Knative's deadline does not apply.
-    if (mode !== undefined && mode !== 'Serverless' && mode !== 'Knative') return undefined;
+    if (!isKnativeInferenceService(obj)) return undefined;
     return knative(obj.spec?.predictor?.annotations, `spec.predictor.annotations["${PROGRESS_DEADLINE}"]`)
       ?? knative(obj.metadata?.annotations, `metadata.annotations["${PROGRESS_DEADLINE}"]`)
       ?? { seconds: DEFAULT_DEADLINE_SECONDS, where: `${PROGRESS_DEADLINE} (Knative default)` };

@@ -1,11 +1,10 @@
-import { podsOf } from './pods';
+import { isMap, podsOf } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const MAP_LISTS = ['containers', 'initContainers'];
 const CONTAINER_MAP_LISTS = ['env', 'envFrom', 'volumeMounts', 'ports'];
 const STRING_LISTS = ['command', 'args'];
 
-const isMap = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
 
 /** Where a pod spec departs from the shape every reader (the API server, the kubelet, these rules) expects. */
 function malformed(spec: any, where: string): string[] {

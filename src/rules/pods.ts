@@ -59,7 +59,7 @@ function container(raw: any, init: boolean): ContainerView {
 
 /** The objects of a list field; anything else (null, a string, a map) reads as none. */
 function objects(x: unknown): any[] {
-  return Array.isArray(x) ? x.filter(e => e !== null && typeof e === 'object' && !Array.isArray(e)) : [];
+  return Array.isArray(x) ? x.filter(isMap) : [];
 }
 
 function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
@@ -185,6 +185,22 @@ function readFlags(tokens: string[]): Map<string, { at: number; value: string | 
 /** Seconds a startup probe lets a container take: initial delay + failureThreshold x period (Kubernetes' defaults 0, 3, 10). @internal */
 export function probeBudgetSeconds(probe: any): number {
   return (Number(probe?.initialDelaySeconds) || 0) + (Number(probe?.failureThreshold) || 3) * (Number(probe?.periodSeconds) || 10);
+}
+
+/**
+ * An InferenceService served by Knative: `deploymentMode` Knative or
+ * Serverless, or unset (the cluster default, Knative in KServe's install configs).
+ * @internal
+ */
+export function isKnativeInferenceService(obj: any): boolean {
+  if (obj?.kind !== 'InferenceService') return false;
+  const mode = obj.metadata?.annotations?.['serving.kserve.io/deploymentMode'];
+  return mode === undefined || mode === 'Knative' || mode === 'Serverless';
+}
+
+/** True for a map (not null, not a list). @internal */
+export function isMap(x: unknown): x is Record<string, any> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
 /** Tensor parallel size of a vLLM container (1 when unset). @internal */

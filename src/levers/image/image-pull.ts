@@ -10,7 +10,7 @@ import { GIB } from '../../private/quantity';
 import { positiveBytes } from '../../private/size';
 import { CloudProvider } from '../../profile';
 import { PAUSE_IMAGE } from '../capacity/pause-image';
-import { Lever, LeverContext } from '../lever';
+import { Lever, LeverContext, requireNodeSelector } from '../lever';
 
 /**
  * Lever 2: the multi-GB engine image. Pinned by digest, so `IfNotPresent` is
@@ -69,10 +69,7 @@ export class ImagePull extends Lever {
     // pre-pull stays off then, an explicit one is refused. Capacity, which writes
     // the selector, says whether there is one.
     if (this.prePull && !pod.get(Facts.NODES_SELECTED)) {
-      if (this.options.prePull) {
-        fail(this, 'CS-IN-044', 'the pre-pull DaemonSet has no nodeSelector, so it would pull the engine image on every node of the cluster',
-          'set gpu.nodeSelector to a label only the GPU nodes carry (e.g. { "nvidia.com/gpu.present": "true" }), or use a compute class or NodePool');
-      }
+      if (this.options.prePull) requireNodeSelector(this, pod, 'the pre-pull DaemonSet would pull the engine image on every node of the cluster');
       this.prePull = false;
     }
 

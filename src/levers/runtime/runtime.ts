@@ -115,7 +115,6 @@ export class Runtime extends Lever {
     // /dev/shm: pods get 64 MB by default; NCCL needs more for tensor parallel.
     const shm = o.shmSize ?? DEFAULT_SHM;
     const shmBytes = bytesIn(shm);
-    if (!(shmBytes > 0)) fail(this, 'CS-SHM-001', `shmSize ${shm.asString()} is not positive`, 'use Size.gibibytes(16)');
     pod.volume(
       { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(bytesToQuantity(shmBytes)) } },
       { name: 'dshm', mountPath: '/dev/shm' });

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
-import { MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
+import { MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
 import { fail } from '../../private/errors';
 import { nodeDirectory } from '../../private/paths';
-import { LeverContext } from '../lever';
+import { LeverContext, requireNodeSelector } from '../lever';
 
 /**
  * Options for a node-local hostPath cache.
@@ -92,10 +92,10 @@ export class HostPathCacheSource implements WeightSourceImpl {
     checkStreamer(factory, options.streamer);
   }
 
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
     const hostPath = this.hostPath;
-    const modelBytes = requireSize(scope, context, 'the hostPath cache download');
+    const modelBytes = context.size.bytes;
     pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
     mountHostCache(pod, hostPath, repo);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
@@ -107,14 +107,4 @@ export class HostPathCacheSource implements WeightSourceImpl {
   }
 }
 
-/**
- * A root writer on a hostPath goes only where a nodeSelector sends it: the
- * GPU request alone admits any GPU node, a DaemonSet every node.
- * @internal
- */
-export function requireNodeSelector(scope: Construct, pod: PodWriter, why: string): void {
-  if (Object.keys(pod.placement.nodeSelector).length) return;
-  fail(scope, 'CS-IN-044', `the model pod has no nodeSelector: ${why}`,
-    'set gpu.nodeSelector to a label only those GPU nodes carry (e.g. { "nvidia.com/gpu.present": "true" }), or use a compute class or NodePool');
-}
 

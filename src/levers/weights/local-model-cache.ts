@@ -1,7 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { maskUserInfo, requireNoUserInfo } from './secret-reference';
-import { isDnsSubdomain, MODEL_MOUNT, offline, requireSize, WeightSourceImpl } from './source-impl';
+import { isDnsSubdomain, MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
@@ -172,8 +172,8 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     checkStreamer(factory, o.streamer);
   }
 
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
+  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+    const modelBytes = context.size.bytes;
     pod.set(Facts.STORAGE_URI, this.storageUri);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
@@ -188,7 +188,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
   public complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const o = this.options;
     const source = o.sourceModelUri ?? this.storageUri;
-    const modelBytes = requireSize(scope, context, 'the LocalModelCache (spec.modelSize)');
+    const modelBytes = context.size.bytes;
     const cacheName = o.cacheName ?? context.name;
     const group = this.nodeGroup(scope, context, modelBytes, pod.placement.nodeSelector);
 

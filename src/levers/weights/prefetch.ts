@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
-import { COMPLETION_MARKER, requireSize, WeightSourceImpl } from './source-impl';
+import { COMPLETION_MARKER, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
-import { LeverContext } from '../lever';
-import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath, requireNodeSelector } from './hostpath-cache';
+import { LeverContext, requireNodeSelector } from '../lever';
+import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -47,9 +47,9 @@ export class PrefetchSource implements WeightSourceImpl {
     checkStreamer(factory, options.streamer);
   }
 
-  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
-    const modelBytes = requireSize(scope, context, 'the prefetch download');
+    const modelBytes = context.size.bytes;
     pod.initContainer(auxContainer({
       name: 'await-weights',
       image: context.engineImage,

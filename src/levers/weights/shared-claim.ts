@@ -1,7 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { requireSize, volumeBytesFor } from './source-impl';
+import { volumeBytesFor } from './source-impl';
 import { fail } from '../../private/errors';
 import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
@@ -28,7 +28,7 @@ export function sharedClaim(
   storageClassName: string | undefined,
   size: Size | undefined,
 ): ApiObject {
-  const modelBytes = requireSize(scope, context, 'the shared weights volume');
+  const modelBytes = context.size.bytes;
   const bytes = size !== undefined ? positiveBytes('the shared volume size', size, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
   if (bytes < modelBytes) {
     fail(scope, 'CS-IN-016', `the shared volume size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);

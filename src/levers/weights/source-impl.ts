@@ -71,21 +71,6 @@ export function mountWeightsClaim(pod: PodWriter, c: WeightsClaim): void {
   pod.set(Facts.WEIGHT_PATH, c.weightPath);
 }
 
-/**
- * The weight bytes a cache or volume is sized from. Typed callers always pass
- * a size; a JavaScript caller may not, and a cache sized from nothing would
- * fail on the cluster instead of here.
- * @internal
- */
-export function requireSize(scope: Construct, context: LeverContext, what: string): number {
-  const bytes = context.size?.bytes;
-  if (typeof bytes !== 'number' || !(bytes > 0)) {
-    fail(scope, 'CS-IN-023', `the model size is missing, and ${what} must be sized from it`,
-      'set props.size, e.g. ModelSize.fromParameters(70e9, Precision.BF16) or ModelSize.of(Size.gibibytes(140))');
-  }
-  return bytes;
-}
-
 /** Capacity for the weights plus 10% for file-system overhead, in whole GiB. @internal */
 export function volumeBytesFor(modelBytes: number): number {
   return Math.ceil((modelBytes * 1.1) / GIB) * GIB;

@@ -6,7 +6,7 @@ import { requireCloud } from '../../../private/cloud';
 import { fail } from '../../../private/errors';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireRelativePath, requireSize, WeightSourceImpl } from '../source-impl';
+import { requireRelativePath, WeightSourceImpl } from '../source-impl';
 import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -55,7 +55,7 @@ export class FsxLustreSource implements WeightSourceImpl {
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.fsxLustre', 'pick a baseline weight source');
     const o = this.options;
-    const modelBytes = requireSize(scope, context, 'the FSx for Lustre volume');
+    const modelBytes = context.size.bytes;
     bindStaticVolume(scope, pod, context, modelBytes, {
       id: 'fsx',
       csi: { driver: 'fsx.csi.aws.com', volumeHandle: o.fileSystemId, readOnly: true, volumeAttributes: { dnsname: o.dnsName, mountname: o.mountName } },

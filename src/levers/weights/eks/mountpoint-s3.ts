@@ -8,7 +8,7 @@ import { relativePathProblem } from '../../../private/paths';
 import { requireRegion } from '../../../private/region';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { requireSize, WeightSourceImpl } from '../source-impl';
+import { WeightSourceImpl } from '../source-impl';
 import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -62,7 +62,7 @@ export class MountpointS3Source implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.EKS, 'WeightSource.mountpointS3', 'pick a baseline weight source');
     const o = this.options;
     const region = o.region ?? context.profile.cloud.region;
-    const modelBytes = requireSize(scope, context, 'the Mountpoint for S3 volume');
+    const modelBytes = context.size.bytes;
     const prefix = o.prefix === undefined ? undefined : o.prefix.replace(/\/?$/, '/');
     bindStaticVolume(scope, pod, context, modelBytes, {
       id: 's3',

@@ -8,7 +8,7 @@ import { bytesToQuantity } from '../../../private/quantity';
 import { positiveBytes } from '../../../private/size';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { MODEL_MOUNT, offline, requireRelativePath, requireServiceAccountName, requireSize, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { MODEL_MOUNT, offline, requireRelativePath, requireServiceAccountName, setServiceAccount, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -88,7 +88,7 @@ export class GcsFuseSource implements WeightSourceImpl {
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.gcsFuse', 'pick a baseline weight source');
     const o = this.options;
-    const modelBytes = requireSize(scope, context, 'the GCS FUSE file cache');
+    const modelBytes = context.size.bytes;
     const cacheBytes = o.fileCacheSize !== undefined ? positiveBytes('fileCacheSize', o.fileCacheSize, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
     if (cacheBytes < modelBytes) {
       fail(scope, 'CS-IN-016', `the GCS FUSE file cache ${bytesToQuantity(cacheBytes)} is below the model size ${bytesToQuantity(modelBytes)}, so every read would go back to the bucket`,

@@ -11,7 +11,7 @@ import { bytesToQuantity } from '../../../private/quantity';
 import { positiveBytes } from '../../../private/size';
 import { CloudProvider } from '../../../profile';
 import { LeverContext } from '../../lever';
-import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, requireSize, volumeBytesFor, WeightSourceImpl } from '../source-impl';
+import { isDnsSubdomain, mountWeightsClaim, requireRelativePath, volumeBytesFor, WeightSourceImpl } from '../source-impl';
 import { checkStreamer, StreamerOptions } from '../streamer';
 
 /**
@@ -75,7 +75,7 @@ export class HyperdiskMlSource implements WeightSourceImpl {
     requireCloud(scope, context.profile, CloudProvider.GKE, 'WeightSource.hyperdiskMl', 'pick a baseline weight source');
     const o = this.options;
     const throughput = o.throughputMiBps ?? 2400;
-    const modelBytes = requireSize(scope, context, 'the Hyperdisk ML volume');
+    const modelBytes = context.size.bytes;
     const bytes = o.size !== undefined ? positiveBytes('the Hyperdisk ML size', o.size, (p, x) => fail(scope, 'CS-IN-016', p, x)) : volumeBytesFor(modelBytes);
     if (bytes < modelBytes) {
       fail(scope, 'CS-IN-016', `the Hyperdisk ML size ${bytesToQuantity(bytes)} is below the model size ${bytesToQuantity(modelBytes)}`, `request at least ${bytesToQuantity(volumeBytesFor(modelBytes))}`);
