@@ -15,6 +15,8 @@ const CRD_IMPORTS: Record<string, string> = {
   'gke-computeclass': 'cloud.google.com/cloud.google.com_computeclasses.yaml',
   'capacitybuffer': 'autoscaling.x-k8s.io/autoscaling.x-k8s.io_capacitybuffers.yaml',
   'provisioningrequest': 'autoscaling.x-k8s.io/autoscaling.x-k8s.io_provisioningrequests.yaml',
+  'keda-scaledobject': 'keda.sh/keda.sh_scaledobjects.yaml',
+  'keda-http-interceptorroute': 'http.keda.sh/http.keda.sh_interceptorroutes.yaml',
 };
 
 const project = new cdk8s.ConstructLibraryCdk8s({

@@ -20,6 +20,8 @@ export { StandardAutoscaler } from './backends/kserve-standard';
 export type { KServeStandardOptions } from './backends/kserve-standard';
 export { ModelServiceType } from './backends/deployment';
 export type { DeploymentBackendOptions } from './backends/deployment';
+export { DeploymentAutoscaler } from './backends/deployment-autoscaler';
+export type { KedaHttpAddOnOptions } from './backends/deployment-autoscaler';
 
 // Lever 1: weight load
 export { WeightSource } from './levers/weights/weight-source';

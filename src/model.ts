@@ -204,7 +204,7 @@ export class ColdStartOptimizedModel extends Construct {
     }
     if (min === 0 && !backend._wakesFromZero) {
       fail(this, 'CS-IN-053', 'scaling.minReplicas is 0, but nothing in this backend wakes the model when a request arrives: it would stay at zero',
-        'use Backend.kserveKnative() to scale to zero (Knative holds the request and starts a pod), or set scaling.minReplicas to 1');
+        'use Backend.kserveKnative() (Knative holds the request and starts a pod) or Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() }) (the KEDA HTTP add-on does) to scale to zero, or set scaling.minReplicas to 1');
     }
 
     validateEstimateOptions(this, props.estimate);

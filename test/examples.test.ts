@@ -55,17 +55,26 @@ describe('examples/eks-mistral-efs', () => {
     expect(Findings.of(app)).toEqual([]);
   });
 
-  test('a plain Deployment and Service on port 8000, one replica in production, after its volume and loader', () => {
+  test('a plain Deployment and Service on port 8000, scaled from zero by the KEDA HTTP add-on, after its volume and loader', () => {
     const kinds = manifests.map(m => `${m.kind}/${m.metadata.name}`);
     expect(kinds.sort()).toEqual([
       'DaemonSet/mistral-pre-pull', 'Deployment/mistral', 'Deployment/mistral-warm-buffer', 'EC2NodeClass/mistral-gpu',
-      'Job/mistral-weights-e290417c', 'NodePool/mistral-gpu', 'PersistentVolumeClaim/mistral-cache', 'PersistentVolumeClaim/mistral-hf-cache',
-      'PriorityClass/mistral-serving', 'PriorityClass/mistral-warm-buffer', 'Service/mistral', 'StorageClass/mistral-efs',
+      'InterceptorRoute/mistral', 'Job/mistral-weights-e290417c', 'NodePool/mistral-gpu', 'PersistentVolumeClaim/mistral-cache',
+      'PersistentVolumeClaim/mistral-hf-cache', 'PriorityClass/mistral-serving', 'PriorityClass/mistral-warm-buffer', 'ScaledObject/mistral',
+      'Service/mistral', 'Service/mistral-wake', 'StorageClass/mistral-efs',
     ]);
     const order = manifests.map(m => m.kind);
     expect(order.indexOf('Job')).toBeLessThan(order.lastIndexOf('Deployment'));
     expect(order.indexOf('StorageClass')).toBeLessThan(order.indexOf('Job'));
-    expect(deployment.spec.replicas).toBe(1);
+    // KEDA owns the count, from 0; the interceptor holds the first request for the whole wake.
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    expect(byName('ScaledObject', 'mistral').spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: 1, scaleTargetRef: { name: 'mistral' } });
+    expect(byName('InterceptorRoute', 'mistral').spec).toMatchObject({
+      target: { service: 'mistral', port: 8000 },
+      rules: [{ hosts: ['mistral-wake.llm', 'mistral-wake.llm.svc', 'mistral-wake.llm.svc.cluster.local'] }],
+      timeouts: { readiness: `${deployment.spec.progressDeadlineSeconds}s` },
+    });
+    expect(byName('Service', 'mistral-wake').spec.type).toBe('ExternalName');
     expect(c.args).toEqual(expect.arrayContaining(['--port=8000', '--served-model-name=mistral-7b-instruct-v0.2-awq', '--load-format=runai_streamer']));
     expect(c.args).not.toContain('--enforce-eager');
     expect(c.args).not.toContain('-O0');

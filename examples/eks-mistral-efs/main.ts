@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Backend, Cloud, ColdStartOptimizedModel, Engine, ModelSize, Profile, SharedVolume, WeightSource,
+  Backend, Cloud, ColdStartOptimizedModel, DeploymentAutoscaler, Engine, ModelSize, Profile, SharedVolume, WeightSource,
 } from 'cdk8s-coldstart';
 
 // Digests, ids and names are examples of the form real ones take; replace them
@@ -21,7 +21,9 @@ const VLLM_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm-openai@sha
  * - node 0->1: a Karpenter GPU NodePool (WhenEmpty, never expired), the
  *   pods marked do-not-disrupt, and a warm buffer holding one A10G;
  * - runtime: CUDA graphs and compile with a persistent compile cache, warmup
- *   before ready.
+ *   before ready;
+ * - scale from zero: the KEDA HTTP add-on's interceptor holds the first
+ *   request while the model wakes, and KEDA scales the Deployment from 0 to 1.
  */
 export class EksMistralEfs extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -48,7 +50,10 @@ export class EksMistralEfs extends Chart {
         warmBuffer: { replicas: 1 },
       },
       imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.gibibytes(100) } },
-      backend: Backend.deployment(),
+      // Clients call http://mistral-wake.llm:8080; the interceptor waits up to the wake deadline.
+      backend: Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() }),
+      // One replica at most: the compile cache is a ReadWriteOnce claim.
+      scaling: { minReplicas: 0, maxReplicas: 1 },
     });
   }
 }

@@ -3,6 +3,8 @@ import type * as CapacityBufferModule from '../../imports/capacitybuffer-autosca
 import type * as ComputeClassModule from '../../imports/gke-computeclass-cloud.google.com';
 import type * as Ec2NodeClassModule from '../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import type * as NodePoolModule from '../../imports/karpenter-nodepool-karpenter.sh';
+import type * as InterceptorRouteModule from '../../imports/keda-http-interceptorroute-http.keda.sh';
+import type * as ScaledObjectModule from '../../imports/keda-scaledobject-keda.sh';
 import type * as LocalModelCacheModule from '../../imports/kserve-localmodelcache-serving.kserve.io';
 import type * as LocalModelNodeGroupModule from '../../imports/kserve-localmodelnodegroup-serving.kserve.io';
 import type * as ProvisioningRequestModule from '../../imports/provisioningrequest-autoscaling.x-k8s.io';
@@ -24,4 +26,6 @@ export const crds = {
   localModelCache: (): typeof LocalModelCacheModule => require('../../imports/kserve-localmodelcache-serving.kserve.io'),
   localModelNodeGroup: (): typeof LocalModelNodeGroupModule => require('../../imports/kserve-localmodelnodegroup-serving.kserve.io'),
   provisioningRequest: (): typeof ProvisioningRequestModule => require('../../imports/provisioningrequest-autoscaling.x-k8s.io'),
+  interceptorRoute: (): typeof InterceptorRouteModule => require('../../imports/keda-http-interceptorroute-http.keda.sh'),
+  scaledObject: (): typeof ScaledObjectModule => require('../../imports/keda-scaledobject-keda.sh'),
 };

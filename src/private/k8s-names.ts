@@ -36,3 +36,13 @@ export function isEnvVarName(name: unknown): boolean {
 export function isExtendedResourceName(name: unknown): boolean {
   return typeof name === 'string' && name.includes('/') && isQualifiedName(name) && !/(^|\.)kubernetes\.io\//.test(name);
 }
+
+/** IsDNS1123Subdomain: most object names, and the host names a Service or route answers to. @internal */
+export function isDns1123Subdomain(name: unknown): boolean {
+  return typeof name === 'string' && name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+}
+
+/** IsDNS1035Label: Service names. @internal */
+export function isDns1035Label(name: unknown): boolean {
+  return typeof name === 'string' && name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
