@@ -1,4 +1,5 @@
 import { describe, flag, once, podMetadata, vllmContainers } from './pods';
+import { sameNamespace, selects, servicesOf } from './relations';
 import { defineRule, Rule, RuleContext, RuleLevel, Violation } from './rule';
 
 /** vLLM's default port (FACTS: `vllm serve` listens on 8000). */
@@ -36,26 +37,6 @@ function exposedOf(obj: any): Exposed[] {
   return found;
 }
 
-function sameNamespace(a: any, b: any): boolean {
-  return (a?.metadata?.namespace ?? '') === (b?.metadata?.namespace ?? '');
-}
-
-/** A label selector (matchLabels and matchExpressions) against labels; an empty selector matches everything. */
-function selects(selector: any, labels: Record<string, string>): boolean {
-  const matchLabels: Record<string, string> = selector?.matchLabels ?? {};
-  if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
-  return (selector?.matchExpressions ?? []).every((e: any) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
-      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return true; // unknown operator: assume it selects, so nothing is missed
-    }
-  });
-}
-
 /** A port reference (number or name) that reaches the exposed port. */
 function reaches(ref: unknown, e: Exposed): boolean {
   if (typeof ref === 'number') return ref === e.port;
@@ -77,20 +58,6 @@ const EXPOSED = new WeakMap<any[], Exposed[]>();
 function allExposed(context: RuleContext): Exposed[] {
   const objects = context.objects?.() ?? [];
   return once(EXPOSED, objects, () => objects.flatMap(exposedOf));
-}
-
-const SERVICES = new WeakMap<any[], Map<string, any>>();
-
-/** The pass's Services by `namespace/name` (the first of a name wins, as `find` would). */
-function servicesOf(objects: any[]): Map<string, any> {
-  return once(SERVICES, objects, () => {
-    const services = new Map<string, any>();
-    for (const o of objects) {
-      const key = `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name}`;
-      if (o?.kind === 'Service' && !services.has(key)) services.set(key, o);
-    }
-    return services;
-  });
 }
 
 function checkService(svc: any, context: RuleContext): Violation[] {

@@ -10,6 +10,7 @@ import { CS_RT_002 } from './cs-rt-002';
 import { CS_RT_003 } from './cs-rt-003';
 import { CS_RT_004 } from './cs-rt-004';
 import { CS_RT_005 } from './cs-rt-005';
+import { CS_RT_006 } from './cs-rt-006';
 import { CS_SEC_001 } from './cs-sec-001';
 import { CS_SEC_002 } from './cs-sec-002';
 import { CS_SEC_003 } from './cs-sec-003';
@@ -35,6 +36,7 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_RT_003,
   CS_RT_004,
   CS_RT_005,
+  CS_RT_006,
   CS_WL_001,
   CS_WL_002,
   CS_WL_003,

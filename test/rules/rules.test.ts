@@ -174,6 +174,8 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-WL-003', () => [0, 1].map(value => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'p' }, value }))],
   // The Deployment's default 600 s deadline is below a 700 s startup budget.
   ['CS-RT-005', () => { const o = compliant(); vllm(o).startupProbe.failureThreshold = 70; return [o]; }],
+  // The add-on's interceptor holds a first request 60 s for a pod whose startup budget is 300 s.
+  ['CS-RT-006', () => [interceptorRoute('60s'), compliant(), vllmService()]],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
   ['CS-SEC-003', () => {
@@ -832,6 +834,69 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
   });
 });
 
+
+/** A Service in front of compliant()'s pods. */
+function vllmService(selector: Record<string, string> = { app: 'vllm' }): any {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name: 'vllm' }, spec: { selector, ports: [{ port: 8000, targetPort: 8000 }] } };
+}
+
+/** A KEDA HTTP add-on route to Service vllm, with the given readiness timeout (none: undefined). */
+function interceptorRoute(readiness?: string, extra: any = {}): any {
+  return {
+    apiVersion: 'http.keda.sh/v1beta1',
+    kind: 'InterceptorRoute',
+    metadata: { name: 'vllm' },
+    spec: {
+      target: { service: 'vllm', port: 8000 },
+      rules: [{ hosts: ['vllm.example.com'] }],
+      scalingMetric: { concurrency: { targetValue: 100 } },
+      ...(readiness !== undefined ? { timeouts: { readiness } } : {}),
+      ...extra,
+    },
+  };
+}
+
+describe('CS-RT-006: a KEDA HTTP add-on route holds a request for the whole startup', () => {
+  const rt6 = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-RT-006').map(f => [f.value, f.message]);
+
+  test('an InterceptorRoute\'s readiness timeout against the startup budget of the pods behind its Service', () => {
+    expect(rt6([compliant(), vllmService(), interceptorRoute('2m')])).toEqual([
+      ['120 s < 300 s', expect.stringContaining('spec.timeouts.readiness is 120 s, below the 300 s startup probe budget of vLLM container "vllm" of Deployment/vllm behind Service vllm')],
+    ]);
+    expect(rt6([compliant(), vllmService(), interceptorRoute('5m')])).toEqual([]);
+    expect(rt6([compliant(), vllmService(), interceptorRoute('1h')])).toEqual([]);
+  });
+
+  test('unset (the add-on-wide default, off unless set) and 0s (off) wait for as long as it takes', () => {
+    expect(rt6([compliant(), vllmService(), interceptorRoute()])).toEqual([]);
+    expect(rt6([compliant(), vllmService(), interceptorRoute('0s')])).toEqual([]);
+  });
+
+  test('with a cold-start fallback and no timeout the add-on waits 30 s', () => {
+    const fallback = { coldStart: { fallback: { service: { name: 'static', port: 80 } } } };
+    expect(rt6([compliant(), vllmService(), interceptorRoute(undefined, fallback)]).map(([v]) => v)).toEqual(['30 s < 300 s']);
+  });
+
+  test('an HTTPScaledObject reads timeouts.conditionWait', () => {
+    const httpso = {
+      apiVersion: 'http.keda.sh/v1alpha1',
+      kind: 'HTTPScaledObject',
+      metadata: { name: 'vllm' },
+      spec: { hosts: ['vllm.example.com'], scaleTargetRef: { name: 'vllm', service: 'vllm', port: 8000 }, timeouts: { conditionWait: '20s' } },
+    };
+    expect(rt6([compliant(), vllmService(), httpso]).map(([v]) => v)).toEqual(['20 s < 300 s']);
+  });
+
+  test('only the pods its Service selects, in its namespace', () => {
+    expect(rt6([compliant(), vllmService({ app: 'other' }), interceptorRoute('60s')])).toEqual([]);
+    const elsewhere = interceptorRoute('60s');
+    elsewhere.metadata.namespace = 'other';
+    expect(rt6([compliant(), vllmService(), elsewhere])).toEqual([]);
+    const noSelector = vllmService();
+    delete noSelector.spec.selector;
+    expect(rt6([compliant(), noSelector, interceptorRoute('60s')])).toEqual([]);
+  });
+});
 
 describe('CS-RT-005: the progress deadline covers the startup budget', () => {
   const rt5 = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-RT-005').map(f => f.value);
