@@ -9,6 +9,7 @@ const CRDS = 'imports/sources/crds';
 const CRD_IMPORTS: Record<string, string> = {
   'kserve-inferenceservice': 'kserve/serving.kserve.io_inferenceservices.yaml',
   'kserve-localmodelcache': 'kserve/serving.kserve.io_localmodelcaches.yaml',
+  'kserve-localmodelnamespacecache': 'kserve/serving.kserve.io_localmodelnamespacecaches.yaml',
   'kserve-localmodelnodegroup': 'kserve/serving.kserve.io_localmodelnodegroups.yaml',
   'karpenter-nodepool': 'karpenter.sh/karpenter.sh_nodepools.yaml',
   'karpenter-ec2nodeclass': 'karpenter.k8s.aws/karpenter.k8s.aws_ec2nodeclasses.yaml',
@@ -47,6 +48,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     // The waterfall SVG must parse as XML (test only).
     'fast-xml-parser@^5',
+    // Runs the README's Argo CD health check (Lua) against sample statuses (test only).
+    'fengari@^0.1.5',
   ],
 
   // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.

@@ -34,7 +34,7 @@ export type { ExistingSharedClaimOptions, SharedClaimOptions } from './levers/we
 export type { HuggingFaceVolumeOptions } from './levers/weights/hugging-face-volume';
 export { ObjectStorageCredentials } from './levers/weights/object-storage';
 export type { ObjectStorageKeysOptions, ObjectStorageOptions } from './levers/weights/object-storage';
-export { CacheNodeGroup } from './levers/weights/local-model-cache';
+export { CacheNodeGroup, LocalModelCacheScope } from './levers/weights/local-model-cache';
 export type { LocalModelCacheOptions, LocalNvmeNodeGroupOptions } from './levers/weights/local-model-cache';
 export type { HostPathCacheOptions } from './levers/weights/hostpath-cache';
 export type { PrefetchOptions } from './levers/weights/prefetch';

@@ -6,6 +6,7 @@ import type * as NodePoolModule from '../../imports/karpenter-nodepool-karpenter
 import type * as InterceptorRouteModule from '../../imports/keda-http-interceptorroute-http.keda.sh';
 import type * as ScaledObjectModule from '../../imports/keda-scaledobject-keda.sh';
 import type * as LocalModelCacheModule from '../../imports/kserve-localmodelcache-serving.kserve.io';
+import type * as LocalModelNamespaceCacheModule from '../../imports/kserve-localmodelnamespacecache-serving.kserve.io';
 import type * as LocalModelNodeGroupModule from '../../imports/kserve-localmodelnodegroup-serving.kserve.io';
 import type * as ProvisioningRequestModule from '../../imports/provisioningrequest-autoscaling.x-k8s.io';
 
@@ -24,6 +25,7 @@ export const crds = {
   ec2NodeClass: (): typeof Ec2NodeClassModule => require('../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws'),
   nodePool: (): typeof NodePoolModule => require('../../imports/karpenter-nodepool-karpenter.sh'),
   localModelCache: (): typeof LocalModelCacheModule => require('../../imports/kserve-localmodelcache-serving.kserve.io'),
+  localModelNamespaceCache: (): typeof LocalModelNamespaceCacheModule => require('../../imports/kserve-localmodelnamespacecache-serving.kserve.io'),
   localModelNodeGroup: (): typeof LocalModelNodeGroupModule => require('../../imports/kserve-localmodelnodegroup-serving.kserve.io'),
   provisioningRequest: (): typeof ProvisioningRequestModule => require('../../imports/provisioningrequest-autoscaling.x-k8s.io'),
   interceptorRoute: (): typeof InterceptorRouteModule => require('../../imports/keda-http-interceptorroute-http.keda.sh'),

@@ -1,5 +1,5 @@
 import { Size, Testing, Chart } from 'cdk8s';
-import { CacheAccessMode, CacheNodeGroup, Cloud, ColdStartOptimizedModel, Findings, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
+import { CacheAccessMode, CacheNodeGroup, Cloud, LocalModelCacheScope, ColdStartOptimizedModel, Findings, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { WeightLoad } from '../../src/levers/weights/weight-load';
 import { schemaErrors } from '../schema';
@@ -228,6 +228,23 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
     ['a node group without a nodeSelector', { nodeGroup: CacheNodeGroup.localNvme({ path: '/mnt/nvme', storageLimit: Size.gibibytes(100), nodeSelector: {} }) }, WL, 'CS-IN-044', 'needs node affinity'],
   ])('%s is refused', (_, o, path, id, text) => {
     expect(() => make(o)).toThrow(error(path, id, text));
+  });
+
+  test('scope NAMESPACE: a LocalModelNamespaceCache in the model\'s namespace, with the same spec, ordered and waved the same', () => {
+    const m = make({ scope: LocalModelCacheScope.NAMESPACE }).manifests;
+    expect(find(m, 'LocalModelCache')).toEqual([]);
+    const cache = fixed(m, 'LocalModelNamespaceCache');
+    expect(cache.apiVersion).toBe('serving.kserve.io/v1alpha1');
+    expect(cache.metadata).toEqual({ name: 'qwen', namespace: 'llm' });
+    expect(cache.spec).toEqual({ sourceModelUri: URI, modelSize: '954Mi', nodeGroups: ['nvme-l4'] });
+    // The node group stays cluster-scoped: one group serves every namespace.
+    expect(fixed(m, 'LocalModelNodeGroup').metadata).toEqual({ name: 'nvme-l4' });
+    const kinds = m.map(o => o.kind);
+    expect(kinds.indexOf('LocalModelNamespaceCache')).toBeLessThan(kinds.indexOf('InferenceService'));
+    expect(isvc(m).metadata.annotations['serving.kserve.io/nodegroup']).toBe('nvme-l4');
+    expect(() => make({ scope: 'Tenant' })).toThrow(error('WeightSource.localModelCache', 'CS-IN-059', 'scope "Tenant" is not a LocalModelCacheScope'));
+    const waved = synth({ weights: WeightSource.localModelCache(URI, { nodeGroup: nvme(), scope: LocalModelCacheScope.NAMESPACE }), argoCdSyncWaves: true }, 'llm').manifests;
+    expect(fixed(waved, 'LocalModelNamespaceCache').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
   });
 
   test('a missing model size is refused before any lever sizes a cache from it', () => {

@@ -93,6 +93,21 @@ export class CacheNodeGroup {
 }
 
 /**
+ * Who may use a cache.
+ */
+export enum LocalModelCacheScope {
+  /** A cluster-scoped `LocalModelCache`: InferenceServices of every namespace match it. */
+  CLUSTER = 'Cluster',
+  /**
+   * A `LocalModelNamespaceCache` in the model's namespace (KServe v0.19 and
+   * later): only InferenceServices of that namespace match it, and it takes
+   * precedence over a cluster cache of the same source. For multi-tenant
+   * clusters, and for teams allowed to create namespaced objects only.
+   */
+  NAMESPACE = 'Namespace',
+}
+
+/**
  * Options for weights from a KServe LocalModelCache.
  */
 export interface LocalModelCacheOptions {
@@ -107,10 +122,17 @@ export interface LocalModelCacheOptions {
   readonly sourceModelUri?: string;
 
   /**
-   * Name of the LocalModelCache (cluster-scoped).
+   * Name of the cache object.
    * @default - the model name
    */
   readonly cacheName?: string;
+
+  /**
+   * A cluster-scoped `LocalModelCache` or a `LocalModelNamespaceCache` in
+   * the model's namespace.
+   * @default LocalModelCacheScope.CLUSTER
+   */
+  readonly scope?: LocalModelCacheScope;
 
   /**
    * Service account whose credentials KServe's download job uses
@@ -169,6 +191,9 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     if (o.serviceAccountName !== undefined && !isDnsSubdomain(o.serviceAccountName)) {
       fail(factory, 'CS-IN-021', `service account "${o.serviceAccountName}" is not a valid ServiceAccount name`, 'pass the name of the service account whose credentials the cache download uses');
     }
+    if (o.scope !== undefined && !Object.values(LocalModelCacheScope).includes(o.scope)) {
+      fail(factory, 'CS-IN-059', `scope "${String(o.scope)}" is not a LocalModelCacheScope`, 'pass LocalModelCacheScope.CLUSTER or LocalModelCacheScope.NAMESPACE, or leave it out');
+    }
     checkStreamer(factory, o.streamer);
   }
 
@@ -192,16 +217,16 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     const cacheName = o.cacheName ?? context.name;
     const group = this.nodeGroup(scope, context, modelBytes, pod.placement.nodeSelector);
 
-    const cache = clusterScoped(new ManifestObject(scope, 'LocalModelCache', {
-      ...crds.localModelCache().LocalModelCache.GVK,
-      metadata: { name: cacheName },
-      spec: {
-        sourceModelUri: source,
-        modelSize: bytesToQuantity(modelBytes),
-        nodeGroups: [group.name],
-        ...(o.serviceAccountName !== undefined ? { serviceAccountName: o.serviceAccountName } : {}),
-      },
-    }));
+    // The two kinds have the same spec; KServe v0.20 checks the model's namespace for a namespace cache first.
+    const spec = {
+      sourceModelUri: source,
+      modelSize: bytesToQuantity(modelBytes),
+      nodeGroups: [group.name],
+      ...(o.serviceAccountName !== undefined ? { serviceAccountName: o.serviceAccountName } : {}),
+    };
+    const cache = o.scope === LocalModelCacheScope.NAMESPACE
+      ? new ManifestObject(scope, 'LocalModelNamespaceCache', { ...crds.localModelNamespaceCache().LocalModelNamespaceCache.GVK, metadata: { name: cacheName }, spec })
+      : clusterScoped(new ManifestObject(scope, 'LocalModelCache', { ...crds.localModelCache().LocalModelCache.GVK, metadata: { name: cacheName }, spec }));
     if (group.object) {
       cache.node.addDependency(group.object);
       pod.dependsOn(group.object);
