@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Aspects } from './aspects/aspects';
+import { RuleSuppressions } from './aspects/suppressions';
 import { Backend } from './backends/backend';
 import { BlueprintConflict, Pass, PodBlueprint } from './blueprint';
 import { Engine } from './engine';
@@ -255,7 +256,11 @@ export class ColdStartOptimizedModel extends Construct {
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
-    if (props.enforceBaseline ?? true) this.enforceBaseline();
+    if (props.enforceBaseline ?? true) {
+      this.enforceBaseline();
+      // A documented choice, listed in the report: the README's Pod Security table says where and why.
+      if (blueprint.engineRootReason) RuleSuppressions.add(this.workload, [{ id: 'CS-SEC-004', reason: `the engine runs as root: ${blueprint.engineRootReason}` }]);
+    }
     ColdStartReportWriter.of(this.node.root)
       .add({ path: this.node.path, name: this.name, assessment, startupBudgetSeconds: runtime.startupBudgetSeconds });
   }

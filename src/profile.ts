@@ -7,7 +7,7 @@ import { requireRegion } from './private/region';
 export enum Environment {
   /** Scale to zero (on a backend that can wake the model: Knative), `--enforce-eager`, throwaway caches. */
   LAB = 'lab',
-  /** A replica floor, CUDA graphs, persistent `/root/.cache`. */
+  /** A replica floor, CUDA graphs, persistent engine cache (HOME). */
   PRODUCTION = 'production',
 }
 

@@ -90,7 +90,7 @@ describe('examples/eks-mistral-efs', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'hf-cache', mountPath: '/mnt/hf', readOnly: true });
     expect(pod.initContainers.map((i: any) => i.name)).toEqual(['await-weights']);
     expect(c.env).toEqual(expect.arrayContaining([
-      { name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }, { name: 'VLLM_CACHE_ROOT', value: '/root/.cache/vllm' },
+      { name: 'HF_HUB_OFFLINE', value: '1' }, { name: 'TRANSFORMERS_OFFLINE', value: '1' }, { name: 'VLLM_CACHE_ROOT', value: '/home/vllm/.cache/vllm' }, { name: 'HOME', value: '/home/vllm' },
     ]));
     expect(pod.volumes).toContainEqual({ name: 'cache', persistentVolumeClaim: { claimName: 'mistral-cache' } });
     expect(c.startupProbe.exec.command).toEqual(expect.arrayContaining(['8000', 'mistral-7b-instruct-v0.2-awq']));

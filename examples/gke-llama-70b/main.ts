@@ -53,6 +53,8 @@ export function build(): App {
       enabledFeatures: [
         KnativeFeature.NODE_SELECTOR, KnativeFeature.TOLERATIONS, KnativeFeature.PRIORITY_CLASS_NAME,
         KnativeFeature.PERSISTENT_VOLUME_CLAIM, KnativeFeature.PERSISTENT_VOLUME_WRITE,
+        // fsGroup hands the compile cache claim to a non-root engine (Pod Security restricted).
+        KnativeFeature.SECURITY_CONTEXT,
       ],
     }),
   });

@@ -133,7 +133,13 @@ export class KServeKnative extends Backend {
         ...(delay !== undefined ? { 'autoscaling.knative.dev/scale-down-delay': `${delay}s` } : {}),
         ...(features ? { [KNATIVE_FEATURES_ANNOTATION]: features } : {}),
       }),
-      spec: { predictor: { ...kservePredictor(context, bp), timeout: this.requestTimeoutSeconds(context) } },
+      spec: {
+        predictor: {
+          // Knative accepts a pod-level securityContext (fsGroup) only with its flag.
+          ...kservePredictor(context, bp, { podSecurityContext: this.options.enabledFeatures?.includes(KnativeFeature.SECURITY_CONTEXT) ?? false }),
+          timeout: this.requestTimeoutSeconds(context),
+        },
+      },
     });
   }
 }

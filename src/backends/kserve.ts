@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { RenderContext } from './backend';
-import { renderPodSpec } from './pod-spec';
+import { PodSecurityOptions, renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
 import { fail } from '../private/errors';
 import { typedToJson } from '../private/manifest-object';
@@ -29,8 +29,8 @@ export function kserveMetadata(context: RenderContext, bp: PodBlueprint, mode: R
  * handling (modelcar included) when the weight source needs it.
  * @internal
  */
-export function kservePredictor(context: RenderContext, bp: PodBlueprint): any {
-  const spec = renderPodSpec(bp, 'kserve-container');
+export function kservePredictor(context: RenderContext, bp: PodBlueprint, security: PodSecurityOptions): any {
+  const spec = renderPodSpec(bp, 'kserve-container', 'http1', security);
   const storageUri = bp.fact(Facts.STORAGE_URI);
   if (storageUri) {
     spec.containers[0] = { ...spec.containers[0], env: [...(spec.containers[0].env ?? []), { name: 'STORAGE_URI', value: storageUri }] };

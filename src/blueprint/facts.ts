@@ -73,7 +73,7 @@ export const Facts = {
   EAGER: new FactKey<boolean>('eager', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** False with `-O0` (no torch.compile, no CUDA graphs). Runtime -> estimate. */
   COMPILE: new FactKey<boolean>('compile', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
-  /** `/root/.cache` survives the pod. Runtime -> estimate. */
+  /** The engine cache (HOME) survives the pod. Runtime -> estimate. */
   PERSISTENT_COMPILE_CACHE: new FactKey<boolean>('persistentCompileCache', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** One completion runs before Ready. Runtime -> estimate. */
   WARMUP: new FactKey<boolean>('warmup', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),

@@ -51,6 +51,12 @@ const ORDER: Phase[] = [Pass.CONTRIBUTE, Pass.COMPLETE, 'render'];
  * @internal
  */
 export class PodBlueprint {
+  /**
+   * Why the rendered engine runs as root (the backend's renderer decides),
+   * or undefined when it runs as a non-root uid. Read after rendering.
+   */
+  public engineRootReason: string | undefined;
+
   private phase: Phase = Pass.CONTRIBUTE;
   private readonly scalars = new Map<string, { value: unknown; lever: string }>();
   /** Keyed by the setting (settingOf), so two spellings of one setting conflict. */

@@ -72,6 +72,8 @@ export function auxContainer(c: AuxContainer): k8s.Container {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       privileged: false,
+      // Also here, not only on the pod: in a Knative model pod (the sleep proxy, an init container) a pod-level one needs a flag.
+      seccompProfile: { type: 'RuntimeDefault' },
       ...(c.needsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID }),
     },
   };

@@ -28,7 +28,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-005': { summary: 'a streamer concurrency outside [1, 256], or a streamer memory limit that is not positive' },
   'CS-IN-006': { summary: 'a pod setting given two different values (by two levers, or by `engine.extraArgs`/`extraEnv` and a typed prop), or an extra arg that sets, in any spelling vLLM accepts, what a typed prop sets (`--model`, `--served-model-name`, `--port`, `--tensor-parallel-size`, `--gpu-memory-utilization`, `--enforce-eager`, `-O`/`--compilation-config`, `--enable-sleep-mode`) or `--config`' },
   'CS-IN-007': { summary: 'replica bounds that are not integers with 0 <= min <= max and max >= 1' },
-  'CS-IN-008': { summary: 'a ReadWriteOnce `/root/.cache` claim with `maxReplicas` above 1' },
+  'CS-IN-008': { summary: 'a ReadWriteOnce engine cache claim (HOME, `/home/vllm`) with `maxReplicas` above 1' },
   'CS-IN-009': { summary: 'a CPU count that is not positive (`runtime.cpu`, GCS FUSE `sidecarCpuLimit`)' },
   'CS-IN-010': { summary: 'two models with different profiles in one app, each adding the baseline pack' },
   'CS-IN-011': { summary: 'a path inside a volume or bucket (`subPath`, `onlyDir`, `prefix`) that is absolute, has an empty, `.` or `..` segment or a trailing `/` (a Mountpoint `prefix` needs one), or holds white space, control characters or (in a mount option) a comma' },

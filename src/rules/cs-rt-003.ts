@@ -11,7 +11,7 @@ export const CS_RT_003: Rule = defineRule({
   summary: 'In production, vLLM\'s cache (/root/.cache or VLLM_CACHE_ROOT) is on a persistent volume',
   explanation: 'torch.compile artifacts live under the cache root; on an emptyDir every wake recompiles (tens of seconds) '
     + 'and the Hugging Face cache starts empty. Checked only by a pack for the production environment.',
-  fix: 'Mount a PersistentVolumeClaim at /root/.cache (or at VLLM_CACHE_ROOT).',
+  fix: 'Mount a PersistentVolumeClaim at VLLM_CACHE_ROOT or a directory above it (the image\'s default is /root/.cache/vllm; the library mounts the engine\'s HOME, /home/vllm).',
   check(obj, context) {
     if (context.environment !== Environment.PRODUCTION) return [];
     const found: Violation[] = [];

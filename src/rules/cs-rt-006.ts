@@ -64,7 +64,7 @@ export const CS_RT_006: Rule = defineRule({
     + 'cold-start fallback is set and no timeout is). A model that takes longer to start makes every first request after an '
     + 'idle period fail with 504 (or go to the fallback), although the pod comes up.',
   fix: 'Set the route\'s readiness timeout above node provisioning + image pull + the startup probe budget, e.g. "900s" '
-    + '(DeploymentAutoscaler.kedaHttpAddOn() sets it from the estimate).',
+    + '(DeploymentAutoscaler.kedaHttpAddOn() sets it from the predicted wake).',
   check(obj, context) {
     const route = routeOf(obj);
     if (!route || typeof route.service !== 'string') return [];

@@ -17,9 +17,12 @@ ${annotations ? `  annotations:\n${annotations}` : ''}spec:
     metadata: {labels: {app: ${name}}}
     spec:
       enableServiceLinks: false
+      automountServiceAccountToken: false
+      securityContext: {seccompProfile: {type: RuntimeDefault}, fsGroup: 1000}
       containers:
         - name: vllm
           image: ${image}
+          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsNonRoot: true, runAsUser: 1000}
           args: [--model=/models/m, --gpu-memory-utilization=0.6]
           env: [{name: HF_HUB_OFFLINE, value: "1"}, {name: TRANSFORMERS_OFFLINE, value: "1"}]
           resources: {limits: {memory: 24Gi, nvidia.com/gpu: "1"}}
@@ -59,7 +62,7 @@ describe('cdk8s-coldstart check', () => {
       'stdin:1  Deployment/ok',
       ...noEstimate,
       '',
-      'stdin:23  Deployment/tagged',
+      'stdin:26  Deployment/tagged',
       '  error      CS-IMG-001  vllm/vllm-openai:v0.11.0',
       '                         container "vllm" image is not pinned by digest',
       '                         fix: Reference the image as registry/repository@sha256:<digest> (`crane digest <image>` prints it).',
@@ -93,7 +96,7 @@ describe('cdk8s-coldstart check', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp([
       '^cdk8s-coldstart: stdin:1: Deployment/a: annotation coldstart.cdk8s.io/suppress: CS-IMG-001 needs a reason of at least 10 characters, got "short"',
-      'stdin:25: Deployment/b: annotation coldstart.cdk8s.io/suppress: CS-XYZ-001 is not a rule of the pack \\(CS-IMG-001, .*\\)\n$',
+      'stdin:28: Deployment/b: annotation coldstart.cdk8s.io/suppress: CS-XYZ-001 is not a rule of the pack \\(CS-IMG-001, .*\\)\n$',
     ].join('\n')));
   });
 

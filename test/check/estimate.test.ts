@@ -248,9 +248,11 @@ describe('the output', () => {
     container: {
       resources: { limits: { 'memory': '24Gi', 'nvidia.com/gpu': '1' } },
       startupProbe: { httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 60 },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 },
     },
   });
   ok.spec.template.spec.enableServiceLinks = false;
+  ok.spec.template.spec.automountServiceAccountToken = false;
 
   test('table: one line per workload after its findings, like synth\'s, with what it read and assumed', () => {
     const r = cli(['check', '-'], yaml(ok));

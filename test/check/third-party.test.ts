@@ -15,6 +15,8 @@ describe('published configurations', () => {
       'Deployment/mistral-7b CS-RT-001 error',
       'Deployment/mistral-7b CS-RT-002 error',
       'Deployment/mistral-7b CS-RT-004 error',
+      // No securityContext, the default token: one Pod Security warning naming all five.
+      'Deployment/mistral-7b CS-SEC-004 warning',
     ]);
     // Its 2Gi /dev/shm within a 20G limit satisfies the shm rules; the cache on a PVC is not /root/.cache itself.
     expect(verdicts(check('vllm-docs-k8s-gpu.yaml', '--profile', 'production'))).toContain('Deployment/mistral-7b CS-RT-003 error');
@@ -29,10 +31,14 @@ describe('published configurations', () => {
       'Deployment/vllm-llama3-deployment-vllm CS-SHM-001 warning',
       'Deployment/vllm-llama3-deployment-vllm CS-SHM-002 error',
       'Deployment/vllm-llama3-deployment-vllm CS-RT-002 error',
+      'Deployment/vllm-llama3-deployment-vllm CS-SEC-004 warning',
     ]);
     // --gpu-memory-utilization 0.8 (extraArgs) and the 600 s startup probe pass.
     const values = JSON.parse(r.stdout).findings.map((f: any) => f.value);
-    expect(values).toEqual(['vllm/vllm-openai:latest', 'no volume at /dev/shm (pods get 64 MB)', 'no memory limit', 'enableServiceLinks: unset (true)']);
+    expect(values).toEqual([
+      'vllm/vllm-openai:latest', 'no volume at /dev/shm (pods get 64 MB)', 'no memory limit', 'enableServiceLinks: unset (true)',
+      'allowPrivilegeEscalation, capabilities.drop, seccompProfile, runAsNonRoot, automountServiceAccountToken',
+    ]);
     // HF_HOME is on the PVC at /data, but vLLM's own cache under /root/.cache is not.
     expect(verdicts(check('production-stack-helm-basic.yaml', '--profile', 'production'))).toContain('Deployment/vllm-llama3-deployment-vllm CS-RT-003 error');
   });
@@ -54,7 +60,7 @@ describe('published configurations', () => {
       `${join(THIRD_PARTY, 'kserve-huggingface-llama3.yaml')}:35  InferenceService/huggingface-llama3-hf-uri`,
       `${join(THIRD_PARTY, 'production-stack-helm-basic.yaml')}:35  Deployment/vllm-llama3-deployment-vllm (namespace default)`,
       `${join(THIRD_PARTY, 'vllm-docs-k8s-gpu.yaml')}:32  Deployment/mistral-7b (namespace default)`,
-      '8 errors, 1 warning, 0 suppressed (10 objects in 3 files; profile lab, cloud generic)',
+      '8 errors, 3 warnings, 0 suppressed (10 objects in 3 files; profile lab, cloud generic)',
     ]);
   });
 });

@@ -11,6 +11,7 @@ const LOCKED = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   privileged: false,
+  seccompProfile: { type: 'RuntimeDefault' },
   runAsNonRoot: true,
   runAsUser: 65532,
   runAsGroup: 65532,

@@ -31,15 +31,15 @@ describe('lever 4: runtime', () => {
     expect(env(synth({ runtime: { ncclCumemEnabled: true } }).manifests).NCCL_CUMEM_ENABLE).toBeUndefined();
   });
 
-  test('/root/.cache is an emptyDir in lab', () => {
-    const v = volume(lab().manifests, '/root/.cache');
+  test('the engine HOME (/home/vllm) is an emptyDir in lab', () => {
+    const v = volume(lab().manifests, '/home/vllm');
     expect(v.emptyDir).toEqual({ sizeLimit: '20Gi' });
     expect(find(lab().manifests, 'PersistentVolumeClaim')).toHaveLength(0);
   });
 
-  test('/root/.cache is a PersistentVolumeClaim in production', () => {
+  test('the engine HOME (/home/vllm) is a PersistentVolumeClaim in production', () => {
     const { manifests } = prod();
-    const v = volume(manifests, '/root/.cache');
+    const v = volume(manifests, '/home/vllm');
     expect(v.persistentVolumeClaim).toEqual({ claimName: 'qwen-cache' });
     const [pvc] = find(manifests, 'PersistentVolumeClaim');
     expect(pvc.metadata.name).toBe('qwen-cache');
@@ -56,8 +56,8 @@ describe('lever 4: runtime', () => {
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs', resources: { requests: { storage: '100Gi' } } });
     const existing = prod({ runtime: { cache: CacheStorage.existingClaim('shared-cache') } }).manifests;
     expect(find(existing, 'PersistentVolumeClaim')).toHaveLength(0);
-    expect(volume(existing, '/root/.cache').persistentVolumeClaim).toEqual({ claimName: 'shared-cache' });
-    expect(volume(synth({ runtime: { cache: CacheStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) } }).manifests, '/root/.cache').emptyDir)
+    expect(volume(existing, '/home/vllm').persistentVolumeClaim).toEqual({ claimName: 'shared-cache' });
+    expect(volume(synth({ runtime: { cache: CacheStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) } }).manifests, '/home/vllm').emptyDir)
       .toEqual({ sizeLimit: '5Gi' });
   });
 
@@ -200,9 +200,10 @@ describe('runtime profile knobs', () => {
     expect(a(Profile.production(), { compile: false })).toContain('-O0');
   });
 
-  test('VLLM_CACHE_ROOT is a stable path on the /root/.cache volume', () => {
-    expect(e(Profile.production()).VLLM_CACHE_ROOT).toBe('/root/.cache/vllm');
-    expect(e(Profile.lab()).VLLM_CACHE_ROOT).toBe('/root/.cache/vllm');
+  test('HOME and VLLM_CACHE_ROOT are stable paths on the cache volume, and USER names the user for any uid', () => {
+    for (const profile of [Profile.production(), Profile.lab()]) {
+      expect(e(profile)).toMatchObject({ HOME: '/home/vllm', USER: 'vllm', VLLM_CACHE_ROOT: '/home/vllm/.cache/vllm' });
+    }
   });
 
   test('NCCL_CUMEM_ENABLE=0 in every profile, unset when cuMem is needed (IMEX, GB200)', () => {
@@ -374,7 +375,7 @@ describe('bad input fails at construction with the path, the id and the fix', ()
   });
 
   test('a ReadWriteOnce cache with more than one replica', () => {
-    expect(() => prod({ scaling: { maxReplicas: 2 } })).toThrow(/\[CS-IN-008\] the \/root\/.cache claim is ReadWriteOnce but maxReplicas is 2.*Fix: use CacheStorage.persistentVolumeClaim\(\{ accessMode: CacheAccessMode.READ_WRITE_MANY/);
+    expect(() => prod({ scaling: { maxReplicas: 2 } })).toThrow(/\[CS-IN-008\] the engine cache claim \(HOME, \/home\/vllm\) is ReadWriteOnce but maxReplicas is 2.*Fix: use CacheStorage.persistentVolumeClaim\(\{ accessMode: CacheAccessMode.READ_WRITE_MANY/);
   });
 });
 

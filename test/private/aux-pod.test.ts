@@ -28,7 +28,7 @@ describe('auxPodSpec', () => {
     expect(spec.enableServiceLinks).toBe(false);
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
     for (const c of [...spec.initContainers!, ...spec.containers]) {
-      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
       expect(c.resources!.requests).toEqual(c.resources!.limits);
       expect(c.imagePullPolicy).toBe('IfNotPresent');
     }

@@ -18,7 +18,16 @@ function handWritten(chart: Chart, image = LONG_TAG): ApiObject {
       selector: { matchLabels: { app: 'hw' } },
       template: {
         metadata: { labels: { app: 'hw' } },
-        spec: { containers: [{ name: 'vllm', image, command: ['vllm', 'serve', '/models/q'], args: ['--gpu-memory-utilization=0.95'] }] },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [{
+            name: 'vllm',
+            image,
+            command: ['vllm', 'serve', '/models/q'],
+            args: ['--gpu-memory-utilization=0.95'],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 },
+          }],
+        },
       },
     },
   });

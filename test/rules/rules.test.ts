@@ -28,9 +28,13 @@ function compliant(): any {
         metadata: { labels: { app: 'vllm' } },
         spec: {
           enableServiceLinks: false,
+          automountServiceAccountToken: false,
           containers: [{
             name: 'vllm',
             image: VLLM,
+            securityContext: {
+              allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 1000,
+            },
             imagePullPolicy: 'IfNotPresent',
             command: ['vllm', 'serve', '/models/qwen'],
             args: ['--gpu-memory-utilization=0.6', '--tensor-parallel-size', '2', '--load-format=runai_streamer',
@@ -178,6 +182,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-RT-006', () => [interceptorRoute('60s'), compliant(), vllmService()]],
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
+  ['CS-SEC-004', () => { const o = compliant(); delete vllm(o).securityContext.runAsNonRoot; delete vllm(o).securityContext.runAsUser; return [o]; }],
   ['CS-SEC-003', () => {
     const o = compliant();
     vllm(o).env.push({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3', key: 'secret' } } });
@@ -187,6 +192,58 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-SLP-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' }); return [o]; }],
   ['CS-IMG-003', () => { const o = compliant(); vllm(o).image = `europe-west4-docker.pkg.dev/p/r/vllm${DIGEST}`; return [o]; }, { environment: Environment.PRODUCTION, region: 'us-central1' }],
 ];
+
+describe('CS-SEC-004: vLLM pods meet Pod Security restricted where they can', () => {
+  const found = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-SEC-004').map(f => f.message);
+  test.each([
+    ['escalation', (o: any) => { delete vllm(o).securityContext.allowPrivilegeEscalation; }, 'may escalate privileges'],
+    ['capabilities', (o: any) => { vllm(o).securityContext.capabilities.drop = ['NET_RAW']; }, 'keeps Linux capabilities'],
+    ['seccomp', (o: any) => { vllm(o).securityContext.seccompProfile = { type: 'Unconfined' }; }, 'has no RuntimeDefault seccomp profile'],
+    ['root', (o: any) => { vllm(o).securityContext.runAsUser = 0; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as root'],
+    ['token', (o: any) => { delete pod(o).automountServiceAccountToken; }, 'mounts a service account token vLLM never uses'],
+  ])('catches %s', (_name, mutate, message) => {
+    const o = compliant();
+    mutate(o);
+    expect(found([o])).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('one finding per container names every missing setting', () => {
+    const o = compliant();
+    delete vllm(o).securityContext;
+    delete pod(o).automountServiceAccountToken;
+    expect(run([o]).findings.filter(f => f.ruleId === 'CS-SEC-004').map(f => [f.value, f.message])).toEqual([[
+      'allowPrivilegeEscalation, capabilities.drop, seccompProfile, runAsNonRoot, automountServiceAccountToken',
+      'vLLM container "vllm" may escalate privileges; keeps Linux capabilities; has no RuntimeDefault seccomp profile; runs as root (the image\'s default user); '
+        + 'mounts a service account token vLLM never uses',
+    ]]);
+  });
+
+  test('pod-level settings count; a named service account keeps its token', () => {
+    const o = compliant();
+    vllm(o).securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    pod(o).securityContext = { seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 };
+    delete pod(o).automountServiceAccountToken;
+    pod(o).serviceAccountName = 'vllm-s3-reader';
+    expect(found([o])).toEqual([]);
+  });
+
+  test('a modelcar InferenceService is not held to the uid, which KServe sets', () => {
+    const modelcar = vllmIsvc(p => {
+      delete p.containers[0].securityContext.runAsNonRoot;
+      delete p.containers[0].securityContext.runAsUser;
+      p.containers[0].env.push({ name: 'STORAGE_URI', value: `oci://registry.example.com/m${DIGEST}` });
+    });
+    expect(found([modelcar])).toEqual([]);
+    const volume = vllmIsvc(p => { delete p.containers[0].securityContext.runAsNonRoot; delete p.containers[0].securityContext.runAsUser; });
+    expect(found([volume])).toEqual([expect.stringContaining('runs as root')]);
+  });
+
+  test('init containers and containers that are not vLLM servers are CS-SEC-002\'s or nobody\'s business', () => {
+    const o = compliant();
+    pod(o).initContainers = [{ name: 'fetch', image: VLLM, command: ['sh', '-c', 'true'] }];
+    expect(found([o])).toEqual([]);
+  });
+});
 
 describe('CS-SEC-002', () => {
   const found = (o: any) => run([o]).findings.filter(f => f.ruleId === 'CS-SEC-002').map(f => f.message);

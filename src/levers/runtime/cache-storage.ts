@@ -59,9 +59,9 @@ export interface BoundCache {
 }
 
 /**
- * Storage behind `/root/.cache` (torch.compile artifacts under `vllm/`, the
- * Hugging Face cache under `huggingface/`). A persistent one lets a wake reuse
- * the compile cache instead of recompiling.
+ * Storage behind the engine's HOME, `/home/vllm` (torch.compile artifacts
+ * under `.cache/vllm/`, Triton kernels, the Hugging Face cache). A persistent
+ * one lets a wake reuse the compile cache instead of recompiling.
  */
 export abstract class CacheStorage {
   /**
@@ -113,7 +113,7 @@ class ClaimCache extends CacheStorage {
   public _bind(scope: Construct, name: string, maxReplicas: number): BoundCache {
     const accessMode = this.options.accessMode ?? CacheAccessMode.READ_WRITE_ONCE;
     if (accessMode === CacheAccessMode.READ_WRITE_ONCE && maxReplicas > 1) {
-      fail(scope, 'CS-IN-008', `the /root/.cache claim is ReadWriteOnce but maxReplicas is ${maxReplicas}: a replica scheduled on another node would hang in ContainerCreating`,
+      fail(scope, 'CS-IN-008', `the engine cache claim (HOME, /home/vllm) is ReadWriteOnce but maxReplicas is ${maxReplicas}: a replica scheduled on another node would hang in ContainerCreating`,
         'use CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: <an RWX class> }) or set maxReplicas to 1');
     }
     const size = bytesIn(this.options.size ?? Size.gibibytes(50));

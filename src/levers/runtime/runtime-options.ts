@@ -24,7 +24,7 @@ export interface RuntimeOptions {
   readonly ncclCumemEnabled?: boolean;
 
   /**
-   * Storage behind `/root/.cache`.
+   * Storage behind the engine's HOME (`/home/vllm`): the compile cache and every other cache the engine writes.
    * @default - `CacheStorage.emptyDir()` in lab, `CacheStorage.persistentVolumeClaim()` in production
    */
   readonly cache?: CacheStorage;

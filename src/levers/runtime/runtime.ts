@@ -26,7 +26,16 @@ const PROBE_PERIOD_SECONDS = 10;
 /** A pod not up after a day is stuck; above this the probe's failureThreshold also nears int32. */
 const MAX_STARTUP_BUDGET_SECONDS = 86_400;
 const HEALTH_PATH = '/health';
-const VLLM_CACHE_ROOT = '/root/.cache/vllm';
+/**
+ * The engine's HOME, on the cache volume. The vLLM image runs as root with
+ * HOME=/root, a directory only root may enter, and a uid without a passwd
+ * entry gets HOME=/; vLLM, Triton, torch.compile, FlashInfer, Numba and
+ * Outlines all write under HOME. On a volume, HOME and every cache under it
+ * are writable by whichever uid runs the engine (ours, or KServe's
+ * uidModelcar), and the compile cache survives the pod with the claim.
+ */
+const ENGINE_HOME = '/home/vllm';
+const VLLM_CACHE_ROOT = `${ENGINE_HOME}/.cache/vllm`;
 /** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
 const WARMUP_TIMEOUT_SECONDS = 30;
 
@@ -122,7 +131,10 @@ export class Runtime extends Lever {
 
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
     const bound = cache._bind(this, context.name, context.maxReplicas);
-    pod.volume(bound.volume, { name: bound.volume.name, mountPath: '/root/.cache' });
+    pod.volume(bound.volume, { name: bound.volume.name, mountPath: ENGINE_HOME });
+    pod.env('HOME', ENGINE_HOME);
+    // torch reads the user name (getpass.getuser) at import: USER answers it for a uid /etc/passwd does not know.
+    pod.env('USER', 'vllm');
     // Explicit, so the compile cache sits at the same path in every pod whatever HOME the image sets.
     pod.env('VLLM_CACHE_ROOT', VLLM_CACHE_ROOT);
 
