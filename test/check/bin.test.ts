@@ -32,7 +32,7 @@ describe('the cdk8s-coldstart bin', () => {
     const r = sh(`cat "${join(THIRD_PARTY, 'production-stack-helm-basic.yaml')}" | node "$BIN" check -`, cwd);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^stdin:35 {2}Deployment\/vllm-llama3-deployment-vllm \(namespace default\)\n/);
-    expect(r.stdout).toMatch(/\n3 errors, 1 warning, 0 suppressed \(3 objects in 1 file; profile lab, cloud generic\)\n$/);
+    expect(r.stdout).toMatch(/\n3 errors, 2 warnings, 0 suppressed \(3 objects in 1 file; profile lab, cloud generic\)\n$/);
     expect(readdirSync(cwd)).toEqual([]);
   });
 
@@ -49,6 +49,7 @@ describe('the cdk8s-coldstart bin', () => {
       ['CS-RT-001', 'this node pool gives the model its GPU alone'],
       ['CS-RT-002', undefined],
       ['CS-RT-004', undefined],
+      ['CS-SEC-004', undefined],
     ]);
     expect(r.status).toBe(1);
   });
@@ -74,6 +75,7 @@ describe('the cdk8s-coldstart bin', () => {
       'llm/Deployment/prod-mistral-7b CS-RT-002',
       'llm/Deployment/prod-mistral-7b CS-RT-003',
       'llm/Deployment/prod-mistral-7b CS-RT-004',
+      'llm/Deployment/prod-mistral-7b CS-SEC-004',
     ]);
   });
 });
