@@ -287,7 +287,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     return saved >= 0.5 ? `${how}: -${fmt(saved)} s` : '';
   };
 
-  const weightApplied = `${pathLabel(f.weightPath)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
+  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
   const weightFurther = [
     f.weightPath !== WeightPath.LOCAL_NVME && f.weightPath !== WeightPath.PAGE_CACHE
       ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, 'node-local NVMe cache (LocalModelCache or prefetch) with the streamer') : '',
@@ -317,7 +317,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     '| lever | seconds | applied | what would cut it further |',
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
-    row('image pull', d.imagePullSeconds, imageLabel(f.imageArrival), imageFurther),
+    row('image pull', d.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
     row('weight load', d.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}`, weightFurther),
     row('runtime', d.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalSeconds, '', ''),
@@ -329,9 +329,9 @@ function section(e: ReportEntry, svg: string | undefined): string {
   ].join('\n');
 }
 
-function pathLabel(p: WeightPath): string {
+function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {
   return {
-    [WeightPath.OCI_MODELCAR]: 'OCI modelcar (pulled, then read from node disk)',
+    [WeightPath.OCI_MODELCAR]: modelcarPrePulled ? 'OCI modelcar (pre-pulled, read from node disk)' : 'OCI modelcar (pulled, then read from node disk)',
     [WeightPath.HF_HUB]: 'Hugging Face Hub download',
     [WeightPath.SHARED_VOLUME]: 'shared volume',
     [WeightPath.OBJECT_STORAGE]: 'object storage',
