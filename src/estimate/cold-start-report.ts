@@ -287,15 +287,24 @@ function section(e: ReportEntry, svg: string | undefined): string {
     return saved >= 0.5 ? `${how}: -${fmt(saved)} s` : '';
   };
 
+  // A suggestion never names what the configuration already does: each is offered only while its lever or option is off.
+  const warm = f.capacityArrival === CapacityArrival.WARM_BUFFER;
+  const modelcar = f.weightPath === WeightPath.OCI_MODELCAR;
+  const onNode = f.weightPath === WeightPath.LOCAL_NVME || f.weightPath === WeightPath.PAGE_CACHE || (modelcar && f.modelcarPrePulled);
+  // What puts an image on the node before the wake: the pre-pull on a node a warm buffer holds.
+  const toPrePull = !f.prePull ? `pre-pull DaemonSet${warm ? '' : ' and a warm buffer (a new node pulls as it comes up)'}`
+    : !warm ? 'warm buffer of pause pods (a new node pulls as it comes up)' : '';
+  // With both on, only a DaemonSet that leaves the modelcar out (a checked manifest) misses it.
+  const modelcarOnNode = toPrePull ? `${toPrePull} for the modelcar` : 'the modelcar image in the DaemonSet that pulls the engine image';
   const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
   const weightFurther = [
-    f.weightPath !== WeightPath.LOCAL_NVME && f.weightPath !== WeightPath.PAGE_CACHE
-      ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, 'node-local NVMe cache (LocalModelCache or prefetch) with the streamer') : '',
+    modelcar && !f.modelcarPrePulled ? saves(alt({ modelcarPrePulled: true }), x => x.weightLoadSeconds, modelcarOnNode) : '',
+    !onNode ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, `node-local NVMe cache (LocalModelCache or prefetch)${f.streamerConcurrency === undefined ? ' with the streamer' : ''}`) : '',
     f.streamerConcurrency === undefined ? saves(alt({ streamerConcurrency: 16 }), x => x.weightLoadSeconds, '`--load-format runai_streamer`') : '',
   ].filter(Boolean).join('; ') || 'near the loader ceiling';
   const imageFurther = f.imageArrival === ImageArrival.PRE_PULLED ? 'nothing: already on the node'
-    : saves(alt({ imageArrival: ImageArrival.PRE_PULLED }), x => x.imagePullSeconds, 'pre-pull DaemonSet on the GPU nodes') || 'nothing measurable';
-  const nodeFurther = f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'nothing: a warm node is held'
+    : (toPrePull ? saves(alt({ imageArrival: ImageArrival.PRE_PULLED }), x => x.imagePullSeconds, toPrePull) : '') || 'nothing measurable';
+  const nodeFurther = warm ? 'nothing: a warm node is held'
     : saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.nodeCapacitySeconds, 'warm buffer of pause pods') || 'nothing measurable';
   const runtimeFurther = [
     !f.eager && f.compile && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',

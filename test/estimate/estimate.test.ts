@@ -153,8 +153,10 @@ describe('the model', () => {
       expect(cold.model.estimate.weightLoadSeconds).toBeCloseTo(registry + 16e9 / 4.3e9);
       expect(cold.model.estimate.imagePullSeconds).toBeCloseTo(12e9 / 160e6);
       const report = readFileSync(join(cold.app.outdir, COLDSTART_REPORT_FILE), 'utf8');
-      expect(report).toContain('| image pull | 75 | pulled from the registry (digest-pinned, IfNotPresent); pre-pull DaemonSet on, which a new node runs only as it comes up |');
+      expect(report).toContain('| image pull | 75 | pulled from the registry (digest-pinned, IfNotPresent); pre-pull DaemonSet on, which a new node runs only as it comes up '
+        + '| warm buffer of pause pods (a new node pulls as it comes up): -75 s |');
       expect(report).toContain('OCI modelcar (pulled, then read from node disk)');
+      expect(report).toContain('warm buffer of pause pods (a new node pulls as it comes up) for the modelcar: -100 s');
     });
   });
 
