@@ -61,14 +61,18 @@ export const Facts = {
   NODE_LABELS: new FactKey<Readonly<Record<string, string>>>('nodeLabels', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional({})),
   /** Run:ai streamer concurrency, when the engine streams. Weights -> estimate. */
   STREAMER_CONCURRENCY: new FactKey<number | undefined>('streamerConcurrency', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
-  /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
+  /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
   CAPACITY_ARRIVAL: new FactKey<CapacityArrival>('capacityArrival', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(CapacityArrival.COLD_NODE)),
   /** Node-level image settings. Image pull -> capacity (ComputeClass, EC2NodeClass render them). */
   NODE_IMAGE: new FactKey<NodeImageCache>('nodeImage', LeverKind.IMAGE, Pass.CONTRIBUTE, optional({ imageStreaming: false, secondaryBootDisks: [] })),
   /** How the engine image arrives. Image pull -> estimate. */
   IMAGE_ARRIVAL: new FactKey<ImageArrival>('imageArrival', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(ImageArrival.REGISTRY)),
+  /** The pre-pull DaemonSet runs on the pod's nodes, whether or not a wake's node existed before it. Image pull -> estimate (the report suggests no pre-pull then). */
+  PRE_PULL: new FactKey<boolean>('prePull', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(false)),
+  /** The modelcar (`oci://` storage URI) is on the node before the wake: pre-pulled onto a node a warm buffer held. Image pull -> estimate. */
+  MODELCAR_PRE_PULLED: new FactKey<boolean>('modelcarPrePulled', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(false)),
   /** `--enforce-eager`. Runtime -> estimate. */
   EAGER: new FactKey<boolean>('eager', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** False with `-O0` (no torch.compile, no CUDA graphs). Runtime -> estimate. */

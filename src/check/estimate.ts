@@ -108,16 +108,25 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
   if (kserveRuntime) assumptions.push('the KServe Hugging Face runtime serves it with vLLM (its default backend)');
 
   const model = modelReference(o, pod, c);
-  const weights = weightPathOf(model, pod, c, evidence, assumptions);
+  const weightsImage: WeightsImage = {};
+  const weights = weightPathOf(model, pod, c, evidence, assumptions, weightsImage);
   const size = modelSize(o, model, c, evidence, assumptions);
   if (!weights) return { probe, evidence, assumptions, missing: 'no model in the command line or storage URI: weight path unknown' };
   if (!size) return { probe, evidence, assumptions, missing: MISSING_SIZE };
 
+  const streamer = streamerConcurrency(c, weights, evidence, assumptions);
+  // Read before the image, which needs it; said after it, in wake order.
+  const nodeEvidence: string[] = [];
+  const nodeAssumptions: string[] = [];
+  const capacity = capacityArrival(objects, nodeEvidence, nodeAssumptions);
+  const images = imageArrival(c, weights === WeightPath.OCI_MODELCAR ? weightsImage.image : undefined, capacity, objects, evidence, assumptions);
+  evidence.push(...nodeEvidence);
+  assumptions.push(...nodeAssumptions);
   const facts: ColdStartFacts = {
     weightPath: weights,
-    streamerConcurrency: streamerConcurrency(c, weights, evidence, assumptions),
-    imageArrival: imageArrival(c, objects, evidence, assumptions),
-    capacityArrival: capacityArrival(objects, evidence, assumptions),
+    streamerConcurrency: streamer,
+    ...images,
+    capacityArrival: capacity,
     eager: eager(c, evidence),
     compile: compile(c, evidence, assumptions),
     persistentCompileCache: persistentCompileCache(pod, c, evidence),
@@ -152,10 +161,16 @@ const SCHEMES: Record<string, WeightPath> = {
   pvc: WeightPath.SHARED_VOLUME,
 };
 
-function weightPathOf(ref: ModelReference, pod: PodView, c: ContainerView, evidence: string[], assumptions: string[]): WeightPath | undefined {
+/** The image that holds the weights when they come in one (modelcar, image volume, the engine image itself). */
+interface WeightsImage { image?: string }
+
+function weightPathOf(
+  ref: ModelReference, pod: PodView, c: ContainerView, evidence: string[], assumptions: string[], found: WeightsImage,
+): WeightPath | undefined {
   if (ref.storageUri) {
     const scheme = /^([a-z0-9+.-]+):\/\//i.exec(ref.storageUri)?.[1].toLowerCase() ?? '';
     evidence.push(`storage URI ${maskUserInfo(ref.storageUri)}`);
+    if (scheme === 'oci') found.image = ref.storageUri.slice('oci://'.length);
     if (SCHEMES[scheme]) return SCHEMES[scheme];
     assumptions.push(`a ${scheme || 'plain'} download, as slow as the Hugging Face Hub`);
     return WeightPath.HF_HUB;
@@ -168,9 +183,10 @@ function weightPathOf(ref: ModelReference, pod: PodView, c: ContainerView, evide
     const at = volumeUnder(pod, c, model);
     if (!at) {
       assumptions.push(`no volume at ${model}: the weights are in the image, pulled like a modelcar`);
+      found.image = c.image;
       return WeightPath.OCI_MODELCAR;
     }
-    return volumePath(at, pod, evidence, assumptions);
+    return volumePath(at, pod, evidence, assumptions, found);
   }
   // A Hub id: the weights are read from the Hugging Face cache, downloaded there unless it holds them.
   const cache = c.env.HF_HUB_CACHE ?? `${c.env.HF_HOME ?? `${c.env.XDG_CACHE_HOME ?? '/root/.cache'}/huggingface`}/hub`;
@@ -178,15 +194,16 @@ function weightPathOf(ref: ModelReference, pod: PodView, c: ContainerView, evide
   const at = volumeUnder(pod, c, cache);
   if (at && !at.volume.emptyDir) {
     if (!offline) assumptions.push('the cache volume already holds the weights (only the first start downloads them)');
-    return volumePath(at, pod, evidence, assumptions, `Hugging Face cache ${cache} in `);
+    return volumePath(at, pod, evidence, assumptions, found, `Hugging Face cache ${cache} in `);
   }
   if (offline) {
     evidence.push('HF_HUB_OFFLINE');
     if (!at) {
       assumptions.push(`no volume at the Hugging Face cache ${cache}: the weights are in the image, pulled like a modelcar`);
+      found.image = c.image;
       return WeightPath.OCI_MODELCAR;
     }
-    return volumePath(at, pod, evidence, assumptions, `Hugging Face cache ${cache} in `);
+    return volumePath(at, pod, evidence, assumptions, found, `Hugging Face cache ${cache} in `);
   }
   evidence.push(at ? `Hugging Face cache ${cache} on emptyDir "${at.volume.name}"` : `no volume at the Hugging Face cache ${cache}`);
   return WeightPath.HF_HUB;
@@ -215,7 +232,7 @@ function volumeUnder(pod: PodView, c: ContainerView, path: string): Mounted | un
   return undefined;
 }
 
-function volumePath(at: Mounted, pod: PodView, evidence: string[], assumptions: string[], prefix = ''): WeightPath {
+function volumePath(at: Mounted, pod: PodView, evidence: string[], assumptions: string[], found: WeightsImage, prefix = ''): WeightPath {
   const v = at.volume;
   const what = `${prefix}volume "${v.name}" at ${at.mountPath}`;
   if (v.persistentVolumeClaim || v.ephemeral || v.nfs) {
@@ -230,6 +247,7 @@ function volumePath(at: Mounted, pod: PodView, evidence: string[], assumptions: 
   }
   if (v.image) {
     evidence.push(`${what}: image volume`);
+    found.image = v.image.reference;
     return WeightPath.OCI_MODELCAR;
   }
   if (v.csi) {
@@ -389,14 +407,31 @@ function warmup(c: ContainerView, evidence: string[], assumptions: string[]): bo
   return false;
 }
 
-function imageArrival(c: ContainerView, objects: any[], evidence: string[], assumptions: string[]): ImageArrival {
-  const pulls = c.image === undefined ? undefined : objects.find(o => o.kind === 'DaemonSet' && podsOf(o).some(p => p.containers.some(x => x.image === c.image)));
-  if (pulls) {
-    evidence.push(`DaemonSet/${pulls.metadata?.name} pre-pulls the image`);
-    return ImageArrival.PRE_PULLED;
-  }
-  assumptions.push(`image pulled from the registry (12 GB${c.image === undefined ? ', the runtime\'s image is not in the input' : ''})`);
-  return ImageArrival.REGISTRY;
+/**
+ * A DaemonSet that runs the engine image (and the modelcar) pre-pulls it, as the library's does. As in
+ * the library's estimate, that helps only a node held before the wake (a warm buffer): a new node runs
+ * the DaemonSet as it comes up, no sooner than the model pod pulls the same images.
+ */
+function imageArrival(
+  c: ContainerView, modelcar: string | undefined, capacity: CapacityArrival, objects: any[], evidence: string[], assumptions: string[],
+): Pick<ColdStartFacts, 'imageArrival' | 'prePull' | 'modelcarPrePulled'> {
+  const held = capacity === CapacityArrival.WARM_BUFFER;
+  const pulls = prePuller(objects, c.image);
+  if (pulls) evidence.push(`DaemonSet/${pulls.metadata?.name} pre-pulls the image`);
+  if (pulls && !held) assumptions.push('the image is pulled from the registry on a new node (12 GB): the pre-pull helps only a node held before the wake');
+  if (!pulls) assumptions.push(`image pulled from the registry (12 GB${c.image === undefined ? ', the runtime\'s image is not in the input' : ''})`);
+  // Weights in the engine image arrive with it.
+  const modelcarPulls = modelcar === c.image ? pulls : prePuller(objects, modelcar);
+  if (modelcarPulls && modelcar !== c.image) evidence.push(`DaemonSet/${modelcarPulls.metadata?.name} pre-pulls the weights' image`);
+  return {
+    imageArrival: pulls && held ? ImageArrival.PRE_PULLED : ImageArrival.REGISTRY,
+    prePull: pulls !== undefined,
+    modelcarPrePulled: modelcarPulls !== undefined && held,
+  };
+}
+
+function prePuller(objects: any[], image: string | undefined): any {
+  return image === undefined ? undefined : objects.find(o => o.kind === 'DaemonSet' && podsOf(o).some(p => p.containers.some(x => x.image === image)));
 }
 
 /** A warm buffer: pause pods that ask for a GPU at a negative priority, which any model pod preempts. */

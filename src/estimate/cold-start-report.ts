@@ -287,15 +287,24 @@ function section(e: ReportEntry, svg: string | undefined): string {
     return saved >= 0.5 ? `${how}: -${fmt(saved)} s` : '';
   };
 
-  const weightApplied = `${pathLabel(f.weightPath)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
+  // A suggestion never names what the configuration already does: each is offered only while its lever or option is off.
+  const warm = f.capacityArrival === CapacityArrival.WARM_BUFFER;
+  const modelcar = f.weightPath === WeightPath.OCI_MODELCAR;
+  const onNode = f.weightPath === WeightPath.LOCAL_NVME || f.weightPath === WeightPath.PAGE_CACHE || (modelcar && f.modelcarPrePulled);
+  // What puts an image on the node before the wake: the pre-pull on a node a warm buffer holds.
+  const toPrePull = !f.prePull ? `pre-pull DaemonSet${warm ? '' : ' and a warm buffer (a new node pulls as it comes up)'}`
+    : !warm ? 'warm buffer of pause pods (a new node pulls as it comes up)' : '';
+  // With both on, only a DaemonSet that leaves the modelcar out (a checked manifest) misses it.
+  const modelcarOnNode = toPrePull ? `${toPrePull} for the modelcar` : 'the modelcar image in the DaemonSet that pulls the engine image';
+  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
   const weightFurther = [
-    f.weightPath !== WeightPath.LOCAL_NVME && f.weightPath !== WeightPath.PAGE_CACHE
-      ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, 'node-local NVMe cache (LocalModelCache or prefetch) with the streamer') : '',
+    modelcar && !f.modelcarPrePulled ? saves(alt({ modelcarPrePulled: true }), x => x.weightLoadSeconds, modelcarOnNode) : '',
+    !onNode ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, `node-local NVMe cache (LocalModelCache or prefetch)${f.streamerConcurrency === undefined ? ' with the streamer' : ''}`) : '',
     f.streamerConcurrency === undefined ? saves(alt({ streamerConcurrency: 16 }), x => x.weightLoadSeconds, '`--load-format runai_streamer`') : '',
   ].filter(Boolean).join('; ') || 'near the loader ceiling';
   const imageFurther = f.imageArrival === ImageArrival.PRE_PULLED ? 'nothing: already on the node'
-    : saves(alt({ imageArrival: ImageArrival.PRE_PULLED }), x => x.imagePullSeconds, 'pre-pull DaemonSet on the GPU nodes') || 'nothing measurable';
-  const nodeFurther = f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'nothing: a warm node is held'
+    : (toPrePull ? saves(alt({ imageArrival: ImageArrival.PRE_PULLED }), x => x.imagePullSeconds, toPrePull) : '') || 'nothing measurable';
+  const nodeFurther = warm ? 'nothing: a warm node is held'
     : saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.nodeCapacitySeconds, 'warm buffer of pause pods') || 'nothing measurable';
   const runtimeFurther = [
     !f.eager && f.compile && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',
@@ -317,7 +326,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     '| lever | seconds | applied | what would cut it further |',
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
-    row('image pull', d.imagePullSeconds, imageLabel(f.imageArrival), imageFurther),
+    row('image pull', d.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
     row('weight load', d.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}`, weightFurther),
     row('runtime', d.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalSeconds, '', ''),
@@ -329,9 +338,9 @@ function section(e: ReportEntry, svg: string | undefined): string {
   ].join('\n');
 }
 
-function pathLabel(p: WeightPath): string {
+function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {
   return {
-    [WeightPath.OCI_MODELCAR]: 'OCI modelcar (pulled, then read from node disk)',
+    [WeightPath.OCI_MODELCAR]: modelcarPrePulled ? 'OCI modelcar (pre-pulled, read from node disk)' : 'OCI modelcar (pulled, then read from node disk)',
     [WeightPath.HF_HUB]: 'Hugging Face Hub download',
     [WeightPath.SHARED_VOLUME]: 'shared volume',
     [WeightPath.OBJECT_STORAGE]: 'object storage',

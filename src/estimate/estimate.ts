@@ -132,7 +132,11 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     fetchLink = links[WeightPath.HF_HUB];
     readPath = WeightPath.PAGE_CACHE;
   } else if (facts.weightPath === WeightPath.OCI_MODELCAR) {
-    fetchLink = links[WeightPath.OCI_MODELCAR];
+    // Like the engine image: a modelcar the pre-pull DaemonSet put on a node a warm buffer held is read
+    // from the node's image store. KServe's modelcar containers set no pull policy (kserve pkg/utils/storage.go,
+    // CreateModelcarContainer), which for a digest defaults to IfNotPresent (kubernetes/website#40375).
+    // A new node (0->1) runs the DaemonSet as it comes up, so its wake still pulls from the registry.
+    if (!facts.modelcarPrePulled) fetchLink = links[WeightPath.OCI_MODELCAR];
     readPath = WeightPath.LOCAL_NVME;
   }
   const readLink = links[readPath];

@@ -13,6 +13,10 @@ export interface ColdStartFacts {
   streamerConcurrency?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
+  /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
+  prePull: boolean;
+  /** The modelcar image is on the node before the wake: its weights are read from the node's image store, not pulled. */
+  modelcarPrePulled: boolean;
   /** How the GPU node is found. */
   capacityArrival: CapacityArrival;
   /** `--enforce-eager`: no CUDA graph capture or compile. */
@@ -32,6 +36,8 @@ export function defaultColdStartFacts(): ColdStartFacts {
   return {
     weightPath: WeightPath.OCI_MODELCAR,
     imageArrival: ImageArrival.REGISTRY,
+    prePull: false,
+    modelcarPrePulled: false,
     capacityArrival: CapacityArrival.COLD_NODE,
     eager: false,
     compile: true,
@@ -47,6 +53,8 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
+    prePull: bp.fact(Facts.PRE_PULL),
+    modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),
     capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),
     eager: bp.fact(Facts.EAGER),
     compile: bp.fact(Facts.COMPILE),

@@ -155,17 +155,53 @@ describe('the other inputs', () => {
     expect(facts(server()).warmup).toBe(false);
   });
 
-  test('image arrival: pre-pulled when a DaemonSet in the input runs the same image', () => {
-    const ds = (image: string) => ({
+  describe('image arrival', () => {
+    const ds = (...images: string[]) => ({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'pre-pull' },
-      spec: { template: { spec: { initContainers: [{ name: 'pull', image, command: ['true'] }], containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] } } },
+      spec: { template: { spec: { initContainers: images.map((image, i) => ({ name: `pull-${i}`, image, command: ['true'] })), containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10' }] } } },
     });
-    const e = estimates(server(), ds(IMAGE))[0];
-    expect(e.assessment!.inputs.facts.imageArrival).toBe('pre-pulled');
-    expect(e.evidence).toContain('DaemonSet/pre-pull pre-pulls the image');
-    expect(estimates(server(), ds('vllm/vllm-openai:v0.11.0'))[0].assessment!.inputs.facts.imageArrival).toBe('registry');
+    const pc = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'buffer' }, value: -10 };
+    const buffer = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'warm' },
+      spec: { template: { spec: { priorityClassName: 'buffer', containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { limits: { 'nvidia.com/gpu': '1' } } }] } } },
+    };
+    const MODELCAR = `reg/llama-3-8b@sha256:${'c'.repeat(64)}`;
+    const modelcar = isvc({ containers: [{ name: 'kserve-container', image: IMAGE, args: ['--model=/mnt/models', '--served-model-name=llama-3-8b'], env: [{ name: 'STORAGE_URI', value: `oci://${MODELCAR}` }] }] });
+
+    test('pre-pulled when a DaemonSet in the input runs the same image on a node a warm buffer holds', () => {
+      const e = estimates(server(), ds(IMAGE), pc, buffer)[0];
+      expect(e.assessment!.inputs.facts).toMatchObject({ imageArrival: 'pre-pulled', prePull: true });
+      expect(e.assessment!.detail.imagePullSeconds).toBe(0);
+      expect(e.evidence).toContain('DaemonSet/pre-pull pre-pulls the image');
+      expect(estimates(server(), ds('vllm/vllm-openai:v0.11.0'), pc, buffer)[0].assessment!.inputs.facts).toMatchObject({ imageArrival: 'registry', prePull: false });
+    });
+
+    test('on a new node the DaemonSet pulls as the node comes up: the registry pull is counted, as synth counts it', () => {
+      const e = estimates(server(), ds(IMAGE))[0];
+      expect(e.assessment!.inputs.facts).toMatchObject({ imageArrival: 'registry', prePull: true, capacityArrival: 'cold-node' });
+      expect(e.assessment!.detail.imagePullSeconds).toBeCloseTo(12e9 / 160e6);
+      expect(e.assumptions).toContain('the image is pulled from the registry on a new node (12 GB): the pre-pull helps only a node held before the wake');
+    });
+
+    test('a modelcar the DaemonSet pre-pulls onto a held node is read from the node, not pulled again', () => {
+      const held = only(modelcar, ds(IMAGE, MODELCAR), pc, buffer);
+      expect(held.assessment!.inputs.facts).toMatchObject({ weightPath: 'oci-modelcar', modelcarPrePulled: true });
+      expect(held.assessment!.detail.weightFetchSeconds).toBe(0);
+      expect(held.evidence).toContain('DaemonSet/pre-pull pre-pulls the weights\' image');
+      // The engine image alone in the DaemonSet, or a new node: the modelcar comes from the registry.
+      expect(only(modelcar, ds(IMAGE), pc, buffer).assessment!.detail.weightFetchSeconds).toBeCloseTo(16e9 / 160e6);
+      expect(only(modelcar, ds(IMAGE, MODELCAR)).assessment!.inputs.facts.modelcarPrePulled).toBe(false);
+    });
+
+    test('weights baked into the engine image arrive with it', () => {
+      const baked = server({ env: { HF_HUB_OFFLINE: '1' } });
+      expect(only(baked, ds(IMAGE), pc, buffer).assessment!.inputs.facts).toMatchObject({ weightPath: 'oci-modelcar', imageArrival: 'pre-pulled', modelcarPrePulled: true });
+      expect(only(baked, ds(IMAGE)).assessment!.inputs.facts.modelcarPrePulled).toBe(false);
+    });
   });
 
   test('capacity arrival: a warm buffer when GPU pause pods run at a negative priority', () => {

@@ -3,19 +3,21 @@ import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ColdStartOptimizedModel, ModelSize, WeightPath } from '../../src';
+import { ColdStartOptimizedModel, ModelSize, Precision, WeightPath } from '../../src';
 import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { estimateColdStart } from '../../src/estimate/estimate';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
 import { waterfallSvg } from '../../src/estimate/waterfall-svg';
-import { baseProps, container, isvc, synth } from '../util';
+import { baseProps, container, find, isvc, MODELCAR, synth, VLLM } from '../util';
 
 const paths = Object.values(WeightPath);
 const facts = fc.record({
   weightPath: fc.constantFrom(...paths),
   streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
   imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
+  prePull: fc.boolean(),
+  modelcarPrePulled: fc.boolean(),
   capacityArrival: fc.constantFrom(...Object.values(CapacityArrival)),
   eager: fc.boolean(),
   compile: fc.boolean(),
@@ -52,7 +54,7 @@ describe('monotonicity', () => {
     }), { numRuns: 500 });
   });
 
-  test('more streamer concurrency, a warm buffer, a pre-pulled image, eager or a compile cache never add time', () => {
+  test('more streamer concurrency, a warm buffer, a pre-pulled image or modelcar, eager or a compile cache never add time', () => {
     fc.assert(fc.property(facts, bytes, (f, b) => {
       const base = estimateColdStart({ weightBytes: b, facts: f }).totalSeconds;
       const better = (g: Partial<typeof f>) => estimateColdStart({ weightBytes: b, facts: { ...f, ...g } }).totalSeconds;
@@ -61,6 +63,7 @@ describe('monotonicity', () => {
       }
       expect(better({ capacityArrival: CapacityArrival.WARM_BUFFER })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ imageArrival: ImageArrival.PRE_PULLED })).toBeLessThanOrEqual(base + 1e-9);
+      expect(better({ modelcarPrePulled: true })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ persistentCompileCache: true })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ eager: true })).toBeLessThanOrEqual(base + 1e-9);
       expect(better({ compile: false })).toBeLessThanOrEqual(base + 1e-9);
@@ -74,6 +77,23 @@ describe('estimate', () => {
     expect(d.totalSeconds).toBeCloseTo(d.nodeCapacitySeconds + d.imagePullSeconds + d.weightLoadSeconds + d.runtimeSeconds);
     expect(d.startupSeconds).toBeCloseTo(d.weightLoadSeconds + d.runtimeSeconds);
     expect(d.physicalLimitSeconds).toBeLessThanOrEqual(d.startupSeconds);
+  });
+
+  test('a modelcar is pulled from the registry, then read from node disk; a pre-pulled one only read', () => {
+    const f = { ...defaultColdStartFacts(), weightPath: WeightPath.OCI_MODELCAR, streamerConcurrency: 16 };
+    const pulled = estimateColdStart({ weightBytes: 16e9, facts: f });
+    const onNode = estimateColdStart({ weightBytes: 16e9, facts: { ...f, modelcarPrePulled: true } });
+    expect(pulled.weightFetchSeconds).toBeCloseTo(16e9 / 160e6);
+    expect(onNode.weightFetchSeconds).toBe(0);
+    // The read is the same: node disk (7 GB/s) through the streamer's 4.3 GB/s ceiling.
+    expect(onNode.weightReadSeconds).toBeCloseTo(16e9 / 4.3e9);
+    expect(onNode.weightReadSeconds).toBe(pulled.weightReadSeconds);
+    expect(onNode.slowestLinkBytesPerSecond).toBe(7e9);
+    expect(pulled.slowestLinkBytesPerSecond).toBe(160e6);
+    // Only the modelcar reads its weights from an image.
+    const efs = { ...f, weightPath: WeightPath.EFS };
+    expect(estimateColdStart({ weightBytes: 16e9, facts: { ...efs, modelcarPrePulled: true } }).weightLoadSeconds)
+      .toBe(estimateColdStart({ weightBytes: 16e9, facts: efs }).weightLoadSeconds);
   });
 
   test('image size and node provisioning are inputs', () => {
@@ -103,6 +123,41 @@ describe('the model', () => {
     const fast = synth({ size, estimate: { bandwidths: [{ path: WeightPath.OCI_MODELCAR, perSecond: Size.gibibytes(2) }] } }).model;
     expect(fast.estimate.weightLoadSeconds).toBeLessThan(slow.estimate.weightLoadSeconds);
     expect(fast.startupBudget.toSeconds()).toBeLessThan(slow.startupBudget.toSeconds());
+  });
+
+  describe('a modelcar and the pre-pull', () => {
+    const size = ModelSize.fromParameters(8e9, Precision.BF16);
+    const registry = 16e9 / 160e6;
+    const prePull = { prePull: true };
+    const buffer = { warmBuffer: { enabled: true } };
+    const pulls = (m: any[]) => find(m, 'DaemonSet').filter(d => d.metadata.name === 'qwen-pre-pull')
+      .flatMap(d => d.spec.template.spec.initContainers.map((c: any) => c.image));
+
+    test('on a node a warm buffer holds, the pre-pulled modelcar is not pulled again: only the engine reads it from node disk', () => {
+      const held = synth({ size, imagePull: prePull, capacity: buffer });
+      const bufferOnly = synth({ size, capacity: buffer });
+      expect(pulls(held.manifests)).toEqual([VLLM, MODELCAR]);
+      expect(held.model.estimate.imagePullSeconds).toBe(0);
+      expect(bufferOnly.model.estimate.weightLoadSeconds - held.model.estimate.weightLoadSeconds).toBeCloseTo(registry);
+      expect(held.model.estimate.weightLoadSeconds).toBeCloseTo(16e9 / 4.3e9);
+      const report = readFileSync(join(held.app.outdir, COLDSTART_REPORT_FILE), 'utf8');
+      expect(report).toContain('| weight load | 3.7 | 16 GB via OCI modelcar (pre-pulled, read from node disk), Run:ai streamer (concurrency 16); loader 4.3 GB/s | near the loader ceiling |');
+    });
+
+    test('on a new node (0->1) the DaemonSet pulls as the node comes up: the modelcar and the engine image are charged the registry pull, as without it', () => {
+      const cold = synth({ size, imagePull: prePull });
+      const off = synth({ size, imagePull: { prePull: false } });
+      expect(pulls(cold.manifests)).toEqual([VLLM, MODELCAR]);
+      expect(pulls(off.manifests)).toEqual([]);
+      expect(cold.model.estimate).toEqual(off.model.estimate);
+      expect(cold.model.estimate.weightLoadSeconds).toBeCloseTo(registry + 16e9 / 4.3e9);
+      expect(cold.model.estimate.imagePullSeconds).toBeCloseTo(12e9 / 160e6);
+      const report = readFileSync(join(cold.app.outdir, COLDSTART_REPORT_FILE), 'utf8');
+      expect(report).toContain('| image pull | 75 | pulled from the registry (digest-pinned, IfNotPresent); pre-pull DaemonSet on, which a new node runs only as it comes up '
+        + '| warm buffer of pause pods (a new node pulls as it comes up): -75 s |');
+      expect(report).toContain('OCI modelcar (pulled, then read from node disk)');
+      expect(report).toContain('warm buffer of pause pods (a new node pulls as it comes up) for the modelcar: -100 s');
+    });
   });
 
   test('synth writes coldstart-report.md and one waterfall SVG per model into the outdir, and nothing in the repo', () => {

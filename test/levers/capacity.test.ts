@@ -7,6 +7,7 @@ import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
 import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
 import { ImagePull } from '../../src/levers/image/image-pull';
+import { WeightLoad } from '../../src/levers/weights/weight-load';
 import { schemaErrors } from '../schema';
 import { baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
 
@@ -321,14 +322,15 @@ describe('the baseline pack checks the profile region', () => {
 });
 
 describe('cold-start facts for the estimate', () => {
-  /** Runs the two levers of this issue alone, in the model's order, and returns the facts they set. */
-  const facts = (p: Partial<ColdStartOptimizedModelProps>) => {
+  /** Runs capacity, weights (the modelcar the pre-pull pulls) and image pull alone, in the model's order, and returns the facts they set. */
+  const run = (p: Partial<ColdStartOptimizedModelProps>) => {
     const props = baseProps(p);
     const profile = props.profile ?? Profile.lab();
     const chart = new Chart(Testing.app(), 'c');
     const context = leverContext(chart, { name: 'm', profile, gpu: props.gpu, engineImage: VLLM });
     const levers = [
       new NodeCapacity(chart, 'N', context, props.capacity ?? {}),
+      new WeightLoad(chart, 'W', context, props.weights),
       new ImagePull(chart, 'I', context, props.imagePull ?? {}),
     ];
     const bp = new PodBlueprint();
@@ -336,6 +338,10 @@ describe('cold-start facts for the estimate', () => {
       l.contribute(bp.writer(l));
       bp.finish(l.kind, Pass.CONTRIBUTE);
     }
+    return bp;
+  };
+  const facts = (p: Partial<ColdStartOptimizedModelProps>) => {
+    const bp = run(p);
     return [bp.fact(Facts.CAPACITY_ARRIVAL), bp.fact(Facts.IMAGE_ARRIVAL)];
   };
   const cc = { gke: { computeClass: { gpuType: 'nvidia-l4' } } };
@@ -349,6 +355,17 @@ describe('cold-start facts for the estimate', () => {
     ['EKS image snapshot', { profile: Profile.lab({ cloud: Cloud.eks() }), capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, CapacityArrival.COLD_NODE, ImageArrival.SNAPSHOT],
   ])('%s', (_name, p, node, image) => {
     expect(facts(p)).toEqual([node, image]);
+  });
+
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, boolean, boolean]>([
+    ['lab: no pre-pull', { profile: Profile.lab() }, false, false],
+    ['production: the modelcar is pre-pulled onto the held node', { profile: Profile.production() }, true, true],
+    ['pre-pull without a buffer: a new node pulls the modelcar too', { profile: Profile.lab(), imagePull: { prePull: true } }, true, false],
+    ['a buffer without pre-pull: the held node has no modelcar', { profile: Profile.production(), imagePull: { prePull: false } }, false, false],
+    ['no modelcar: nothing of the weights to pre-pull', { profile: Profile.production(), weights: WeightSource.existingClaim('w') }, true, false],
+  ])('the pre-pull and the modelcar: %s', (_name, p, prePull, modelcar) => {
+    const bp = run(p);
+    expect([bp.fact(Facts.PRE_PULL), bp.fact(Facts.MODELCAR_PRE_PULLED)]).toEqual([prePull, modelcar]);
   });
 });
 

@@ -21,6 +21,8 @@ import { Lever, LeverContext, requireNodeSelector } from '../lever';
  */
 export class ImagePull extends Lever {
   private prePull: boolean;
+  /** What the pre-pull DaemonSet pulls, decided with the facts the estimate reads. */
+  private readonly prePulled: Array<{ readonly name: string; readonly image: string }> = [];
   private readonly additionalImages: string[];
   private readonly pauseImage: string;
 
@@ -73,8 +75,21 @@ export class ImagePull extends Lever {
       this.prePull = false;
     }
 
-    // A pre-pulled image is on the node only if the node was there before the wake (held by a warm buffer).
-    if (this.prePull && pod.get(Facts.CAPACITY_ARRIVAL) === CapacityArrival.WARM_BUFFER) {
+    // The modelcar is an image too: the DaemonSet pulls it beside the engine image.
+    const storageUri = pod.get(Facts.STORAGE_URI);
+    const modelcar = storageUri?.startsWith('oci://') ? storageUri.slice('oci://'.length) : undefined;
+    if (this.prePull) {
+      this.prePulled.push({ name: 'engine', image: this.context.engineImage });
+      if (modelcar) this.prePulled.push({ name: 'modelcar', image: modelcar });
+      this.additionalImages.forEach((image, i) => this.prePulled.push({ name: `image-${i}`, image }));
+    }
+    pod.set(Facts.PRE_PULL, this.prePull);
+
+    // A pre-pulled image is on the node only if the node was there before the wake (held by a warm buffer);
+    // a new node runs the DaemonSet as it comes up, no sooner than the model pod pulls the same images.
+    const onNodeAtWake = this.prePull && pod.get(Facts.CAPACITY_ARRIVAL) === CapacityArrival.WARM_BUFFER;
+    pod.set(Facts.MODELCAR_PRE_PULLED, onNodeAtWake && modelcar !== undefined);
+    if (onNodeAtWake) {
       pod.set(Facts.IMAGE_ARRIVAL, ImageArrival.PRE_PULLED);
     } else if (node.dataVolumeSnapshotId || node.secondaryBootDisks.length) {
       pod.set(Facts.IMAGE_ARRIVAL, ImageArrival.SNAPSHOT);
@@ -86,10 +101,6 @@ export class ImagePull extends Lever {
   /** Once the pod's nodes are known: the pre-pull DaemonSet mirrors them. */
   public complete(pod: PodWriter): void {
     if (!this.prePull) return;
-    const images = [{ name: 'engine', image: this.context.engineImage }];
-    const storageUri = pod.get(Facts.STORAGE_URI);
-    if (storageUri?.startsWith('oci://')) images.push({ name: 'modelcar', image: storageUri.slice('oci://'.length) });
-    this.additionalImages.forEach((image, i) => images.push({ name: `image-${i}`, image }));
-    renderPrePull(this, this.context.name, images, this.pauseImage, pod.placement);
+    renderPrePull(this, this.context.name, this.prePulled, this.pauseImage, pod.placement);
   }
 }
