@@ -3,8 +3,11 @@ import { Facts, PodBlueprint } from '../blueprint';
 import { bytesToQuantity } from '../private/quantity';
 
 /**
- * The blueprint as a typed PodSpec with one container. Every backend places
- * this same spec, so the lever settings are rendered once and shared.
+ * The blueprint as a typed PodSpec: the engine first, then the sidecars
+ * (sleep mode's proxy). Every backend places this same spec, so the lever
+ * settings are rendered once and shared. The public port, on the engine or on
+ * the sidecar that owns it, carries the backend's port name (Knative accepts
+ * only `http1`, `h2c` or none).
  * @internal
  */
 export function renderPodSpec(bp: PodBlueprint, containerName: string, portName = 'http1'): k8s.PodSpec {
@@ -32,7 +35,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName 
   const initContainers = bp.renderInitContainers();
   return {
     initContainers: initContainers.length ? initContainers : undefined,
-    containers: [container, ...bp.sidecars],
+    containers: [container, ...bp.sidecars.map(c => ({ ...c, ports: c.ports?.map(p => named(p, bp.port, portName)) }))],
     serviceAccountName: bp.serviceAccountName,
     volumes: bp.renderVolumes(),
     enableServiceLinks: bp.enableServiceLinks,
@@ -40,4 +43,9 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName 
     nodeSelector: Object.keys(bp.nodeSelector).length ? { ...bp.nodeSelector } : undefined,
     tolerations: bp.tolerations.length ? [...bp.tolerations] : undefined,
   };
+}
+
+/** The public port under the backend's name; any other port as it is. */
+function named(p: k8s.ContainerPort, publicPort: number, name: string): k8s.ContainerPort {
+  return p.containerPort === publicPort ? { ...p, name } : p;
 }

@@ -153,7 +153,7 @@ export const CS_SLP_001: Rule = defineRule({
     + 'Any client that can reach that port can put the model to sleep or force a wake, so the engine must bind to 127.0.0.1 and '
     + 'a path-filtering proxy must serve the public port. Flagged: the dev-mode container itself when it listens beyond loopback, '
     + 'and every Service, Ingress or NetworkPolicy that routes or admits traffic to such a port.',
-  fix: 'Use runtime.sleepMode (the engine binds to 127.0.0.1 behind a proxy that forwards only /v1/, /health, /metrics and /version), '
+  fix: 'Use runtime.sleepMode (the engine binds to 127.0.0.1 behind a proxy that forwards vLLM\'s public routes only), '
     + 'or pass --host=127.0.0.1 to vLLM and point Services at a proxy port; drop VLLM_SERVER_DEV_MODE where sleep mode is not needed.',
   check(obj, context) {
     switch (obj?.kind) {
