@@ -61,10 +61,10 @@ describe('the catalogue and the call sites agree', () => {
     expect(catalogued.filter(id => !used.has(id))).toEqual([]);
   });
 
-  test('a retired id is never catalogued again, and points at the id that took its meaning', () => {
+  test('a retired id is never catalogued again, and points at the id that took its meaning, if any', () => {
     for (const [retired, now] of Object.entries(RETIRED_ERROR_IDS)) {
       expect(catalogued).not.toContain(retired);
-      expect(catalogued).toContain(now);
+      if (now !== null) expect(catalogued).toContain(now);
     }
   });
 

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend, progressDeadlineSeconds, RenderContext } from './backend';
-import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
+import { kserveMetadata, kservePredictor } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { wholeSeconds } from '../private/duration';
@@ -34,6 +34,12 @@ export enum KnativeFeature {
   PERSISTENT_VOLUME_CLAIM = 'kubernetes.podspec-persistent-volume-claim',
   /** `kubernetes.podspec-persistent-volume-write`. */
   PERSISTENT_VOLUME_WRITE = 'kubernetes.podspec-persistent-volume-write',
+  /**
+   * `multi-container-probing`: probes on a container other than the one with
+   * the serving port. Sleep mode needs it: the engine, behind its proxy, keeps
+   * its own probes so that a proxy failure never restarts it.
+   */
+  MULTI_CONTAINER_PROBING = 'multi-container-probing',
 }
 
 /**
@@ -121,7 +127,6 @@ export class KServeKnative extends Backend {
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
-    refuseSidecars(scope, bp, 'Knative');
     const { initialScale, scaleDownDelay } = this.options;
     const delay = scaleDownDelay?.toSeconds();
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend, RenderContext } from './backend';
-import { kserveMetadata, kservePredictor, refuseSidecars } from './kserve';
+import { kserveMetadata, kservePredictor } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { ManifestObject } from '../private/manifest-object';
 
@@ -48,7 +48,6 @@ export class KServeStandard extends Backend {
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
-    refuseSidecars(scope, bp, 'Standard');
     const autoscaler = this.options.autoscaler ?? StandardAutoscaler.HPA;
     return new ManifestObject(scope, 'Resource', {
       ...kserveMetadata(context, bp, {

@@ -1,9 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import type { RenderContext } from './backend';
 import { PodSecurityOptions, renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
-import { fail } from '../private/errors';
 import { typedToJson } from '../private/manifest-object';
 
 /**
@@ -27,6 +25,14 @@ export function kserveMetadata(context: RenderContext, bp: PodBlueprint, mode: R
  * The predictor shared by both KServe modes: the blueprint's pod with vLLM as
  * the custom `kserve-container`, and `STORAGE_URI` for KServe's storage
  * handling (modelcar included) when the weight source needs it.
+ *
+ * With sleep mode the proxy, not `kserve-container`, declares the public port,
+ * and both modes route to it. Knative routes to the one container with a port
+ * (knative/serving pkg/apis/serving/k8s_validation.go, validateContainersPorts).
+ * KServe Standard's Service targets the first container's first port, or 8080
+ * when it has none (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/
+ * reconcilers/service/service_reconciler.go, createDefaultSvc): 8080 is the
+ * port the proxy listens on, and the engine is on loopback.
  * @internal
  */
 export function kservePredictor(context: RenderContext, bp: PodBlueprint, security: PodSecurityOptions): any {
@@ -42,17 +48,4 @@ export function kservePredictor(context: RenderContext, bp: PodBlueprint, securi
     ...(Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : {}),
     ...typedToJson('InferenceService predictor', spec, k8s.toJson_PodSpec),
   };
-}
-
-/**
- * KServe builds the Service from `kserve-container`'s port. A sidecar that must
- * own the public port (sleep mode's path-filtering proxy) cannot sit in front
- * of it, so the engine's dev-mode endpoints would be routed to clients.
- * @internal
- */
-export function refuseSidecars(scope: Construct, bp: PodBlueprint, mode: string): void {
-  if (!bp.sidecars.length) return;
-  fail(scope, 'CS-IN-052', `the pod has sidecar container(s) ${bp.sidecars.map(c => c.name).join(', ')} (sleep mode's proxy) that must own the public port, which KServe ${mode} mode gives to kserve-container: `
-    + '/sleep and /wake_up would be routed to clients',
-  'use Backend.deployment() for sleep mode (its Service targets the proxy), or turn runtime.sleepMode off; with Knative, scale to zero instead of sleeping');
 }

@@ -44,8 +44,11 @@ export function engineRootReason(spec: k8s.PodSpec, weightPath: WeightPath, opti
 }
 
 /**
- * The blueprint as a typed PodSpec with one container. Every backend places
- * this same spec, so the lever settings are rendered once and shared.
+ * The blueprint as a typed PodSpec: the engine first, then the sidecars
+ * (sleep mode's proxy). Every backend places this same spec, so the lever
+ * settings are rendered once and shared. The public port, on the engine or on
+ * the sidecar that owns it, carries the backend's port name (Knative accepts
+ * only `http1`, `h2c` or none).
  * @internal
  */
 export function renderPodSpec(bp: PodBlueprint, containerName: string, portName: string, security: PodSecurityOptions): k8s.PodSpec {
@@ -73,7 +76,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
   const initContainers = bp.renderInitContainers();
   const spec: k8s.PodSpec = {
     initContainers: initContainers.length ? initContainers : undefined,
-    containers: [container, ...bp.sidecars],
+    containers: [container, ...bp.sidecars.map(c => ({ ...c, ports: c.ports?.map(p => named(p, bp.port, portName)) }))],
     serviceAccountName: bp.serviceAccountName,
     // The engine calls no Kubernetes API; a workload identity's service account keeps its token.
     automountServiceAccountToken: bp.serviceAccountName ? undefined : false,
@@ -102,4 +105,9 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
     return { ...spec, securityContext: { fsGroup: ENGINE_UID, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile } };
   }
   return spec;
+}
+
+/** The public port under the backend's name; any other port as it is. */
+function named(p: k8s.ContainerPort, publicPort: number, name: string): k8s.ContainerPort {
+  return p.containerPort === publicPort ? { ...p, name } : p;
 }

@@ -343,7 +343,8 @@ export class PodWriter {
 
   /**
    * A container beside the engine (sleep mode's proxy) and the volumes only it
-   * mounts. Only a backend that can route its Service to the sidecar accepts one.
+   * mounts. A sidecar that declares the public port gets the traffic on every
+   * backend (src/backends/kserve.ts says how KServe routes to it).
    */
   public sidecar(container: k8s.Container, volumes: k8s.Volume[] = []): void {
     this.write(s => {

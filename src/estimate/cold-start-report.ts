@@ -307,7 +307,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
   const nodeFurther = warm ? 'nothing: a warm node is held'
     : saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.nodeCapacitySeconds, 'warm buffer of pause pods') || 'nothing measurable';
   const runtimeFurther = [
-    !f.eager && f.compile && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent `/root/.cache` (compile artifacts)') : '',
+    !f.eager && f.compile && !f.persistentCompileCache ? saves(alt({ persistentCompileCache: true }), x => x.runtimeSeconds, 'persistent engine cache (HOME: compile artifacts)') : '',
     !f.eager && f.compile ? saves(alt({ eager: true }), x => x.runtimeSeconds, '`--enforce-eager` (slower steady state)') : '',
     !f.sleepMode ? 'sleep mode, when one GPU multiplexes models (wake in ~3 s instead of a cold start)' : '',
   ].filter(Boolean).join('; ');

@@ -21,7 +21,7 @@ export interface EngineTimings {
   readonly graphCapture: number;
   /** torch.compile ~29 s on one log, "JIT 10-30 s" for 70B: 23.5 s sits within 20% of both. */
   readonly compile: number;
-  /** Loading compile artifacts from a persistent `/root/.cache`: no published figure, assumed 5 s. */
+  /** Loading compile artifacts from a persistent engine cache: no published figure, assumed 5 s. */
   readonly compileCached: number;
   /** One short completion before Ready: no published figure, assumed 2 s. */
   readonly warmup: number;

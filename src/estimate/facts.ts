@@ -23,7 +23,7 @@ export interface ColdStartFacts {
   eager: boolean;
   /** False with `-O0`: vLLM's optimization level 0 skips torch.compile and CUDA graph capture. */
   compile: boolean;
-  /** `/root/.cache` (torch.compile artifacts) survives the pod. */
+  /** The engine cache (HOME: torch.compile artifacts) survives the pod. */
   persistentCompileCache: boolean;
   /** One real completion runs before the pod turns Ready. */
   warmup: boolean;

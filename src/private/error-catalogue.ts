@@ -68,7 +68,6 @@ export const ERROR_CATALOGUE = {
   'CS-IN-048': { summary: 'a model size or parameter count that is not a positive, finite amount, or a precision that is not a `Precision`' },
   'CS-IN-050': { summary: 'the Deployment backend with weights that need KServe storage handling (modelcar, LocalModelCache)' },
   'CS-IN-051': { summary: 'a Knative `initialScale` below 0, or a `scaleDownDelay` outside 0 s to 1 h' },
-  'CS-IN-052': { summary: 'a KServe backend with a sidecar that must own the public port (sleep mode\'s proxy)' },
   'CS-IN-053': { summary: 'a replica floor of 0 on a backend where nothing wakes the model when a request arrives (KServe Standard with HPA or KEDA, the Deployment backend)' },
   'CS-IN-054': { summary: 'the Deployment backend with `maxReplicas` above the floor (it has no autoscaler)' },
   'CS-IN-055': { summary: 'a `$(` or `$$` in `servedModelName` or `engine.extraArgs`, which the kubelet would rewrite (a `$(NAME)` becomes the value of env var NAME, a Secret\'s included)' },
@@ -78,6 +77,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-059': { summary: 'a required prop or argument missing, or of another type (jsii callers and plain JavaScript can pass null): the model props, `engine`, `weights`, `size`, `gpu`, a factory\'s options' },
   'CS-IN-060': { summary: 'a KEDA HTTP add-on option that is not valid: a namespace, Service name, port, cluster domain, host (wildcards included), target concurrency or scale-down delay the cluster would reject or misroute' },
   'CS-IN-061': { summary: 'the KEDA HTTP add-on on a model whose in-cluster host name is unknown (a chart without a namespace) and no `hosts` given: the interceptor routes by the Host header across the cluster' },
+  'CS-IN-062': { summary: 'a sleep-mode `extraRoutes` entry that is not an absolute, normalized path of plain characters, holds whitespace or a wildcard, or would forward a development or engine-state route (`/sleep`, `/wake_up`, LoRA loading, ...)' },
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
@@ -87,14 +87,16 @@ export const ERROR_CATALOGUE = {
 export type ErrorId = keyof typeof ERROR_CATALOGUE;
 
 /**
- * Ids no longer thrown, and where their meaning went. Listed so that no
+ * Ids no longer thrown, and where their meaning went (null: the input is no
+ * longer a mistake). Listed so that no
  * later kind reuses one: an app matching the old id must not catch a new mistake.
  * @internal
  */
-export const RETIRED_ERROR_IDS: Readonly<Record<string, ErrorId>> = {
+export const RETIRED_ERROR_IDS: Readonly<Record<string, ErrorId | null>> = {
   'CS-IN-030': 'CS-IN-014', // capacity.gke outside GKE: the one wrong-cloud id
   'CS-IN-031': 'CS-IN-014', // capacity.eks outside EKS: the one wrong-cloud id
   'CS-IN-023': 'CS-IN-059', // a missing model size: refused by the model before any lever reads it
+  'CS-IN-052': null, // sleep mode on KServe: accepted since the proxy owns the serving port in both modes
 };
 
 /** @internal */

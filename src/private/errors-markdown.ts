@@ -15,7 +15,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function errorsMarkdown(): string {
   const rows = Object.entries(ERROR_CATALOGUE).map(([id, kind]: [string, ErrorKind]) =>
     `| ${id} | ${cell(kind.summary)} | ${kind.rule ?? '-'} |`);
-  const retired = Object.entries(RETIRED_ERROR_IDS).map(([id, now]) => `${id} (now ${now})`).join(', ');
+  const retired = Object.entries(RETIRED_ERROR_IDS).map(([id, now]) => (now ? `${id} (now ${now})` : `${id} (no longer an error)`)).join(', ');
   return [
     ERRORS_START,
     '<!-- Generated from src/private/error-catalogue.ts by `npx projen errors`; test/errors.test.ts keeps it in sync. -->',

@@ -1,8 +1,10 @@
 /**
  * Which pod fields Knative Serving's webhook accepts, and behind which
  * `config-features` flag. SOURCE: knative/serving pkg/apis/serving/fieldmask.go
- * (PodSpecMask, VolumeSourceMask, SecurityContextMask, EnvVarSourceMask) and
- * pkg/apis/config/features.go (flag names and defaults).
+ * (PodSpecMask, VolumeSourceMask, SecurityContextMask, EnvVarSourceMask),
+ * pkg/apis/serving/k8s_validation.go (validateSidecarContainer: probes on a
+ * container without the serving port) and pkg/apis/config/features.go (flag
+ * names and defaults).
  */
 
 /** Pod spec fields any revision may set (`automountServiceAccountToken` only as false). @internal */
@@ -54,6 +56,13 @@ export const ADD_CAPABILITIES_FLAG = 'kubernetes.containerspec-addcapabilities';
 export const FIELD_REF_FLAG = 'kubernetes.podspec-fieldref';
 /** @internal */
 export const PVC_WRITE_FLAG = 'kubernetes.podspec-persistent-volume-write';
+/**
+ * Probes on a container that does not declare the serving port (sleep mode's
+ * engine behind its proxy): without the flag (disabled by default) Knative
+ * rejects any probe field there.
+ * @internal
+ */
+export const MULTI_CONTAINER_PROBING_FLAG = 'multi-container-probing';
 
 /**
  * The `config-features` flags a pod spec needs, disabled-by-default ones
@@ -79,6 +88,10 @@ export function knativeFlagsNeeded(spec: any, containers: readonly any[]): strin
       const claim = claims.get(m?.name);
       if (claim && !m.readOnly && !claim.persistentVolumeClaim.readOnly) flags.add(PVC_WRITE_FLAG);
     }
+  }
+  const podContainers: any[] = Array.isArray(spec?.containers) ? spec.containers : [];
+  if (podContainers.length > 1 && podContainers.some(c => !c?.ports?.length && (c?.livenessProbe || c?.readinessProbe || c?.startupProbe))) {
+    flags.add(MULTI_CONTAINER_PROBING_FLAG);
   }
   for (const f of ENABLED_BY_DEFAULT) flags.delete(f);
   return [...flags].sort();

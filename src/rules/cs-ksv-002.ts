@@ -14,7 +14,7 @@ export const CS_KSV_002: Rule = defineRule({
   level: RuleLevel.WARNING,
   summary: 'A KServe Knative-mode InferenceService uses pod features behind Knative feature flags',
   explanation: 'Knative rejects a pod spec using nodeSelector, tolerations, affinity, priorityClassName, init containers, a pod securityContext, '
-    + 'hostPath, CSI or (writable) PVC volumes, and other fields of its field masks, unless the flag is enabled in the config-features ConfigMap '
+    + 'hostPath, CSI or (writable) PVC volumes, probes on a container other than the serving one (sleep mode\'s engine), and other fields of its field masks, unless the flag is enabled in the config-features ConfigMap '
     + '(namespace knative-serving): the InferenceService never becomes ready.',
   fix: 'Enable each named flag in config-features (kubectl -n knative-serving edit configmap config-features) and declare it in '
     + `the ${KNATIVE_FEATURES_ANNOTATION} annotation (Backend.kserveKnative({ enabledFeatures })), or use Standard mode.`,

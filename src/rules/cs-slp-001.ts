@@ -1,12 +1,16 @@
-import { describe, flag, once, podMetadata, vllmContainers } from './pods';
-import { sameNamespace, selects, servicesOf } from './relations';
+import { ContainerView, describe, flag, isMap, once, PodView, podMetadata, vllmContainers } from './pods';
+import { byName, sameNamespace, selects, servicesOf } from './relations';
 import { defineRule, Rule, RuleContext, RuleLevel, Violation } from './rule';
+import { forwardsToLoopback, locationFor, parseNginxConf } from '../private/nginx-conf';
+import { INTERNAL_ROUTES } from '../private/vllm-routes';
 
 /** vLLM's default port (FACTS: `vllm serve` listens on 8000). */
 const DEFAULT_PORT = 8000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** The routes vLLM registers only with VLLM_SERVER_DEV_MODE (src/private/vllm-routes.ts). */
+const DEV_ROUTES = INTERNAL_ROUTES.filter(r => r.when === 'VLLM_SERVER_DEV_MODE').map(r => r.path);
 
-/** A vLLM container whose dev-mode endpoints listen beyond the pod's loopback. */
+/** A vLLM container whose dev-mode endpoints listen beyond the pod's loopback, itself or through a proxy beside it. */
 interface Exposed {
   readonly obj: any;
   readonly container: string;
@@ -16,21 +20,61 @@ interface Exposed {
   /** The port number and its name in the container's ports, if declared. */
   readonly port: number;
   readonly portName?: string;
+  /** Set when a proxy container on `port` forwards dev-mode routes to the loopback engine. */
+  readonly via?: { readonly proxy: string; readonly config: string; readonly routes: string[] };
+}
+
+/** The ConfigMaps of the pass by `namespace/name`. */
+type ConfigMaps = (namespace: string, name: string) => any;
+
+/**
+ * A loopback engine is exposed all the same when an nginx proxy beside it
+ * (its config in a ConfigMap the pod mounts) forwards a dev-mode route to it.
+ */
+function proxiedOf(obj: any, pod: PodView, engine: ContainerView, enginePort: number, configMaps: ConfigMaps): Exposed[] {
+  const volumes = new Map<string, string>();
+  for (const v of Array.isArray(pod.spec?.volumes) ? pod.spec.volumes : []) if (typeof v?.configMap?.name === 'string') volumes.set(v.name, v.configMap.name);
+  const found: Exposed[] = [];
+  for (const c of pod.containers) {
+    if (c.init || c.name === engine.name) continue;
+    for (const mount of Array.isArray(c.raw.volumeMounts) ? c.raw.volumeMounts : []) {
+      const name = volumes.get(mount?.name);
+      const cm = name === undefined ? undefined : configMaps(obj?.metadata?.namespace ?? '', name);
+      if (!isMap(cm?.data)) continue;
+      for (const [key, text] of Object.entries(cm.data)) {
+        if (typeof text !== 'string' || !/\bproxy_pass\b/.test(text)) continue;
+        const conf = parseNginxConf(text);
+        const routes = DEV_ROUTES.filter(r => {
+          const l = locationFor(conf, r);
+          return l !== undefined && forwardsToLoopback(conf, l, enginePort);
+        });
+        if (!routes.length) continue;
+        for (const port of conf.publicPorts) {
+          const portName = (c.raw.ports ?? []).find((x: any) => x.containerPort === port)?.name;
+          found.push({ obj, container: engine.name, labels: podMetadata(obj).labels, port, portName, via: { proxy: c.name, config: `ConfigMap ${name}, key ${key}`, routes } });
+        }
+      }
+    }
+  }
+  return found;
 }
 
 /**
  * FACTS: `/sleep`, `/wake_up` and `/is_sleeping` exist only with
  * `VLLM_SERVER_DEV_MODE=1` (read as an integer by vLLM) and share the API's port.
  */
-function exposedOf(obj: any): Exposed[] {
+function exposedOf(obj: any, configMaps: ConfigMaps): Exposed[] {
   const found: Exposed[] = [];
-  for (const { c } of vllmContainers(obj)) {
+  for (const { pod, c } of vllmContainers(obj)) {
     const dev = c.env.VLLM_SERVER_DEV_MODE;
     if (dev === undefined || !/^\s*[0-9]+\s*$/.test(dev) || Number(dev) === 0) continue;
     const host = flag(c.tokens, '--host');
-    if (typeof host === 'string' && LOOPBACK.has(host)) continue;
     const p = flag(c.tokens, '--port');
     const port = typeof p === 'string' && /^[0-9]+$/.test(p) ? Number(p) : DEFAULT_PORT;
+    if (typeof host === 'string' && LOOPBACK.has(host)) {
+      found.push(...proxiedOf(obj, pod, c, port, configMaps));
+      continue;
+    }
     const portName = (c.raw.ports ?? []).find((x: any) => x.containerPort === port)?.name;
     found.push({ obj, container: c.name, host: typeof host === 'string' ? host : undefined, labels: podMetadata(obj).labels, port, portName });
   }
@@ -57,14 +101,20 @@ const EXPOSED = new WeakMap<any[], Exposed[]>();
 
 function allExposed(context: RuleContext): Exposed[] {
   const objects = context.objects?.() ?? [];
-  return once(EXPOSED, objects, () => objects.flatMap(exposedOf));
+  return once(EXPOSED, objects, () => objects.flatMap(o => exposedOf(o, configMapsOf(objects))));
+}
+
+function configMapsOf(objects: any[]): ConfigMaps {
+  return (namespace, name) => byName(objects, 'ConfigMap').get(`${namespace}/${name}`);
 }
 
 function checkService(svc: any, context: RuleContext): Violation[] {
   const exposed = allExposed(context);
   return (svc.spec?.ports ?? []).flatMap((p: any) => serviceReaches(svc, p, exposed).map(e => ({
     value: `port ${p.port} -> ${e.port}`,
-    message: `Service port ${p.port} targets vLLM container "${e.container}" of ${describe(e.obj)}, whose sleep/wake endpoints (VLLM_SERVER_DEV_MODE=1) listen on that port`,
+    message: e.via
+      ? `Service port ${p.port} targets container "${e.via.proxy}" of ${describe(e.obj)}, which forwards ${e.via.routes.join(', ')} to vLLM container "${e.container}" (VLLM_SERVER_DEV_MODE=1)`
+      : `Service port ${p.port} targets vLLM container "${e.container}" of ${describe(e.obj)}, whose sleep/wake endpoints (VLLM_SERVER_DEV_MODE=1) listen on that port`,
   })));
 }
 
@@ -119,19 +169,26 @@ export const CS_SLP_001: Rule = defineRule({
   explanation: 'With VLLM_SERVER_DEV_MODE=1 vLLM serves POST /sleep, POST /wake_up and GET /is_sleeping on the same port as the API. '
     + 'Any client that can reach that port can put the model to sleep or force a wake, so the engine must bind to 127.0.0.1 and '
     + 'a path-filtering proxy must serve the public port. Flagged: the dev-mode container itself when it listens beyond loopback, '
+    + 'or when an nginx proxy beside it (its config in a ConfigMap the pod mounts) forwards a dev-mode route to it, '
     + 'and every Service, Ingress or NetworkPolicy that routes or admits traffic to such a port.',
-  fix: 'Use runtime.sleepMode (the engine binds to 127.0.0.1 behind a proxy that forwards only /v1/, /health, /metrics and /version), '
+  fix: 'Use runtime.sleepMode (the engine binds to 127.0.0.1 behind a proxy that forwards vLLM\'s public routes only), '
     + 'or pass --host=127.0.0.1 to vLLM and point Services at a proxy port; drop VLLM_SERVER_DEV_MODE where sleep mode is not needed.',
   check(obj, context) {
     switch (obj?.kind) {
       case 'Service': return checkService(obj, context);
       case 'Ingress': return checkIngress(obj, context);
       case 'NetworkPolicy': return checkNetworkPolicy(obj, context);
-      default: return exposedOf(obj).map(e => ({
-        value: `--host ${e.host ?? 'unset (all interfaces)'}, port ${e.port}`,
-        message: `vLLM container "${e.container}" runs with VLLM_SERVER_DEV_MODE=1 and listens beyond loopback: the pod IP serves /sleep and /wake_up`,
-        fix: 'pass --host=127.0.0.1 and serve the API through a path-filtering proxy (runtime.sleepMode does both)',
-      }));
+      default: return exposedOf(obj, configMapsOf(context.objects?.() ?? [])).map(e => (e.via
+        ? {
+          value: `${e.via.proxy} port ${e.port}: ${e.via.routes.join(', ')}`,
+          message: `vLLM container "${e.container}" runs with VLLM_SERVER_DEV_MODE=1 on loopback, but container "${e.via.proxy}" forwards its dev-mode routes from port ${e.port} (${e.via.config})`,
+          fix: 'forward only vLLM\'s public routes and answer 404 to the rest (runtime.sleepMode writes such a proxy)',
+        }
+        : {
+          value: `--host ${e.host ?? 'unset (all interfaces)'}, port ${e.port}`,
+          message: `vLLM container "${e.container}" runs with VLLM_SERVER_DEV_MODE=1 and listens beyond loopback: the pod IP serves /sleep and /wake_up`,
+          fix: 'pass --host=127.0.0.1 and serve the API through a path-filtering proxy (runtime.sleepMode does both)',
+        }));
     }
   },
 });

@@ -23,16 +23,26 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
   });
 }
 
-const SERVICES = new WeakMap<any[], Map<string, any>>();
+const BY_NAME = new WeakMap<any[], Map<string, Map<string, any>>>();
 
-/** The pass's Services by `namespace/name` (the first of a name wins, as `find` would). @internal */
-export function servicesOf(objects: any[]): Map<string, any> {
-  return once(SERVICES, objects, () => {
-    const services = new Map<string, any>();
+/** The pass's objects of `kind` by `namespace/name` (the first of a name wins, as `find` would), indexed once per pass. @internal */
+export function byName(objects: any[], kind: string): Map<string, any> {
+  const kinds = once(BY_NAME, objects, () => {
+    const index = new Map<string, Map<string, any>>();
     for (const o of objects) {
+      const k = o?.kind;
+      if (typeof k !== 'string') continue;
+      if (!index.has(k)) index.set(k, new Map());
+      const named = index.get(k)!;
       const key = `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name}`;
-      if (o?.kind === 'Service' && !services.has(key)) services.set(key, o);
+      if (!named.has(key)) named.set(key, o);
     }
-    return services;
+    return index;
   });
+  return kinds.get(kind) ?? new Map();
+}
+
+/** The pass's Services by `namespace/name`. @internal */
+export function servicesOf(objects: any[]): Map<string, any> {
+  return byName(objects, 'Service');
 }

@@ -31,10 +31,10 @@ function further(report: string): Record<string, string> {
 const NAMES = {
   prePull: /pre-pull/i,
   warmBuffer: /warm buffer/i,
-  persistentCompileCache: /\/root\/\.cache/,
+  persistentCompileCache: /persistent engine cache/,
   eager: /--enforce-eager/,
   // -O0 already skips graph capture and compile: eager or a compile cache would change nothing.
-  noCompile: /--enforce-eager|\/root\/\.cache|compile/,
+  noCompile: /--enforce-eager|persistent engine cache|compile/,
   sleepMode: /sleep mode/i,
   streamer: /runai_streamer/,
   nodeLocalWeights: /NVMe|LocalModelCache|prefetch|for the modelcar|modelcar image/i,
@@ -55,7 +55,7 @@ function appliedIn(m: any[]): Set<Setting> {
   const pod = isvc ? isvc.spec.predictor : m.find(o => o.kind === 'Deployment' && o.metadata.name === 'qwen').spec.template.spec;
   const engine = pod.containers.find((c: any) => (c.args ?? []).some((a: string) => a.startsWith('--served-model-name')));
   const args: string[] = engine.args;
-  const cacheMount = engine.volumeMounts.find((v: any) => v.mountPath === '/root/.cache');
+  const cacheMount = engine.volumeMounts.find((v: any) => v.mountPath === '/home/vllm');
   const cache = pod.volumes.find((v: any) => v.name === cacheMount?.name);
   const prePull = m.find(o => o.kind === 'DaemonSet' && o.metadata.name === 'qwen-pre-pull');
   const warmBuffer = m.some(o => (o.kind === 'PriorityClass' && o.value < 0) || o.kind === 'CapacityBuffer');
@@ -110,7 +110,7 @@ describe('synthesized models: no suggestion names a lever or option that is on',
     expect(cells['node capacity']).toBe('warm buffer of pause pods: -175 s');
     expect(cells['image pull']).toBe('pre-pull DaemonSet and a warm buffer (a new node pulls as it comes up): -75 s');
     expect(cells['weight load']).toMatch(/^pre-pull DaemonSet and a warm buffer \(a new node pulls as it comes up\) for the modelcar: -100 s; node-local NVMe cache \(LocalModelCache or prefetch\): -100 s$/);
-    expect(cells.runtime).toMatch(/^persistent `\/root\/\.cache` \(compile artifacts\): -18\.5 s; `--enforce-eager` \(slower steady state\): -33\.5 s; sleep mode, when one GPU multiplexes models/);
+    expect(cells.runtime).toMatch(/^persistent engine cache \(HOME: compile artifacts\): -18\.5 s; `--enforce-eager` \(slower steady state\): -33\.5 s; sleep mode, when one GPU multiplexes models/);
   });
 });
 

@@ -1,17 +1,15 @@
 import { Duration, Size, Chart, Testing } from 'cdk8s';
-import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, KnativeFeature, StandardAutoscaler, ColdStartOptimizedModel, ObjectStorageCredentials, RuleSuppressions } from '../../src';
-import { args, bytes, container, env, find, GI, MODELCAR, predictor, synth, volume, VLLM, baseProps, thrown } from '../util';
+import { Backend, CacheAccessMode, CacheStorage, Engine, Findings, ModelSize, Profile, WeightSource, ColdStartOptimizedModel, ObjectStorageCredentials, RuleSuppressions } from '../../src';
+import { args, bytes, container, env, find, GI, predictor, synth, volume, VLLM, baseProps, thrown } from '../util';
 
 const CLAIM = WeightSource.existingClaim('qwen-weights');
 const PROXY = 'docker.io/nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64);
-const knative = (o = {}) => Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature), ...o });
 // The model's Deployment; production also writes the warm buffer's.
 const deploymentOf = (m: any[]) => {
   const d = find(m, 'Deployment').filter(o => o.metadata.labels['app.kubernetes.io/component'] === 'model-server');
   expect(d).toHaveLength(1);
   return d[0];
 };
-const serviceOf = (m: any[]) => { const s = find(m, 'Service'); expect(s).toHaveLength(1); return s[0]; };
 const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).toHaveLength(1); return s[0]; };
 
 const lab = () => synth({ profile: Profile.lab() });
@@ -213,70 +211,7 @@ describe('runtime profile knobs', () => {
   });
 });
 
-describe('sleep mode', () => {
-  const sleepProps = (o = {}) => ({ weights: CLAIM, backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: PROXY } }, ...o });
-  const run = (o = {}) => synth(sleepProps(o));
-
-  test('vLLM runs with --enable-sleep-mode and VLLM_SERVER_DEV_MODE=1, on loopback behind a private port', () => {
-    const pod = deploymentOf(run().manifests).spec.template.spec;
-    const engine = pod.containers[0];
-    expect(engine.args).toEqual(expect.arrayContaining(['--enable-sleep-mode', '--host=127.0.0.1', '--port=8001']));
-    expect(engine.env).toContainEqual({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
-    expect(engine.ports).toBeUndefined();
-    // The warmup reaches the engine directly; the kubelet's HTTP probes go through the proxy.
-    expect(engine.startupProbe.exec.command[3]).toBe('8001');
-    expect(engine.readinessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
-  });
-
-  test('a hardened nginx sidecar owns the public port, and the Service targets it', () => {
-    const m = run().manifests;
-    const pod = deploymentOf(m).spec.template.spec;
-    const proxy = pod.containers[1];
-    expect(proxy.name).toBe('api-proxy');
-    expect(proxy.image).toBe(PROXY);
-    expect(proxy.ports).toEqual([{ name: 'http', containerPort: 8000, protocol: 'TCP' }]);
-    expect(proxy.command).toEqual(['nginx', '-e', 'stderr', '-c', '/etc/coldstart-proxy/nginx.conf']);
-    expect(proxy.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(proxy.resources.limits).toEqual({ 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' });
-    expect(pod.volumes).toEqual(expect.arrayContaining([
-      { name: 'sleep-proxy-config', configMap: { name: 'qwen-sleep-proxy' } },
-      { name: 'sleep-proxy-tmp', emptyDir: { sizeLimit: '64Mi' } },
-    ]));
-    expect(pod.containers[0].volumeMounts.map((v: any) => v.name)).not.toContain('sleep-proxy-config');
-    expect(serviceOf(m).spec.ports[0].targetPort).toBe('http');
-  });
-
-  test('the proxy forwards the public routes only; /sleep and /wake_up answer 404', () => {
-    const conf: string = find(run().manifests, 'ConfigMap')[0].data['nginx.conf'];
-    expect(conf).toContain('listen 8000;');
-    expect(conf.match(/location [^{]+/g)!.map(l => l.trim())).toEqual(['location /v1/', 'location = /health', 'location = /metrics', 'location = /version', 'location /']);
-    expect(conf.match(/proxy_pass [^;]+/g)).toEqual(Array(4).fill('proxy_pass http://127.0.0.1:8001'));
-    expect(conf).toMatch(/location \/ \{\s+return 404;/);
-    expect(conf).not.toMatch(/sleep|wake/);
-    expect(conf).toContain('proxy_buffering off;');
-  });
-
-  test('level-1 host RAM for the weights is in the memory budget', () => {
-    const without = synth({ weights: CLAIM, backend: Backend.deployment() }).model.memoryLimit.toMebibytes();
-    const withSleep = run().model.memoryLimit.toMebibytes();
-    expect(withSleep - without).toBe(Math.ceil(1e9 / 1024 ** 2));
-    expect(withSleep).toBeGreaterThan(24 * GI / 1024 ** 2);
-  });
-
-  test('passes the baseline pack (CS-SLP-001 included) with zero findings', () => {
-    expect(Findings.of(run().app)).toEqual([]);
-  });
-
-  test.each([['Knative', knative()], ['Standard', Backend.kserveStandard({ autoscaler: StandardAutoscaler.KEDA })]])('KServe %s refuses it', (mode, backend) => {
-    expect(() => synth(sleepProps({ backend, weights: WeightSource.modelcar(MODELCAR) })))
-      .toThrow(new RegExp(`^serving/qwen: \\[CS-IN-052\\] the pod has sidecar container\\(s\\) api-proxy .*KServe ${mode} mode.*Fix: use Backend.deployment\\(\\)`));
-  });
-
-  test('the proxy image must be pinned by digest', () => {
-    expect(() => synth(sleepProps({ runtime: { sleepMode: { proxyImage: 'nginx:1.27' } } })))
-      .toThrow(/^serving\/qwen\/Runtime: \[CS-IMG-001\] sleep-mode proxy image "nginx:1.27" is not pinned by digest.*Fix: /);
-  });
-});
+// Sleep mode: test/levers/sleep-mode.test.ts.
 
 describe('memory: the construction check and rule CS-SHM-002 do the same math', () => {
   const gpu = (count: number) => ({ count, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } });

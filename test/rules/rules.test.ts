@@ -11,7 +11,7 @@ import { REPORT_FILE } from '../../src/aspects/findings-report';
 import { ManifestObject } from '../../src/private/manifest-object';
 import { BASELINE_RULES } from '../../src/rules';
 import { schemaErrors } from '../schema';
-import { baseProps, thrown } from '../util';
+import { baseProps, find, synth, thrown } from '../util';
 
 const DIGEST = '@sha256:' + 'd'.repeat(64);
 const VLLM = `vllm/vllm-openai${DIGEST}`;
@@ -952,6 +952,59 @@ describe('CS-RT-006: a KEDA HTTP add-on route holds a request for the whole star
     const noSelector = vllmService();
     delete noSelector.spec.selector;
     expect(rt6([compliant(), noSelector, interceptorRoute('60s')])).toEqual([]);
+  });
+});
+
+describe('CS-SLP-001: a proxy beside a loopback engine must not forward the dev-mode routes', () => {
+  /** A dev-mode engine on 127.0.0.1:8001 and an nginx container on 8000 whose config is ConfigMap `proxy`. */
+  function proxied(conf: string, namespace?: string): any[] {
+    const o = compliant();
+    vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
+    vllm(o).args.push('--host=127.0.0.1', '--port=8001');
+    pod(o).containers.push({ name: 'nginx', image: 'nginx@sha256:' + 'd'.repeat(64), ports: [{ name: 'web', containerPort: 8000 }], volumeMounts: [{ name: 'conf', mountPath: '/etc/nginx' }] });
+    pod(o).volumes.push({ name: 'conf', configMap: { name: 'proxy' } });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'proxy', ...(namespace ? { namespace } : {}) }, data: { 'nginx.conf': conf } };
+    return [o, cm];
+  }
+  const server = (locations: string, listen = '8000') => `events {}\nhttp {\n  server {\n    listen ${listen};\n${locations}\n  }\n}\n`;
+  const slp = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-SLP-001').map(f => [f.path, f.value]);
+  const service = (targetPort: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'vllm' }, ports: [{ port: 80, targetPort }] } });
+
+  test('a catch-all location forwarding to the engine exposes every dev-mode route, and a Service to the proxy port is flagged', () => {
+    const objects = proxied(server('    location / { proxy_pass http://127.0.0.1:8001; }'));
+    const found = slp([...objects, service('web')]);
+    expect(found[0][0]).toBe('c/o0');
+    expect(found[0][1]).toMatch(/^nginx port 8000: \/server_info, \/reset_prefix_cache, \/sleep, \/wake_up, \/is_sleeping, \/collective_rpc/);
+    expect(found[1]).toEqual(['c/o2', 'port 80 -> 8000']);
+  });
+
+  test('an allow list (exact public routes, 404 elsewhere) exposes nothing; one forwarded dev route is named', () => {
+    const allow = '    location = /health { proxy_pass http://127.0.0.1:8001; }\n    location / { return 404; }';
+    expect(slp(proxied(server(allow)))).toEqual([]);
+    expect(slp(proxied(server(`${allow}\n    location = /sleep { proxy_pass http://localhost:8001/; }`)))).toEqual([['c/o0', 'nginx port 8000: /sleep']]);
+  });
+
+  test('nginx precedence: an exact 404 beats a forwarding prefix; a ^~ prefix beats a 404 regex; a regex beats a plain prefix', () => {
+    expect(slp(proxied(server('    location / { proxy_pass http://127.0.0.1:8001; }\n'
+      + '    location ~ ^/(server_info|reset_prefix_cache|sleep|wake_up|is_sleeping|collective_rpc|reset_mm_cache|reset_encoder_cache|pause|resume|is_paused|init_weight_transfer_engine|start_weight_update|update_weights|finish_weight_update|get_world_size)$ { return 404; }'))))
+      .toEqual([]);
+    expect(slp(proxied(server('    location ^~ /wake { proxy_pass http://127.0.0.1:8001; }\n    location ~ wake { return 404; }')))).toEqual([['c/o0', 'nginx port 8000: /wake_up']]);
+    expect(slp(proxied(server('    location = /sleep { return 404; }\n    location /sl { proxy_pass http://127.0.0.1:8001; }')))).toEqual([]);
+  });
+
+  test('an upstream that points at the engine counts; a proxy to another port, a loopback-only listen or another namespace\'s ConfigMap does not', () => {
+    expect(slp(proxied(`upstream engine { server 127.0.0.1:8001; }\n${server('    location / { proxy_pass http://engine; }')}`)).map(f => f[1]))
+      .toEqual([expect.stringMatching(/^nginx port 8000: \/server_info/)]);
+    expect(slp(proxied(server('    location / { proxy_pass http://127.0.0.1:9000; }')))).toEqual([]);
+    expect(slp(proxied(server('    location / { proxy_pass http://127.0.0.1:8001; }', '127.0.0.1:8000')))).toEqual([]);
+    expect(slp(proxied(server('    location / { proxy_pass http://127.0.0.1:8001; }'), 'other'))).toEqual([]);
+  });
+
+  test('the library\'s own sleep-mode proxy passes', () => {
+    const m = synth({ weights: WeightSource.existingClaim('w'), backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: 'nginx@sha256:' + 'd'.repeat(64) } } }).manifests;
+    const conf = find(m, 'ConfigMap').find(c => c.metadata.name === 'qwen-sleep-proxy').data['nginx.conf'];
+    expect(slp(proxied(conf))).toEqual([]);
+    expect(slp(proxied(conf.replace('return 404;', 'proxy_pass http://127.0.0.1:8001;'))).map(f => f[1])).toEqual([expect.stringMatching(/^nginx port 8000: \/server_info, \/reset_prefix_cache, \/sleep, \/wake_up/)]);
   });
 });
 

@@ -97,7 +97,8 @@ export interface RuntimeOptions {
    * 127.0.0.1 only and a path-filtering proxy serves the model's port, so the
    * sleep and wake endpoints are never reachable through the Service. Level 1
    * keeps the weights in host RAM: the memory budget grows by the weight size.
-   * Needs `Backend.deployment()`.
+   * Works on every backend; with KServe Knative the cluster must enable
+   * `multi-container-probing` (the engine keeps its own probes beside the proxy).
    * @default - off
    */
   readonly sleepMode?: SleepModeOptions;

@@ -5,7 +5,7 @@ import { CacheStorage } from './cache-storage';
 import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
-import { warmupProbe } from './warmup';
+import { healthProbe, warmupProbe } from './warmup';
 import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint';
 import { Engine } from '../../engine';
 import { EstimateDetail } from '../../estimate/estimate';
@@ -38,6 +38,7 @@ const ENGINE_HOME = '/home/vllm';
 const VLLM_CACHE_ROOT = `${ENGINE_HOME}/.cache/vllm`;
 /** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
 const WARMUP_TIMEOUT_SECONDS = 30;
+const HEALTH_TIMEOUT_SECONDS = 5;
 
 /**
  * Lever 4: container start -> `/health`. Shared memory, NCCL, caches, GPU
@@ -164,16 +165,21 @@ export class Runtime extends Lever {
     }
     // Written on the object so CS-RT-004 can hold the probe to it without reading props.
     pod.annotation(EXPECTED_STARTUP_ANNOTATION, `${Math.ceil(estimate.startupSeconds)}`);
-    // Through the public port: behind sleep mode's proxy the engine is on loopback, out of the kubelet's reach.
-    const httpGet = { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) };
+    // Straight to the engine, never through sleep mode's proxy: a proxy failure must restart the proxy, not
+    // the engine (a full cold start). Behind the proxy the engine is on loopback, out of the kubelet's reach,
+    // so its probes run inside the container; otherwise it serves the public port the kubelet calls.
+    const direct = this.enginePort === context.port;
+    const health: k8s.Probe = direct
+      ? { httpGet: { path: HEALTH_PATH, port: k8s.IntOrString.fromNumber(context.port) } }
+      : { exec: { command: healthProbe(this.enginePort, HEALTH_PATH, HEALTH_TIMEOUT_SECONDS - 1) } };
     const failureThreshold = Math.ceil(this.startupBudgetSeconds / PROBE_PERIOD_SECONDS);
     const warmup = { command: warmupProbe(this.enginePort, context.servedModelName, WARMUP_TIMEOUT_SECONDS - 2) };
     pod.probes({
       startup: pod.get(Facts.WARMUP)
         ? { exec: warmup, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
-        : { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold },
-      readiness: { httpGet, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: 3 },
-      liveness: { httpGet, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+        : { ...health, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold },
+      readiness: { ...health, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold: 3 },
+      liveness: { ...health, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
     });
   }
 }

@@ -2,8 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Facts, PodWriter } from '../../blueprint';
 import { auxContainer } from '../../private/aux-pod';
+import { fail } from '../../private/errors';
 import { requireDigest } from '../../private/image';
 import { ManifestObject } from '../../private/manifest-object';
+import { INTERNAL_ROUTES, PUBLIC_ROUTES, RouteMatch, VllmRoute } from '../../private/vllm-routes';
 
 /**
  * Options for vLLM sleep mode.
@@ -12,17 +14,33 @@ export interface SleepModeOptions {
   /**
    * An nginx image, pinned by digest, that runs as a non-root user (e.g.
    * `nginxinc/nginx-unprivileged@sha256:...`). It serves the model's port and
-   * forwards only the public routes to the engine, which listens on loopback:
-   * vLLM serves `/sleep` and `/wake_up` on the same port as the API, so
-   * without a path filter any client of the Service could put the model to
-   * sleep.
+   * forwards every public route of vLLM's OpenAI server to the engine, which
+   * listens on loopback: vLLM serves `/sleep` and `/wake_up` on the same port
+   * as the API, so without a path filter any client of the Service could put
+   * the model to sleep.
    */
   readonly proxyImage: string;
+
+  /**
+   * More paths to forward, beyond the public routes of the vLLM release the
+   * library supports (e.g. a route a newer image or a plugin adds). Each is an
+   * absolute path without whitespace or wildcards, matched exactly; one that
+   * ends with `/` forwards everything under it. A path that would reach a
+   * development or engine-state route (`/sleep`, `/wake_up`,
+   * `/v1/load_lora_adapter`, ...) is refused.
+   * @default - the public routes only
+   */
+  readonly extraRoutes?: string[];
 }
 
-/** Routes clients may reach; everything else (the dev-mode endpoints among them) answers 404. */
-const PUBLIC_ROUTES = ['/v1/', '= /health', '= /metrics', '= /version'];
+/**
+ * Answered by nginx itself: the proxy's liveness never depends on the engine.
+ * @internal
+ */
+export const PROXY_LIVENESS_PATH = '/coldstart-proxy/alive';
 const CONFIG_DIR = '/etc/coldstart-proxy';
+/** Characters a path may hold: nothing nginx reads as syntax (`;`, `{`, quotes, `$`) or a regex/wildcard. */
+const PATH_CHARS = /^\/[A-Za-z0-9._~:@+,=/-]*$/;
 
 /** @internal */
 export interface SleepModeWiring {
@@ -30,13 +48,70 @@ export interface SleepModeWiring {
   readonly enginePort: number;
 }
 
+/** One nginx `location` modifier and path. */
+interface Location {
+  readonly modifier: string;
+  readonly path: string;
+}
+
+/** The location a route renders to: exact, a prefix that skips regexes, or a regex with one segment per `{param}`. */
+function locationOf(route: VllmRoute): Location {
+  switch (route.match) {
+    case RouteMatch.EXACT: return { modifier: '=', path: route.path };
+    case RouteMatch.PREFIX: return { modifier: '^~', path: route.path };
+    case RouteMatch.TEMPLATE: return {
+      modifier: '~',
+      path: `^${route.path.split(/\{[^}]+\}/).map(part => part.replace(/[.+]/g, c => `\\${c}`)).join('[^/]+')}$`,
+    };
+  }
+}
+
+/**
+ * The extra routes, checked: an absolute, normalized path of plain characters
+ * that reaches no internal route. A trailing `/` makes it a prefix.
+ * @internal
+ */
+export function extraLocations(scope: Construct, routes: readonly string[] | undefined): Location[] {
+  if (routes === undefined) return [];
+  if (!Array.isArray(routes)) fail(scope, 'CS-IN-062', 'runtime.sleepMode.extraRoutes is not a list of paths', 'pass an array of absolute paths, e.g. [\'/v1/my-route\']');
+  const refuse = (route: unknown, why: string): never => fail(scope, 'CS-IN-062', `sleep-mode extra route ${JSON.stringify(route)} ${why}`,
+    'forward an absolute path such as /v1/my-route (a trailing / forwards everything under it); the development and engine-state routes stay internal');
+  const seen = new Set<string>();
+  const locations: Location[] = [];
+  for (const route of routes) {
+    if (typeof route !== 'string' || route === '') refuse(route, 'is not a path');
+    if (!route.startsWith('/')) refuse(route, 'is not an absolute path');
+    if (/\s/.test(route)) refuse(route, 'holds whitespace');
+    if (/[*?]/.test(route)) refuse(route, 'holds a wildcard: routes are literal paths, and a trailing / is the only way to forward a subtree');
+    if (!PATH_CHARS.test(route)) refuse(route, 'holds characters nginx would read as syntax (only letters, digits and . _ ~ : @ + , = - / are allowed; nginx matches the decoded path, so no %XX either)');
+    if (/\/\/|\/\.\.?(\/|$)/.test(route)) refuse(route, 'is not a normalized path (an empty, . or .. segment never matches: nginx normalizes the request first)');
+    const prefix = route.endsWith('/');
+    const reopened = INTERNAL_ROUTES.find(r => (prefix ? r.path.startsWith(route) : r.path === route));
+    if (reopened) refuse(route, `would forward ${reopened.path}, which ${reopened.when ? `vLLM serves with ${reopened.when} and ` : ''}must stay inside the pod`);
+    if (route === PROXY_LIVENESS_PATH) refuse(route, 'is the proxy\'s own liveness path');
+    const location = prefix ? { modifier: '^~', path: route } : { modifier: '=', path: route };
+    const key = `${location.modifier} ${location.path}`;
+    if (seen.has(key) || PUBLIC_ROUTES.some(r => r.match === RouteMatch.EXACT && !prefix && r.path === route)) continue;
+    seen.add(key);
+    locations.push(location);
+  }
+  return locations;
+}
+
 /**
  * vLLM sleep mode (`--enable-sleep-mode`, `VLLM_SERVER_DEV_MODE=1`). The
  * dev-mode endpoints share the API's port, so the engine binds to 127.0.0.1 on
- * a private port and an nginx sidecar serves the public port with an allow
- * list of routes. `/sleep`, `/wake_up` and `/is_sleeping` stay reachable from
+ * a private port and an nginx sidecar serves the public port, forwarding every
+ * public route of vLLM's server (src/private/vllm-routes.ts) and answering 404
+ * to the rest: `/sleep`, `/wake_up` and `/is_sleeping` stay reachable from
  * inside the pod only (`kubectl exec`, or an agent container you add). Level 1
  * keeps the weights in host RAM, which is added to the memory budget.
+ *
+ * The proxy has its own probes: readiness through it to `/health` (the pod
+ * takes traffic only when the path through the proxy works), liveness on a
+ * path nginx answers itself, so a stuck proxy restarts the proxy alone and
+ * never the engine (a full cold start). The engine's probes reach it on
+ * loopback (Runtime.complete).
  * @internal
  */
 export function applySleepMode(
@@ -48,6 +123,7 @@ export function applySleepMode(
   weightBytes: number,
 ): SleepModeWiring {
   const image = requireDigest(scope, o.proxyImage, 'sleep-mode proxy image');
+  const extra = extraLocations(scope, o.extraRoutes);
   const enginePort = publicPort + 1;
   pod.arg('--enable-sleep-mode');
   pod.arg('--host', '127.0.0.1');
@@ -56,7 +132,7 @@ export function applySleepMode(
 
   const configMap = ManifestObject.render(scope, 'SleepProxyConfig', k8s.KubeConfigMap, {
     metadata: { name: `${name}-sleep-proxy` },
-    data: { 'nginx.conf': nginxConf(publicPort, enginePort) },
+    data: { 'nginx.conf': nginxConf(publicPort, enginePort, [...PUBLIC_ROUTES.map(locationOf), ...extra]) },
   });
   pod.set(Facts.ENGINE_SERVES_PORT, false);
   const proxy = auxContainer({
@@ -69,10 +145,14 @@ export function applySleepMode(
     ],
     resources: { cpu: '500m', memory: '128Mi', ephemeralStorage: '64Mi' },
   });
+  // By number: Knative accepts a probe port only as the serving port's name or a number, and rewrites it to that port.
+  const port = k8s.IntOrString.fromNumber(publicPort);
   pod.sidecar({
     ...proxy,
     ports: [{ name: 'http', containerPort: publicPort, protocol: 'TCP' }],
     securityContext: { ...proxy.securityContext, readOnlyRootFilesystem: true },
+    readinessProbe: { httpGet: { path: '/health', port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { httpGet: { path: PROXY_LIVENESS_PATH, port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
   }, [
     { name: 'sleep-proxy-config', configMap: { name: configMap.name } },
     { name: 'sleep-proxy-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
@@ -82,9 +162,9 @@ export function applySleepMode(
 }
 
 /** Streaming-safe: no buffering, hour-long reads for long generations. Temp files and the pid under /tmp (read-only root). */
-function nginxConf(publicPort: number, enginePort: number): string {
+function nginxConf(publicPort: number, enginePort: number, forwarded: Location[]): string {
   const upstream = `http://127.0.0.1:${enginePort}`;
-  const routes = PUBLIC_ROUTES.map(r => `    location ${r} {\n      proxy_pass ${upstream};\n    }\n`).join('');
+  const routes = forwarded.map(l => `    location ${l.modifier} ${l.path} {\n      proxy_pass ${upstream};\n    }`);
   return [
     'daemon off;',
     'worker_processes 1;',
@@ -106,7 +186,11 @@ function nginxConf(publicPort: number, enginePort: number): string {
     '  proxy_send_timeout 1h;',
     '  server {',
     `    listen ${publicPort};`,
-    routes.trimEnd(),
+    `    location = ${PROXY_LIVENESS_PATH} {`,
+    '      default_type text/plain;',
+    '      return 200 "ok\\n";',
+    '    }',
+    ...routes,
     '    location / {',
     '      return 404;',
     '    }',

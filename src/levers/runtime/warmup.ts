@@ -25,3 +25,18 @@ const SCRIPT = [
 export function warmupProbe(port: number, servedModelName: string, timeoutSeconds: number): string[] {
   return ['python3', '-c', SCRIPT, `${port}`, servedModelName, `${timeoutSeconds}`];
 }
+
+/** GET the path on the local engine; an error status, a refused connection or a timeout raises, and the exit code is 1. */
+const HEALTH_SCRIPT = [
+  'import sys, urllib.request',
+  'urllib.request.urlopen("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2]), timeout=float(sys.argv[3]))',
+].join('\n');
+
+/**
+ * A probe command for an engine that listens on loopback only (behind sleep
+ * mode's proxy), where the kubelet's HTTP probes cannot reach it.
+ * @internal
+ */
+export function healthProbe(port: number, path: string, timeoutSeconds: number): string[] {
+  return ['python3', '-c', HEALTH_SCRIPT, `${port}`, path, `${timeoutSeconds}`];
+}
