@@ -7,7 +7,7 @@ import { CapacityArrival, ImageArrival, WeightPath } from '../estimate/paths';
 import { fmt } from '../estimate/waterfall-svg';
 import { maskUserInfo } from '../levers/weights/secret-reference';
 import { ModelSize, Precision } from '../model-size';
-import { ContainerView, flag, isGpu, PodView, podMetadata, podsOf, quantityBytes, storageUris, vllmContainers } from '../rules/pods';
+import { ContainerView, flag, isGpu, PodView, podMetadata, podsOf, quantityBytes, storageUris, tensorParallel, vllmContainers } from '../rules/pods';
 
 /** The weights' size, which no ordinary manifest states: `140Gi` or `70B/bf16`. @internal */
 export const MODEL_SIZE_ANNOTATION = 'coldstart.cdk8s.io/model-size';
@@ -125,6 +125,8 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
   const facts: ColdStartFacts = {
     weightPath: weights,
     streamerConcurrency: streamer,
+    // Every tensor-parallel rank streams every file (vLLM's non-distributed Run:ai streamer).
+    streamerRanks: tensorParallel(c),
     ...images,
     capacityArrival: capacity,
     eager: eager(c, evidence),

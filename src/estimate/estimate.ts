@@ -140,11 +140,16 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     readPath = WeightPath.LOCAL_NVME;
   }
   const readLink = links[readPath];
+  // vLLM runs the loader in every tensor-parallel worker, and the Run:ai streamer (non-distributed, as the
+  // library configures it) reads every file in each. From an object store each rank downloads the whole
+  // checkpoint: the pod's link carries ranks x the weights, at up to ranks streams' worth of concurrency.
+  // From a file system the node's page cache serves the ranks after the first, so the link carries it once.
+  const ranks = facts.streamerConcurrency !== undefined && OBJECT_STORE_PATHS.has(readPath) ? Math.max(1, facts.streamerRanks ?? 1) : 1;
   const loader = facts.streamerConcurrency !== undefined
-    ? Math.min(engine.streamerCeiling, readLink * Math.min(1, facts.streamerConcurrency / referenceConcurrency(readPath)))
+    ? Math.min(engine.streamerCeiling * ranks, readLink * Math.min(1, (facts.streamerConcurrency * ranks) / referenceConcurrency(readPath)))
     : Math.min(engine.loaderCeiling, readLink * LOADER_LINK_EFFICIENCY);
   const weightFetchSeconds = fetchLink === undefined ? 0 : weightBytes / fetchLink;
-  const weightReadSeconds = weightBytes / loader;
+  const weightReadSeconds = (weightBytes * ranks) / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
 
   const imageBytes = options.imageSize ? bytesIn(options.imageSize) : DEFAULT_IMAGE_BYTES;
@@ -177,7 +182,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     runtimeSeconds,
     startupSeconds,
     totalSeconds: startupSeconds + imagePullSeconds + nodeCapacitySeconds,
-    physicalLimitSeconds: weightBytes / slowestLink + fixedInitSeconds,
+    physicalLimitSeconds: (weightBytes * ranks) / slowestLink + fixedInitSeconds,
     slowestLinkBytesPerSecond: slowestLink,
     weightFetchSeconds,
     weightReadSeconds,

@@ -11,6 +11,8 @@ export interface ColdStartFacts {
   weightPath: WeightPath;
   /** Run:ai streamer concurrency when the engine streams the weights. */
   streamerConcurrency?: number;
+  /** Tensor-parallel ranks streaming (each reads every file; 1 when unknown). */
+  streamerRanks?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
@@ -52,6 +54,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
   return {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
+    streamerRanks: bp.fact(Facts.STREAMER_RANKS),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),

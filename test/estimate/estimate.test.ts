@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ColdStartOptimizedModel, ModelSize, Precision, WeightPath } from '../../src';
+import { ColdStartOptimizedModel, ModelSize, Precision, WeightPath, WeightSource } from '../../src';
 import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { estimateColdStart } from '../../src/estimate/estimate';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
@@ -222,5 +222,34 @@ describe('errors', () => {
     ['CS-IN-071', { imageSize: Size.kibibytes(0) }],
   ])('%s', (id, estimate) => {
     expect(() => synth({ estimate })).toThrow(new RegExp(`^serving/qwen: \\[${id}\\] .+ Fix: .+`));
+  });
+});
+
+describe('tensor-parallel ranks each stream every file (non-distributed Run:ai streamer)', () => {
+  const W = 140 * 1024 ** 3;
+  const at = (path: WeightPath, ranks: number) => estimateColdStart({
+    weightBytes: W,
+    facts: { ...defaultColdStartFacts(), weightPath: path, streamerConcurrency: 16, streamerRanks: ranks },
+  });
+
+  test('from an object store the link carries the weights once per rank', () => {
+    const one = at(WeightPath.OBJECT_STORAGE, 1);
+    const four = at(WeightPath.OBJECT_STORAGE, 4);
+    // The bucket link is the bound: four ranks move four times the bytes through it.
+    expect(four.weightReadSeconds).toBeCloseTo(4 * W / four.slowestLinkBytesPerSecond, 0);
+    expect(four.weightReadSeconds).toBeGreaterThan(one.weightReadSeconds * 2);
+    expect(four.physicalLimitSeconds - four.fixedInitSeconds).toBeCloseTo(4 * (one.physicalLimitSeconds - one.fixedInitSeconds), 0);
+  });
+
+  test('from a file system the node\'s page cache serves the ranks after the first: no extra link traffic', () => {
+    for (const path of [WeightPath.SHARED_VOLUME, WeightPath.LOCAL_NVME, WeightPath.GCS_FUSE]) {
+      expect(at(path, 8).weightReadSeconds).toBe(at(path, 1).weightReadSeconds);
+    }
+  });
+
+  test('the model tells the estimate its ranks', () => {
+    const one = synth({ weights: WeightSource.objectStorage('s3://models/llama'), size: ModelSize.of(Size.gibibytes(140)), gpu: { count: 1 } }).model.estimate;
+    const four = synth({ weights: WeightSource.objectStorage('s3://models/llama'), size: ModelSize.of(Size.gibibytes(140)), gpu: { count: 4 } }).model.estimate;
+    expect(four.weightLoadSeconds).toBeGreaterThan(one.weightLoadSeconds * 2);
   });
 });

@@ -55,5 +55,6 @@ export function applyStreamer(pod: PodWriter, modelBytes: number, ranks: number,
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));
   pod.set(Facts.STREAMER_CONCURRENCY, concurrency);
+  pod.set(Facts.STREAMER_RANKS, ranks);
   pod.memory(STREAMER_PURPOSE, streamerBufferBytes(limit, ranks));
 }
