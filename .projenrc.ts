@@ -50,6 +50,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-xml-parser@^5',
     // Runs the README's Argo CD health check (Lua) against sample statuses (test only).
     'fengari@^0.1.5',
+    // Evaluates the CRDs' x-kubernetes-validations (CEL) on every object the tests synthesize (test only).
+    '@marcbachmann/cel-js@^8.0.0',
   ],
 
   // CI is `.ci/run`; no GitHub workflows, no release pipeline from this repo yet.

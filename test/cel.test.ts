@@ -1,0 +1,82 @@
+import { spawnSync } from 'child_process';
+import { join } from 'path';
+import { Duration, Size } from 'cdk8s';
+import {
+  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, Profile, WarmBufferMode, WeightSource,
+} from '../src';
+import { synth } from './util';
+
+/**
+ * The CRDs' x-kubernetes-validations (CEL) on every custom resource kind the
+ * library writes, evaluated as the API server does at create (test/cel/validate.mjs).
+ */
+function celOf(objects: any[]): { objects: number; checked: number; failures: string[]; errors: string[] } {
+  const run = spawnSync(process.execPath, [join(__dirname, 'cel', 'validate.mjs')], {
+    input: JSON.stringify({ crdRoot: join(__dirname, '..', 'imports', 'sources', 'crds'), objects }),
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+const gke = Profile.production({ cloud: Cloud.gke({ region: 'us-central1' }) });
+const eks = Profile.production({ cloud: Cloud.eks({ region: 'us-east-1' }) });
+const NVME = () => CacheNodeGroup.localNvme({ path: '/mnt/nvme/models', storageLimit: Size.gibibytes(100) });
+const CLAIM = WeightSource.existingClaim('weights');
+
+const configurations: Array<[string, () => any[]]> = [
+  ['GKE ComputeClass with image streaming and a secondary boot disk', () => synth({
+    profile: gke,
+    capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } },
+    imagePull: { gke: { imageStreaming: true, secondaryBootDisks: [{ diskImageName: 'vllm-cache' }] } },
+  }, 'llm').manifests],
+  ['GKE queued provisioning', () => synth({ profile: gke, capacity: { gke: { queuedProvisioning: { count: 2, maxRunDuration: Duration.hours(4) } } } }, 'llm').manifests],
+  ['CapacityBuffer warm buffer', () => synth({ profile: gke, capacity: { warmBuffer: { mode: WarmBufferMode.CAPACITY_BUFFER, replicas: 2 } } }, 'llm').manifests],
+  ['Karpenter NodePool and EC2NodeClass with a snapshot data volume', () => synth({
+    profile: eks,
+    capacity: { eks: { nodePool: { instanceTypes: ['g5.xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
+    imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.gibibytes(100) } },
+  }, 'llm').manifests],
+  ['LocalModelCache on a new NVMe node group', () => synth({ weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME() }) }, 'llm').manifests],
+  ['LocalModelNamespaceCache', () => synth({
+    weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME(), scope: LocalModelCacheScope.NAMESPACE }),
+  }, 'llm').manifests],
+  ['KEDA HTTP add-on route and ScaledObject', () => synth({
+    weights: CLAIM,
+    backend: Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn({ hosts: ['qwen.example.com'], scaleDownDelay: Duration.minutes(10) }) }),
+    scaling: { minReplicas: 0, maxReplicas: 3 },
+  }, 'llm').manifests],
+  ['Knative InferenceService', () => synth({ backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }) }, 'llm').manifests],
+];
+
+test.each(configurations)('%s: every CEL rule of its CRDs holds', (_name, make) => {
+  const objects = make();
+  const result = celOf(objects);
+  // Custom resources were judged (a kind with no CEL rule, or transition rules only, checks none).
+  expect(result.objects).toBeGreaterThan(0);
+  expect(result.errors).toEqual([]);
+  expect(result.failures).toEqual([]);
+});
+
+test('the evaluator fails the rules an object breaks, and passes the fixed object', () => {
+  const route = {
+    apiVersion: 'http.keda.sh/v1beta1',
+    kind: 'InterceptorRoute',
+    metadata: { name: 'r' },
+    spec: { target: { service: 's', port: 8000, portName: 'http' }, scalingMetric: {}, rules: [] },
+  };
+  expect(celOf([route]).failures).toEqual([
+    expect.stringMatching(/^InterceptorRoute\/r \.spec\.target: exactly one of 'port' or 'portName' must be set/),
+    expect.stringMatching(/^InterceptorRoute\/r \.spec\.scalingMetric: at least one of 'concurrency' or 'requestRate' must be set/),
+  ]);
+  expect(celOf([{ ...route, spec: { ...route.spec, target: { service: 's', port: 8000 }, scalingMetric: { concurrency: { targetValue: 1 } } } }]))
+    .toMatchObject({ failures: [], errors: [] });
+});
+
+test('every custom resource kind the library writes is in the matrix above', () => {
+  const kinds = new Set(configurations.flatMap(([, make]) => make().map((o: any) => o.kind)));
+  for (const kind of ['ComputeClass', 'ProvisioningRequest', 'CapacityBuffer', 'NodePool', 'EC2NodeClass', 'LocalModelCache', 'LocalModelNamespaceCache',
+    'LocalModelNodeGroup', 'InterceptorRoute', 'ScaledObject', 'InferenceService']) {
+    expect([kind, kinds.has(kind)]).toEqual([kind, true]);
+  }
+});
