@@ -82,7 +82,7 @@ export class Deployment extends Backend {
       fail(scope, 'CS-IN-054', `the Deployment backend has no autoscaler, so maxReplicas ${context.maxReplicas} above the floor ${context.minReplicas} would never be used`,
         'set scaling.maxReplicas to scaling.minReplicas (a fixed count), or autoscale with Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() })');
     }
-    const spec = renderPodSpec(bp, 'vllm', PORT_NAME, { podSecurityContext: true });
+    const spec = renderPodSpec(bp, 'vllm', PORT_NAME, { podSecurityContext: true, fsGroupChangePolicy: true });
     const selector = { ...bp.labels };
     const deployment = ManifestObject.render(scope, 'Resource', k8s.KubeDeployment, {
       metadata: { name: context.name, labels: bp.labels, annotations: nonEmpty(bp.annotations) },

@@ -141,7 +141,10 @@ export class KServeKnative extends Backend {
       spec: {
         predictor: {
           // Knative accepts a pod-level securityContext (fsGroup) only with its flag.
-          ...kservePredictor(context, bp, { podSecurityContext: this.options.enabledFeatures?.includes(KnativeFeature.SECURITY_CONTEXT) ?? false }),
+          ...kservePredictor(context, bp, {
+            podSecurityContext: this.options.enabledFeatures?.includes(KnativeFeature.SECURITY_CONTEXT) ?? false,
+            fsGroupChangePolicy: false,
+          }),
           timeout: this.requestTimeoutSeconds(context),
         },
       },

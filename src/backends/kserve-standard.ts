@@ -54,7 +54,7 @@ export class KServeStandard extends Backend {
         'serving.kserve.io/deploymentMode': 'Standard',
         'serving.kserve.io/autoscalerClass': autoscaler,
       }),
-      spec: { predictor: kservePredictor(context, bp, { podSecurityContext: true }) },
+      spec: { predictor: kservePredictor(context, bp, { podSecurityContext: true, fsGroupChangePolicy: true }) },
     });
   }
 }

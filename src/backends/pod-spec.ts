@@ -14,6 +14,11 @@ export interface PodSecurityOptions {
    * `kubernetes.podspec-securitycontext`.
    */
   readonly podSecurityContext: boolean;
+  /**
+   * The pod may set `fsGroupChangePolicy`: Knative's field mask drops it even
+   * with the flag (PodSecurityContextMask), and its webhook refuses the revision.
+   */
+  readonly fsGroupChangePolicy: boolean;
 }
 
 /**
@@ -102,7 +107,8 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
   };
   if (security.podSecurityContext) {
     // Claims are chowned to this group at mount; OnRootMismatch skips the walk when the root already matches.
-    return { ...spec, securityContext: { fsGroup: ENGINE_UID, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile } };
+    const policy = security.fsGroupChangePolicy ? { fsGroupChangePolicy: 'OnRootMismatch' } : {};
+    return { ...spec, securityContext: { fsGroup: ENGINE_UID, ...policy, seccompProfile } };
   }
   return spec;
 }

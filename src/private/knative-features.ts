@@ -32,6 +32,14 @@ export const POD_FIELD_FLAGS: Record<string, string> = {
   topologySpreadConstraints: 'kubernetes.podspec-topologyspreadconstraints',
 };
 
+/** Pod securityContext fields the flag admits (PodSecurityContextMask); `fsGroupChangePolicy` and the rest never pass. @internal */
+export const POD_SECURITY_CONTEXT_FIELDS = ['fsGroup', 'runAsGroup', 'runAsNonRoot', 'runAsUser', 'seccompProfile', 'supplementalGroups'];
+
+/** Container securityContext fields Knative accepts (SecurityContextMask; `privileged` only as false). @internal */
+export const CONTAINER_SECURITY_CONTEXT_FIELDS = [
+  'allowPrivilegeEscalation', 'capabilities', 'privileged', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsNonRoot', 'runAsUser', 'seccompProfile',
+];
+
 /** Volume sources any revision may use. @internal */
 export const ALWAYS_ALLOWED_VOLUME_SOURCES = ['configMap', 'projected', 'secret'];
 

@@ -14,7 +14,8 @@ const isvcOf = (m: any[]) => { const s = find(m, 'InferenceService'); expect(s).
 
 /** The pod spec a backend wrote, wherever it put it. */
 function podOf(m: any[]): any {
-  const d = find(m, 'Deployment');
+  // The model's Deployment, not production's warm buffer.
+  const d = find(m, 'Deployment').filter(o => o.metadata.labels['app.kubernetes.io/component'] === 'model-server');
   if (d.length) return d[0].spec.template.spec;
   const { minReplicas, maxReplicas, labels, annotations, ...spec } = isvcOf(m).spec.predictor;
   return spec;
@@ -24,8 +25,9 @@ describe('switching backend changes only backend fields', () => {
   /** Backend-specific values replaced by placeholders: container name, port number and port name. */
   function normalized(m: any[]): any {
     const pod = JSON.parse(JSON.stringify(podOf(m)));
-    // The revision's request timeout is Knative's, not a lever setting.
+    // The revision's request timeout is Knative's, not a lever setting; so is fsGroupChangePolicy, which Knative's field mask refuses.
     delete pod.timeout;
+    if (pod.securityContext) delete pod.securityContext.fsGroupChangePolicy;
     for (const c of pod.containers) {
       c.name = 'ENGINE';
       for (const p of c.ports ?? []) p.name = 'PORT_NAME';

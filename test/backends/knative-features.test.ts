@@ -1,5 +1,8 @@
 import { Backend, Cloud, Findings, KnativeFeature, Profile, SharedVolume, WeightSource, CacheNodeGroup } from '../../src';
-import { ALWAYS_ALLOWED_POD_FIELDS, ALWAYS_ALLOWED_VOLUME_SOURCES, knativeFlagsNeeded, POD_FIELD_FLAGS, VOLUME_SOURCE_FLAGS } from '../../src/private/knative-features';
+import {
+  ALWAYS_ALLOWED_POD_FIELDS, ALWAYS_ALLOWED_VOLUME_SOURCES, CONTAINER_SECURITY_CONTEXT_FIELDS, knativeFlagsNeeded,
+  POD_FIELD_FLAGS, POD_SECURITY_CONTEXT_FIELDS, VOLUME_SOURCE_FLAGS,
+} from '../../src/private/knative-features';
 import { isvc, MODELCAR, synth } from '../util';
 
 /** Container fields Knative's ContainerMask accepts (startupProbe since Knative 1.15). */
@@ -43,6 +46,14 @@ describe.each(CONFIGS)('the Knative pod of %s', (_, props) => {
     }
     for (const c of [...predictor.containers, ...(predictor.initContainers ?? [])]) {
       for (const field of Object.keys(c)) expect([c.name, field, CONTAINER_FIELDS.has(field)]).toEqual([c.name, field, true]);
+      for (const field of Object.keys(c.securityContext ?? {})) {
+        expect([c.name, field, CONTAINER_SECURITY_CONTEXT_FIELDS.includes(field)]).toEqual([c.name, field, true]);
+      }
+      expect(c.securityContext?.privileged ?? false).toBe(false);
+    }
+    // The webhook refuses a field its mask drops (fsGroupChangePolicy, sysctls, ...) even with the flag on.
+    for (const field of Object.keys(predictor.securityContext ?? {})) {
+      expect([field, POD_SECURITY_CONTEXT_FIELDS.includes(field)]).toEqual([field, true]);
     }
     expect(predictor.automountServiceAccountToken ?? false).toBe(false);
     const needed = knativeFlagsNeeded(predictor, [...predictor.containers, ...(predictor.initContainers ?? [])]);

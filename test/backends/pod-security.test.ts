@@ -5,6 +5,8 @@ const CLAIM = WeightSource.existingClaim('qwen-weights');
 const HARDENED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, seccompProfile: { type: 'RuntimeDefault' } };
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 };
 const FS_GROUP = { fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } };
+// Knative's field mask refuses fsGroupChangePolicy even with podspec-securitycontext on.
+const { fsGroupChangePolicy: _, ...KNATIVE_FS_GROUP } = FS_GROUP;
 const ALL_BUT_SECURITY_CONTEXT = Object.values(KnativeFeature).filter(f => f !== KnativeFeature.SECURITY_CONTEXT);
 
 /** The model's pod spec, whatever the backend. */
@@ -18,13 +20,13 @@ const sec004 = (app: any) => Findings.of(app).filter(f => f.ruleId === 'CS-SEC-0
 
 describe('Pod Security: the engine runs hardened, as a non-root uid where it can', () => {
   test.each([
-    ['Deployment', Backend.deployment()],
-    ['KServe Standard', Backend.kserveStandard()],
-    ['Knative with podspec-securitycontext', Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) })],
-  ])('%s, production (a writable cache claim): non-root, and fsGroup hands the claim to the pod\'s group', (_name, backend) => {
+    ['Deployment', Backend.deployment(), FS_GROUP],
+    ['KServe Standard', Backend.kserveStandard(), FS_GROUP],
+    ['Knative with podspec-securitycontext', Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }), KNATIVE_FS_GROUP],
+  ])('%s, production (a writable cache claim): non-root, and fsGroup hands the claim to the pod\'s group', (_name, backend, podSecurity) => {
     const { manifests: m, app } = synth({ profile: Profile.production(), weights: CLAIM, backend });
     expect(engine(m).securityContext).toEqual({ ...HARDENED, ...NON_ROOT });
-    expect(podOf(m).securityContext).toEqual(FS_GROUP);
+    expect(podOf(m).securityContext).toEqual(podSecurity);
     expect(podOf(m).automountServiceAccountToken).toBe(false);
     expect(sec004(app)).toEqual([]);
   });
@@ -55,7 +57,7 @@ describe('Pod Security: the engine runs hardened, as a non-root uid where it can
   test('a modelcar leaves the uid to KServe (uidModelcar), keeps the rest, and CS-SEC-004 does not hold it to a uid', () => {
     const { manifests: m, app } = synth({ profile: Profile.production() });
     expect(engine(m).securityContext).toEqual(HARDENED);
-    expect(podOf(m).securityContext).toEqual(FS_GROUP);
+    expect(podOf(m).securityContext).toEqual(KNATIVE_FS_GROUP);
     expect(sec004(app).filter(f => !f.suppressed)).toEqual([]);
   });
 
