@@ -15,9 +15,12 @@ export function vllmDeployment(image = `docker.io/vllm/vllm-openai${DIGEST}`, na
         metadata: { labels: { app: 'vllm' } },
         spec: {
           enableServiceLinks: false,
+          automountServiceAccountToken: false,
+          securityContext: { fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [{
             name: 'vllm',
             image,
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000 },
             args: ['--model=Qwen/Qwen2.5-0.5B-Instruct', '--gpu-memory-utilization=0.6'],
             ports: [{ containerPort: 8000 }],
             resources: { limits: { memory: '8Gi' } },
