@@ -42,9 +42,22 @@ const SHELL = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
 function words(argv: string[]): string[] {
   const c = SHELL.test(argv[0] ?? '') ? argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a)) : -1;
   if (c < 0 || argv[c + 1] === undefined) return argv.filter(Boolean);
-  // Variables stay as written: the rules judge the script, not one environment.
-  const script = parseShell(argv[c + 1], name => `$${name}`).filter((w): w is string => typeof w === 'string');
-  return [...argv.slice(0, c + 1), ...script, ...argv.slice(c + 2)].filter(Boolean);
+  return [...argv.slice(0, c + 1), ...scriptWords(argv[c + 1]), ...argv.slice(c + 2)].filter(Boolean);
+}
+
+/** Words of each script seen, by its text: the same few scripts (`exit 0`) recur in every model's pods. */
+const SCRIPT_WORDS = new Map<string, readonly string[]>();
+const MAX_SCRIPTS = 1000;
+
+/** The words of a shell script, read with a shell-words parser; variables stay as written: the rules judge the script, not one environment. */
+function scriptWords(script: string): readonly string[] {
+  let found = SCRIPT_WORDS.get(script);
+  if (found === undefined) {
+    found = parseShell(script, name => `$${name}`).filter((w): w is string => typeof w === 'string');
+    if (SCRIPT_WORDS.size >= MAX_SCRIPTS) SCRIPT_WORDS.clear();
+    SCRIPT_WORDS.set(script, found);
+  }
+  return found;
 }
 
 function container(raw: any, init: boolean): ContainerView {
