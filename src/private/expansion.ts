@@ -53,6 +53,8 @@ export function expand(text: string, lookup: (name: string) => string | undefine
  * @internal
  */
 export function expansionReferences(text: string): string[] {
+  // Every reference starts with `$(`: most texts have none, and need no walk.
+  if (!text.includes('$(')) return [];
   const names: string[] = [];
   expand(text, name => { names.push(name); return undefined; });
   return names;
