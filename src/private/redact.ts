@@ -14,8 +14,18 @@ export function masked(value: string): string {
 
 /** True for an env var or flag name (`HF_TOKEN`, `--api-key`) whose value is a credential. @internal */
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(name.replace(/^-+/, '').replace(/-/g, '_'));
+  let yes = CREDENTIAL_NAMES.get(name);
+  if (yes === undefined) {
+    yes = CREDENTIAL_NAME.test(name.replace(/^-+/, '').replace(/-/g, '_'));
+    if (CREDENTIAL_NAMES.size >= MAX_NAMES) CREDENTIAL_NAMES.clear();
+    CREDENTIAL_NAMES.set(name, yes);
+  }
+  return yes;
 }
+
+/** The answer for each name asked about: the same env vars and flags recur in every model. */
+const CREDENTIAL_NAMES = new Map<string, boolean>();
+const MAX_NAMES = 1000;
 
 const MASKED = /^<\d+ characters>$/;
 

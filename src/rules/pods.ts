@@ -115,21 +115,27 @@ function readPods(obj: any): PodView[] {
   const spec = obj?.spec;
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return [];
   const pods: PodView[] = [];
-  const walk = (node: any, where: string, depth: number, component: boolean): void => {
+  // The keys from `spec` down to the node: its `where` is joined only for a pod spec.
+  const path = ['spec'];
+  const walk = (node: any, depth: number, component: boolean): void => {
     if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) return;
     const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers);
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
     const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
-    if (isPod || model.length) pods.push(view(where, node, kind, model));
-    for (const [key, value] of Object.entries(node)) {
+    if (isPod || model.length) pods.push(view(path.join('.'), node, kind, model));
+    for (const key of Object.keys(node)) {
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
+      const value = node[key];
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        walk(value, `${where}.${key}`, depth + 1, kind === 'InferenceService' && where === 'spec' && KSERVE_COMPONENTS.includes(key));
+        path.push(key);
+        // Depth 0 is `spec` itself, where an InferenceService's components sit.
+        walk(value, depth + 1, kind === 'InferenceService' && depth === 0 && KSERVE_COMPONENTS.includes(key));
+        path.pop();
       }
     }
   };
-  walk(spec, 'spec', 0, false);
+  walk(spec, 0, false);
   return pods;
 }
 
@@ -166,7 +172,12 @@ export function isVllm(c: ContainerView): boolean {
 /** True when the container asks for a GPU (`<vendor>/gpu`). @internal */
 export function isGpu(c: ContainerView): boolean {
   const r = c.raw.resources ?? {};
-  return [...Object.keys(r.limits ?? {}), ...Object.keys(r.requests ?? {})].some(k => /\/gpu$/.test(k));
+  return hasGpuKey(r.limits ?? {}) || hasGpuKey(r.requests ?? {});
+}
+
+function hasGpuKey(resources: object): boolean {
+  for (const k of Object.keys(resources)) if (k.endsWith('/gpu')) return true;
+  return false;
 }
 
 /**
