@@ -97,7 +97,10 @@ const PODS = new WeakMap<object, PodView[]>();
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
   if (obj === null || typeof obj !== 'object') return [];
-  return once(PODS, obj, () => readPods(obj));
+  // Read without `once`: every rule asks for every object's pods, and its closure would be made at each call.
+  let pods = PODS.get(obj);
+  if (pods === undefined) PODS.set(obj, pods = readPods(obj));
+  return pods;
 }
 
 /** Deep enough for every workload API seen (LeaderWorkerSet's worker template sits at depth 4). */
@@ -188,7 +191,8 @@ function hasGpuKey(resources: object): boolean {
  * @internal
  */
 export function flag(tokens: string[], ...names: string[]): string | boolean | undefined {
-  const flags = once(FLAGS, tokens, () => readFlags(tokens));
+  let flags = FLAGS.get(tokens);
+  if (flags === undefined) FLAGS.set(tokens, flags = readFlags(tokens));
   let found: { at: number; value: string | boolean } | undefined;
   for (const n of names) {
     const r = resolveFlag(n);
@@ -294,5 +298,7 @@ const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
-  return once(VLLM, obj, () => podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  let found = VLLM.get(obj);
+  if (found === undefined) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  return found;
 }
