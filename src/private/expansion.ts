@@ -17,6 +17,8 @@ export const EXPANSION_SYNTAX = /\$[$(]/;
  * @internal
  */
 export function escapeExpansion(text: string): string {
+  // Most values hold no `$` at all: no regex for them.
+  if (!text.includes('$')) return text;
   return text.replace(/\$(?=[$(])/g, '$$$$');
 }
 
