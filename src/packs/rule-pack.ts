@@ -109,7 +109,7 @@ export abstract class RulePack implements IAspect {
     };
     const context = RuleContext._lazy(
       { cloud: this.cloud, environment: this.environment, region: this.region },
-      () => root.node.findAll().filter(ApiObject.isApiObject).map(o => ({ json: jsonOf(o as ApiObject), path: o.node.path })),
+      () => root.node.findAll().filter(ApiObject.isApiObject).map(o => ({ json: jsonOf(o as ApiObject), path: () => o.node.path })),
     );
     for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
   }

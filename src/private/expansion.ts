@@ -17,6 +17,8 @@ export const EXPANSION_SYNTAX = /\$[$(]/;
  * @internal
  */
 export function escapeExpansion(text: string): string {
+  // Most values hold no `$` at all: no regex for them.
+  if (!text.includes('$')) return text;
   return text.replace(/\$(?=[$(])/g, '$$$$');
 }
 
@@ -53,6 +55,8 @@ export function expand(text: string, lookup: (name: string) => string | undefine
  * @internal
  */
 export function expansionReferences(text: string): string[] {
+  // Every reference starts with `$(`: most texts have none, and need no walk.
+  if (!text.includes('$(')) return [];
   const names: string[] = [];
   expand(text, name => { names.push(name); return undefined; });
   return names;

@@ -14,18 +14,31 @@ export function masked(value: string): string {
 
 /** True for an env var or flag name (`HF_TOKEN`, `--api-key`) whose value is a credential. @internal */
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(name.replace(/^-+/, '').replace(/-/g, '_'));
+  let yes = CREDENTIAL_NAMES.get(name);
+  if (yes === undefined) {
+    yes = CREDENTIAL_NAME.test(name.replace(/^-+/, '').replace(/-/g, '_'));
+    if (CREDENTIAL_NAMES.size >= MAX_NAMES) CREDENTIAL_NAMES.clear();
+    CREDENTIAL_NAMES.set(name, yes);
+  }
+  return yes;
 }
+
+/** The answer for each name asked about: the same env vars and flags recur in every model. */
+const CREDENTIAL_NAMES = new Map<string, boolean>();
+const MAX_NAMES = 1000;
 
 const MASKED = /^<\d+ characters>$/;
 
-/** Credential shapes recognized anywhere in a text (kept apart from words by their own boundaries), with what each is. */
-const KINDS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, 'a Hugging Face token'],
-  [/(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, 'an OpenAI-style API key'],
-  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, 'a GitHub token'],
-  [/(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, 'an AWS access key id'],
-  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, 'a JWT'],
+/**
+ * Credential shapes recognized anywhere in a text (kept apart from words by their own boundaries), with what each is,
+ * and the literals one of which every match contains: a text holding none of them is not searched (most texts are not).
+ */
+const KINDS: ReadonlyArray<readonly [RegExp, string, readonly string[]]> = [
+  [/(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, 'a Hugging Face token', ['hf_']],
+  [/(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}/g, 'an OpenAI-style API key', ['sk-']],
+  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g, 'a GitHub token', ['gh', 'github_pat_']],
+  [/(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, 'an AWS access key id', ['AKIA', 'ASIA']],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, 'a JWT', ['eyJ']],
 ];
 const SHAPES: readonly RegExp[] = KINDS.map(([shape]) => shape);
 
@@ -41,8 +54,13 @@ const SIGNED_PARAM = /([?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Go
 /** `NAME=value` or `--flag=value` where the name says the value is a credential. */
 const NAMED = /(?<![A-Za-z0-9_-])(--?[A-Za-z0-9][A-Za-z0-9_-]*|[A-Za-z_][A-Za-z0-9_]*)=(<\d+ characters>|"[^"]*"|[^\s"',;]+)/g;
 
-/** `user:password@` (a password, not a bare user name) in a URL. */
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@"'`:]*:[^\s/?#@"'`]+@/i;
+/**
+ * `user:password@` (a password, not a bare user name) in a URL: a scheme
+ * `[a-z][a-z0-9+.-]*` (any case), then `://`, then what `URL_PASSWORD_AFTER_SCHEME` matches.
+ */
+const URL_PASSWORD_AFTER_SCHEME = /:\/\/[^\s/?#@"'`:]*:[^\s/?#@"'`]+@/y;
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const LETTER = /[a-z]/i;
 /** A signed-URL parameter that carries a credential or a signature. */
 const SIGNED = /[?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Goog-(?:Credential|Signature)|sig)=[^&\s"'`]/i;
 
@@ -54,13 +72,41 @@ const SIGNED = /[?&](?:X-Amz-(?:Credential|Signature|Security-Token)|X-Goog-(?:C
  */
 export function credentialIn(text: string): string | undefined {
   const t = `${text}`;
-  for (const [shape, kind] of KINDS) {
+  for (const [shape, kind, literals] of KINDS) {
+    if (!includesAny(t, literals)) continue;
     shape.lastIndex = 0;
     if (shape.test(t)) return kind;
   }
-  if (URL_PASSWORD.test(t)) return 'a password in a URL';
-  if (SIGNED.test(t)) return 'a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)';
+  if (hasUrlPassword(t)) return 'a password in a URL';
+  if (t.includes('=') && SIGNED.test(t)) return 'a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)';
   return undefined;
+}
+
+function includesAny(text: string, literals: readonly string[]): boolean {
+  for (const l of literals) if (text.includes(l)) return true;
+  return false;
+}
+
+/**
+ * True when the text holds `scheme://user:password@`. The search starts at
+ * each `://`: one regex searching for the scheme from every position took
+ * quadratic time on long words (a digest, a list of flags).
+ */
+function hasUrlPassword(text: string): boolean {
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 1)) {
+    // A scheme ends here when the run of scheme characters before `://` holds a letter (where the scheme then starts).
+    let scheme = false;
+    for (let i = at - 1; i >= 0 && SCHEME_CHAR.test(text[i]); i--) {
+      if (LETTER.test(text[i])) {
+        scheme = true;
+        break;
+      }
+    }
+    if (!scheme) continue;
+    URL_PASSWORD_AFTER_SCHEME.lastIndex = at;
+    if (URL_PASSWORD_AFTER_SCHEME.test(text)) return true;
+  }
+  return false;
 }
 
 /**

@@ -33,8 +33,24 @@ export interface ResolvedFlag {
   readonly ambiguous?: readonly string[];
 }
 
+/** Resolutions by the name as written: every model's argv spells the same few flags. Frozen, since callers share them. */
+const RESOLVED = new Map<string, ResolvedFlag>();
+const MAX_RESOLVED = 1000;
+
 /** Resolves the name part of a flag (`--gpu_memory_util`, `--hos`, `-tp`). @internal */
 export function resolveFlag(written: string): ResolvedFlag {
+  let r = RESOLVED.get(written);
+  if (r === undefined) {
+    r = resolve(written);
+    if (r.ambiguous) Object.freeze(r.ambiguous);
+    Object.freeze(r);
+    if (RESOLVED.size >= MAX_RESOLVED) RESOLVED.clear();
+    RESOLVED.set(written, r);
+  }
+  return r;
+}
+
+function resolve(written: string): ResolvedFlag {
   if (SHORT[written]) return { name: SHORT[written], arity: 'one', abbreviated: false };
   if (/^-O/.test(written) && !written.startsWith('--')) return { name: '-O', key: written.startsWith('-O.') ? written.slice(3) : undefined, arity: 'one', abbreviated: false };
   const dot = written.indexOf('.');

@@ -47,7 +47,9 @@ export const CS_SEC_003: Rule = defineRule({
           const items: unknown[] = Array.isArray(c.raw[field]) ? c.raw[field] : [];
           items.forEach((item, i) => {
             if (typeof item !== 'string') return;
-            for (const name of new Set(expansionReferences(item))) {
+            const names = expansionReferences(item);
+            if (!names.length) return;
+            for (const name of new Set(names)) {
               const source = secretSource(c.raw, name);
               // The element is not shown: the rest of it may be a credential too.
               if (source) found.push({ value: `${field}[${i}] $(${name})`, message: `${c.init ? 'initContainer' : 'container'} "${c.name}" expands ${name} (${source}) into its ${field}` });

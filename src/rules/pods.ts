@@ -42,9 +42,22 @@ const SHELL = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
 function words(argv: string[]): string[] {
   const c = SHELL.test(argv[0] ?? '') ? argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a)) : -1;
   if (c < 0 || argv[c + 1] === undefined) return argv.filter(Boolean);
-  // Variables stay as written: the rules judge the script, not one environment.
-  const script = parseShell(argv[c + 1], name => `$${name}`).filter((w): w is string => typeof w === 'string');
-  return [...argv.slice(0, c + 1), ...script, ...argv.slice(c + 2)].filter(Boolean);
+  return [...argv.slice(0, c + 1), ...scriptWords(argv[c + 1]), ...argv.slice(c + 2)].filter(Boolean);
+}
+
+/** Words of each script seen, by its text: the same few scripts (`exit 0`) recur in every model's pods. */
+const SCRIPT_WORDS = new Map<string, readonly string[]>();
+const MAX_SCRIPTS = 1000;
+
+/** The words of a shell script, read with a shell-words parser; variables stay as written: the rules judge the script, not one environment. */
+function scriptWords(script: string): readonly string[] {
+  let found = SCRIPT_WORDS.get(script);
+  if (found === undefined) {
+    found = parseShell(script, name => `$${name}`).filter((w): w is string => typeof w === 'string');
+    if (SCRIPT_WORDS.size >= MAX_SCRIPTS) SCRIPT_WORDS.clear();
+    SCRIPT_WORDS.set(script, found);
+  }
+  return found;
 }
 
 function container(raw: any, init: boolean): ContainerView {
@@ -84,7 +97,10 @@ const PODS = new WeakMap<object, PodView[]>();
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
   if (obj === null || typeof obj !== 'object') return [];
-  return once(PODS, obj, () => readPods(obj));
+  // Read without `once`: every rule asks for every object's pods, and its closure would be made at each call.
+  let pods = PODS.get(obj);
+  if (pods === undefined) PODS.set(obj, pods = readPods(obj));
+  return pods;
 }
 
 /** Deep enough for every workload API seen (LeaderWorkerSet's worker template sits at depth 4). */
@@ -102,21 +118,27 @@ function readPods(obj: any): PodView[] {
   const spec = obj?.spec;
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return [];
   const pods: PodView[] = [];
-  const walk = (node: any, where: string, depth: number, component: boolean): void => {
+  // The keys from `spec` down to the node: its `where` is joined only for a pod spec.
+  const path = ['spec'];
+  const walk = (node: any, depth: number, component: boolean): void => {
     if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) return;
     const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers);
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
     const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
-    if (isPod || model.length) pods.push(view(where, node, kind, model));
-    for (const [key, value] of Object.entries(node)) {
+    if (isPod || model.length) pods.push(view(path.join('.'), node, kind, model));
+    for (const key of Object.keys(node)) {
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
+      const value = node[key];
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        walk(value, `${where}.${key}`, depth + 1, kind === 'InferenceService' && where === 'spec' && KSERVE_COMPONENTS.includes(key));
+        path.push(key);
+        // Depth 0 is `spec` itself, where an InferenceService's components sit.
+        walk(value, depth + 1, kind === 'InferenceService' && depth === 0 && KSERVE_COMPONENTS.includes(key));
+        path.pop();
       }
     }
   };
-  walk(spec, 'spec', 0, false);
+  walk(spec, 0, false);
   return pods;
 }
 
@@ -153,7 +175,12 @@ export function isVllm(c: ContainerView): boolean {
 /** True when the container asks for a GPU (`<vendor>/gpu`). @internal */
 export function isGpu(c: ContainerView): boolean {
   const r = c.raw.resources ?? {};
-  return [...Object.keys(r.limits ?? {}), ...Object.keys(r.requests ?? {})].some(k => /\/gpu$/.test(k));
+  return hasGpuKey(r.limits ?? {}) || hasGpuKey(r.requests ?? {});
+}
+
+function hasGpuKey(resources: object): boolean {
+  for (const k of Object.keys(resources)) if (k.endsWith('/gpu')) return true;
+  return false;
 }
 
 /**
@@ -164,7 +191,8 @@ export function isGpu(c: ContainerView): boolean {
  * @internal
  */
 export function flag(tokens: string[], ...names: string[]): string | boolean | undefined {
-  const flags = once(FLAGS, tokens, () => readFlags(tokens));
+  let flags = FLAGS.get(tokens);
+  if (flags === undefined) FLAGS.set(tokens, flags = readFlags(tokens));
   let found: { at: number; value: string | boolean } | undefined;
   for (const n of names) {
     const r = resolveFlag(n);
@@ -270,5 +298,7 @@ const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
-  return once(VLLM, obj, () => podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  let found = VLLM.get(obj);
+  if (found === undefined) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  return found;
 }

@@ -61,10 +61,12 @@ export interface RuleContextProps {
  */
 export class RuleContext {
   /**
-   * A context whose objects are computed on the first call of `objects()`.
+   * A context whose objects are computed on the first call of `objects()`;
+   * each object's path is computed only if `pathOf` asks for it (a finding
+   * about two objects), as construct paths are built anew at every call.
    * @internal
    */
-  public static _lazy(props: RuleContextProps, objects: () => Array<{ readonly json: any; readonly path: string }>): RuleContext {
+  public static _lazy(props: RuleContextProps, objects: () => Array<{ readonly json: any; readonly path: () => string }>): RuleContext {
     const context = new RuleContext(props);
     context.load = () => objects().map(({ json, path }) => {
       if (json !== null && typeof json === 'object') context.paths.set(json, path);
@@ -81,7 +83,7 @@ export class RuleContext {
   public readonly region?: string;
   private load: () => any[];
   private loaded?: any[];
-  private readonly paths = new WeakMap<object, string>();
+  private readonly paths = new WeakMap<object, () => string>();
 
   constructor(props: RuleContextProps = {}) {
     this.cloud = props.cloud ?? CloudProvider.GENERIC;
@@ -108,7 +110,7 @@ export class RuleContext {
    */
   public pathOf(obj: any): string | undefined {
     this.objects();
-    return obj !== null && typeof obj === 'object' ? this.paths.get(obj) : undefined;
+    return obj !== null && typeof obj === 'object' ? this.paths.get(obj)?.() : undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { isCredentialName, masked, redact, showValue } from '../../src/private/redact';
+import { credentialIn, isCredentialName, masked, redact, showValue } from '../../src/private/redact';
 
 // Made-up credentials of each recognized shape.
 const HF = 'hf_' + 'aB3'.repeat(12);
@@ -50,5 +50,25 @@ describe('redact', () => {
     expect(showValue('--model', `https://u:p@host/${HF}`)).toBe(`https://***@host/<${HF.length} characters>`);
     expect(isCredentialName('--api-key')).toBe(true);
     expect(isCredentialName('--max-num-batched-tokens')).toBe(false);
+  });
+});
+
+describe('credentialIn', () => {
+  test('finds a password in a URL after any scheme, at any `://` of the text', () => {
+    for (const text of ['https://user:p4ss@minio:9000/b', 'HTTPS://u:p@h', 'a1+.-://u:p@h', 'x 1a://u:p@h', 'x://a b s3://u:p@h', 'pre ://x s3://u:p@h']) {
+      expect(credentialIn(text)).toBe('a password in a URL');
+    }
+  });
+
+  test('needs a scheme starting with a letter, a password and an @ in the authority', () => {
+    for (const text of ['1://u:p@h', '+://u:p@h', '://u:p@h', 'https://user@host', 'https://host/a:b@c', 'https://u:@h', `oci://r.example.com/m@sha256:${'a'.repeat(64)}`]) {
+      expect(credentialIn(text)).toBeUndefined();
+    }
+  });
+
+  test('names the first shape found, in the order of the shapes', () => {
+    expect(credentialIn(`https://u:p@h/${HF}`)).toBe('a Hugging Face token');
+    expect(credentialIn(`x ${AKID} ${JWT}`)).toBe('an AWS access key id');
+    expect(credentialIn('https://b/k?X-Goog-Signature=abc')).toBe('a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)');
   });
 });
