@@ -26,6 +26,8 @@ export interface PodView {
   readonly containers: ContainerView[];
   /** Object kind, to tell KServe components apart. */
   readonly kind: string;
+  /** False for a pod template whose spec is not a map (read as an empty pod). */
+  readonly wellFormed: boolean;
 }
 
 const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
@@ -69,7 +71,7 @@ function view(where: string, spec: any, kind: string, extra: any[] = []): PodVie
     ...objects(pod.containers).map((c: any) => container(c, false)),
     ...extra.map(c => container(c, false)),
   ];
-  return { where, spec: pod, containers, kind };
+  return { where, spec: pod, containers, kind, wellFormed: pod === spec };
 }
 
 /** The value for `key`, made on first use: every rule reads the same JSON, so views of it are made once. @internal */
@@ -103,15 +105,22 @@ function readPods(obj: any): PodView[] {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return [];
   const pods: PodView[] = [];
   const walk = (node: any, where: string, depth: number, component: boolean): void => {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) return;
-    const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers);
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) {
+      // A pod template whose spec is not a map: a pod no rule could read.
+      if (node !== undefined && node !== null && where.endsWith('template.spec')) pods.push(view(where, node, kind));
+      return;
+    }
+    // A pod template's spec (or a Pod's) is a pod whatever its containers hold: CS-WL-002 reports a list that is not one.
+    const template = where.endsWith('template.spec') || (kind === 'Pod' && where === 'spec');
+    const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers)
+      || (template && (node.containers !== undefined || node.initContainers !== undefined));
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
     const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
     if (isPod || model.length) pods.push(view(where, node, kind, model));
     for (const [key, value] of Object.entries(node)) {
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && where.endsWith('template'))) {
         walk(value, `${where}.${key}`, depth + 1, kind === 'InferenceService' && where === 'spec' && KSERVE_COMPONENTS.includes(key));
       }
     }
