@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { baseProps, GI, predictor, synth } from './util';
-import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, WeightSource } from '../src';
+import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, TolerationOperator, WeightSource } from '../src';
 
 const lab = () => synth({ profile: Profile.lab() });
 const prod = (o = {}) => synth({ profile: Profile.production(), ...o });
@@ -95,6 +95,17 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('an object name that is not a DNS label', () => {
     expect(build({ name: 'Qwen_2' })).toThrow(/\[CS-IN-001\] name "Qwen_2" is not a DNS-1035 label/);
+  });
+
+  // Found by the bad-input corpus: both were written to the manifest as given.
+  test('an Equal toleration whose value the API server rejects (not a label value)', () => {
+    const gpu = { count: 1, tolerations: [{ key: 'nvidia.com/gpu', operator: TolerationOperator.EQUAL, value: 'not valid!' }] };
+    expect(build({ gpu })).toThrow(/^serving\/qwen: \[CS-IN-003\] toleration nvidia.com\/gpu has a value that is not a valid label value.*Fix: /);
+    expect(() => synth({ gpu: { ...gpu, tolerations: [{ ...gpu.tolerations[0], value: 'present' }] } })).not.toThrow();
+  });
+
+  test('a nodeSelector that is a list, not a map', () => {
+    expect(build({ gpu: { count: 1, nodeSelector: ['nvidia.com/gpu.present'] as any } })).toThrow(/^serving\/qwen: \[CS-IN-058\] gpu.nodeSelector is not a map.*Fix: /);
   });
 
   test('an Exists toleration with a value', () => {
