@@ -151,6 +151,9 @@ describe('a factory checks its own arguments when it is called', () => {
     ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', accessKeyIdKey: 'a key' }), 'CS-IN-022'],
     ['ObjectStorageCredentials.workloadIdentity', () => ObjectStorageCredentials.workloadIdentity('Bad_Name'), 'CS-IN-021'],
     ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('Bad_Name'), 'CS-IN-021'],
+    // Found by the bad-input corpus: null read as the name "null", and 254 characters passed.
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim(null as any), 'CS-IN-021'],
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('a'.repeat(254)), 'CS-IN-021'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: -1 }), 'CS-IN-051'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
     ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
