@@ -391,6 +391,9 @@ describe('bad input: a clear error naming the construct and the fix', () => {
     ['imagePull.gke without a ComputeClass', { profile: gke, imagePull: { gke: { imageStreaming: true } } }, `${NC}\\[CS-IN-032\\] imagePull.gke settings live in the model's ComputeClass.*Fix: add capacity.gke.computeClass`],
     ['an image snapshot without a NodePool', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, `${NC}\\[CS-IN-033\\] .*Fix: add capacity.eks.nodePool`],
     ['a snapshot id that is not snap-...', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'ami-0123456789abcdef0' } } }, `${IP}\\[CS-IN-038\\] imagePull.eks.dataVolumeSnapshotId "ami-0123456789abcdef0" is not an EBS snapshot id.*Fix: `],
+    // Found by the bad-input corpus: 9 to 16 hex digits passed, though EBS ids have 8 or 17.
+    ['a snapshot id of 16 hex digits', { profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef' } } },
+      `${IP}\\[CS-IN-038\\] imagePull.eks.dataVolumeSnapshotId "snap-0123456789abcdef" is not an EBS snapshot id.*Fix: `],
     ['a snapshot on a non-Bottlerocket AMI', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, amiAlias: 'al2023@latest' } } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } },
       `${NC}\\[CS-IN-047\\] .*amiAlias is "al2023@latest".*Fix: use a bottlerocket`],
     ['a ComputeClass without a GPU', { profile: gke, capacity: { gke: { computeClass: {} } } }, `${NC}\\[CS-IN-037\\] the ComputeClass has no priority with a GPU.*Fix: set capacity.gke.computeClass.gpuType`],
