@@ -22,6 +22,7 @@ import { WeightLoad } from './levers/weights/weight-load';
 import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
+import { requireNoCredential } from './private/credentials';
 import { fail } from './private/errors';
 import { EXPANSION_SYNTAX } from './private/expansion';
 import { resolveGpu } from './private/gpu';
@@ -195,6 +196,8 @@ export class ColdStartOptimizedModel extends Construct {
       fail(this, 'CS-IN-055', `servedModelName "${props.servedModelName}" contains $( or $$, which the kubelet rewrites in the engine's args ($(NAME) becomes the value of env var NAME, a Secret's included)`,
         'use a plain name such as "qwen2.5-0.5b-instruct"');
     }
+    // The name is an engine arg and what /v1/models lists: a token there is a credential in clear text.
+    requireNoCredential(this, props.servedModelName, 'servedModelName');
 
     // Lab scales to zero where the backend can wake the model again; elsewhere 1.
     this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction || !backend._wakesFromZero ? 1 : 0);

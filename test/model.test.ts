@@ -108,6 +108,16 @@ describe('bad input fails at construction with the path, the id and the fix', ()
     expect(build({ gpu: { count: 1, nodeSelector: ['nvidia.com/gpu.present'] as any } })).toThrow(/^serving\/qwen: \[CS-IN-058\] gpu.nodeSelector is not a map.*Fix: /);
   });
 
+  // Found by the bad-input corpus: the name is an engine arg; only the synth-time rule caught a token there, and not with enforceBaseline off.
+  test('a credential as servedModelName, whether or not the baseline is enforced', () => {
+    const token = 'hf_' + 'Kq4xZ'.repeat(7);
+    for (const enforceBaseline of [true, false]) {
+      const e = (() => { try { synth({ servedModelName: token, enforceBaseline }); } catch (x) { return x as Error; } return undefined; })();
+      expect(e?.message).toMatch(/^serving\/qwen: \[CS-IN-015\] servedModelName holds a Hugging Face token \(not shown\).*Fix: /);
+      expect(e?.message).not.toContain(token);
+    }
+  });
+
   test('an Exists toleration with a value', () => {
     expect(build({ gpu: { count: 1, tolerations: [{ key: 'k', value: 'v' }] } })).toThrow(/\[CS-IN-003\]/);
   });
