@@ -240,6 +240,11 @@ describe('a caller that is not TypeScript: null and wrong types get an id, never
     ['estimate a string', model({ estimate: 'fast' }), 'CS-IN-059'],
     ['servedModelName a number', model({ servedModelName: 5 }), 'CS-IN-020'],
     ['a null toleration', model({ gpu: { count: 1, tolerations: [null] } }), 'CS-IN-003'],
+    // Found by the bad-input corpus: a TypeError for null options, and a null volume or node group reached the model.
+    ['huggingFace options null', () => WeightSource.huggingFace({ repoId: 'o/m' }, null as any), 'CS-IN-059'],
+    ['huggingFace volume null', () => WeightSource.huggingFace({ repoId: 'o/m' }, { volume: null as any }), 'CS-IN-059'],
+    ['localModelCache options null', () => WeightSource.localModelCache('gs://m/q', null as any), 'CS-IN-059'],
+    ['localModelCache nodeGroup a string', () => WeightSource.localModelCache('gs://m/q', { nodeGroup: 'gpu-nvme' as any }), 'CS-IN-059'],
     ['optional factory options null', () => [Cloud.gke(null as any), Profile.production(null as any), Backend.kserveKnative(null as any),
       CacheStorage.persistentVolumeClaim(null as any), CacheStorage.emptyDir(null as any), WeightSource.existingClaim('w', null as any)], 'accepted'],
   ])('%s', (_, f, id) => {
