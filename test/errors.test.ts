@@ -163,6 +163,10 @@ describe('a factory checks its own arguments when it is called', () => {
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { HF_TOKEN: 'opaque-token' } }), 'CS-IN-015'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '1ST': 'x' } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { 'A=B': 'x' } }), 'CS-IN-058'],
+    // Found by the bad-input corpus: the API server also refuses '.', '..' and a name starting with '..' (IsEnvVarName, hasChDirPrefix).
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '..': 'x' } }), 'CS-IN-058'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '..A': 'x' } }), 'CS-IN-058'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '.': 'x' } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { A: 1 as any } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { NOTES: `key ${'AKIA' + 'IOSFODNN7EXAMPLE'}` } }), 'CS-IN-015'],
     ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://b/m?X-Amz-Signature=abc123'), 'CS-IN-015'],

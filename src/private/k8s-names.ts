@@ -29,7 +29,8 @@ export function isLabelValue(value: unknown): boolean {
 
 /** IsEnvVarName. @internal */
 export function isEnvVarName(name: unknown): boolean {
-  return typeof name === 'string' && ENV_VAR_NAME.test(name);
+  // hasChDirPrefix: '.', '..' and a name starting with '..' are refused too.
+  return typeof name === 'string' && ENV_VAR_NAME.test(name) && name !== '.' && !name.startsWith('..');
 }
 
 /** An extended resource name (`nvidia.com/gpu`): a qualified name with a domain prefix. @internal */
