@@ -140,6 +140,9 @@ describe('a factory checks its own arguments when it is called', () => {
     ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 0 }), 'CS-IN-029'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('gs://bucket'), 'CS-IN-027'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: 0 }), 'CS-IN-009'],
+    // Found by the bad-input corpus: Infinity and a string were written into the sidecar's CPU annotation.
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: Infinity }), 'CS-IN-009'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: '4' as any }), 'CS-IN-009'],
     ['WeightSource.fsxLustre', () => WeightSource.fsxLustre({ fileSystemId: 'fsx-1', dnsName: 'x.amazonaws.com', mountName: 'abc' }), 'CS-IN-028'],
     ['WeightSource.mountpointS3', () => WeightSource.mountpointS3('my-models', { prefix: 'a b' }), 'CS-IN-011'],
     ['SharedVolume.newClaim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE }), 'CS-IN-013'],
