@@ -118,6 +118,11 @@ describe('bad input fails at construction with the path, the id and the fix', ()
     }
   });
 
+  // Found by the bad-input corpus: 1e12 replicas passed into InferenceService maxReplicas, an int32 field the API server range-checks.
+  test.each([[{ minReplicas: 0, maxReplicas: 2 ** 31 }], [{ minReplicas: 1e12, maxReplicas: 1e12 }]])('replica bounds beyond int32 %p', (scaling) => {
+    expect(build({ scaling })).toThrow(/^serving\/qwen: \[CS-IN-007\] replicas .* 1 <= max <= 2147483647.*Fix: /);
+  });
+
   test('an Exists toleration with a value', () => {
     expect(build({ gpu: { count: 1, tolerations: [{ key: 'k', value: 'v' }] } })).toThrow(/\[CS-IN-003\]/);
   });

@@ -47,3 +47,6 @@ export function isDns1123Subdomain(name: unknown): boolean {
 export function isDns1035Label(name: unknown): boolean {
   return typeof name === 'string' && name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
+
+/** The largest value of an int32 field (replicas, ports, probe thresholds). @internal */
+export const INT32_MAX = 2 ** 31 - 1;

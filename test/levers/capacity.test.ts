@@ -380,6 +380,8 @@ describe('bad input: a clear error naming the construct and the fix', () => {
       `${NC}\\[CS-IN-036\\] the warm buffer's priority 10 is not below the model's priority 0.*Fix: `],
     ['a buffer priority that never scales up', { capacity: { warmBuffer: { enabled: true, priority: -11 } } }, `${NC}\\[CS-IN-036\\] capacity.warmBuffer.priority -11 .*Fix: use -10`],
     ['no buffer replicas', { capacity: { warmBuffer: { enabled: true, replicas: 0 } } }, `${NC}\\[CS-IN-045\\] capacity.warmBuffer.replicas 0 .*Fix: `],
+    // Found by the bad-input corpus: Deployment replicas is an int32 field.
+    ['buffer replicas beyond int32', { capacity: { warmBuffer: { enabled: true, replicas: 2 ** 31 } } }, `${NC}\\[CS-IN-045\\] capacity.warmBuffer.replicas 2147483648 .*Fix: `],
     ['a buffer image by tag', { capacity: { warmBuffer: { enabled: true, image: 'registry.k8s.io/pause:3.10' } } }, `${NC}\\[CS-IMG-001\\] warm buffer image "registry.k8s.io/pause:3.10" is not pinned by digest.*Fix: `],
     ['a pre-pull image by tag', { imagePull: { additionalImages: ['busybox:1.36'] } }, `${IP}\\[CS-IMG-001\\] imagePull.additionalImages\\[0\\] "busybox:1.36" is not pinned by digest.*Fix: `],
     ['a pre-pull pause image by tag', { imagePull: { pauseImage: 'registry.k8s.io/pause:latest' } }, `${IP}\\[CS-IMG-001\\] imagePull.pauseImage .*Fix: `],
