@@ -22,9 +22,11 @@ import { WeightLoad } from './levers/weights/weight-load';
 import { WeightSource } from './levers/weights/weight-source';
 import { ModelSize } from './model-size';
 import { ColdStartBaseline } from './packs/baseline';
+import { requireNoCredential } from './private/credentials';
 import { fail } from './private/errors';
 import { EXPANSION_SYNTAX } from './private/expansion';
 import { resolveGpu } from './private/gpu';
+import { INT32_MAX } from './private/k8s-names';
 import { memoryShortfall, readableBytes } from './private/memory-budget';
 import { applyArgoSyncWaves } from './private/sync-waves';
 import { Profile } from './profile';
@@ -195,13 +197,16 @@ export class ColdStartOptimizedModel extends Construct {
       fail(this, 'CS-IN-055', `servedModelName "${props.servedModelName}" contains $( or $$, which the kubelet rewrites in the engine's args ($(NAME) becomes the value of env var NAME, a Secret's included)`,
         'use a plain name such as "qwen2.5-0.5b-instruct"');
     }
+    // The name is an engine arg and what /v1/models lists: a token there is a credential in clear text.
+    requireNoCredential(this, props.servedModelName, 'servedModelName');
 
     // Lab scales to zero where the backend can wake the model again; elsewhere 1.
     this.minReplicas = props.scaling?.minReplicas ?? (this.profile.isProduction || !backend._wakesFromZero ? 1 : 0);
     this.maxReplicas = props.scaling?.maxReplicas ?? Math.max(1, this.minReplicas);
     const { minReplicas: min, maxReplicas: max } = this;
-    if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < 1 || max < min) {
-      fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and max >= 1`, 'fix scaling.minReplicas and scaling.maxReplicas');
+    // Both land in int32 fields (InferenceService min/maxReplicas, Deployment replicas, KEDA counts).
+    if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < 1 || max < min || max > INT32_MAX) {
+      fail(this, 'CS-IN-007', `replicas min ${this.minReplicas} / max ${this.maxReplicas} are not integers with 0 <= min <= max and 1 <= max <= ${INT32_MAX}`, 'fix scaling.minReplicas and scaling.maxReplicas');
     }
     if (min === 0 && !backend._wakesFromZero) {
       fail(this, 'CS-IN-053', 'scaling.minReplicas is 0, but nothing in this backend wakes the model when a request arrives: it would stay at zero',

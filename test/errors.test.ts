@@ -140,6 +140,9 @@ describe('a factory checks its own arguments when it is called', () => {
     ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 0 }), 'CS-IN-029'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('gs://bucket'), 'CS-IN-027'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: 0 }), 'CS-IN-009'],
+    // Found by the bad-input corpus: Infinity and a string were written into the sidecar's CPU annotation.
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: Infinity }), 'CS-IN-009'],
+    ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: '4' as any }), 'CS-IN-009'],
     ['WeightSource.fsxLustre', () => WeightSource.fsxLustre({ fileSystemId: 'fsx-1', dnsName: 'x.amazonaws.com', mountName: 'abc' }), 'CS-IN-028'],
     ['WeightSource.mountpointS3', () => WeightSource.mountpointS3('my-models', { prefix: 'a b' }), 'CS-IN-011'],
     ['SharedVolume.newClaim', () => SharedVolume.newClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE }), 'CS-IN-013'],
@@ -151,6 +154,9 @@ describe('a factory checks its own arguments when it is called', () => {
     ['ObjectStorageCredentials.fromSecret', () => ObjectStorageCredentials.fromSecret({ secretName: 'keys', accessKeyIdKey: 'a key' }), 'CS-IN-022'],
     ['ObjectStorageCredentials.workloadIdentity', () => ObjectStorageCredentials.workloadIdentity('Bad_Name'), 'CS-IN-021'],
     ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('Bad_Name'), 'CS-IN-021'],
+    // Found by the bad-input corpus: null read as the name "null", and 254 characters passed.
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim(null as any), 'CS-IN-021'],
+    ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('a'.repeat(254)), 'CS-IN-021'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: -1 }), 'CS-IN-051'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
     ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
@@ -160,6 +166,10 @@ describe('a factory checks its own arguments when it is called', () => {
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { HF_TOKEN: 'opaque-token' } }), 'CS-IN-015'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '1ST': 'x' } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { 'A=B': 'x' } }), 'CS-IN-058'],
+    // Found by the bad-input corpus: the API server also refuses '.', '..' and a name starting with '..' (IsEnvVarName, hasChDirPrefix).
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '..': 'x' } }), 'CS-IN-058'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '..A': 'x' } }), 'CS-IN-058'],
+    ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { '.': 'x' } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { A: 1 as any } }), 'CS-IN-058'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraEnv: { NOTES: `key ${'AKIA' + 'IOSFODNN7EXAMPLE'}` } }), 'CS-IN-015'],
     ['WeightSource.objectStorage', () => WeightSource.objectStorage('s3://b/m?X-Amz-Signature=abc123'), 'CS-IN-015'],
@@ -237,6 +247,11 @@ describe('a caller that is not TypeScript: null and wrong types get an id, never
     ['estimate a string', model({ estimate: 'fast' }), 'CS-IN-059'],
     ['servedModelName a number', model({ servedModelName: 5 }), 'CS-IN-020'],
     ['a null toleration', model({ gpu: { count: 1, tolerations: [null] } }), 'CS-IN-003'],
+    // Found by the bad-input corpus: a TypeError for null options, and a null volume or node group reached the model.
+    ['huggingFace options null', () => WeightSource.huggingFace({ repoId: 'o/m' }, null as any), 'CS-IN-059'],
+    ['huggingFace volume null', () => WeightSource.huggingFace({ repoId: 'o/m' }, { volume: null as any }), 'CS-IN-059'],
+    ['localModelCache options null', () => WeightSource.localModelCache('gs://m/q', null as any), 'CS-IN-059'],
+    ['localModelCache nodeGroup a string', () => WeightSource.localModelCache('gs://m/q', { nodeGroup: 'gpu-nvme' as any }), 'CS-IN-059'],
     ['optional factory options null', () => [Cloud.gke(null as any), Profile.production(null as any), Backend.kserveKnative(null as any),
       CacheStorage.persistentVolumeClaim(null as any), CacheStorage.emptyDir(null as any), WeightSource.existingClaim('w', null as any)], 'accepted'],
   ])('%s', (_, f, id) => {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { baseProps, GI, predictor, synth } from './util';
-import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, WeightSource } from '../src';
+import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, TolerationOperator, WeightSource } from '../src';
 
 const lab = () => synth({ profile: Profile.lab() });
 const prod = (o = {}) => synth({ profile: Profile.production(), ...o });
@@ -95,6 +95,32 @@ describe('bad input fails at construction with the path, the id and the fix', ()
 
   test('an object name that is not a DNS label', () => {
     expect(build({ name: 'Qwen_2' })).toThrow(/\[CS-IN-001\] name "Qwen_2" is not a DNS-1035 label/);
+  });
+
+  // Found by the bad-input corpus: both were written to the manifest as given.
+  test('an Equal toleration whose value the API server rejects (not a label value)', () => {
+    const gpu = { count: 1, tolerations: [{ key: 'nvidia.com/gpu', operator: TolerationOperator.EQUAL, value: 'not valid!' }] };
+    expect(build({ gpu })).toThrow(/^serving\/qwen: \[CS-IN-003\] toleration nvidia.com\/gpu has a value that is not a valid label value.*Fix: /);
+    expect(() => synth({ gpu: { ...gpu, tolerations: [{ ...gpu.tolerations[0], value: 'present' }] } })).not.toThrow();
+  });
+
+  test('a nodeSelector that is a list, not a map', () => {
+    expect(build({ gpu: { count: 1, nodeSelector: ['nvidia.com/gpu.present'] as any } })).toThrow(/^serving\/qwen: \[CS-IN-058\] gpu.nodeSelector is not a map.*Fix: /);
+  });
+
+  // Found by the bad-input corpus: the name is an engine arg; only the synth-time rule caught a token there, and not with enforceBaseline off.
+  test('a credential as servedModelName, whether or not the baseline is enforced', () => {
+    const token = 'hf_' + 'Kq4xZ'.repeat(7);
+    for (const enforceBaseline of [true, false]) {
+      const e = (() => { try { synth({ servedModelName: token, enforceBaseline }); } catch (x) { return x as Error; } return undefined; })();
+      expect(e?.message).toMatch(/^serving\/qwen: \[CS-IN-015\] servedModelName holds a Hugging Face token \(not shown\).*Fix: /);
+      expect(e?.message).not.toContain(token);
+    }
+  });
+
+  // Found by the bad-input corpus: 1e12 replicas passed into InferenceService maxReplicas, an int32 field the API server range-checks.
+  test.each([[{ minReplicas: 0, maxReplicas: 2 ** 31 }], [{ minReplicas: 1e12, maxReplicas: 1e12 }]])('replica bounds beyond int32 %p', (scaling) => {
+    expect(build({ scaling })).toThrow(/^serving\/qwen: \[CS-IN-007\] replicas .* 1 <= max <= 2147483647.*Fix: /);
   });
 
   test('an Exists toleration with a value', () => {

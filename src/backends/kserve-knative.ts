@@ -111,6 +111,10 @@ export class KServeKnative extends Backend {
     super();
     const factory = 'Backend.kserveKnative';
     const { initialScale, scaleDownDelay } = options;
+    const features = options.enabledFeatures;
+    if (features !== undefined && !(Array.isArray(features) && features.every(f => Object.values(KnativeFeature).includes(f)))) {
+      fail(factory, 'CS-IN-059', 'enabledFeatures is not a list of KnativeFeature values', 'pass e.g. [KnativeFeature.NODE_SELECTOR, KnativeFeature.TOLERATIONS], or leave it out');
+    }
     if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
       fail(factory, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
     }

@@ -27,6 +27,9 @@ export function resolveGpu(scope: IConstruct, gpu: GpuOptions, what = 'gpu'): Re
   if (!isExtendedResourceName(resourceName)) {
     fail(scope, 'CS-IN-058', `${what}.resourceName "${String(resourceName)}" is not an extended resource name`, 'pass the device plugin\'s resource, e.g. nvidia.com/gpu or amd.com/gpu');
   }
+  if (gpu.nodeSelector !== undefined && (gpu.nodeSelector === null || typeof gpu.nodeSelector !== 'object' || Array.isArray(gpu.nodeSelector))) {
+    fail(scope, 'CS-IN-058', `${what}.nodeSelector is not a map of label keys to values`, 'pass e.g. { "nvidia.com/gpu.present": "true" }');
+  }
   for (const [key, value] of Object.entries(gpu.nodeSelector ?? {})) {
     if (!isQualifiedName(key) || !isLabelValue(value)) {
       fail(scope, 'CS-IN-058', `${what}.nodeSelector ${String(key)}=${String(value)} is not a valid label key and value`,
@@ -48,6 +51,10 @@ export function resolveGpu(scope: IConstruct, gpu: GpuOptions, what = 'gpu'): Re
     }
     if (operator === TolerationOperator.EXISTS && t.value !== undefined) {
       fail(scope, 'CS-IN-003', `toleration ${key} has a value "${t.value}" with operator Exists, which Kubernetes rejects`, 'drop the value or use TolerationOperator.EQUAL');
+    }
+    // The API server holds an Equal toleration's value to the label-value rules (apis/core/validation, ValidateTolerations).
+    if (operator === TolerationOperator.EQUAL && t.value !== undefined && !isLabelValue(t.value)) {
+      fail(scope, 'CS-IN-003', `toleration ${key} has a value that is not a valid label value, which Kubernetes rejects`, 'use the value of the GPU nodes\' taint: at most 63 letters, digits, "-", "_", "."');
     }
     if (key === '' && operator === TolerationOperator.EQUAL) {
       fail(scope, 'CS-IN-003', 'a toleration with an empty key must use operator Exists, which Kubernetes requires', 'give the taint key, e.g. nvidia.com/gpu');

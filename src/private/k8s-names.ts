@@ -29,7 +29,8 @@ export function isLabelValue(value: unknown): boolean {
 
 /** IsEnvVarName. @internal */
 export function isEnvVarName(name: unknown): boolean {
-  return typeof name === 'string' && ENV_VAR_NAME.test(name);
+  // hasChDirPrefix: '.', '..' and a name starting with '..' are refused too.
+  return typeof name === 'string' && ENV_VAR_NAME.test(name) && name !== '.' && !name.startsWith('..');
 }
 
 /** An extended resource name (`nvidia.com/gpu`): a qualified name with a domain prefix. @internal */
@@ -46,3 +47,6 @@ export function isDns1123Subdomain(name: unknown): boolean {
 export function isDns1035Label(name: unknown): boolean {
   return typeof name === 'string' && name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
+
+/** The largest value of an int32 field (replicas, ports, probe thresholds). @internal */
+export const INT32_MAX = 2 ** 31 - 1;

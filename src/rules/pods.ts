@@ -26,6 +26,8 @@ export interface PodView {
   readonly containers: ContainerView[];
   /** Object kind, to tell KServe components apart. */
   readonly kind: string;
+  /** False for a pod template whose spec is not a map (read as an empty pod). */
+  readonly wellFormed: boolean;
 }
 
 const KSERVE_COMPONENTS = ['predictor', 'transformer', 'explainer'];
@@ -82,7 +84,7 @@ function view(where: string, spec: any, kind: string, extra: any[] = []): PodVie
     ...objects(pod.containers).map((c: any) => container(c, false)),
     ...extra.map(c => container(c, false)),
   ];
-  return { where, spec: pod, containers, kind };
+  return { where, spec: pod, containers, kind, wellFormed: pod === spec };
 }
 
 /** The value for `key`, made on first use: every rule reads the same JSON, so views of it are made once. @internal */
@@ -120,9 +122,19 @@ function readPods(obj: any): PodView[] {
   const pods: PodView[] = [];
   // The keys from `spec` down to the node: its `where` is joined only for a pod spec.
   const path = ['spec'];
+  const n = () => path.length;
+  // `<...>.template.spec`, a pod template's spec.
+  const atTemplateSpec = () => n() >= 2 && path[n() - 1] === 'spec' && path[n() - 2] === 'template';
   const walk = (node: any, depth: number, component: boolean): void => {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) return;
-    const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers);
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) {
+      // A pod template whose spec is not a map: a pod no rule could read.
+      if (node !== undefined && node !== null && atTemplateSpec()) pods.push(view(path.join('.'), node, kind));
+      return;
+    }
+    // A pod template's spec (or a Pod's) is a pod whatever its containers hold: CS-WL-002 reports a list that is not one.
+    const template = atTemplateSpec() || (kind === 'Pod' && n() === 1);
+    const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers)
+      || (template && (node.containers !== undefined || node.initContainers !== undefined));
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
     const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
     if (isPod || model.length) pods.push(view(path.join('.'), node, kind, model));
@@ -130,7 +142,8 @@ function readPods(obj: any): PodView[] {
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
       const value = node[key];
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      // A template's `spec` is walked whatever it is, so a spec that is not a map is reported.
+      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && path[n() - 1] === 'template')) {
         path.push(key);
         // Depth 0 is `spec` itself, where an InferenceService's components sit.
         walk(value, depth + 1, kind === 'InferenceService' && depth === 0 && KSERVE_COMPONENTS.includes(key));

@@ -121,3 +121,10 @@ describe('wake deadlines come from the estimate', () => {
     expect(() => Backend.kserveKnative({ maxRevisionTimeout: Duration.millis(1500) })).toThrow(/\[CS-IN-051\] maxRevisionTimeout/);
   });
 });
+
+// Found by the bad-input corpus: a string was read letter by letter into the features annotation.
+describe('enabledFeatures from a caller that is not TypeScript', () => {
+  test.each<[string, any]>([['a string', 'kubernetes.podspec-nodeselector'], ['an unknown value', ['kubernetes.podspec-everything']], ['null in the list', [null]]])('%s is CS-IN-059', (_, enabledFeatures) => {
+    expect(() => Backend.kserveKnative({ enabledFeatures })).toThrow(/^Backend\.kserveKnative: \[CS-IN-059\] enabledFeatures is not a list of KnativeFeature values.*Fix: /);
+  });
+});

@@ -380,6 +380,8 @@ describe('bad input: a clear error naming the construct and the fix', () => {
       `${NC}\\[CS-IN-036\\] the warm buffer's priority 10 is not below the model's priority 0.*Fix: `],
     ['a buffer priority that never scales up', { capacity: { warmBuffer: { enabled: true, priority: -11 } } }, `${NC}\\[CS-IN-036\\] capacity.warmBuffer.priority -11 .*Fix: use -10`],
     ['no buffer replicas', { capacity: { warmBuffer: { enabled: true, replicas: 0 } } }, `${NC}\\[CS-IN-045\\] capacity.warmBuffer.replicas 0 .*Fix: `],
+    // Found by the bad-input corpus: Deployment replicas is an int32 field.
+    ['buffer replicas beyond int32', { capacity: { warmBuffer: { enabled: true, replicas: 2 ** 31 } } }, `${NC}\\[CS-IN-045\\] capacity.warmBuffer.replicas 2147483648 .*Fix: `],
     ['a buffer image by tag', { capacity: { warmBuffer: { enabled: true, image: 'registry.k8s.io/pause:3.10' } } }, `${NC}\\[CS-IMG-001\\] warm buffer image "registry.k8s.io/pause:3.10" is not pinned by digest.*Fix: `],
     ['a pre-pull image by tag', { imagePull: { additionalImages: ['busybox:1.36'] } }, `${IP}\\[CS-IMG-001\\] imagePull.additionalImages\\[0\\] "busybox:1.36" is not pinned by digest.*Fix: `],
     ['a pre-pull pause image by tag', { imagePull: { pauseImage: 'registry.k8s.io/pause:latest' } }, `${IP}\\[CS-IMG-001\\] imagePull.pauseImage .*Fix: `],
@@ -391,6 +393,9 @@ describe('bad input: a clear error naming the construct and the fix', () => {
     ['imagePull.gke without a ComputeClass', { profile: gke, imagePull: { gke: { imageStreaming: true } } }, `${NC}\\[CS-IN-032\\] imagePull.gke settings live in the model's ComputeClass.*Fix: add capacity.gke.computeClass`],
     ['an image snapshot without a NodePool', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } }, `${NC}\\[CS-IN-033\\] .*Fix: add capacity.eks.nodePool`],
     ['a snapshot id that is not snap-...', { profile: eks, imagePull: { eks: { dataVolumeSnapshotId: 'ami-0123456789abcdef0' } } }, `${IP}\\[CS-IN-038\\] imagePull.eks.dataVolumeSnapshotId "ami-0123456789abcdef0" is not an EBS snapshot id.*Fix: `],
+    // Found by the bad-input corpus: 9 to 16 hex digits passed, though EBS ids have 8 or 17.
+    ['a snapshot id of 16 hex digits', { profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef' } } },
+      `${IP}\\[CS-IN-038\\] imagePull.eks.dataVolumeSnapshotId "snap-0123456789abcdef" is not an EBS snapshot id.*Fix: `],
     ['a snapshot on a non-Bottlerocket AMI', { profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, amiAlias: 'al2023@latest' } } }, imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } },
       `${NC}\\[CS-IN-047\\] .*amiAlias is "al2023@latest".*Fix: use a bottlerocket`],
     ['a ComputeClass without a GPU', { profile: gke, capacity: { gke: { computeClass: {} } } }, `${NC}\\[CS-IN-037\\] the ComputeClass has no priority with a GPU.*Fix: set capacity.gke.computeClass.gpuType`],

@@ -252,6 +252,15 @@ describe('bad input fails at construction with the path, the id and the fix', ()
       .toThrow(/\[CS-SHM-002\] the memory limit 20Gi is below the pod's need/);
   });
 
+  // Found by the bad-input corpus: a string passed the comparison and was written as given; Infinity cores were written as the CPU amount.
+  test.each([['0.5'], [NaN]])('GPU memory utilization %p that is not a number', (util) => {
+    expect(build({ runtime: { gpuMemoryUtilization: util as any } })).toThrow(/^serving\/qwen\/Runtime: \[CS-RT-001\] /);
+  });
+
+  test.each([[Infinity], ['4'], [NaN], [0]])('runtime.cpu %p that is not a positive, finite number', (cpu) => {
+    expect(build({ runtime: { cpu: cpu as any } })).toThrow(/^serving\/qwen\/Runtime: \[CS-IN-009\] cpu .* is not a positive, finite number of cores.*Fix: /);
+  });
+
   test.each([[0], [-0.1], [1], [1.2]])('GPU memory utilization %p outside (0, 1)', (util) => {
     expect(build({ runtime: { gpuMemoryUtilization: util } }))
       .toThrow(/^serving\/qwen\/Runtime: \[CS-RT-001\] gpuMemoryUtilization .* is not a fraction in \(0, 1\).*Fix: use 0.6/);

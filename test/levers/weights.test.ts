@@ -105,6 +105,10 @@ describe('Hugging Face on a shared ReadWriteMany volume', () => {
 
   test.each([
     ['a token as the Secret name', { ...REPO, token: { name: 'hf_' + 'a'.repeat(34), key: 'token' } }, 'CS-IN-015'],
+    // Found by the bad-input corpus: only Hugging Face and AWS shapes were recognized in a Secret reference.
+    ['an OpenAI-style key as the Secret key', { ...REPO, token: { name: 'hf', key: 'sk-' + 'Ab3dE'.repeat(8) } }, 'CS-IN-015'],
+    ['a GitHub token as the Secret key', { ...REPO, token: { name: 'hf', key: 'ghp_' + 'Zx9Yw'.repeat(7) } }, 'CS-IN-015'],
+    ['a JWT as the Secret key', { ...REPO, token: { name: 'hf', key: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl' } }, 'CS-IN-015'],
     ['a malformed repo id', { repoId: 'not a repo' }, 'CS-IN-018'],
   ])('%s is refused', (_, repo, id) => {
     expect(() => synth({ weights: WeightSource.huggingFace(repo as any, { volume: SharedVolume.newClaim() }) })).toThrow(error('WeightSource.huggingFace', id, ''));

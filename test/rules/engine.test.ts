@@ -37,6 +37,18 @@ describe('malformed objects give findings naming them, never a TypeError', () =>
     ['resources.limits a list', deployment({ containers: [server({ resources: { limits: ['x'] } })] })],
     ['volumes: "x"', deployment({ containers: [server()], volumes: 'x' })],
     ['initContainers: {}', deployment({ containers: [server()], initContainers: {} })],
+    // Found by the bad-input corpus: a template whose containers are not a list, or whose spec is not a map, passed every rule unseen.
+    ['containers: "x"', deployment({ containers: 'x' })],
+    ['containers: {}', deployment({ containers: {} })],
+    ['template.spec: 5', deployment(5)],
+    ['image: 42', deployment({ containers: [server({ image: 42 })] })],
+    ['an env value that is a number', deployment({ containers: [server({ env: [{ name: 'A', value: 1 }] })] })],
+    ['valueFrom: 3', deployment({ containers: [server({ env: [{ name: 'A', valueFrom: 3 }] })] })],
+    ['startupProbe: "x"', deployment({ containers: [server({ startupProbe: 'x' })] })],
+    ['securityContext: []', deployment({ containers: [server({ securityContext: [] })] })],
+    ['a memory limit that is a map', deployment({ containers: [server({ resources: { limits: { memory: {} } } })] })],
+    ['tolerations: "x"', deployment({ containers: [server()], tolerations: 'x' })],
+    ['nodeSelector: []', deployment({ containers: [server()], nodeSelector: [] })],
   ])('%s', (_, obj) => {
     const r = judge([obj]);
     expect(r.error?.message ?? '').not.toMatch(/TypeError|Cannot read|is not a function|is not iterable/);

@@ -9,6 +9,7 @@ import { clusterScoped } from '../../private/cluster-scoped';
 import { fail } from '../../private/errors';
 import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
 import { requireDigest } from '../../private/image';
+import { INT32_MAX } from '../../private/k8s-names';
 import { ManifestObject } from '../../private/manifest-object';
 
 /**
@@ -101,8 +102,8 @@ export function resolveWarmBuffer(
 ): ResolvedWarmBuffer | undefined {
   if (!(o.enabled ?? production)) return undefined;
   const replicas = o.replicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    fail(scope, 'CS-IN-045', `capacity.warmBuffer.replicas ${replicas} is not an integer >= 1`, 'hold at least one copy of the GPU shape, or set capacity.warmBuffer.enabled: false');
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > INT32_MAX) {
+    fail(scope, 'CS-IN-045', `capacity.warmBuffer.replicas ${replicas} is not an integer in [1, ${INT32_MAX}]`, 'hold at least one copy of the GPU shape, or set capacity.warmBuffer.enabled: false');
   }
   const priority = o.priority ?? BUFFER_PRIORITY;
   if (!Number.isInteger(priority) || priority < BUFFER_PRIORITY) {

@@ -42,7 +42,7 @@ export class ImagePull extends Lever {
       }
     }
     const snapshot = options.eks?.dataVolumeSnapshotId;
-    if (options.eks && !/^snap-[0-9a-f]{8,17}$/.test(snapshot ?? '')) {
+    if (options.eks && !/^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(snapshot ?? '')) {
       fail(this, 'CS-IN-038', `imagePull.eks.dataVolumeSnapshotId "${snapshot}" is not an EBS snapshot id (snap- and 8 or 17 hex digits)`,
         'pass the id of the snapshot of a Bottlerocket data volume holding the images, e.g. snap-0123456789abcdef0');
     }

@@ -5,6 +5,7 @@ import { fail } from '../../private/errors';
 import { ManifestObject } from '../../private/manifest-object';
 import { bytesToQuantity } from '../../private/quantity';
 import { bytesIn, positiveBytes } from '../../private/size';
+import { isDnsSubdomain } from '../weights/source-impl';
 
 /**
  * Access mode of a persistent cache volume.
@@ -133,7 +134,7 @@ class ClaimCache extends CacheStorage {
 class ExistingClaimCache extends CacheStorage {
   constructor(private readonly claimName: string) {
     super();
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(claimName)) {
+    if (!isDnsSubdomain(claimName)) {
       fail('CacheStorage.existingClaim', 'CS-IN-021', `"${claimName}" is not a valid PersistentVolumeClaim name`, 'pass the name of an existing claim in the model\'s namespace');
     }
   }

@@ -57,7 +57,7 @@ export class Runtime extends Lever {
     super(scope, id, context);
     // Above 0.8 is a rule (CS-RT-001) that can be suppressed with a reason; outside (0, 1) is never valid.
     const util = options.gpuMemoryUtilization;
-    if (util !== undefined && !(util > 0 && util < 1)) {
+    if (util !== undefined && !(typeof util === 'number' && util > 0 && util < 1)) {
       fail(this, 'CS-RT-001', `gpuMemoryUtilization ${util} is not a fraction in (0, 1)`,
         `use ${DEFAULT_GPU_MEMORY_UTILIZATION} (the safe default) or at most ${GPU_MEMORY_UTILIZATION_CEILING}`);
     }
@@ -70,8 +70,8 @@ export class Runtime extends Lever {
     }
     if (options.startupBudget !== undefined) wholeSeconds('runtime.startupBudget', options.startupBudget, 1, MAX_STARTUP_BUDGET_SECONDS, (p, x) => fail(this, 'CS-IN-057', p, x));
     const cpu = options.cpu;
-    if (cpu !== undefined && !(cpu > 0)) {
-      fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
+    if (cpu !== undefined && !(typeof cpu === 'number' && cpu > 0 && Number.isFinite(cpu))) {
+      fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive, finite number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
     }
   }
 

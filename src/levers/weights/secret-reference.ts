@@ -1,6 +1,7 @@
 import { isDnsSubdomain } from './source-impl';
 import { requireNoCredential } from '../../private/credentials';
 import { ErrorSite, fail } from '../../private/errors';
+import { credentialIn } from '../../private/redact';
 
 /**
  * A key of a Kubernetes Secret in the model's namespace. Credentials reach a
@@ -19,7 +20,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** @internal */
 export function looksLikeCredential(value: string): boolean {
-  return CREDENTIAL.test(value);
+  return CREDENTIAL.test(value) || credentialIn(value) !== undefined;
 }
 
 /**

@@ -82,6 +82,9 @@ export class WeightSource {
    * wait for the loader's completion marker in an init container.
    */
   public static huggingFace(repo: HuggingFaceRepo, options: HuggingFaceVolumeOptions): WeightSource {
+    if (options === null || typeof options !== 'object' || typeof (options.volume as any)?._resolve !== 'function') {
+      fail('WeightSource.huggingFace', 'CS-IN-059', 'options.volume is missing or not a SharedVolume', 'pass { volume: SharedVolume.newClaim() } (or SharedVolume.existingClaim / SharedVolume.efs)');
+    }
     return new WeightSource(new HuggingFaceVolumeSource(repo, options));
   }
 
@@ -105,6 +108,9 @@ export class WeightSource {
    * @param storageUri the model's storage URI, e.g. `hf://meta-llama/Llama-3.1-70B-Instruct`
    */
   public static localModelCache(storageUri: string, options: LocalModelCacheOptions): WeightSource {
+    if (options === null || typeof options !== 'object' || options.nodeGroup === null || typeof options.nodeGroup !== 'object' || !('_name' in options.nodeGroup)) {
+      fail('WeightSource.localModelCache', 'CS-IN-059', 'options.nodeGroup is missing or not a CacheNodeGroup', 'pass { nodeGroup: CacheNodeGroup.existing("<node group>") } or CacheNodeGroup.localNvme({ ... })');
+    }
     return new WeightSource(new LocalModelCacheSource(storageUri, options));
   }
 

@@ -78,8 +78,8 @@ export class GcsFuseSource implements WeightSourceImpl {
       fail(factory, 'CS-IN-027', `bucket "${bucketName}" is not a Cloud Storage bucket name`, 'pass the bare bucket name, without gs:// or a path (use onlyDir for the path)');
     }
     requireRelativePath(factory, o.onlyDir, 'GCS FUSE onlyDir', 'models/llama-3.1-70b-instruct', { mountOption: true });
-    if (o.sidecarCpuLimit !== undefined && !(o.sidecarCpuLimit > 0)) {
-      fail(factory, 'CS-IN-009', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive number of cores`, 'pass e.g. 4');
+    if (o.sidecarCpuLimit !== undefined && !(typeof o.sidecarCpuLimit === 'number' && o.sidecarCpuLimit > 0 && Number.isFinite(o.sidecarCpuLimit))) {
+      fail(factory, 'CS-IN-009', `sidecarCpuLimit ${o.sidecarCpuLimit} is not a positive, finite number of cores`, 'pass e.g. 4');
     }
     if (o.serviceAccountName !== undefined) requireServiceAccountName(factory, o.serviceAccountName, `the Workload Identity that reads gs://${bucketName}`);
     checkStreamer(factory, o.streamer);
