@@ -87,15 +87,20 @@ function foreign(objects: () => any[]): () => Result {
     const objs = objects();
     objs.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
     Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
-    let error: unknown;
-    try {
-      app.synthYaml();
-    } catch (e) {
-      error = e;
-    }
-    const all = Findings.of(app);
-    return { manifests: [], findings: all.filter(f => !f.suppressed).map(f => f.ruleId), texts: all.flatMap(f => [f.message, f.value ?? '']), error };
+    return judged(app, true);
   };
+}
+
+/** Synthesizes the app: the rule ids that fired (unsuppressed ones only, or all), every finding's text, and what synth threw. */
+function judged(app: App, unsuppressedOnly: boolean): Result {
+  let error: unknown;
+  try {
+    app.synthYaml();
+  } catch (e) {
+    error = e;
+  }
+  const all = Findings.of(app);
+  return { manifests: [], findings: all.filter(f => !unsuppressedOnly || !f.suppressed).map(f => f.ruleId), texts: all.flatMap(f => [f.message, f.value ?? '']), error };
 }
 
 const DIGEST = '@sha256:' + 'd'.repeat(64);
@@ -811,14 +816,7 @@ const twoModels = (a: any, b: any, sameChart = false) => (): Result => {
   const c2 = sameChart ? c1 : new Chart(app, 'two', { namespace: 'llm' });
   new ColdStartOptimizedModel(c1, 'm1', baseProps({ name: 'llama', ...a }));
   if (b) new ColdStartOptimizedModel(c2, 'm2', baseProps({ name: 'llama', ...b }));
-  let error: unknown;
-  try {
-    app.synthYaml();
-  } catch (e) {
-    error = e;
-  }
-  const all = Findings.of(app);
-  return { manifests: [], findings: all.map(f => f.ruleId), texts: all.flatMap(f => [f.message, f.value ?? '']), error };
+  return judged(app, false);
 };
 add('collisions', 'one model id in two charts, two GPU types (ComputeClass)', twoModels(
   { profile: gke(), capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } },

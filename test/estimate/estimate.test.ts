@@ -3,6 +3,7 @@ import { join } from 'path';
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { arbitraryBytes, arbitraryFacts } from './arbitrary';
 import { ColdStartOptimizedModel, ModelSize, Precision, WeightPath, WeightSource } from '../../src';
 import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { estimateColdStart } from '../../src/estimate/estimate';
@@ -12,20 +13,8 @@ import { waterfallSvg } from '../../src/estimate/waterfall-svg';
 import { baseProps, container, find, isvc, MODELCAR, synth, VLLM } from '../util';
 
 const paths = Object.values(WeightPath);
-const facts = fc.record({
-  weightPath: fc.constantFrom(...paths),
-  streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
-  imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
-  prePull: fc.boolean(),
-  modelcarPrePulled: fc.boolean(),
-  capacityArrival: fc.constantFrom(...Object.values(CapacityArrival)),
-  eager: fc.boolean(),
-  compile: fc.boolean(),
-  persistentCompileCache: fc.boolean(),
-  warmup: fc.boolean(),
-  sleepMode: fc.boolean(),
-});
-const bytes = fc.double({ min: 1e8, max: 1e12, noNaN: true });
+const facts = arbitraryFacts;
+const bytes = arbitraryBytes;
 
 describe('monotonicity', () => {
   test('a bigger model never gets a smaller estimate', () => {

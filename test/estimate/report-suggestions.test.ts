@@ -11,6 +11,7 @@ import { assessColdStart } from '../../src/estimate/estimate';
 import { ColdStartFacts, defaultColdStartFacts } from '../../src/estimate/facts';
 import { CapacityArrival, ImageArrival } from '../../src/estimate/paths';
 import { synth } from '../util';
+import { arbitraryBytes, arbitraryFacts } from './arbitrary';
 
 // "What would cut it further" never names what the configuration already does.
 
@@ -121,22 +122,9 @@ describe('any inputs: no suggestion names what the inputs say is on', () => {
     writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes, facts }), startupBudgetSeconds: 300 });
     return further(writer.files()[COLDSTART_REPORT_FILE]);
   };
-  const arbitraryFacts = fc.record<ColdStartFacts>({
-    weightPath: fc.constantFrom(...Object.values(WeightPath)),
-    streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
-    imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
-    prePull: fc.boolean(),
-    modelcarPrePulled: fc.boolean(),
-    capacityArrival: fc.constantFrom(...Object.values(CapacityArrival)),
-    eager: fc.boolean(),
-    compile: fc.boolean(),
-    persistentCompileCache: fc.boolean(),
-    warmup: fc.boolean(),
-    sleepMode: fc.boolean(),
-  });
 
   test('property', () => {
-    fc.assert(fc.property(arbitraryFacts, fc.double({ min: 1e8, max: 1e12, noNaN: true }), (f, bytes) => {
+    fc.assert(fc.property(arbitraryFacts, arbitraryBytes, (f, bytes) => {
       const on = new Set<Setting>();
       if (f.prePull) on.add('prePull');
       if (f.capacityArrival === CapacityArrival.WARM_BUFFER) on.add('warmBuffer');

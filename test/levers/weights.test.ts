@@ -302,7 +302,7 @@ describe('hostPath cache and prefetch DaemonSet', () => {
       expect(make).toThrow(/\[CS-IN-019\]/);
       expect(make).toThrow(text);
     }
-    expect(() => CacheNodeGroup.localNvme({ path: hostPath })).toThrow(/\[CS-IN-019\]/);
+    expect(() => CacheNodeGroup.localNvme({ path: hostPath, storageLimit: Size.gibibytes(100) })).toThrow(/\[CS-IN-019\]/);
   });
 
   test('an ordinary node directory is accepted, written in its normal form', () => {
