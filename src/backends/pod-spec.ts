@@ -92,7 +92,9 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
     tolerations: bp.tolerations.length ? [...bp.tolerations] : undefined,
   };
   // Pod Security Standards: `restricted` asks for all of this; HOME and every cache sit on volumes, so any uid can write them.
-  bp.engineRootReason = engineRootReason(spec, bp.fact(Facts.WEIGHT_PATH), security);
+  bp.engineRootReason = bp.fact(Facts.ENGINE_RUNS_AS_ROOT)
+    ? 'runtime.runAsRoot: the image cannot run as another uid'
+    : engineRootReason(spec, bp.fact(Facts.WEIGHT_PATH), security);
   const nonRoot = bp.engineRootReason === undefined;
   const seccompProfile = { type: 'RuntimeDefault' };
   spec.containers[0] = {

@@ -87,6 +87,8 @@ export const Facts = {
   SLEEP_MODE: new FactKey<boolean>('sleepMode', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** False when a sidecar (sleep mode's proxy) owns the public port. Runtime -> backends. */
   ENGINE_SERVES_PORT: new FactKey<boolean>('engineServesPort', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
+  /** The user asked for the engine to run as root (runtime.runAsRoot). Runtime -> backends. */
+  ENGINE_RUNS_AS_ROOT: new FactKey<boolean>('engineRunsAsRoot', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
 };
 
 /**

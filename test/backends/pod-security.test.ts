@@ -68,6 +68,15 @@ describe('Pod Security: the engine runs hardened, as a non-root uid where it can
     expect(podOf(synth({ weights: WeightSource.objectStorage('s3://models/qwen') }).manifests).automountServiceAccountToken).toBe(false);
   });
 
+  test('runtime.runAsRoot keeps the image\'s root for an image that cannot run as another uid, said in the report', () => {
+    const props = { profile: Profile.production(), weights: CLAIM, backend: Backend.deployment(), runtime: { runAsRoot: true } };
+    const { manifests: m, app } = synth(props);
+    expect(engine(m).securityContext).toEqual(HARDENED);
+    expect(podOf(m).securityContext).toEqual(FS_GROUP);
+    expect(sec004(app).map(f => f.suppressed)).toEqual(['the engine runs as root: runtime.runAsRoot: the image cannot run as another uid']);
+    expect(() => synth({ weights: CLAIM, runtime: { runAsRoot: 'yes' as any } })).toThrow(/\[CS-IN-059\] runtime.runAsRoot is string, not a boolean/);
+  });
+
   test('HOME and USER cannot be overridden through extraEnv (they make the engine work under any uid)', () => {
     expect(() => synth({ engine: Engine.vllm({ image: VLLM, extraEnv: { HOME: '/root' } }) })).toThrow(/\[CS-IN-006\]/);
     expect(() => synth({ engine: Engine.vllm({ image: VLLM, extraEnv: { USER: 'root' } }) })).toThrow(/\[CS-IN-006\]/);

@@ -102,4 +102,14 @@ export interface RuntimeOptions {
    * @default - off
    */
   readonly sleepMode?: SleepModeOptions;
+
+  /**
+   * Run the engine as root, the image's own user, instead of uid 1000. For
+   * an image that cannot run as another uid (one that installs Python under
+   * `/root`, as vLLM v0.8.1's did). The pod then meets Pod Security's
+   * `baseline` level, not `restricted`, and the model suppresses CS-SEC-004
+   * on its workload with this reason.
+   * @default false
+   */
+  readonly runAsRoot?: boolean;
 }

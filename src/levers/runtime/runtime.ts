@@ -151,6 +151,10 @@ export class Runtime extends Lever {
     pod.set(Facts.COMPILE, compile);
     pod.set(Facts.PERSISTENT_COMPILE_CACHE, bound.persistent);
     pod.set(Facts.WARMUP, o.warmup ?? true);
+    if (o.runAsRoot !== undefined && typeof o.runAsRoot !== 'boolean') {
+      fail(this, 'CS-IN-059', `runtime.runAsRoot is ${typeof o.runAsRoot}, not a boolean`, 'pass true for an image that cannot run as another uid, or leave it out');
+    }
+    pod.set(Facts.ENGINE_RUNS_AS_ROOT, o.runAsRoot === true);
   }
 
   /** Probes last: the startup budget is sized from the estimate of the whole pod. */
