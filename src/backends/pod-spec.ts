@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Facts, PodBlueprint } from '../blueprint';
-import { WeightPath } from '../estimate/paths';
 import { bytesToQuantity } from '../private/quantity';
 
 /** The uid and gid the engine runs as where the library picks them (the vLLM image declares no user). @internal */
@@ -22,25 +21,15 @@ export interface PodSecurityOptions {
 }
 
 /**
- * Weight paths whose file permissions are set outside the pod, where a
- * non-root engine is not known to read: the engine keeps the image's root.
- */
-const ROOT_READS: Partial<Record<WeightPath, string>> = {
-  // KServe writes `uidModelcar` (inferenceservice-config; 1010 in v0.20's install, possibly 0) over the container's uid.
-  [WeightPath.OCI_MODELCAR]: 'KServe sets the uid of a modelcar pod\'s containers (uidModelcar)',
-  [WeightPath.MOUNTPOINT_S3]: 'Mountpoint for S3 serves only the user that mounted it unless the volume says allow-other',
-  [WeightPath.FSX_LUSTRE]: 'FSx for Lustre files keep the owner and mode they were imported with',
-  [WeightPath.GCS_FUSE]: 'the GCS FUSE driver, not the pod, sets the owner and mode of the bucket\'s files',
-};
-
-/**
- * Why the engine runs as root, or undefined when it runs as ENGINE_UID. A
- * writable claim (the compile cache) is root-owned until `fsGroup` hands it to
+ * Why the engine runs as root, or undefined when it runs as ENGINE_UID: the
+ * user asked (runtime.runAsRoot), the weight source needs it, or a writable
+ * claim (the compile cache) stays root-owned without `fsGroup` to hand it to
  * the pod's group.
  * @internal
  */
-export function engineRootReason(spec: k8s.PodSpec, weightPath: WeightPath, options: PodSecurityOptions): string | undefined {
-  const reads = ROOT_READS[weightPath];
+export function engineRootReason(spec: k8s.PodSpec, bp: PodBlueprint, options: PodSecurityOptions): string | undefined {
+  if (bp.fact(Facts.ENGINE_RUNS_AS_ROOT)) return 'runtime.runAsRoot: the image cannot run as another uid';
+  const reads = bp.fact(Facts.ENGINE_ROOT_REASON);
   if (reads) return reads;
   if (options.podSecurityContext) return undefined;
   const claims = new Set((spec.volumes ?? []).filter(v => v.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly).map(v => v.name));
@@ -92,9 +81,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
     tolerations: bp.tolerations.length ? [...bp.tolerations] : undefined,
   };
   // Pod Security Standards: `restricted` asks for all of this; HOME and every cache sit on volumes, so any uid can write them.
-  bp.engineRootReason = bp.fact(Facts.ENGINE_RUNS_AS_ROOT)
-    ? 'runtime.runAsRoot: the image cannot run as another uid'
-    : engineRootReason(spec, bp.fact(Facts.WEIGHT_PATH), security);
+  bp.engineRootReason = engineRootReason(spec, bp, security);
   const nonRoot = bp.engineRootReason === undefined;
   const seccompProfile = { type: 'RuntimeDefault' };
   spec.containers[0] = {

@@ -61,6 +61,11 @@ export const Facts = {
   NODE_LABELS: new FactKey<Readonly<Record<string, string>>>('nodeLabels', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional({})),
   /** Run:ai streamer concurrency, when the engine streams. Weights -> estimate. */
   STREAMER_CONCURRENCY: new FactKey<number | undefined>('streamerConcurrency', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /**
+   * Why the engine must keep the image's root user to read the weights (their
+   * owner and mode, or the uid, are set outside the pod), if it must. Weights -> backends.
+   */
+  ENGINE_ROOT_REASON: new FactKey<string | undefined>('engineRootReason', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** Tensor-parallel ranks, each streaming every weight file itself (non-distributed streamer). Weights -> estimate. */
   STREAMER_RANKS: new FactKey<number>('streamerRanks', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(1)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */

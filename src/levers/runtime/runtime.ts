@@ -69,6 +69,9 @@ export class Runtime extends Lever {
         'drop runtime.engineMemory, or raise it');
     }
     if (options.startupBudget !== undefined) wholeSeconds('runtime.startupBudget', options.startupBudget, 1, MAX_STARTUP_BUDGET_SECONDS, (p, x) => fail(this, 'CS-IN-057', p, x));
+    if (options.runAsRoot !== undefined && typeof options.runAsRoot !== 'boolean') {
+      fail(this, 'CS-IN-059', `runtime.runAsRoot is ${typeof options.runAsRoot}, not a boolean`, 'pass true for an image that cannot run as another uid, or leave it out');
+    }
     const cpu = options.cpu;
     if (cpu !== undefined && !(typeof cpu === 'number' && cpu > 0 && Number.isFinite(cpu))) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive, finite number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
@@ -151,9 +154,6 @@ export class Runtime extends Lever {
     pod.set(Facts.COMPILE, compile);
     pod.set(Facts.PERSISTENT_COMPILE_CACHE, bound.persistent);
     pod.set(Facts.WARMUP, o.warmup ?? true);
-    if (o.runAsRoot !== undefined && typeof o.runAsRoot !== 'boolean') {
-      fail(this, 'CS-IN-059', `runtime.runAsRoot is ${typeof o.runAsRoot}, not a boolean`, 'pass true for an image that cannot run as another uid, or leave it out');
-    }
     pod.set(Facts.ENGINE_RUNS_AS_ROOT, o.runAsRoot === true);
   }
 

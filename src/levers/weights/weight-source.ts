@@ -209,6 +209,8 @@ class ModelcarSource implements WeightSourceImpl {
     offline(pod);
     applyStreamer(pod, context.size.bytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.OCI_MODELCAR);
+    // KServe writes `uidModelcar` (inferenceservice-config; 1010 in v0.20's install, possibly 0) over the container's uid.
+    pod.set(Facts.ENGINE_ROOT_REASON, 'KServe sets the uid of a modelcar pod\'s containers (uidModelcar)');
   }
 }
 

@@ -62,6 +62,7 @@ export class FsxLustreSource implements WeightSourceImpl {
       accessMode: 'ReadOnlyMany',
       subPath: o.subPath,
       weightPath: WeightPath.FSX_LUSTRE,
+      rootReason: 'FSx for Lustre files keep the owner and mode they were imported with',
       streamer: o.streamer,
     });
   }

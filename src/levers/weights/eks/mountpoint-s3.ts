@@ -70,6 +70,7 @@ export class MountpointS3Source implements WeightSourceImpl {
       accessMode: 'ReadOnlyMany',
       mountOptions: ['read-only', ...(region ? [`region ${region}`] : []), ...(prefix ? [`prefix ${prefix}`] : [])],
       weightPath: WeightPath.MOUNTPOINT_S3,
+      rootReason: 'Mountpoint for S3 serves only the user that mounted it unless the volume says allow-other',
       streamer: o.streamer,
     });
   }

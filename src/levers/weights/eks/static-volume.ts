@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PodWriter } from '../../../blueprint';
+import { Facts, PodWriter } from '../../../blueprint';
 import { WeightPath } from '../../../estimate/paths';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { ManifestObject } from '../../../private/manifest-object';
@@ -19,6 +19,8 @@ export interface StaticVolume {
   readonly subPath?: string;
   readonly weightPath: WeightPath;
   readonly streamer?: StreamerOptions;
+  /** Why a non-root engine could not read the files (their owner and mode are the file system's). */
+  readonly rootReason?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export function bindStaticVolume(scope: Construct, pod: PodWriter, context: Leve
   mountWeightsClaim(pod, {
     claimName: claim.name, subPath: v.subPath, modelBytes, ranks: context.gpu.count, streamer: v.streamer, weightPath: v.weightPath,
   });
+  if (v.rootReason) pod.set(Facts.ENGINE_ROOT_REASON, v.rootReason);
   pod.dependsOn(pv);
   pod.dependsOn(claim);
 }

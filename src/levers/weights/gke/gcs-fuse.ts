@@ -106,5 +106,6 @@ export class GcsFuseSource implements WeightSourceImpl {
     offline(pod);
     applyStreamer(pod, modelBytes, context.gpu.count, o.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.GCS_FUSE);
+    pod.set(Facts.ENGINE_ROOT_REASON, 'the GCS FUSE driver, not the pod, sets the owner and mode of the bucket\'s files');
   }
 }
