@@ -64,7 +64,9 @@ export type { EmptyDirCacheOptions, PersistentCacheOptions } from './levers/runt
 
 // Cold-start estimate
 export { CapacityArrival, ImageArrival, WeightPath } from './estimate/paths';
-export type { BandwidthOverride, ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
+export type { BandwidthOverride, ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate/estimate-options';
+export { BeforeSetup } from './estimate/before';
+export { EbsVolumeType, PersistentDiskType, StorageMedium, WeightStorage } from './estimate/storage';
 export { ColdStartReport, ReportPictures } from './estimate/cold-start-report';
 export type { ColdStartReportOptions } from './estimate/cold-start-report';
 

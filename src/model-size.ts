@@ -52,7 +52,7 @@ export class ModelSize {
    */
   public static of(size: Size): ModelSize {
     const bytes = positiveBytes('the model size', size, (p, x) => fail('ModelSize.of', 'CS-IN-048', p, x), 'Size.gibibytes(15)');
-    return new ModelSize(bytes, size.asString(), 'ModelSize.of');
+    return new ModelSize(bytes, size.asString(), 'ModelSize.of', undefined);
   }
 
   /**
@@ -68,20 +68,26 @@ export class ModelSize {
       fail('ModelSize.fromParameters', 'CS-IN-048', `precision "${String(precision)}" is not a Precision`, `pass one of Precision.${Object.keys(Precision).join(', Precision.')}`);
     }
     const bytes = Math.ceil(parameters * BYTES_PER_PARAMETER[precision]);
-    return new ModelSize(bytes, `${parameters / 1e9}B parameters in ${precision}`, 'ModelSize.fromParameters');
+    return new ModelSize(bytes, `${parameters / 1e9}B parameters in ${precision}`, 'ModelSize.fromParameters', parameters);
   }
 
   /** Bytes of weights. */
   public readonly bytes: number;
   /** How the size was given, for reports and messages. */
   public readonly description: string;
+  /**
+   * Parameters, when the size was given as a parameter count; the estimate
+   * otherwise assumes 16-bit weights.
+   */
+  public readonly parameters?: number;
 
-  private constructor(bytes: number, description: string, factory: string) {
+  private constructor(bytes: number, description: string, factory: string, parameters: number | undefined) {
     if (!Number.isFinite(bytes) || bytes <= 0) {
       fail(factory, 'CS-IN-048', `the model size must be positive, got ${bytes} bytes (${description})`, 'give the size of the weights on disk');
     }
     this.bytes = bytes;
     this.description = description;
+    this.parameters = parameters;
   }
 
   /** The size in GB (10^9 bytes), as published figures quote it. */

@@ -9,6 +9,7 @@ import { ColdStartReportWriter } from './estimate/cold-start-report';
 import { assessColdStart } from './estimate/estimate';
 import { ColdStartEstimate, EstimateOptions } from './estimate/estimate-options';
 import { coldStartFactsOf } from './estimate/facts';
+import { captureSizesOf } from './estimate/shape';
 import { validateEstimateOptions } from './estimate/validate';
 import { GpuOptions } from './gpu';
 import { CapacityOptions } from './levers/capacity/capacity-options';
@@ -248,7 +249,17 @@ export class ColdStartOptimizedModel extends Construct {
     const writers = new Map(levers.map(lever => [lever, blueprint.writer(lever)]));
     this.pass(levers, lever => lever.contribute(writers.get(lever)!), blueprint, Pass.CONTRIBUTE);
     blueprint.advance(Pass.COMPLETE);
-    const assessment = assessColdStart({ weightBytes: props.size.bytes, facts: coldStartFactsOf(blueprint), options: props.estimate });
+    const assessment = assessColdStart({
+      weightBytes: props.size.bytes,
+      facts: coldStartFactsOf(blueprint),
+      options: props.estimate,
+      shape: {
+        parameters: props.size.parameters,
+        tensorParallel: props.gpu.count,
+        podCpus: props.runtime?.cpu ?? 4 * props.gpu.count,
+        captureSizes: captureSizesOf(props.engine.extraArgs),
+      },
+    });
     this.pass(levers, lever => lever.complete(writers.get(lever)!, assessment.detail), blueprint, Pass.COMPLETE);
     blueprint.advance('render');
     this.checkMemory(blueprint);
@@ -257,7 +268,8 @@ export class ColdStartOptimizedModel extends Construct {
     this.startupBudget = Duration.seconds(runtime.startupBudgetSeconds);
     this.estimate = publicEstimate(assessment.detail);
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
-    const wakeSeconds = assessment.detail.nodeCapacitySeconds + assessment.detail.imagePullSeconds + runtime.startupBudgetSeconds;
+    // Deadlines hold the slow case: a wake that takes the slow end of every lever must still make it.
+    const wakeSeconds = assessment.detail.slow.nodeCapacitySeconds + assessment.detail.slow.imagePullSeconds + runtime.startupBudgetSeconds;
     this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
@@ -316,6 +328,12 @@ function publicEstimate(d: ColdStartEstimate): ColdStartEstimate {
     totalSeconds: d.totalSeconds,
     physicalLimitSeconds: d.physicalLimitSeconds,
     slowestLinkBytesPerSecond: d.slowestLinkBytesPerSecond,
+    weightLoadRange: d.weightLoadRange,
+    imagePullRange: d.imagePullRange,
+    nodeCapacityRange: d.nodeCapacityRange,
+    runtimeRange: d.runtimeRange,
+    startupRange: d.startupRange,
+    totalRange: d.totalRange,
   };
 }
 

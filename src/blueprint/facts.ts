@@ -68,6 +68,12 @@ export const Facts = {
   ENGINE_ROOT_REASON: new FactKey<string | undefined>('engineRootReason', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** Tensor-parallel ranks, each streaming every weight file itself (non-distributed streamer). Weights -> estimate. */
   STREAMER_RANKS: new FactKey<number>('streamerRanks', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(1)),
+  /**
+   * Where a node-local cache (hostPath, prefetch, LocalModelCache) downloads
+   * the weights from: a brand-new node has to fetch them before the engine
+   * can read them. Weights -> estimate.
+   */
+  WEIGHT_FETCH_ORIGIN: new FactKey<WeightPath | undefined>('weightFetchOrigin', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */

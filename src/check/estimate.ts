@@ -4,6 +4,7 @@ import { COLDSTART_REPORT_FILE, ColdStartReportWriter } from '../estimate/cold-s
 import { assessColdStart, ColdStartAssessment } from '../estimate/estimate';
 import { ColdStartFacts } from '../estimate/facts';
 import { CapacityArrival, ImageArrival, WeightPath } from '../estimate/paths';
+import { captureSizesOf } from '../estimate/shape';
 import { fmt } from '../estimate/waterfall-svg';
 import { maskUserInfo } from '../levers/weights/secret-reference';
 import { ModelSize, Precision } from '../model-size';
@@ -136,7 +137,15 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
     sleepMode: flagOn(c, '--enable-sleep-mode'),
   };
   if (facts.sleepMode) evidence.push('--enable-sleep-mode');
-  return { probe, evidence, assumptions, modelSize: size.description, assessment: assessColdStart({ weightBytes: size.bytes, facts }) };
+  const cpus = cpuRequest(c);
+  if (cpus === undefined) assumptions.push(`no CPU request: ${4 * tensorParallel(c)} cores (4 per GPU) for process start and compile`);
+  const shape = {
+    parameters: size.parameters,
+    tensorParallel: tensorParallel(c),
+    podCpus: cpus ?? 4 * tensorParallel(c),
+    captureSizes: captureSizesOf(c.tokens),
+  };
+  return { probe, evidence, assumptions, modelSize: size.description, assessment: assessColdStart({ weightBytes: size.bytes, facts, shape }) };
 }
 
 interface ModelReference {
@@ -239,7 +248,7 @@ function volumePath(at: Mounted, pod: PodView, evidence: string[], assumptions: 
   const what = `${prefix}volume "${v.name}" at ${at.mountPath}`;
   if (v.persistentVolumeClaim || v.ephemeral || v.nfs) {
     evidence.push(`${what}: ${v.persistentVolumeClaim ? `PVC ${v.persistentVolumeClaim.claimName}` : v.nfs ? 'NFS' : 'ephemeral PVC'}`);
-    assumptions.push('the claim is a shared network volume (~150 MB/s)');
+    assumptions.push('the claim is a shared network volume (NFS-like, ~400 MB/s)');
     return WeightPath.SHARED_VOLUME;
   }
   if (v.hostPath) {
@@ -255,7 +264,7 @@ function volumePath(at: Mounted, pod: PodView, evidence: string[], assumptions: 
   if (v.csi) {
     evidence.push(`${what}: CSI ${v.csi.driver}`);
     if (CSI_PATHS[v.csi.driver]) return CSI_PATHS[v.csi.driver];
-    assumptions.push('the CSI volume reads like a shared network volume (~150 MB/s)');
+    assumptions.push('the CSI volume reads like a shared network volume (NFS-like, ~400 MB/s)');
     return WeightPath.SHARED_VOLUME;
   }
   // An emptyDir (or any other volume) starts empty: something downloads into it at every start.
@@ -294,6 +303,8 @@ function precisionIn(name: string): Precision | undefined {
 export interface WeightSize {
   readonly bytes: number;
   readonly description: string;
+  /** Known when the size was given (or read) as parameters. */
+  readonly parameters?: number;
 }
 
 /** The annotation's value as bytes, or what is wrong with it. @internal */
@@ -526,4 +537,14 @@ export function reportFiles(estimates: WorkloadEstimate[]): Record<string, strin
   ]);
   files[COLDSTART_REPORT_FILE] = [markdown.replace(/\n*$/, ''), '', '## What the checker read and assumed', '', ...read, ''].join('\n');
   return files;
+}
+
+/** Cores the container requests (`4`, `500m`), else its limit; undefined when neither is a number. */
+function cpuRequest(c: ContainerView): number | undefined {
+  const r = c.raw.resources ?? {};
+  for (const q of [r.requests?.cpu, r.limits?.cpu]) {
+    const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(q ?? '').trim());
+    if (m && Number(m[1]) > 0) return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
+  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import { Duration, Size } from 'cdk8s';
+import { BeforeSetup } from './before';
 import { WeightPath } from './paths';
+import { WeightStorage } from './storage';
 
 /**
  * A measured or provisioned bandwidth for one weight path, replacing the
@@ -35,6 +37,41 @@ export interface EstimateOptions {
    * @default Duration.minutes(3)
    */
   readonly nodeProvisioning?: Duration;
+
+  /**
+   * What sits under the weight path the engine reads (disk type and size,
+   * file system, page cache): its throughput and the loader's efficiency on
+   * it. A `bandwidths` entry for the same path wins over it.
+   * @default - the path's default (see the README's "Cold-start estimate")
+   */
+  readonly storage?: WeightStorage;
+
+  /**
+   * The setup you run today, estimated next to this one: the report shows
+   * both, lever by lever.
+   * @default - no comparison
+   */
+  readonly before?: BeforeSetup;
+
+  /**
+   * Transformer layers of the model (`num_hidden_layers` in its config):
+   * compile and CUDA graph capture scale with them.
+   * @default - from the parameter count of dense models of that size
+   */
+  readonly layers?: number;
+}
+
+/**
+ * Seconds of one lever (or the total) in the fast, expected and slow cases:
+ * each case takes the same end of every coefficient's published spread.
+ */
+export interface SecondsRange {
+  /** The fast end. */
+  readonly low: number;
+  /** The expected value. */
+  readonly expected: number;
+  /** The slow end: budgets and deadlines are sized from it. */
+  readonly high: number;
 }
 
 /**
@@ -59,4 +96,16 @@ export interface ColdStartEstimate {
   readonly physicalLimitSeconds: number;
   /** The slowest link of the weight path, bytes per second. */
   readonly slowestLinkBytesPerSecond: number;
+  /** Weight load, fast to slow. */
+  readonly weightLoadRange: SecondsRange;
+  /** Image pull, fast to slow. */
+  readonly imagePullRange: SecondsRange;
+  /** Node 0->1, fast to slow. */
+  readonly nodeCapacityRange: SecondsRange;
+  /** Runtime, fast to slow. */
+  readonly runtimeRange: SecondsRange;
+  /** Container start -> `/health`, fast to slow: the startup probe is sized from `high`. */
+  readonly startupRange: SecondsRange;
+  /** All four levers, fast to slow. */
+  readonly totalRange: SecondsRange;
 }

@@ -1,84 +1,36 @@
 import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
-import { ColdStartEstimate, EstimateOptions } from './estimate-options';
+import { BeforeSetup } from './before';
+import { ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate-options';
 import { ColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { EngineGeneration, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from './runtime-model';
+
+export { EngineGeneration } from './runtime-model';
+import { captureSizesOf, layersFor, ModelShape, parametersFromBytes } from './shape';
+import { exact, Scenario, Spread } from './spread';
+import { PAGE_CACHE_LINK } from './storage';
 import { bytesIn } from '../private/size';
 
-
-/**
- * Timings of the engine itself. The defaults describe current vLLM (V1); the
- * calibration test passes the timings of older engines its sources measured.
- * @internal
- */
-export interface EngineTimings {
-  /** vllm#21051: a constant ~17 s of process start before engine init (V1 engine). */
-  readonly processStart: number;
-  /** EFS breakdown: engine init ~4 s. */
-  readonly engineInit: number;
-  /** EFS breakdown: KV warmup (profiling, cache allocation) ~4 s. */
-  readonly kvWarmup: number;
-  /** CUDA graph capture: usually < 10 s. */
-  readonly graphCapture: number;
-  /** torch.compile ~29 s on one log, "JIT 10-30 s" for 70B: 23.5 s sits within 20% of both. */
-  readonly compile: number;
-  /** Loading compile artifacts from a persistent engine cache: no published figure, assumed 5 s. */
-  readonly compileCached: number;
-  /** One short completion before Ready: no published figure, assumed 2 s. */
-  readonly warmup: number;
-  /**
-   * Default (safetensors) loader ceiling, bytes/s per engine: ~1.5 GB/s from NVMe
-   * (third party), a LocalModelCache loads 140 GB in ~75 s: 1.7 GB/s.
-   */
-  readonly loaderCeiling: number;
-  /** Run:ai streamer ceiling, bytes/s: ~4.3 GB/s from NVMe (third party). */
-  readonly streamerCeiling: number;
-  /** Sleep mode level 1 wake (weights kept in host RAM): 0.1-6 s, midpoint. */
-  readonly sleepWakeLevel1: number;
-  /** Sleep mode level 2 wake: 0.8-2.6 s, midpoint. */
-  readonly sleepWakeLevel2: number;
-}
-
-/** @internal */
-export const VLLM_V1: EngineTimings = {
-  processStart: 17,
-  engineInit: 4,
-  kvWarmup: 4,
-  graphCapture: 10,
-  compile: 23.5,
-  compileCached: 5,
-  warmup: 2,
-  loaderCeiling: 1.7e9,
-  streamerCeiling: 4.3e9,
-  sleepWakeLevel1: 3.05,
-  sleepWakeLevel2: 1.7,
-};
-
-/**
- * The default loader reads through mmap page faults and reaches about this
- * fraction of a network link: EFS at ~150 MB/s read 3.9 GB in 60-90 s plus
- * ~15 s CPU->GPU, ~43 MB/s end to end.
- */
-const LOADER_LINK_EFFICIENCY = 0.29;
-/** The streamer's default concurrency (RUNAI_STREAMER_CONCURRENCY): 16 on file systems, 8 on object stores. */
-const STREAMER_REFERENCE_CONCURRENCY = 16;
-const STREAMER_REFERENCE_CONCURRENCY_OBJECT_STORE = 8;
 /** vLLM image, ~12 GB compressed. */
 const DEFAULT_IMAGE_BYTES = 12e9;
 /** Image from an EBS snapshot (Bottlerocket data volume) or a secondary boot disk: ~10 s. */
-const SNAPSHOT_IMAGE_SECONDS = 10;
-/** GKE image streaming: ~191 s -> ~30 s first start; the rest is fetched on demand. */
-const STREAMED_IMAGE_FRACTION = 30 / 191;
-/** "A GPU node when the pool is empty (minutes)": no single published figure, assumed 3 minutes. */
-const DEFAULT_NODE_SECONDS = 180;
-/** A warm buffer: the scheduler preempts a pause pod (grace period 0); assumed 5 s. */
-const WARM_BUFFER_SECONDS = 5;
+const SNAPSHOT_IMAGE_SECONDS: Spread = [6, 10, 20];
+/**
+ * GKE image streaming: ~191 s -> ~30 s first start (FACTS), 230 s -> 20 s
+ * (gke-image-streaming-*): the rest is fetched on demand. Geometric mean.
+ */
+const STREAMED_IMAGE_FRACTION = Math.sqrt((30 / 191) * (20 / 230));
+/** A warm buffer: the scheduler preempts a pause pod (grace period 0); a few seconds to bind and start. */
+const WARM_BUFFER_SECONDS: Spread = [2, 5, 10];
 
 /** @internal */
 export interface EstimateInputs {
   readonly weightBytes: number;
   readonly facts: ColdStartFacts;
   readonly options?: EstimateOptions;
-  readonly engine?: EngineTimings;
+  readonly engine?: EngineGeneration;
+  /** What the runtime scales with; derived from the weight bytes when not given. */
+  readonly shape?: Partial<ModelShape>;
 }
 
 /**
@@ -90,22 +42,30 @@ export interface EstimateInputs {
 export interface ColdStartAssessment {
   readonly inputs: EstimateInputs;
   readonly detail: EstimateDetail;
+  /** The user's "before" setup (`estimate.before`), estimated the same way. */
+  readonly before?: EstimateDetail;
 }
 
-/** Computes the estimate and keeps its inputs beside it. @internal */
+/** Computes the estimate (and the "before" one) and keeps the inputs beside it. @internal */
 export function assessColdStart(inputs: EstimateInputs): ColdStartAssessment {
-  return { inputs, detail: estimateColdStart(inputs) };
+  const before = inputs.options?.before;
+  return {
+    inputs,
+    detail: estimateColdStart(inputs),
+    before: before === undefined ? undefined : estimateColdStart({ ...inputs, facts: beforeFacts(inputs.facts, before) }),
+  };
 }
 
-/** The pieces of each lever, for the report and the calibration test. @internal */
-export interface EstimateDetail extends ColdStartEstimate {
-  /** Seconds spent downloading or pulling the weights before the engine reads them (HF Hub, modelcar). */
+/** The pieces of each lever in one case, for the report and the calibration test. @internal */
+export interface EstimatePieces extends ColdStartEstimate {
+  /** Seconds spent downloading or pulling the weights before the engine reads them. */
   readonly weightFetchSeconds: number;
   /** Seconds the engine's loader spends reading the weights into the GPU. */
   readonly weightReadSeconds: number;
   /** Bytes per second the loader reaches. */
   readonly loaderBytesPerSecond: number;
-  /** Runtime seconds that do not depend on eager mode or caches. */
+  readonly runtime: RuntimeTerms;
+  /** Process start + engine init + KV cache: the part no option removes. */
   readonly fixedInitSeconds: number;
   readonly graphCaptureSeconds: number;
   readonly compileSeconds: number;
@@ -114,87 +74,215 @@ export interface EstimateDetail extends ColdStartEstimate {
   readonly sleepWakeSeconds?: number;
 }
 
+/** The expected case, with the fast and slow cases beside it. @internal */
+export interface EstimateDetail extends EstimatePieces {
+  readonly fast: EstimatePieces;
+  readonly slow: EstimatePieces;
+  readonly shape: ModelShape;
+}
+
 /**
- * Seconds per lever from what the levers did (`blueprint.coldStart`) and the
- * weight bytes.
+ * Seconds per lever, in the fast, expected and slow cases, from what the
+ * levers did (`blueprint.coldStart`), the weight bytes and the model's shape.
  * @internal
  */
 export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
+  const shape = shapeOf(inputs);
+  const fast = estimateCase(inputs, shape, Scenario.FAST);
+  const expected = estimateCase(inputs, shape, Scenario.EXPECTED);
+  const slow = estimateCase(inputs, shape, Scenario.SLOW);
+  const range = (f: (p: EstimatePieces) => number): SecondsRange => ({ low: f(fast), expected: f(expected), high: f(slow) });
+  return {
+    ...expected,
+    weightLoadRange: range(p => p.weightLoadSeconds),
+    imagePullRange: range(p => p.imagePullSeconds),
+    nodeCapacityRange: range(p => p.nodeCapacitySeconds),
+    runtimeRange: range(p => p.runtimeSeconds),
+    startupRange: range(p => p.startupSeconds),
+    totalRange: range(p => p.totalSeconds),
+    fast,
+    slow,
+    shape,
+  };
+}
+
+function shapeOf(inputs: EstimateInputs): ModelShape {
+  const s = inputs.shape ?? {};
+  const parameters = s.parameters ?? parametersFromBytes(inputs.weightBytes);
+  const layers = inputs.options?.layers ?? s.layers ?? layersFor(parameters);
+  const tensorParallel = Math.max(1, s.tensorParallel ?? inputs.facts.streamerRanks ?? 1);
+  return {
+    parameters,
+    layers,
+    tensorParallel,
+    pipelineParallel: Math.max(1, s.pipelineParallel ?? 1),
+    podCpus: s.podCpus ?? 4 * tensorParallel,
+    captureSizes: s.captureSizes ?? captureSizesOf([]),
+  };
+}
+
+function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): EstimatePieces {
   const { weightBytes, facts } = inputs;
   const options = inputs.options ?? {};
-  const engine = inputs.engine ?? VLLM_V1;
-  const links = linkBandwidths(options.bandwidths);
+  const overrides = linkBandwidths(options.bandwidths);
+  const given = new Set((options.bandwidths ?? []).map(b => b.path));
+  const link = (path: WeightPath): number => (given.has(path) ? overrides[path] : WEIGHTS.link[path][c]);
 
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.
   let fetchLink: number | undefined;
   let readPath = facts.weightPath;
   if (facts.weightPath === WeightPath.HF_HUB) {
-    fetchLink = links[WeightPath.HF_HUB];
+    fetchLink = link(WeightPath.HF_HUB);
     readPath = WeightPath.PAGE_CACHE;
   } else if (facts.weightPath === WeightPath.OCI_MODELCAR) {
     // Like the engine image: a modelcar the pre-pull DaemonSet put on a node a warm buffer held is read
     // from the node's image store. KServe's modelcar containers set no pull policy (kserve pkg/utils/storage.go,
     // CreateModelcarContainer), which for a digest defaults to IfNotPresent (kubernetes/website#40375).
     // A new node (0->1) runs the DaemonSet as it comes up, so its wake still pulls from the registry.
-    if (!facts.modelcarPrePulled) fetchLink = links[WeightPath.OCI_MODELCAR];
+    if (!facts.modelcarPrePulled) fetchLink = link(WeightPath.OCI_MODELCAR);
+    // Read from the node's disk either way: a checkpoint is rarely still in the page cache after its pull.
     readPath = WeightPath.LOCAL_NVME;
+  } else if (facts.fetchOrigin !== undefined && (facts.fetchEveryStart || facts.capacityArrival === CapacityArrival.COLD_NODE)) {
+    // A node-local cache on a brand-new node is empty: it downloads from its origin first. A sync into
+    // the pod's own volume downloads at every start.
+    fetchLink = link(facts.fetchOrigin);
   }
-  const readLink = links[readPath];
-  // vLLM runs the loader in every tensor-parallel worker, and the Run:ai streamer (non-distributed, as the
-  // library configures it) reads every file in each. From an object store each rank downloads the whole
-  // checkpoint: the pod's link carries ranks x the weights, at up to ranks streams' worth of concurrency.
-  // From a file system the node's page cache serves the ranks after the first, so the link carries it once.
-  const ranks = facts.streamerConcurrency !== undefined && OBJECT_STORE_PATHS.has(readPath) ? Math.max(1, facts.streamerRanks ?? 1) : 1;
-  const loader = facts.streamerConcurrency !== undefined
-    ? Math.min(engine.streamerCeiling * ranks, readLink * Math.min(1, (facts.streamerConcurrency * ranks) / referenceConcurrency(readPath)))
-    : Math.min(engine.loaderCeiling, readLink * LOADER_LINK_EFFICIENCY);
+  const storage = options.storage;
+  const medium = storage?.medium ?? WEIGHTS.medium[readPath];
+  const readLink = storage && !given.has(readPath) ? storage._link[c] : readPath === WeightPath.PAGE_CACHE ? PAGE_CACHE_LINK[c] : link(readPath);
+
+  const ranks = shape.tensorParallel;
+  const streams = facts.streamerConcurrency !== undefined;
+  // vLLM runs the loader in every tensor-parallel worker. The Run:ai streamer (non-distributed, as the
+  // library configures it) reads every file in each: from an object store the pod's link carries ranks x
+  // the weights; from a file system the node's page cache serves the ranks after the first. A sharded
+  // checkpoint (one file set per rank) is read once in all.
+  const copies = streams && OBJECT_STORE_PATHS.has(readPath) && !facts.shardedWeights ? ranks : 1;
+  let loader: number;
+  if (streams) {
+    const concurrency = Math.min(1, ((facts.streamerConcurrency ?? 16) * ranks) / referenceConcurrency(readPath));
+    loader = Math.min(WEIGHTS.streamerPerRank[c] * ranks, readLink * concurrency);
+  } else if (facts.fastLoader) {
+    loader = Math.min(WEIGHTS.fastLoaderPerRank[c] * ranks, readLink * WEIGHTS.fastLoaderEfficiency[c]);
+  } else {
+    // The default loader: safetensors through mmap. Each rank pages in the slices it keeps: the ranks
+    // share the link, and their copy rates add only in part.
+    const copying = WEIGHTS.defaultLoaderPerRank[medium][c] * ranks ** WEIGHTS.defaultLoaderRankExponent[medium];
+    loader = Math.min(copying, readLink * WEIGHTS.defaultLoaderEfficiency[medium][c]);
+  }
   const weightFetchSeconds = fetchLink === undefined ? 0 : weightBytes / fetchLink;
-  const weightReadSeconds = (weightBytes * ranks) / loader;
+  const weightReadSeconds = (weightBytes * copies) / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
 
   const imageBytes = options.imageSize ? bytesIn(options.imageSize) : DEFAULT_IMAGE_BYTES;
-  const registrySeconds = imageBytes / REGISTRY_BANDWIDTH;
+  const registrySeconds = imageBytes / REGISTRY[c];
   const imagePullSeconds = {
     [ImageArrival.REGISTRY]: registrySeconds,
     [ImageArrival.PRE_PULLED]: 0,
     [ImageArrival.STREAMED]: registrySeconds * STREAMED_IMAGE_FRACTION,
-    [ImageArrival.SNAPSHOT]: Math.min(registrySeconds, SNAPSHOT_IMAGE_SECONDS),
+    [ImageArrival.SNAPSHOT]: Math.min(registrySeconds, SNAPSHOT_IMAGE_SECONDS[c]),
   }[facts.imageArrival];
 
   const nodeCapacitySeconds = facts.capacityArrival === CapacityArrival.WARM_BUFFER
-    ? WARM_BUFFER_SECONDS
-    : (options.nodeProvisioning?.toSeconds() ?? DEFAULT_NODE_SECONDS);
+    ? WARM_BUFFER_SECONDS[c]
+    : (options.nodeProvisioning?.toSeconds() ?? NODE_SECONDS[c]);
 
-  const fixedInitSeconds = engine.processStart + engine.engineInit + engine.kvWarmup;
-  // -O0 turns both off (vLLM OptimizationLevel.O0); --enforce-eager too.
-  const optimized = !facts.eager && facts.compile;
-  const graphCaptureSeconds = optimized ? engine.graphCapture : 0;
-  const compileSeconds = optimized ? (facts.persistentCompileCache ? engine.compileCached : engine.compile) : 0;
-  const warmupSeconds = facts.warmup ? engine.warmup : 0;
-  const runtimeSeconds = fixedInitSeconds + graphCaptureSeconds + compileSeconds + warmupSeconds;
+  const runtime = runtimeSeconds(facts, shape, inputs.engine ?? EngineGeneration.V1, c);
+  const fixedInitSeconds = runtime.processStart + runtime.engineInit;
+  const runtimeTotal = fixedInitSeconds + runtime.graphCapture + runtime.compile + runtime.warmup;
 
   const slowestLink = Math.min(readLink, fetchLink ?? Infinity);
-  const startupSeconds = weightLoadSeconds + runtimeSeconds;
+  const startupSeconds = weightLoadSeconds + runtimeTotal;
   return {
     weightLoadSeconds,
     imagePullSeconds,
     nodeCapacitySeconds,
-    runtimeSeconds,
+    runtimeSeconds: runtimeTotal,
     startupSeconds,
     totalSeconds: startupSeconds + imagePullSeconds + nodeCapacitySeconds,
-    physicalLimitSeconds: (weightBytes * ranks) / slowestLink + fixedInitSeconds,
+    physicalLimitSeconds: (weightBytes * copies) / slowestLink + fixedInitSeconds,
     slowestLinkBytesPerSecond: slowestLink,
+    weightLoadRange: exact3(weightLoadSeconds),
+    imagePullRange: exact3(imagePullSeconds),
+    nodeCapacityRange: exact3(nodeCapacitySeconds),
+    runtimeRange: exact3(runtimeTotal),
+    startupRange: exact3(startupSeconds),
+    totalRange: exact3(startupSeconds + imagePullSeconds + nodeCapacitySeconds),
     weightFetchSeconds,
     weightReadSeconds,
     loaderBytesPerSecond: loader,
+    runtime,
     fixedInitSeconds,
-    graphCaptureSeconds,
-    compileSeconds,
-    warmupSeconds,
-    sleepWakeSeconds: facts.sleepMode ? engine.sleepWakeLevel1 : undefined,
+    graphCaptureSeconds: runtime.graphCapture,
+    compileSeconds: runtime.compile,
+    warmupSeconds: runtime.warmup,
+    sleepWakeSeconds: facts.sleepMode ? RUNTIME.sleepWakeLevel1[c] : undefined,
   };
 }
 
+function exact3(v: number): SecondsRange {
+  const s = exact(v);
+  return { low: s[0], expected: s[1], high: s[2] };
+}
+
+/**
+ * Registry pull and unpack of a large image on a fresh node, bytes/s: ~12 GB
+ * in 60-90 s (~160 MB/s, FACTS) at best; 15-20 GB in 4-6 min (aws-soci-*),
+ * 20.2 GB in 5.5 min (bentoml-*), a deep-learning image in 230 s
+ * (gke-image-streaming-*): ~60 MB/s; 10 GB in 7-10 min with overlayfs
+ * (tensorfuse-10gb-*).
+ */
+const REGISTRY: Spread = [REGISTRY_BANDWIDTH, 60e6, 25e6];
+
+/**
+ * A new GPU node when the pool is empty: GKE and Karpenter publish 2-5 minutes
+ * from request to Ready for GPU nodes (driver install included); the slow
+ * end is a busy zone or a large image-pull driver container.
+ */
+const NODE_SECONDS: Spread = [100, 180, 420];
+
 function referenceConcurrency(path: WeightPath): number {
-  return OBJECT_STORE_PATHS.has(path) ? STREAMER_REFERENCE_CONCURRENCY_OBJECT_STORE : STREAMER_REFERENCE_CONCURRENCY;
+  return OBJECT_STORE_PATHS.has(path) ? 8 : 16;
+}
+
+/**
+ * What a "before" setup does at wake, as facts: no lever of this library,
+ * the weights as the setup takes them, and the plain defaults of a
+ * `vllm serve` Deployment (image from the registry, a new node, no compile
+ * cache, no warmup).
+ * @internal
+ */
+export function beforeFacts(after: ColdStartFacts, before: BeforeSetup): ColdStartFacts {
+  const plain: ColdStartFacts = {
+    ...after,
+    imageArrival: ImageArrival.REGISTRY,
+    prePull: false,
+    modelcarPrePulled: false,
+    capacityArrival: CapacityArrival.COLD_NODE,
+    eager: false,
+    compile: true,
+    persistentCompileCache: false,
+    warmup: false,
+    sleepMode: false,
+    streamerConcurrency: undefined,
+    shardedWeights: false,
+    fastLoader: false,
+    fetchOrigin: undefined,
+    fetchEveryStart: false,
+  };
+  switch (before) {
+    case BeforeSetup.HUB_DOWNLOAD_AT_START:
+      return { ...plain, weightPath: WeightPath.HF_HUB };
+    case BeforeSetup.INIT_CONTAINER_SYNC:
+      // The sync writes into a pod volume the engine then reads: fetched at the object store's link,
+      // read back from the page cache it was just written through.
+      return { ...plain, weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE, fetchEveryStart: true };
+    case BeforeSetup.DEFAULT_LOADER:
+    default: {
+      // The same path without the streamer; the default loader cannot read an object store, so that
+      // path becomes a download into the pod first (what KServe's storage initializer does).
+      const objectStore = OBJECT_STORE_PATHS.has(after.weightPath);
+      return objectStore ? { ...plain, weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE, fetchEveryStart: true } : plain;
+    }
+  }
 }

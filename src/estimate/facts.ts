@@ -31,6 +31,14 @@ export interface ColdStartFacts {
   warmup: boolean;
   /** `--enable-sleep-mode`. */
   sleepMode: boolean;
+  /** Where a node-local cache (or a sync into the pod) downloads the weights from before the engine reads them. */
+  fetchOrigin?: WeightPath;
+  /** The download happens at every start (a sync into the pod's volume), not only on a new node. */
+  fetchEveryStart?: boolean;
+  /** Each rank reads only its own shard files (a pre-sharded checkpoint). */
+  shardedWeights?: boolean;
+  /** A multi-threaded loader (fastsafetensors) instead of the default one. */
+  fastLoader?: boolean;
 }
 
 /** @internal */
@@ -64,5 +72,6 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),
     warmup: bp.fact(Facts.WARMUP),
     sleepMode: bp.fact(Facts.SLEEP_MODE),
+    fetchOrigin: bp.fact(Facts.WEIGHT_FETCH_ORIGIN),
   };
 }

@@ -1,4 +1,4 @@
-import { ColdStartEstimate } from './estimate-options';
+import { ColdStartEstimate, SecondsRange } from './estimate-options';
 
 /** The four levers in the order a wake pays them. @internal */
 export const LEVERS: ReadonlyArray<{ readonly label: string; readonly seconds: (e: ColdStartEstimate) => number; readonly color: string }> = [
@@ -14,38 +14,68 @@ const VALUE = 80;
 const ROW = 34;
 const TOP = 44;
 
+/** The spread of each lever, fast to slow, in the order of LEVERS. @internal */
+const RANGES: ReadonlyArray<(e: ColdStartEstimate) => SecondsRange> = [
+  e => e.nodeCapacityRange,
+  e => e.imagePullRange,
+  e => e.weightLoadRange,
+  e => e.runtimeRange,
+];
+
 /**
  * A waterfall of one model's cold start: one bar per lever, each starting
- * where the previous one ends. Plain SVG 1.1 with system fonts: renders in a
- * browser and on GitHub, made without one. Deterministic for the same input.
+ * where the previous one ends, with a whisker from its fast to its slow case;
+ * with a "before" setup, a thin grey bar under each lever shows it. Plain SVG
+ * 1.1 with system fonts: renders in a browser and on GitHub, made without
+ * one. Deterministic for the same input.
  * @internal
  */
-export function waterfallSvg(title: string, e: ColdStartEstimate): string {
+export function waterfallSvg(title: string, e: ColdStartEstimate, before?: ColdStartEstimate): string {
   const plot = WIDTH - LABEL - VALUE;
-  const total = Math.max(e.totalSeconds, 1e-9);
-  const height = TOP + LEVERS.length * ROW + 36;
+  // The scale holds the slow case of every lever after the expected ones before it, and the before bars.
+  let reach = 0;
+  let at = 0;
+  LEVERS.forEach((lever, i) => {
+    reach = Math.max(reach, at + RANGES[i](e).high);
+    at += lever.seconds(e);
+  });
+  const total = Math.max(reach, at, before?.totalSeconds ?? 0, 1e-9);
+  const height = TOP + LEVERS.length * ROW + 36 + (before ? 18 : 0);
   const x = (s: number) => LABEL + (s / total) * plot;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
   out.push(`  <title>${esc(`Cold-start estimate: ${title}`)}</title>`);
   out.push('  <rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>');
-  out.push(`  <text x="10" y="24" font-size="15" font-weight="bold">${esc(`${title}: ~${fmt(e.totalSeconds)} s cold start`)}</text>`);
+  const heading = `${title}: ~${fmt(e.totalSeconds)} s cold start (${fmt(e.totalRange.low)}-${fmt(e.totalRange.high)} s)${before ? `, before ~${fmt(before.totalSeconds)} s` : ''}`;
+  out.push(`  <text x="10" y="24" font-size="15" font-weight="bold">${esc(heading)}</text>`);
   let start = 0;
+  let beforeStart = 0;
   LEVERS.forEach((lever, i) => {
     const s = lever.seconds(e);
+    const r = RANGES[i](e);
     const y = TOP + i * ROW;
     const w = Math.max((s / total) * plot, s > 0 ? 1 : 0);
-    out.push(`  <g class="lever" data-lever="${esc(lever.label)}" data-seconds="${fmt(s)}">`);
+    out.push(`  <g class="lever" data-lever="${esc(lever.label)}" data-seconds="${fmt(s)}" data-low="${fmt(r.low)}" data-high="${fmt(r.high)}"${before ? ` data-before="${fmt(lever.seconds(before))}"` : ''}>`);
     out.push(`    <text x="10" y="${y + 17}">${esc(lever.label)}</text>`);
-    out.push(`    <rect x="${fmt(x(start))}" y="${y + 4}" width="${fmt(w)}" height="${ROW - 10}" fill="${lever.color}"><title>${esc(`${lever.label}: ${fmt(s)} s`)}</title></rect>`);
-    out.push(`    <text x="${fmt(x(start) + w + 6)}" y="${y + 17}">${fmt(s)} s</text>`);
+    out.push(`    <rect x="${fmt(x(start))}" y="${y + 4}" width="${fmt(w)}" height="${ROW - 14}" fill="${lever.color}"><title>${esc(`${lever.label}: ${fmt(s)} s (${fmt(r.low)}-${fmt(r.high)} s)`)}</title></rect>`);
+    if (r.high > r.low) {
+      const mid = y + 4 + (ROW - 14) / 2;
+      out.push(`    <line class="range" x1="${fmt(x(start + r.low))}" y1="${fmt(mid)}" x2="${fmt(x(start + r.high))}" y2="${fmt(mid)}" stroke="#333333" stroke-width="1.5"/>`);
+    }
+    if (before) {
+      const b = lever.seconds(before);
+      out.push(`    <rect class="before" x="${fmt(x(beforeStart))}" y="${y + ROW - 9}" width="${fmt(Math.max((b / total) * plot, b > 0 ? 1 : 0))}" height="4" fill="#9a9a9a"><title>${esc(`before, ${lever.label}: ${fmt(b)} s`)}</title></rect>`);
+      beforeStart += b;
+    }
+    out.push(`    <text x="${fmt(Math.max(x(start) + w, x(start + r.high)) + 6)}" y="${y + 17}">${fmt(s)} s</text>`);
     out.push('  </g>');
     start += s;
   });
   const axisY = TOP + LEVERS.length * ROW + 6;
   out.push(`  <line x1="${LABEL}" y1="${axisY}" x2="${LABEL + plot}" y2="${axisY}" stroke="#555555"/>`);
   out.push(`  <text x="${LABEL}" y="${axisY + 18}" fill="#555555">0 s</text>`);
-  out.push(`  <text x="${LABEL + plot}" y="${axisY + 18}" fill="#555555" text-anchor="end">${fmt(e.totalSeconds)} s (physical limit of the weight path: ${fmt(e.physicalLimitSeconds)} s)</text>`);
+  out.push(`  <text x="${LABEL + plot}" y="${axisY + 18}" fill="#555555" text-anchor="end">${fmt(total)} s (physical limit of the weight path: ${fmt(e.physicalLimitSeconds)} s)</text>`);
+  if (before) out.push(`  <text x="${LABEL}" y="${axisY + 36}" fill="#555555">grey: before; line: fast to slow case</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

@@ -81,6 +81,8 @@ export const ERROR_CATALOGUE = {
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
+  'CS-IN-084': { summary: 'an `estimate.storage` (WeightStorage) that is not valid: an unknown disk type or medium, a size or throughput that is not a positive Size, gp2 with a provisioned throughput, io2 without one' },
+  'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */

@@ -77,10 +77,17 @@ describe('KServe Knative', () => {
 });
 
 describe('wake deadlines come from the estimate', () => {
-  const wake = (m: any) => m.estimate.nodeCapacitySeconds + m.estimate.imagePullSeconds + m.startupBudget.toSeconds();
+  // The deadlines hold the slow case of the levers before the container starts.
+  const wake = (m: any) => m.estimate.nodeCapacityRange.high + m.estimate.imagePullRange.high + m.startupBudget.toSeconds();
 
-  test('a small model keeps Knative\'s 600 s floor; the request timeout covers the wake and a request', () => {
-    const { manifests, model } = synth({ profile: Profile.lab(), backend: knative(), scaling: { minReplicas: 0, maxReplicas: 1 } });
+  test('a small model on a held node with its image keeps Knative\'s 600 s floor; the request timeout covers the wake and a request', () => {
+    const { manifests, model } = synth({
+      profile: Profile.lab(),
+      backend: knative(),
+      scaling: { minReplicas: 0, maxReplicas: 1 },
+      capacity: { warmBuffer: { enabled: true } },
+      imagePull: { prePull: true },
+    });
     const o = isvcOf(manifests);
     expect(o.metadata.annotations['serving.knative.dev/progress-deadline']).toBe('600s');
     expect(o.spec.predictor.timeout).toBe(Math.min(600, Math.max(300, Math.ceil(wake(model)) + 60)));

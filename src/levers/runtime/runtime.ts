@@ -161,7 +161,7 @@ export class Runtime extends Lever {
   public complete(pod: PodWriter, estimate: EstimateDetail): void {
     const o = this.options;
     const context = this.context;
-    const budget = o.startupBudget ?? startupBudget(estimate.startupSeconds, PROBE_PERIOD_SECONDS);
+    const budget = o.startupBudget ?? startupBudget(estimate.slow.startupSeconds, PROBE_PERIOD_SECONDS);
     this.startupBudgetSeconds = budget.toSeconds();
     if (this.startupBudgetSeconds > MAX_STARTUP_BUDGET_SECONDS) {
       fail(this, 'CS-IN-057', `the startup budget derived from the estimate is ${this.startupBudgetSeconds} s, above ${MAX_STARTUP_BUDGET_SECONDS} s`,

@@ -100,6 +100,8 @@ export class HostPathCacheSource implements WeightSourceImpl {
     mountHostCache(pod, hostPath, repo);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
+    // On a new node the init container downloads from the Hub first.
+    pod.set(Facts.WEIGHT_FETCH_ORIGIN, WeightPath.HF_HUB);
   }
 
   public complete(scope: Construct, pod: PodWriter): void {

@@ -205,6 +205,8 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     offline(pod);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
+    // A node that joins the group downloads the source first (KServe's node agent).
+    pod.set(Facts.WEIGHT_FETCH_ORIGIN, /^hf:\/\//.test(this.storageUri) ? WeightPath.HF_HUB : WeightPath.OBJECT_STORAGE);
     // FACTS: KServe's local-model agent runs (and caches) only on nodes with this label.
     pod.set(Facts.NODE_LABELS, { [LOCAL_MODEL_NODE_LABEL]: LOCAL_MODEL_NODE_VALUE });
   }

@@ -61,6 +61,8 @@ export class PrefetchSource implements WeightSourceImpl {
     mountHostCache(pod, this.hostPath, repo);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
+    // A new node's DaemonSet pod downloads from the Hub before the engine can read.
+    pod.set(Facts.WEIGHT_FETCH_ORIGIN, WeightPath.HF_HUB);
   }
 
   /** The DaemonSet mirrors the finished pod's nodes. */

@@ -1,0 +1,241 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Duration, Size } from 'cdk8s';
+import { XMLParser } from 'fast-xml-parser';
+import { BeforeSetup, EbsVolumeType, ModelSize, PersistentDiskType, Precision, StorageMedium, WeightPath, WeightSource, WeightStorage } from '../../src';
+import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
+import { beforeFacts, estimateColdStart, EstimateInputs } from '../../src/estimate/estimate';
+import { ColdStartFacts, defaultColdStartFacts } from '../../src/estimate/facts';
+import { CapacityArrival, ImageArrival } from '../../src/estimate/paths';
+import { captureSizesOf, layersFor } from '../../src/estimate/shape';
+import { SCENARIOS } from '../../src/estimate/spread';
+import { synth } from '../util';
+
+const GB = 1e9;
+const MIB = 1024 ** 2;
+const base = (facts: Partial<ColdStartFacts> = {}, rest: Partial<EstimateInputs> = {}) =>
+  estimateColdStart({ weightBytes: 16 * GB, facts: { ...defaultColdStartFacts(), capacityArrival: CapacityArrival.WARM_BUFFER, ...facts }, ...rest });
+
+describe('runtime scales with what drives it', () => {
+  test('more parameters and layers: longer engine init and compile', () => {
+    const small = base({}, { shape: { parameters: 1e9, layers: 16 } });
+    const large = base({}, { shape: { parameters: 70e9, layers: 80 } });
+    expect(large.runtime.engineInit).toBeGreaterThan(small.runtime.engineInit);
+    expect(large.compileSeconds).toBeGreaterThan(2 * small.compileSeconds);
+    expect(large.graphCaptureSeconds).toBeGreaterThan(small.graphCaptureSeconds);
+  });
+
+  test('graph capture grows with the capture sizes the args ask for', () => {
+    expect(captureSizesOf([])).toBe(67);
+    expect(captureSizesOf(['--max-num-seqs=32'])).toBe(3 + 64 / 8);
+    expect(captureSizesOf(['--cuda-graph-sizes', '1', '2', '4', '8'])).toBe(4);
+    expect(captureSizesOf(['--cuda-graph-sizes=256'])).toBe(3 + 32);
+    const few = base({}, { shape: { captureSizes: 8 } });
+    const many = base({}, { shape: { captureSizes: 67 } });
+    expect(many.graphCaptureSeconds / few.graphCaptureSeconds).toBeCloseTo(67 / 8);
+  });
+
+  test('tensor parallel adds worker start, distributed init and capture', () => {
+    const one = base({}, { shape: { parameters: 70e9, tensorParallel: 1, podCpus: 32 } });
+    const eight = base({}, { shape: { parameters: 70e9, tensorParallel: 8, podCpus: 32 } });
+    expect(eight.runtime.processStart).toBeGreaterThan(one.runtime.processStart);
+    expect(eight.graphCaptureSeconds).toBeGreaterThan(one.graphCaptureSeconds);
+    expect(eight.compileSeconds).toBeGreaterThan(one.compileSeconds);
+  });
+
+  test('fewer cores than processes slow process start and compile', () => {
+    const roomy = base({}, { shape: { tensorParallel: 4, podCpus: 16 } });
+    const tight = base({}, { shape: { tensorParallel: 4, podCpus: 2 } });
+    expect(tight.runtime.processStart).toBeGreaterThan(roomy.runtime.processStart * 2);
+    expect(tight.compileSeconds).toBeCloseTo(roomy.compileSeconds * 2);
+  });
+
+  test('a new node (imports from a disk that just took the image) and a lazily arriving image start slower', () => {
+    const held = base();
+    const fresh = base({ capacityArrival: CapacityArrival.COLD_NODE });
+    const streamed = base({ capacityArrival: CapacityArrival.COLD_NODE, imageArrival: ImageArrival.STREAMED });
+    expect(fresh.runtime.processStart).toBeGreaterThan(held.runtime.processStart);
+    expect(streamed.runtime.processStart).toBeGreaterThan(fresh.runtime.processStart);
+  });
+
+  test('a compile-cache hit costs less than a cold compile and more than nothing; -O0 and eager cost neither', () => {
+    const cold = base();
+    const hit = base({ persistentCompileCache: true });
+    expect(hit.compileSeconds).toBeGreaterThan(5);
+    expect(hit.compileSeconds).toBeLessThan(cold.compileSeconds);
+    expect(base({ compile: false }).compileSeconds).toBe(0);
+    expect(base({ compile: false }).graphCaptureSeconds).toBe(0);
+    expect(base({ eager: true }).compileSeconds).toBe(0);
+  });
+
+  test('layers default from the parameter count, and estimate.layers wins', () => {
+    expect(layersFor(8e9)).toBe(32);
+    expect(layersFor(70e9)).toBe(80);
+    expect(layersFor(0.1e9)).toBe(24);
+    const given = base({}, { options: { layers: 126 }, shape: { parameters: 8e9 } });
+    expect(given.shape.layers).toBe(126);
+  });
+});
+
+describe('storage under the weight path', () => {
+  test('persistent disks: per-GiB rate, the type\'s baseline, the per-VM ceiling', () => {
+    const at = (type: PersistentDiskType, gib: number) => WeightStorage.persistentDisk(type, Size.gibibytes(gib))._link[0] / MIB;
+    expect(at(PersistentDiskType.BALANCED, 100)).toBeCloseTo(140);
+    expect(at(PersistentDiskType.BALANCED, 1000)).toBeCloseTo(280);
+    expect(at(PersistentDiskType.SSD, 1000)).toBeCloseTo(480);
+    expect(at(PersistentDiskType.SSD, 10_000)).toBeCloseTo(1200);
+    expect(at(PersistentDiskType.STANDARD, 1000)).toBeCloseTo(120);
+  });
+
+  test('EBS: gp2 by size, gp3 as provisioned (125 MiB/s by default), io2 as provisioned', () => {
+    const at = (s: WeightStorage) => s._link[0] / MIB;
+    expect(at(WeightStorage.ebsVolume(EbsVolumeType.GP2, Size.gibibytes(100)))).toBeCloseTo(128);
+    expect(at(WeightStorage.ebsVolume(EbsVolumeType.GP2, Size.gibibytes(500)))).toBeCloseTo(250);
+    expect(at(WeightStorage.ebsVolume(EbsVolumeType.GP3, Size.gibibytes(500)))).toBeCloseTo(125);
+    expect(at(WeightStorage.ebsVolume(EbsVolumeType.GP3, Size.gibibytes(500), Size.mebibytes(1000)))).toBeCloseTo(1000);
+    expect(at(WeightStorage.ebsVolume(EbsVolumeType.IO2, Size.gibibytes(500), Size.mebibytes(4000)))).toBeCloseTo(4000);
+  });
+
+  test('a faster disk loads faster; the page cache beats every disk; a network file system loses more to the loader than a block disk of the same rate', () => {
+    const read = (storage: WeightStorage) =>
+      base({ weightPath: WeightPath.SHARED_VOLUME }, { options: { storage } }).weightLoadSeconds;
+    const slow = read(WeightStorage.persistentDisk(PersistentDiskType.BALANCED, Size.gibibytes(200)));
+    const fast = read(WeightStorage.persistentDisk(PersistentDiskType.SSD, Size.gibibytes(2000)));
+    expect(fast).toBeLessThan(slow);
+    expect(read(WeightStorage.pageCache())).toBeLessThan(fast);
+    const rate = Size.mebibytes(300);
+    expect(read(WeightStorage.measured(StorageMedium.NETWORK_FILE_SYSTEM, rate)))
+      .toBeGreaterThan(read(WeightStorage.measured(StorageMedium.BLOCK_DISK, rate)));
+  });
+
+  test('the streamer\'s ceiling grows with the ranks', () => {
+    const nvme = (tp: number) =>
+      base({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16 }, { shape: { tensorParallel: tp } }).loaderBytesPerSecond;
+    expect(nvme(4)).toBeGreaterThan(nvme(1));
+  });
+
+  test.each([
+    ['an unknown disk type', () => WeightStorage.persistentDisk('pd-fast' as PersistentDiskType, Size.gibibytes(1))],
+    ['a zero size', () => WeightStorage.persistentDisk(PersistentDiskType.SSD, Size.gibibytes(0))],
+    ['a size that is not a Size', () => WeightStorage.persistentDisk(PersistentDiskType.SSD, 500 as unknown as Size)],
+    ['gp2 with a throughput', () => WeightStorage.ebsVolume(EbsVolumeType.GP2, Size.gibibytes(100), Size.mebibytes(500))],
+    ['io2 without one', () => WeightStorage.ebsVolume(EbsVolumeType.IO2, Size.gibibytes(100))],
+    ['an unknown medium', () => WeightStorage.measured('tape' as StorageMedium, Size.mebibytes(5))],
+    ['an infinite rate', () => WeightStorage.measured(StorageMedium.BLOCK_DISK, Size.mebibytes(Infinity))],
+  ])('%s is CS-IN-084', (_what, make) => {
+    expect(make).toThrow(/\[CS-IN-084\] .+ Fix: .+/);
+  });
+
+  test.each([
+    ['estimate.before', { before: 'yesterday' as BeforeSetup }],
+    ['estimate.layers', { layers: 0 }],
+    ['estimate.layers', { layers: 32.5 }],
+    ['estimate.storage', { storage: { medium: StorageMedium.BLOCK_DISK } as unknown as WeightStorage }],
+  ])('a bad %s is CS-IN-085 with the model\'s path', (_prop, estimate) => {
+    expect(() => synth({ estimate })).toThrow(/^serving\/qwen: \[CS-IN-085\] .+ Fix: .+/);
+  });
+});
+
+describe('a node-local cache on a brand-new node downloads first', () => {
+  const REPO = { repoId: 'Qwen/Qwen2.5-0.5B-Instruct', revision: 'a'.repeat(40) };
+  test.each([
+    ['prefetch', WeightSource.prefetch(REPO)],
+    ['hostPath cache', WeightSource.hostPathCache(REPO)],
+  ])('%s: a new node is charged the Hub download, a held node is not', (_name, weights) => {
+    const cold = synth({ weights, size: ModelSize.of(Size.gibibytes(15)) }).model.estimate;
+    const held = synth({ weights, size: ModelSize.of(Size.gibibytes(15)), capacity: { warmBuffer: { enabled: true } } }).model.estimate;
+    expect(cold.weightLoadSeconds - held.weightLoadSeconds).toBeGreaterThan(16 * GB / (1 * GB));
+  });
+});
+
+describe('ranges', () => {
+  test('every lever and the total: fast <= expected <= slow', () => {
+    const cases = [
+      base(),
+      base({ weightPath: WeightPath.HF_HUB, capacityArrival: CapacityArrival.COLD_NODE }),
+      base({ weightPath: WeightPath.OBJECT_STORAGE, streamerConcurrency: 8 }),
+    ];
+    for (const f of cases) {
+      for (const r of [f.weightLoadRange, f.imagePullRange, f.nodeCapacityRange, f.runtimeRange, f.startupRange, f.totalRange]) {
+        expect(r.low).toBeLessThanOrEqual(r.expected + 1e-9);
+        expect(r.expected).toBeLessThanOrEqual(r.high + 1e-9);
+      }
+      expect(f.totalRange.high).toBeGreaterThan(f.totalRange.low);
+      expect(f.slow.startupSeconds).toBe(f.startupRange.high);
+    }
+    expect(SCENARIOS).toHaveLength(3);
+  });
+
+  test('a measured input narrows its lever to a point', () => {
+    const d = base({ capacityArrival: CapacityArrival.COLD_NODE }, { options: { nodeProvisioning: Duration.minutes(4) } });
+    expect(d.nodeCapacityRange).toEqual({ low: 240, expected: 240, high: 240 });
+  });
+
+  test('the startup probe and the wake deadline come from the slow end', () => {
+    const { model, manifests } = synth({ backend: undefined });
+    const e = model.estimate;
+    expect(model.startupBudget.toSeconds()).toBe(Math.max(300, Math.ceil((1.25 * e.startupRange.high) / 10) * 10));
+    expect(manifests.length).toBeGreaterThan(0);
+  });
+});
+
+describe('before and after', () => {
+  test('each before setup is the plain defaults with its weight path', () => {
+    const after: ColdStartFacts = {
+      ...defaultColdStartFacts(),
+      weightPath: WeightPath.OBJECT_STORAGE,
+      streamerConcurrency: 8,
+      capacityArrival: CapacityArrival.WARM_BUFFER,
+      imageArrival: ImageArrival.PRE_PULLED,
+      persistentCompileCache: true,
+    };
+    const hub = beforeFacts(after, BeforeSetup.HUB_DOWNLOAD_AT_START);
+    expect(hub).toMatchObject({
+      weightPath: WeightPath.HF_HUB,
+      streamerConcurrency: undefined,
+      capacityArrival: CapacityArrival.COLD_NODE,
+      imageArrival: ImageArrival.REGISTRY,
+      persistentCompileCache: false,
+    });
+    expect(beforeFacts(after, BeforeSetup.INIT_CONTAINER_SYNC))
+      .toMatchObject({ weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE, fetchEveryStart: true });
+    // The default loader cannot read a bucket: the object store becomes a download into the pod.
+    expect(beforeFacts(after, BeforeSetup.DEFAULT_LOADER))
+      .toMatchObject({ weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE });
+    expect(beforeFacts({ ...after, weightPath: WeightPath.EFS }, BeforeSetup.DEFAULT_LOADER))
+      .toMatchObject({ weightPath: WeightPath.EFS, streamerConcurrency: undefined });
+  });
+
+  test('the report and the picture show the before next to the after, lever by lever', () => {
+    const { app, model } = synth({
+      size: ModelSize.fromParameters(8e9, Precision.BF16),
+      capacity: { warmBuffer: { enabled: true } },
+      imagePull: { prePull: true },
+      estimate: { before: BeforeSetup.HUB_DOWNLOAD_AT_START },
+    });
+    const report = readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8');
+    expect(report).toContain('Before: download from the Hugging Face Hub at every start');
+    expect(report).toContain('| lever | seconds: expected (fast-slow) | before | applied | what would cut it further |');
+    const total = report.split('\n').find(l => l.startsWith('| **total** |'))!.split('|').map(c => c.trim());
+    expect(Number(total[3])).toBeGreaterThan(model.estimate.totalSeconds);
+    const svg = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(join(app.outdir, 'qwen-coldstart.svg'), 'utf8'));
+    const groups = svg.svg.g as any[];
+    expect(groups.every(g => g['data-before'] !== undefined && Number(g['data-high']) >= Number(g['data-low']))).toBe(true);
+    expect(Number(groups.find(g => g['data-lever'] === 'weight load')['data-before'])).toBeGreaterThan(Number(groups.find(g => g['data-lever'] === 'weight load')['data-seconds']));
+  });
+
+  test('without estimate.before the report has no before column', () => {
+    const { app } = synth({});
+    expect(readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8')).not.toContain('| before |');
+  });
+});
+
+describe('sizes', () => {
+  test('a size that is not a whole number of KiB, and 4-bit formats', () => {
+    expect(ModelSize.of(Size.gibibytes(3.42)).bytes).toBe(Math.ceil(3.42 * 1024 ** 3));
+    expect(ModelSize.fromParameters(20e9, Precision.MXFP4).bytes).toBe(Math.ceil(20e9 * 4.25 / 8));
+    expect(ModelSize.fromParameters(20e9, Precision.NVFP4).bytes).toBe(Math.ceil(20e9 * 4.5 / 8));
+    expect(ModelSize.fromParameters(8e9, Precision.INT4).parameters).toBe(8e9);
+    expect(ModelSize.of(Size.gibibytes(15)).parameters).toBeUndefined();
+  });
+});
