@@ -1,5 +1,6 @@
 import { Facts, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import type { PreWarmFacts } from '../blueprint/facts';
 
 /**
  * What the levers did, in the terms the cold-start estimate reads. Levers set
@@ -31,6 +32,8 @@ export interface ColdStartFacts {
   warmup: boolean;
   /** `--enable-sleep-mode`. */
   sleepMode: boolean;
+  /** Scheduled pre-warm windows and the GPU-hours they hold (the report sets them beside the wake they avoid). */
+  preWarm?: PreWarmFacts;
 }
 
 /** @internal */
@@ -64,5 +67,6 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),
     warmup: bp.fact(Facts.WARMUP),
     sleepMode: bp.fact(Facts.SLEEP_MODE),
+    preWarm: bp.fact(Facts.PRE_WARM),
   };
 }
