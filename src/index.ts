@@ -50,6 +50,8 @@ export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, Second
 // Lever 3: node capacity
 export type { CapacityOptions, EksCapacityOptions, GkeCapacityOptions } from './levers/capacity/capacity-options';
 export { WarmBufferMode } from './levers/capacity/warm-buffer';
+export { PreWarmSchedule, Weekday } from './levers/capacity/pre-warm';
+export type { CronPreWarmOptions, DailyPreWarmOptions, PreWarmTargets, PreWarmWindow } from './levers/capacity/pre-warm';
 export type { WarmBufferOptions } from './levers/capacity/warm-buffer';
 export type { ComputeClassPriority, GkeComputeClassOptions } from './levers/capacity/gke/compute-class';
 export type { QueuedProvisioningOptions } from './levers/capacity/gke/provisioning-request';

@@ -14,6 +14,7 @@ import { validateEstimateOptions } from './estimate/validate';
 import { GpuOptions } from './gpu';
 import { CapacityOptions } from './levers/capacity/capacity-options';
 import { NodeCapacity } from './levers/capacity/node-capacity';
+import { PreWarmSchedule } from './levers/capacity/pre-warm';
 import { ImagePull } from './levers/image/image-pull';
 import { ImagePullOptions } from './levers/image/image-pull-options';
 import { Lever, LeverContext } from './levers/lever';
@@ -47,6 +48,15 @@ export interface ScalingOptions {
    * @default 1
    */
   readonly maxReplicas?: number;
+
+  /**
+   * Hold warm capacity in known busy hours and let it go after: the replica
+   * floor (`replicas`) and/or the warm buffer (`warmNodes`) rise while a
+   * window is open, through KEDA's cron scaler. The cold-start report prints
+   * the GPU-hours a week it holds next to the wake it avoids.
+   * @default - no schedule: the floor and the buffer stay as set
+   */
+  readonly preWarm?: PreWarmSchedule;
 }
 
 /**
@@ -214,6 +224,8 @@ export class ColdStartOptimizedModel extends Construct {
         'use Backend.kserveKnative() (Knative holds the request and starts a pod) or Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() }) (the KEDA HTTP add-on does) to scale to zero, or set scaling.minReplicas to 1');
     }
 
+    const preWarm = checkPreWarm(this, props.scaling?.preWarm, backend, min, max);
+
     validateEstimateOptions(this, props.estimate);
     const context: LeverContext = {
       name: this.name,
@@ -225,6 +237,7 @@ export class ColdStartOptimizedModel extends Construct {
       engineImage: props.engine?.image,
       minReplicas: this.minReplicas,
       maxReplicas: this.maxReplicas,
+      preWarm,
     };
 
     // Construct every lever first (constructor checks run before any output),
@@ -270,7 +283,9 @@ export class ColdStartOptimizedModel extends Construct {
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     // Deadlines hold the slow case: a wake that takes the slow end of every lever must still make it.
     const wakeSeconds = assessment.detail.slow.nodeCapacitySeconds + assessment.detail.slow.imagePullSeconds + runtime.startupBudgetSeconds;
-    this.workload = backend._render(this, { name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds }, blueprint);
+    this.workload = backend._render(this, {
+      name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds, preWarm,
+    }, blueprint);
     for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) {
@@ -315,6 +330,33 @@ export class ColdStartOptimizedModel extends Construct {
     const short = memoryShortfall(bp.memoryLimit, bp.memoryItems);
     if (short) fail(this, 'CS-SHM-002', short.problem, `raise runtime.memoryLimit to at least ${readableBytes(short.need)}, or lower runtime.shmSize`);
   }
+}
+
+/**
+ * The schedule's replica windows against the floor, the ceiling and what the
+ * backend can carry; `warmNodes` is the capacity lever's to check.
+ */
+function checkPreWarm(
+  scope: Construct, schedule: PreWarmSchedule | undefined, backend: Backend, min: number, max: number,
+): PreWarmSchedule | undefined {
+  if (schedule === undefined) return undefined;
+  if (!(schedule instanceof PreWarmSchedule)) {
+    fail(scope, 'CS-IN-065', 'scaling.preWarm is not a PreWarmSchedule', 'pass PreWarmSchedule.daily({...}) or PreWarmSchedule.cron({...})');
+  }
+  const raising = schedule._windows.filter(w => w.replicas !== undefined);
+  const refusal = backend._preWarmRefusal;
+  if (raising.length && refusal !== undefined) {
+    fail(scope, 'CS-IN-067', `scaling.preWarm raises the replica floor, but ${refusal}`,
+      'raise the warm buffer instead (warmNodes: held GPU nodes, which this backend allows), or serve with Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() }), whose ScaledObject carries the schedule');
+  }
+  for (const w of raising) {
+    // The HPA KEDA writes clamps at maxReplicaCount; at or below the floor the window changes nothing.
+    if (w.replicas! <= min || w.replicas! > max) {
+      fail(scope, 'CS-IN-066', `scaling.preWarm window "${w.start}" -> "${w.end}" holds ${w.replicas} replicas, outside (${min}, ${max}]: ${w.replicas! <= min ? 'at or below the floor it holds nothing' : 'KEDA never scales above maxReplicas'}`,
+        `set replicas above scaling.minReplicas (${min}) and at most scaling.maxReplicas (${max}), or raise scaling.maxReplicas`);
+    }
+  }
+  return schedule;
 }
 
 /** Only the public fields: the detail stays internal. */

@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Aspects, Backend, CacheNodeGroup, CacheStorage, Cloud, ColdStartBaseline, ColdStartError, ColdStartOptimizedModel, ColdStartOptimizedModelProps,
-  DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials, Precision, Profile,
-  SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
+  DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials, Precision, PreWarmSchedule,
+  Profile, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
 } from '../src';
 import { schemaErrors } from './schema';
 import { baseProps, MODELCAR, VLLM } from './util';
@@ -498,6 +498,32 @@ for (const [name, o] of [['port 0', { interceptorPort: 0 }], ['port 70000', { in
   ['concurrency 0', { targetConcurrency: 0 }], ['namespace Bad_NS', { namespace: 'Bad_NS' }], ['cluster domain', { clusterDomain: 'a..b' }], ['scaler port 1.5', { scalerPort: 1.5 }]] as Array<[string, any]>) {
   add('k8s values', `KEDA add-on ${name}`, factory(() => DeploymentAutoscaler.kedaHttpAddOn(o)), { error: 'CS-IN-060', at: 'DeploymentAutoscaler.kedaHttpAddOn' });
 }
+// Scheduled pre-warm: what no autoscaler carries, what changes nothing, and what is not a schedule.
+const office = (o: any) => PreWarmSchedule.daily({ timeZone: 'Europe/Paris', start: '08:00', end: '18:00', ...o });
+const CLAIM_W = WeightSource.existingClaim('w');
+for (const [name, props, id] of [
+  ['replicas on Knative', () => ({ scaling: { minReplicas: 1, maxReplicas: 2, preWarm: office({ replicas: 2 }) } }), 'CS-IN-067'],
+  ['replicas on KServe Standard', () => ({ backend: Backend.kserveStandard(), scaling: { minReplicas: 1, maxReplicas: 2, preWarm: office({ replicas: 2 }) } }), 'CS-IN-067'],
+  ['replicas on a Deployment without autoscaler', () => ({ weights: CLAIM_W, backend: Backend.deployment(), scaling: { minReplicas: 1, maxReplicas: 1, preWarm: office({ replicas: 2 }) } }), 'CS-IN-067'],
+  ['replicas above maxReplicas', () => ({ weights: CLAIM_W, backend: Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn() }), scaling: { minReplicas: 0, maxReplicas: 1, preWarm: office({ replicas: 2 }) } }), 'CS-IN-066'],
+  ['warmNodes at the standing buffer', () => ({ capacity: { warmBuffer: { enabled: true, replicas: 2 } }, scaling: { preWarm: office({ warmNodes: 2 }) } }), 'CS-IN-066'],
+  ['warmNodes on a CapacityBuffer', () => ({ profile: gke(), capacity: { warmBuffer: { enabled: true, mode: WarmBufferMode.CAPACITY_BUFFER } }, scaling: { preWarm: office({ warmNodes: 2 }) } }), 'CS-IN-067'],
+  ['preWarm a string', () => ({ scaling: { preWarm: 'weekdays' as any } }), 'CS-IN-065'],
+] as Array<[string, () => any, string]>) {
+  add('k8s values', `pre-warm ${name}`, model(props), { error: id, at: M });
+}
+add('k8s values', 'pre-warm warmNodes on Knative', model(() => ({ scaling: { preWarm: office({ warmNodes: 1 }) } })), { accepted: 'a held GPU node works with every backend' });
+for (const [name, call, at] of [
+  ['daily(null)', () => PreWarmSchedule.daily(null as any), 'PreWarmSchedule.daily'],
+  ['daily days a string', () => office({ days: 'mon-fri', replicas: 1 }), 'PreWarmSchedule.daily'],
+  ['cron windows a string', () => PreWarmSchedule.cron({ timeZone: 'UTC', windows: 'x' as any }), 'PreWarmSchedule.cron'],
+  ['cron window null', () => PreWarmSchedule.cron({ timeZone: 'UTC', windows: [null as any] }), 'PreWarmSchedule.cron'],
+  ['cron start a number', () => PreWarmSchedule.cron({ timeZone: 'UTC', windows: [{ start: 8 as any, end: '0 18 * * *', replicas: 1 }] }), 'PreWarmSchedule.cron'],
+  ['daily timeZone a number', () => office({ timeZone: 1, replicas: 1 }), 'PreWarmSchedule.daily'],
+] as Array<[string, () => unknown, string]>) {
+  add('jsii', `PreWarmSchedule.${name}`, factory(call), { error: 'CS-IN-065', at });
+}
+
 // cdk8s refuses a negative Duration itself; NaN and a non-Duration reach the check.
 add('k8s values', 'estimate nodeProvisioning NaN', model(() => ({ estimate: { nodeProvisioning: Duration.seconds(NaN) } })), { error: 'CS-IN-071', at: M });
 add('k8s values', 'estimate nodeProvisioning a number', model(() => ({ estimate: { nodeProvisioning: 30 as any } })), { error: 'CS-IN-071', at: M });
@@ -559,6 +585,8 @@ const STRING_PROPS: Array<[string, (v: string) => () => Result, string, string]>
   ['extraEnv name', v => factory(() => vllm({ extraEnv: { [v]: 'x' } })), 'CS-IN-058', 'Engine.vllm'],
   ['sleep route', v => model(() => ({ weights: WeightSource.existingClaim('w'), backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: PROXY, extraRoutes: [v] } } })), 'CS-IN-062', M],
   ['KEDA host', v => factory(() => DeploymentAutoscaler.kedaHttpAddOn({ hosts: [v] })), 'CS-IN-060', 'DeploymentAutoscaler.kedaHttpAddOn'],
+  ['pre-warm time zone', v => factory(() => PreWarmSchedule.daily({ timeZone: v, start: '08:00', end: '18:00', replicas: 1 })), 'CS-IN-065', 'PreWarmSchedule.daily'],
+  ['pre-warm cron start', v => factory(() => PreWarmSchedule.cron({ timeZone: 'UTC', windows: [{ start: v, end: '0 18 * * *', replicas: 1 }] })), 'CS-IN-065', 'PreWarmSchedule.cron'],
 ];
 for (const [prop, build, id, at] of STRING_PROPS) {
   for (const [how, v] of BAD_STRINGS) {
@@ -586,6 +614,8 @@ const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, st
   ['KEDA scalerPort', v => factory(() => DeploymentAutoscaler.kedaHttpAddOn({ scalerPort: v })), 'CS-IN-060', 'DeploymentAutoscaler.kedaHttpAddOn', []],
   ['KEDA targetConcurrency', v => factory(() => DeploymentAutoscaler.kedaHttpAddOn({ targetConcurrency: v })), 'CS-IN-060', 'DeploymentAutoscaler.kedaHttpAddOn', []],
   ['GCS FUSE sidecarCpuLimit', v => factory(() => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: v })), 'CS-IN-009', 'WeightSource.gcsFuse', ['1.5', '1e12']],
+  ['pre-warm replicas', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', replicas: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
+  ['pre-warm warmNodes', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', warmNodes: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
 ];
 for (const [prop, build, id, at, valid] of NUMERIC_PROPS) {
   for (const [how, v] of BAD_NUMBERS) {

@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { Duration, Size } from 'cdk8s';
 import {
-  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, Profile, WarmBufferMode, WeightSource,
+  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, PreWarmSchedule, Profile, WarmBufferMode, Weekday,
+  WeightSource,
 } from '../src';
 import { synth } from './util';
 
@@ -45,6 +46,16 @@ const configurations: Array<[string, () => any[]]> = [
     weights: CLAIM,
     backend: Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn({ hosts: ['qwen.example.com'], scaleDownDelay: Duration.minutes(10) }) }),
     scaling: { minReplicas: 0, maxReplicas: 3 },
+  }, 'llm').manifests],
+  ['KEDA ScaledObjects of a pre-warm schedule (model floor and warm buffer)', () => synth({
+    weights: CLAIM,
+    backend: Backend.deployment({ autoscaler: DeploymentAutoscaler.kedaHttpAddOn({ hosts: ['qwen.example.com'] }) }),
+    capacity: { warmBuffer: { enabled: true } },
+    scaling: {
+      minReplicas: 1,
+      maxReplicas: 3,
+      preWarm: PreWarmSchedule.daily({ timeZone: 'Europe/Paris', start: '08:00', end: '18:00', days: [Weekday.MONDAY, Weekday.FRIDAY], replicas: 3, warmNodes: 2 }),
+    },
   }, 'llm').manifests],
   ['Knative InferenceService', () => synth({ backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }) }, 'llm').manifests],
 ];

@@ -5,6 +5,7 @@ import type { DeploymentBackendOptions } from './deployment';
 import type { KServeKnativeOptions } from './kserve-knative';
 import type { KServeStandardOptions } from './kserve-standard';
 import { PodBlueprint } from '../blueprint';
+import type { PreWarmSchedule } from '../levers/capacity/pre-warm';
 
 /** What a backend needs besides the blueprint. @internal */
 export interface RenderContext {
@@ -16,6 +17,8 @@ export interface RenderContext {
    * provisioning and image pull (estimate) plus the startup probe budget.
    */
   readonly wakeSeconds: number;
+  /** Scheduled pre-warm: the backend's autoscaler carries the windows that raise `replicas`. */
+  readonly preWarm?: PreWarmSchedule;
 }
 
 /**
@@ -77,6 +80,12 @@ export abstract class Backend {
    * down for good. @internal
    */
   public abstract readonly _wakesFromZero: boolean;
+
+  /**
+   * Why this backend cannot raise the replica floor on a schedule, or
+   * undefined when its autoscaler carries KEDA cron triggers. @internal
+   */
+  public abstract readonly _preWarmRefusal: string | undefined;
 
   /** @internal */
   public abstract _render(scope: Construct, context: RenderContext, blueprint: PodBlueprint): ApiObject;

@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { progressDeadlineSeconds, RenderContext } from './backend';
+import { cronTriggers } from '../levers/capacity/pre-warm';
 import { crds } from '../private/crds';
 import { wholeSeconds } from '../private/duration';
 import { fail } from '../private/errors';
@@ -191,10 +192,12 @@ class KedaHttpAddOn extends DeploymentAutoscaler {
         // The Deployment is created with one replica (it has no `replicas`, KEDA owns the count):
         // let that first pod finish its wake, filling the caches, before KEDA may take it away.
         initialCooldownPeriod: deadline,
+        // KEDA is active when any trigger is, and its HPA scales to the largest (HorizontalPodAutoscalerSpec.metrics):
+        // traffic above a pre-warm window's floor still scales out, and a window wakes the model from zero.
         triggers: [{
           type: 'external-push',
           metadata: { interceptorRoute: context.name, scalerAddress: `${o.scalerService}.${o.namespace}:${o.scalerPort}` },
-        }],
+        }, ...(context.preWarm ? cronTriggers(context.preWarm, 'replicas') : [])],
       },
     });
     scaled.node.addDependency(route);

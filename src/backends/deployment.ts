@@ -53,6 +53,7 @@ export class Deployment extends Backend {
   public readonly _port = PORT;
   /** Without an autoscaler nothing watches traffic: replicas 0 would stay 0. */
   public readonly _wakesFromZero: boolean;
+  public readonly _preWarmRefusal: string | undefined;
 
   constructor(private readonly options: DeploymentBackendOptions) {
     super();
@@ -69,6 +70,7 @@ export class Deployment extends Backend {
         'leave serviceType out, and route your Ingress or Gateway to the interceptor with a host passed in kedaHttpAddOn({ hosts })');
     }
     this._wakesFromZero = autoscaler !== undefined;
+    this._preWarmRefusal = autoscaler ? undefined : 'the Deployment backend has no autoscaler: its replicas are a fixed count';
   }
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {

@@ -106,6 +106,8 @@ export class KServeKnative extends Backend {
   public readonly _port = 8080; // Knative routes to the container port; KServe's convention is 8080
   /** Knative's activator holds the request and the autoscaler starts a pod. */
   public readonly _wakesFromZero = true;
+  /** Knative's autoscaler (KPA) scales the revision; min-scale is one fixed annotation. */
+  public readonly _preWarmRefusal = 'Knative\'s autoscaler owns the revision\'s replica count: its floor (min-scale) is one fixed annotation, and a KEDA ScaledObject on the revision\'s Deployment would fight it';
 
   constructor(private readonly options: KServeKnativeOptions) {
     super();

@@ -42,6 +42,14 @@ export class KServeStandard extends Backend {
   public readonly _port = 8080; // KServe's container-port convention, in both modes
   /** An HPA never scales to or from zero; KServe's KEDA ScaledObject scales on CPU (or metrics) that read nothing at zero. */
   public readonly _wakesFromZero = false;
+  /**
+   * KServe v0.20 builds the predictor's ScaledObject from `autoScaling.metrics`
+   * only (resource, Prometheus/Graphite, OpenTelemetry: no cron) and updates
+   * it back when it differs (reconcilers/keda/keda_reconciler.go); KEDA's
+   * webhook refuses a second ScaledObject on a workload an HPA or
+   * ScaledObject already manages (keda v2.20.2 scaledobject_webhook.go).
+   */
+  public readonly _preWarmRefusal = 'KServe writes the predictor\'s HPA or ScaledObject itself, with no cron trigger, and reconciles changes away; KEDA refuses a second ScaledObject on the same Deployment';
 
   constructor(private readonly options: KServeStandardOptions) {
     super();

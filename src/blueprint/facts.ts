@@ -76,6 +76,8 @@ export const Facts = {
   WEIGHT_FETCH_ORIGIN: new FactKey<WeightPath | undefined>('weightFetchOrigin', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
+  /** Scheduled pre-warm and the GPU-hours it holds. Capacity -> the cold-start report. */
+  PRE_WARM: new FactKey<PreWarmFacts | undefined>('preWarm', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(undefined)),
   /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
   CAPACITY_ARRIVAL: new FactKey<CapacityArrival>('capacityArrival', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(CapacityArrival.COLD_NODE)),
   /** Node-level image settings. Image pull -> capacity (ComputeClass, EC2NodeClass render them). */
@@ -116,4 +118,32 @@ export interface NodeImageCache {
   readonly dataVolumeSnapshotId?: string;
   /** Size of that data volume (a Karpenter quantity, e.g. `200Gi`). */
   readonly dataVolumeSize?: string;
+}
+
+/**
+ * A pre-warm schedule in the report's terms: what each window holds above the
+ * configuration without it, and the GPU-hours that costs.
+ * @internal
+ */
+export interface PreWarmFacts {
+  readonly timeZone: string;
+  readonly windows: ReadonlyArray<{
+    readonly start: string;
+    readonly end: string;
+    /** Replica floor in the window, if it raises it. */
+    readonly replicas?: number;
+    /** Warm-buffer copies in the window, if it raises them. */
+    readonly warmNodes?: number;
+    /** Hours a week the window is open (52-week average, wall clock). */
+    readonly hoursPerWeek: number;
+    /** GPU-hours a week this window alone holds above the floor and the buffer. */
+    readonly gpuHoursPerWeek: number;
+  }>;
+  /** The floor and the buffer outside the windows. */
+  readonly minReplicas: number;
+  readonly bufferReplicas: number;
+  /** GPUs per replica (and per buffer copy). */
+  readonly gpusPerCopy: number;
+  /** GPU-hours a week all windows hold (overlaps counted once, at the larger target). */
+  readonly gpuHoursPerWeek: number;
 }

@@ -450,8 +450,13 @@ function prePuller(objects: any[], image: string | undefined): any {
 /** A warm buffer: pause pods that ask for a GPU at a negative priority, which any model pod preempts. */
 function capacityArrival(objects: any[], evidence: string[], assumptions: string[]): CapacityArrival {
   const negative = new Set(objects.filter(o => o.kind === 'PriorityClass' && Number(o.value) < 0).map(o => o.metadata?.name));
-  const buffer = objects.find(o => podsOf(o).some(p => (negative.has(p.spec.priorityClassName) || Number(p.spec.priority) < 0)
+  const buffers = objects.filter(o => podsOf(o).some(p => (negative.has(p.spec.priorityClassName) || Number(p.spec.priority) < 0)
     && p.containers.some(x => /(^|\/)pause([:@]|$)/.test(x.image ?? '') && isGpu(x))));
+  // A buffer a KEDA ScaledObject scales from 0 (a scheduled pre-warm) holds nodes only while a trigger is active.
+  const scheduled = buffers.filter(b => objects.some(o => o.kind === 'ScaledObject' && o.spec?.scaleTargetRef?.name === b.metadata?.name
+    && (o.spec?.scaleTargetRef?.kind ?? 'Deployment') === b.kind && !(Number(o.spec?.minReplicaCount) > 0)));
+  for (const b of scheduled) assumptions.push(`${b.kind}/${b.metadata?.name} holds GPU nodes only while its ScaledObject's triggers are active (minReplicaCount 0): not counted`);
+  const buffer = buffers.find(b => !scheduled.includes(b));
   if (buffer) {
     evidence.push(`${buffer.kind}/${buffer.metadata?.name} holds GPU nodes with pause pods at negative priority`);
     return CapacityArrival.WARM_BUFFER;

@@ -10,6 +10,7 @@ import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 import { fleetSvg, fmt, waterfallSvg } from './waterfall-svg';
 import { RuleReport } from '../aspects/findings-report';
 import { countFindings } from '../aspects/findings-table';
+import type { PreWarmFacts } from '../blueprint/facts';
 import { reportDir } from '../private/report-dir';
 
 const KEY = Symbol.for('cdk8s-coldstart.ColdStartReport');
@@ -324,6 +325,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
   ].filter(Boolean).join(', ');
 
   const above = d.startupSeconds - d.physicalLimitSeconds;
+  const nodeWait = (capacityArrival: CapacityArrival) => alt({ capacityArrival }).nodeCapacitySeconds;
   return [
     `## ${md(e.name)} (${code(e.path)})`,
     '',
@@ -341,6 +343,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     `Physical limit: ${gb(weightBytes)} / ${rate(d.slowestLinkBytesPerSecond)} (slowest link) + ${fmt(d.fixedInitSeconds)} s fixed init = ${fmt(d.physicalLimitSeconds)} s; `
       + `this configuration starts ${fmt(Math.max(0, above))} s above it.`,
     '',
+    ...(f.preWarm ? preWarmLines(f.preWarm, d, nodeWait(CapacityArrival.COLD_NODE) - nodeWait(CapacityArrival.WARM_BUFFER)) : []),
   ].join('\n');
 }
 
@@ -354,6 +357,35 @@ function beforeLabel(b: BeforeSetup | undefined): string {
 
 function fmtB(parameters: number): string {
   return `${fmt(parameters / 1e9)}B`;
+}
+
+/**
+ * Scheduled pre-warm: the GPU-hours each window holds (GPUs per replica x the
+ * copies above the floor and the standing buffer x open hours) next to the
+ * wake it avoids: the whole cold start for a Ready replica, the node wait for
+ * a held node (the estimate's cold node minus its warm-buffer preemption).
+ */
+function preWarmLines(p: PreWarmFacts, d: EstimateDetail, nodeWaitSeconds: number): string[] {
+  const holds = (w: PreWarmFacts['windows'][number]) => [
+    w.replicas !== undefined ? `${w.replicas} Ready replica(s) (+${w.replicas - p.minReplicas})` : '',
+    w.warmNodes !== undefined ? `${w.warmNodes} warm node slot(s) (+${w.warmNodes - p.bufferReplicas})` : '',
+  ].filter(Boolean).join(', ');
+  const avoids = (w: PreWarmFacts['windows'][number]) => [
+    w.replicas !== undefined ? `the ~${fmt(d.totalSeconds)} s cold start (a request finds a Ready replica)` : '',
+    w.warmNodes !== undefined ? `the ~${fmt(nodeWaitSeconds)} s node wait of a wake` : '',
+  ].filter(Boolean).join('; ');
+  const raisesFloor = p.windows.some(w => w.replicas !== undefined);
+  return [
+    `Pre-warm (KEDA cron, ${md(p.timeZone)}; ${p.gpusPerCopy} GPU(s) per replica or node slot):`,
+    '',
+    '| window (start -> end) | holds | open h/week | GPU-hours/week held | wake avoided in the window |',
+    '|---|---|---:|---:|---|',
+    ...p.windows.map(w => `| ${code(w.start)} -> ${code(w.end)} | ${holds(w)} | ${fmt(w.hoursPerWeek)} | ${fmt(w.gpuHoursPerWeek)} | ${avoids(w)} |`),
+    '',
+    `Cost: ${fmt(p.gpuHoursPerWeek)} GPU-hours a week held (${fmt(p.gpuHoursPerWeek / 7)} a day on average; overlapping windows count once, at the larger target).`
+      + (raisesFloor ? ` A replica a window starts is Ready ~${fmt(d.totalSeconds)} s after it opens: open the window that long before the peak.` : ''),
+    '',
+  ];
 }
 
 function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {

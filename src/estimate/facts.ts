@@ -1,5 +1,6 @@
 import { Facts, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import type { PreWarmFacts } from '../blueprint/facts';
 
 /**
  * What the levers did, in the terms the cold-start estimate reads. Levers set
@@ -39,6 +40,8 @@ export interface ColdStartFacts {
   shardedWeights?: boolean;
   /** A multi-threaded loader (fastsafetensors) instead of the default one. */
   fastLoader?: boolean;
+  /** Scheduled pre-warm windows and the GPU-hours they hold (the report sets them beside the wake they avoid). */
+  preWarm?: PreWarmFacts;
 }
 
 /** @internal */
@@ -73,5 +76,6 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     warmup: bp.fact(Facts.WARMUP),
     sleepMode: bp.fact(Facts.SLEEP_MODE),
     fetchOrigin: bp.fact(Facts.WEIGHT_FETCH_ORIGIN),
+    preWarm: bp.fact(Facts.PRE_WARM),
   };
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Facts, LeverKind, PodWriter } from '../blueprint';
 import { EstimateDetail } from '../estimate/estimate';
 import { ModelSize } from '../model-size';
+import { PreWarmSchedule } from './capacity/pre-warm';
 import { fail } from '../private/errors';
 import { ResolvedGpu } from '../private/gpu';
 import { Profile } from '../profile';
@@ -26,6 +27,8 @@ export interface LeverContext {
   /** Replica bounds (a ReadWriteOnce cache cannot serve more than one). */
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /** Scheduled pre-warm windows (the capacity lever holds their `warmNodes`). */
+  readonly preWarm?: PreWarmSchedule;
 }
 
 /**

@@ -224,6 +224,17 @@ describe('the other inputs', () => {
     expect(e.evidence).toContain('Deployment/warm holds GPU nodes with pause pods at negative priority');
     expect(estimates(server(), pc, pause(false))[0].assessment!.inputs.facts.capacityArrival).toBe('cold-node');
     expect(estimates(server(), pause(true))[0].assessment!.inputs.facts.capacityArrival).toBe('cold-node');
+    // Sized by a ScaledObject from 0 (a scheduled pre-warm), the buffer is not always there; from 1 it is.
+    const scaled = (min?: number) => ({
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'warm-prewarm' },
+      spec: { scaleTargetRef: { name: 'warm' }, ...(min === undefined ? {} : { minReplicaCount: min }), triggers: [] },
+    });
+    const fromZero = estimates(server(), pc, pause(true), scaled())[0];
+    expect(fromZero.assessment!.inputs.facts.capacityArrival).toBe('cold-node');
+    expect(fromZero.assumptions).toContain('Deployment/warm holds GPU nodes only while its ScaledObject\'s triggers are active (minReplicaCount 0): not counted');
+    expect(estimates(server(), pc, pause(true), scaled(1))[0].assessment!.inputs.facts.capacityArrival).toBe('warm-buffer');
   });
 });
 

@@ -4,8 +4,9 @@ import { CapacityOptions } from './capacity-options';
 import { DO_NOT_DISRUPT, NODE_POOL_LABEL, renderNodePool, resolveNodePool, ResolvedNodePool } from './eks/karpenter-node-pool';
 import { COMPUTE_CLASS_LABEL, renderComputeClass, resolveComputeClass, ResolvedComputeClass } from './gke/compute-class';
 import { checkQueuedProvisioning, DWS_CLASS, renderProvisioningRequest } from './gke/provisioning-request';
+import { heldGpuHoursPerWeek, PreWarmSchedule } from './pre-warm';
 import { renderWarmBuffer, resolveWarmBuffer, ResolvedWarmBuffer, WarmBufferMode } from './warm-buffer';
-import { Facts, LeverKind, PodWriter } from '../../blueprint';
+import { Facts, LeverKind, PodWriter, PreWarmFacts } from '../../blueprint';
 import { CapacityArrival } from '../../estimate/paths';
 import { requireCloud } from '../../private/cloud';
 import { clusterScoped } from '../../private/cluster-scoped';
@@ -27,6 +28,8 @@ export class NodeCapacity extends Lever {
   /** Name of the PriorityClass the model pod runs at. */
   public priorityClassName = '';
   private readonly buffer?: ResolvedWarmBuffer;
+  /** A buffer is held outside pre-warm windows too (the estimate's warm-buffer case). */
+  private readonly alwaysWarm: boolean;
   private readonly computeClass?: ResolvedComputeClass;
   private readonly nodePool?: ResolvedNodePool;
 
@@ -50,6 +53,24 @@ export class NodeCapacity extends Lever {
     if (eks) requireCloud(this, context.profile, CloudProvider.EKS, 'capacity.eks (Karpenter NodePool)', 'remove capacity.eks');
     const modelPriority = priorityClassName !== undefined ? undefined : priority ?? DEFAULT_PRIORITY;
     this.buffer = resolveWarmBuffer(this, warmBuffer ?? {}, context.gpu, modelPriority, context.profile.isProduction);
+    this.alwaysWarm = this.buffer !== undefined;
+    const scheduled = context.preWarm?._windows.filter(w => w.warmNodes !== undefined) ?? [];
+    if (scheduled.length) {
+      // Without a standing buffer the schedule brings one of size 0 outside its windows.
+      const buffer = this.buffer ?? { ...resolveWarmBuffer(this, { ...warmBuffer, enabled: true }, context.gpu, modelPriority, true)!, replicas: 0 };
+      if (buffer.mode === WarmBufferMode.CAPACITY_BUFFER) {
+        // Its CRD declares a status subresource only (autoscaling.x-k8s.io_capacitybuffers.yaml): KEDA scales through /scale.
+        fail(this, 'CS-IN-067', 'scaling.preWarm raises the warm buffer, but a CapacityBuffer has no scale subresource, so KEDA cannot resize it',
+          'use capacity.warmBuffer.mode WarmBufferMode.PAUSE_PODS (a Deployment KEDA scales), or drop warmNodes from the schedule');
+      }
+      for (const w of scheduled) {
+        if (w.warmNodes! <= buffer.replicas) {
+          fail(this, 'CS-IN-066', `scaling.preWarm window "${w.start}" -> "${w.end}" holds ${w.warmNodes} warm-buffer copies, not above the ${buffer.replicas} the buffer always holds`,
+            `set warmNodes above capacity.warmBuffer.replicas (${buffer.replicas}), or drop it from the window`);
+        }
+      }
+      this.buffer = { ...buffer, schedule: context.preWarm };
+    }
     if (this.buffer?.mode === WarmBufferMode.CAPACITY_BUFFER && provider === CloudProvider.GENERIC) {
       fail(this, 'CS-IN-034', 'a CapacityBuffer needs a cluster that serves autoscaling.x-k8s.io/v1beta1 CapacityBuffer, which the generic profile does not promise',
         'use WarmBufferMode.PAUSE_PODS (works on any cluster), or a GKE or EKS profile');
@@ -90,7 +111,8 @@ export class NodeCapacity extends Lever {
       pod.podAnnotation('autoscaling.x-k8s.io/consume-provisioning-request', `${context.name}-dws`);
       pod.podAnnotation('autoscaling.x-k8s.io/provisioning-class-name', DWS_CLASS);
     }
-    if (this.buffer) pod.set(Facts.CAPACITY_ARRIVAL, CapacityArrival.WARM_BUFFER);
+    if (this.alwaysWarm) pod.set(Facts.CAPACITY_ARRIVAL, CapacityArrival.WARM_BUFFER);
+    if (context.preWarm) pod.set(Facts.PRE_WARM, preWarmFacts(context.preWarm, context.minReplicas, this.buffer?.replicas ?? 0, gpu.count));
     pod.set(Facts.NODES_SELECTED, Object.keys(gpu.nodeSelector).length > 0 || this.computeClass !== undefined || this.nodePool !== undefined);
   }
 
@@ -115,4 +137,27 @@ export class NodeCapacity extends Lever {
     if (dws) pod.dependsOn(renderProvisioningRequest(this, context.name, dws, placement, gpuResource));
     if (this.buffer) renderWarmBuffer(this, context.name, context.servedModelName, this.buffer, placement, gpuResource);
   }
+}
+
+/** What the schedule holds above the floor and the standing buffer, for the report. */
+function preWarmFacts(schedule: PreWarmSchedule, minReplicas: number, bufferReplicas: number, gpus: number): PreWarmFacts {
+  const floor = (w: { replicas?: number }) => Math.max(0, (w.replicas ?? minReplicas) - minReplicas);
+  const buffer = (w: { warmNodes?: number }) => Math.max(0, (w.warmNodes ?? bufferReplicas) - bufferReplicas);
+  // Floor and buffer combine separately: KEDA takes the largest trigger per ScaledObject, and they are two.
+  const total = heldGpuHoursPerWeek(schedule._windows, floor, gpus) + heldGpuHoursPerWeek(schedule._windows, buffer, gpus);
+  return {
+    timeZone: schedule._timeZone,
+    windows: schedule._windows.map(w => ({
+      start: w.start,
+      end: w.end,
+      replicas: w.replicas,
+      warmNodes: w.warmNodes,
+      hoursPerWeek: w.hoursPerWeek,
+      gpuHoursPerWeek: (floor(w) + buffer(w)) * gpus * w.hoursPerWeek,
+    })),
+    minReplicas,
+    bufferReplicas,
+    gpusPerCopy: gpus,
+    gpuHoursPerWeek: total,
+  };
 }

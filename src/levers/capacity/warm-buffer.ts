@@ -2,10 +2,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderCapacityBuffer } from './capacity-buffer';
 import { PAUSE_IMAGE, TINY } from './pause-image';
+import { cronTriggers, PreWarmSchedule } from './pre-warm';
 import { Scheduling } from '../../blueprint';
 import { GpuOptions } from '../../gpu';
 import { auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { clusterScoped } from '../../private/cluster-scoped';
+import { crds } from '../../private/crds';
 import { fail } from '../../private/errors';
 import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
 import { requireDigest } from '../../private/image';
@@ -81,7 +83,10 @@ export const BUFFER_PRIORITY = -10;
 
 /** @internal */
 export interface ResolvedWarmBuffer {
+  /** Copies held outside pre-warm windows (0: the buffer exists only in them). */
   readonly replicas: number;
+  /** Pre-warm windows that raise the buffer: a KEDA ScaledObject then owns its size. */
+  readonly schedule?: PreWarmSchedule;
   readonly mode: WarmBufferMode;
   readonly priority: number;
   readonly image: string;
@@ -179,10 +184,11 @@ export function renderWarmBuffer(
     preemptionPolicy: 'Never',
     description: `Warm GPU buffer of model ${servedModelName}: pause pods the model preempts on wake.`,
   }));
-  ManifestObject.render(scope, 'WarmBuffer', k8s.KubeDeployment, {
+  const deployment = ManifestObject.render(scope, 'WarmBuffer', k8s.KubeDeployment, {
     metadata: { name: bufferName, labels },
     spec: {
-      replicas: buffer.replicas,
+      // KEDA owns the count under a schedule: a fixed one here would be reset at every apply.
+      replicas: buffer.schedule ? undefined : buffer.replicas,
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
@@ -190,4 +196,20 @@ export function renderWarmBuffer(
       },
     },
   });
+  if (buffer.schedule) {
+    // `<name>-prewarm`, not `<name>-warm-buffer`: KEDA names its HPA `keda-hpa-<ScaledObject>` and refuses
+    // one above 63 characters (keda v2.20.2 scaledobject_webhook.go, verifyName); 45 + 8 + 9 fits.
+    const scaled = new ManifestObject(scope, 'WarmBufferScaledObject', {
+      ...crds.scaledObject().ScaledObject.GVK,
+      metadata: { name: `${name}-prewarm`, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: deployment.apiVersion, kind: deployment.kind, name: deployment.name },
+        // Outside the windows no cron trigger is active: KEDA keeps the standing buffer, or scales it to zero.
+        minReplicaCount: buffer.replicas,
+        maxReplicaCount: Math.max(...buffer.schedule._windows.map(w => w.warmNodes ?? 0)),
+        triggers: cronTriggers(buffer.schedule, 'warmNodes'),
+      },
+    });
+    scaled.node.addDependency(deployment);
+  }
 }
