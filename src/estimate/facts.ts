@@ -31,6 +31,8 @@ export interface ColdStartFacts {
   warmup: boolean;
   /** `--enable-sleep-mode`. */
   sleepMode: boolean;
+  /** `--enable-lora` with adapters on a volume. */
+  loraAdapters?: boolean;
 }
 
 /** @internal */
@@ -64,5 +66,6 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),
     warmup: bp.fact(Facts.WARMUP),
     sleepMode: bp.fact(Facts.SLEEP_MODE),
+    loraAdapters: bp.fact(Facts.LORA_ADAPTERS),
   };
 }

@@ -251,6 +251,12 @@ const ROWS: Row[] = [
     model: () => VLLM_V1.sleepWakeLevel2,
   },
   {
+    figure: 'LoRA adapter swapped onto a warm base model: 3 s, down from a 25 s warm-up of a model of its own (A10G)',
+    source: 'https://huggingface.co/blog/lora-adapters-dynamic-loading (Hugging Face, "Goodbye cold boot", 2023)',
+    published: 3,
+    model: () => est(llama3_8b, { loraAdapters: true }).adapterLoadSeconds!,
+  },
+  {
     figure: 'Sleep mode wake is 18-200x faster than a reload (Llama-3-8B from NVMe: reload / level-1 wake, at least 18x)',
     source: 'FACTS: Published figures, sleep mode',
     published: 18,
