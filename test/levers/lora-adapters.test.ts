@@ -1,4 +1,5 @@
 import { AdapterVolume, Backend, ColdStartError, Engine, Findings, WeightSource } from '../../src';
+import { BlueprintConflict, LeverKind, PodBlueprint } from '../../src/blueprint';
 import { COLDSTART_REPORT_FILE, ColdStartReportWriter } from '../../src/estimate/cold-start-report';
 import { assessColdStart, VLLM_V1 } from '../../src/estimate/estimate';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
@@ -89,6 +90,16 @@ describe('LoRA adapters', () => {
     expect(e).toContain('CS-LORA-001');
     expect(e).toContain('the pod IP serves /v1/load_lora_adapter');
   });
+});
+
+test('the blueprint writes a multi-value flag once, the flag then each value, and refuses another value or a single-value write of it', () => {
+  const bp = new PodBlueprint();
+  const writer = (path: string) => bp.writer({ kind: LeverKind.RUNTIME, node: { path } } as any);
+  writer('x/A').argValues('--lora-modules', ['a=/x', 'b=/y']);
+  writer('x/B').argValues('--lora-modules', ['a=/x', 'b=/y']);
+  expect(() => writer('x/C').argValues('--lora-modules', ['a=/z'])).toThrow(/--lora-modules is set to "a=\/x b=\/y" by x\/B and to "a=\/z" by x\/C/);
+  expect(() => writer('x/C').arg('--lora-modules', 'a=/x')).toThrow(BlueprintConflict);
+  expect(bp.renderArgs()).toEqual(['--lora-modules', 'a=/x', 'b=/y']);
 });
 
 describe('LoRA adapters: bad input', () => {
