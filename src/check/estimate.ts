@@ -134,8 +134,10 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
     persistentCompileCache: persistentCompileCache(pod, c, evidence),
     warmup: warmup(c, evidence, assumptions),
     sleepMode: flagOn(c, '--enable-sleep-mode'),
+    loraAdapters: flagOn(c, '--enable-lora'),
   };
   if (facts.sleepMode) evidence.push('--enable-sleep-mode');
+  if (facts.loraAdapters) evidence.push('--enable-lora');
   return { probe, evidence, assumptions, modelSize: size.description, assessment: assessColdStart({ weightBytes: size.bytes, facts }) };
 }
 
