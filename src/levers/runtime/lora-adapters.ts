@@ -42,10 +42,15 @@ export class AdapterVolume {
     return new AdapterVolume(claimName, options.subPath);
   }
 
-  private constructor(
-    /** @internal */ public readonly _claimName: string,
-    /** @internal */ public readonly _subPath: string | undefined,
-  ) {}
+  /** @internal */
+  public readonly _claimName: string;
+  /** @internal */
+  public readonly _subPath?: string;
+
+  private constructor(claimName: string, subPath: string | undefined) {
+    this._claimName = claimName;
+    this._subPath = subPath;
+  }
 }
 
 /**
