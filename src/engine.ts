@@ -143,6 +143,11 @@ const OWNED: Record<string, string> = {
   '--enforce-eager': 'runtime.enforceEager',
   '-O': 'runtime.compile',
   '--enable-sleep-mode': 'runtime.sleepMode',
+  '--enable-lora': 'props.adapters',
+  '--max-loras': 'props.adapters.maxLoras',
+  '--max-lora-rank': 'props.adapters.maxLoraRank',
+  '--max-cpu-loras': 'props.adapters.maxCpuLoras',
+  '--lora-modules': 'props.adapters.preload',
   '--config': 'the typed props (a --config file would hide flags from every check)',
 };
 

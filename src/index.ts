@@ -61,6 +61,8 @@ export type { KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-n
 // Lever 4: runtime
 export type { RuntimeOptions } from './levers/runtime/runtime-options';
 export type { SleepModeOptions } from './levers/runtime/sleep-mode';
+export { AdapterVolume } from './levers/runtime/lora-adapters';
+export type { AdapterClaimOptions, LoraAdaptersOptions } from './levers/runtime/lora-adapters';
 export { CacheAccessMode, CacheStorage } from './levers/runtime/cache-storage';
 export type { EmptyDirCacheOptions, PersistentCacheOptions } from './levers/runtime/cache-storage';
 

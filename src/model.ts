@@ -18,6 +18,7 @@ import { PreWarmSchedule } from './levers/capacity/pre-warm';
 import { ImagePull } from './levers/image/image-pull';
 import { ImagePullOptions } from './levers/image/image-pull-options';
 import { Lever, LeverContext } from './levers/lever';
+import { LoraAdaptersOptions } from './levers/runtime/lora-adapters';
 import { Runtime } from './levers/runtime/runtime';
 import { RuntimeOptions } from './levers/runtime/runtime-options';
 import { WeightLoad } from './levers/weights/weight-load';
@@ -158,6 +159,15 @@ export interface ColdStartOptimizedModelProps {
    * @default - pre-pull in production; no cloud accelerator
    */
   readonly imagePull?: ImagePullOptions;
+
+  /**
+   * LoRA adapters of this model's weights (`--enable-lora`), from a volume:
+   * preloaded at startup, and/or loaded on the first request that names one,
+   * so a new fine-tune is served by a running replica instead of a model of
+   * its own with its own cold start.
+   * @default - no LoRA
+   */
+  readonly adapters?: LoraAdaptersOptions;
 }
 
 const MAX_NAME = 45;
@@ -245,7 +255,7 @@ export class ColdStartOptimizedModel extends Construct {
     // it in a pass (the blueprint throws otherwise). Capacity goes first:
     // weight and image side objects mirror the pod's nodes.
     const capacity = new NodeCapacity(this, 'NodeCapacity', context, props.capacity ?? {});
-    const runtime = new Runtime(this, 'Runtime', context, props.engine, props.runtime ?? {});
+    const runtime = new Runtime(this, 'Runtime', context, props.engine, props.runtime ?? {}, props.adapters);
     const levers: Lever[] = [
       capacity,
       new WeightLoad(this, 'WeightLoad', context, props.weights),
@@ -391,7 +401,7 @@ function requireProps(scope: Construct, props: ColdStartOptimizedModelProps): vo
   if (typeof p.weights?._bind !== 'function') missing('props.weights', 'pass a WeightSource, e.g. WeightSource.modelcar(...)');
   if (typeof p.size?.bytes !== 'number') missing('props.size', 'pass ModelSize.fromParameters(...) or ModelSize.of(Size.gibibytes(...))');
   if (p.gpu === null || typeof p.gpu !== 'object') missing('props.gpu', 'pass { count: 1 } (GPUs per replica)');
-  for (const key of ['profile', 'backend', 'scaling', 'capacity', 'imagePull', 'runtime', 'estimate']) {
+  for (const key of ['profile', 'backend', 'scaling', 'capacity', 'imagePull', 'runtime', 'estimate', 'adapters']) {
     if (p[key] !== undefined && (p[key] === null || typeof p[key] !== 'object')) missing(`props.${key}`, `leave props.${key} out for its default, or pass one`);
   }
 }

@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  Aspects, Backend, CacheNodeGroup, CacheStorage, Cloud, ColdStartBaseline, ColdStartError, ColdStartOptimizedModel, ColdStartOptimizedModelProps,
-  DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials, Precision, PreWarmSchedule,
-  Profile, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
+  AdapterVolume, Aspects, Backend, CacheNodeGroup, CacheStorage, Cloud, ColdStartBaseline, ColdStartError, ColdStartOptimizedModel,
+  ColdStartOptimizedModelProps, DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials,
+  Precision, PreWarmSchedule, Profile, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
 } from '../src';
 import { schemaErrors } from './schema';
 import { baseProps, MODELCAR, VLLM } from './util';
@@ -146,6 +146,11 @@ for (const [flag, how] of [['enforce-eager', 'exact'], ['no-enforce-eager', '--n
   ['enable-sleep-mode', 'exact'], ['no-enable-sleep-mode', '--no- form'], ['enable_sleep_mode', 'underscores'], ['enable-sleep', 'a prefix']]) {
   add('argv', `switch --${flag} (${how})`, factory(() => vllm({ extraArgs: [`--${flag}`] })), { error: how === 'underscores' ? 'CS-IN-043' : 'CS-IN-006', at: 'Engine.vllm' });
 }
+// LoRA: props.adapters owns the switch and the limits (an ambiguous prefix such as --enable-lo is CS-IN-043 like any other).
+for (const arg of ['--enable-lora', '--no-enable-lora', '--max-loras=2', '--max-lora-r=32', '--max-cpu-l=4', '--lora-modules=a=/x', '--lora-mod=a=/x']) {
+  add('argv', `LoRA flag ${arg}`, factory(() => vllm({ extraArgs: [arg] })), { error: 'CS-IN-006', at: 'Engine.vllm' });
+}
+add('argv', 'LoRA flag --enable-lo (ambiguous with --enable-lora-bias)', factory(() => vllm({ extraArgs: ['--enable-lo'] })), { error: 'CS-IN-043', at: 'Engine.vllm' });
 for (const arg of ['--compilation-config.level=3', '--compilation_config.level=3', '--compilation-config.cudagraph_mode=NONE']) {
   // A dotted key is not a `--flag=value` shape the blueprint can merge: refused before it could reach the compilation config.
   add('argv', `dotted JSON key ${arg}`, factory(() => vllm({ extraArgs: [arg] })), { error: 'CS-IN-043', at: 'Engine.vllm' });
@@ -864,6 +869,24 @@ add('rule engine', 'a Deployment without a spec', foreign(() => [{ apiVersion: '
   { accepted: 'no pod spec, nothing to judge (the API server requires the spec)', without: 'CS-WL-002' });
 // Dev mode set by hand, without sleep mode's loopback engine and proxy: the synth-time rule refuses it.
 add('collisions', 'extraEnv VLLM_SERVER_DEV_MODE without sleep mode', twoModels({ engine: vllm({ extraEnv: { VLLM_SERVER_DEV_MODE: '1' } }) }, null), { finding: 'CS-SLP-001' });
+const loraVolume = () => AdapterVolume.existingClaim('adapters');
+for (const [name, adapters, id] of [
+  ['no adapter at all', () => ({ volume: loraVolume() }), 'CS-IN-075'],
+  ['an adapter named like the model', () => ({ volume: loraVolume(), preload: { 'qwen2.5-0.5b-instruct': 'a' } }), 'CS-IN-075'],
+  ['an adapter directory that climbs', () => ({ volume: loraVolume(), preload: { a: '../../etc' } }), 'CS-IN-075'],
+  ['a volume given as a claim name', () => ({ volume: 'adapters', preload: { a: 'a' } }), 'CS-IN-075'],
+  ['maxLoraRank 100', () => ({ volume: loraVolume(), preload: { a: 'a' }, maxLoraRank: 100 }), 'CS-IN-075'],
+  ['loadOnFirstUse with no proxy', () => ({ volume: loraVolume(), loadOnFirstUse: true }), 'CS-IN-076'],
+] as Array<[string, () => any, string]>) {
+  add('lora', name, model(() => ({ adapters: adapters() })), { error: id, at: M });
+}
+// Runtime LoRA updating set by hand, without adapters' loopback engine and proxy: the synth-time rule refuses it.
+add('collisions', 'extraEnv VLLM_ALLOW_RUNTIME_LORA_UPDATING without adapters', twoModels({ engine: vllm({ extraEnv: { VLLM_ALLOW_RUNTIME_LORA_UPDATING: 'True' } }) }, null),
+  { finding: 'CS-LORA-001' });
+add('collisions', 'extraEnv VLLM_ALLOW_RUNTIME_LORA_UPDATING=false against adapters.loadOnFirstUse', model(() => ({
+  engine: vllm({ extraEnv: { VLLM_ALLOW_RUNTIME_LORA_UPDATING: 'false' } }),
+  adapters: { volume: AdapterVolume.existingClaim('adapters'), loadOnFirstUse: true, proxyImage: PROXY },
+})), { error: 'CS-IN-006', at: M });
 for (const [name, env] of [['NCCL_CUMEM_ENABLE', { NCCL_CUMEM_ENABLE: '1' }], ['HOME', { HOME: '/tmp' }], ['HF_HUB_OFFLINE', { HF_HUB_OFFLINE: '0' }]] as Array<[string, any]>) {
   add('collisions', `extraEnv ${name} against the levers`, model(() => ({ engine: vllm({ extraEnv: env }) })), { error: 'CS-IN-006', at: M });
 }

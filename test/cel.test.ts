@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { Duration, Size } from 'cdk8s';
 import {
-  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, PreWarmSchedule, Profile, WarmBufferMode, Weekday,
-  WeightSource,
+  AdapterVolume, Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, PreWarmSchedule, Profile, WarmBufferMode,
+  Weekday, WeightSource,
 } from '../src';
 import { synth } from './util';
 
@@ -58,6 +58,15 @@ const configurations: Array<[string, () => any[]]> = [
     },
   }, 'llm').manifests],
   ['Knative InferenceService', () => synth({ backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }) }, 'llm').manifests],
+  ['Knative InferenceService with LoRA adapters loaded on first use behind the API proxy', () => synth({
+    backend: Backend.kserveKnative({ enabledFeatures: Object.values(KnativeFeature) }),
+    adapters: {
+      volume: AdapterVolume.existingClaim('adapters'),
+      preload: { a: 'a' },
+      loadOnFirstUse: true,
+      proxyImage: 'nginxinc/nginx-unprivileged@sha256:' + 'c'.repeat(64),
+    },
+  }, 'llm').manifests],
 ];
 
 test.each(configurations)('%s: every CEL rule of its CRDs holds', (_name, make) => {

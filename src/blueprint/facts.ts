@@ -98,6 +98,8 @@ export const Facts = {
   WARMUP: new FactKey<boolean>('warmup', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** `--enable-sleep-mode`. Runtime -> estimate. */
   SLEEP_MODE: new FactKey<boolean>('sleepMode', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** `--enable-lora` with adapters on a volume: a new fine-tune is an adapter load, not a cold start. Runtime -> estimate. */
+  LORA_ADAPTERS: new FactKey<boolean>('loraAdapters', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** False when a sidecar (sleep mode's proxy) owns the public port. Runtime -> backends. */
   ENGINE_SERVES_PORT: new FactKey<boolean>('engineServesPort', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
   /** The user asked for the engine to run as root (runtime.runAsRoot). Runtime -> backends. */

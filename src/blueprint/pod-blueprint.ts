@@ -41,6 +41,15 @@ export interface Scheduling {
 }
 
 type Phase = Pass | 'render';
+
+/** One engine flag: `values` when it takes several elements (the flag, then each value). */
+interface ArgEntry {
+  readonly flag: string;
+  /** The value, or the values joined by spaces (how conflicts show them). */
+  readonly value?: string;
+  readonly values?: readonly string[];
+  readonly lever: string;
+}
 const ORDER: Phase[] = [Pass.CONTRIBUTE, Pass.COMPLETE, 'render'];
 
 /**
@@ -60,7 +69,7 @@ export class PodBlueprint {
   private phase: Phase = Pass.CONTRIBUTE;
   private readonly scalars = new Map<string, { value: unknown; lever: string }>();
   /** Keyed by the setting (settingOf), so two spellings of one setting conflict. */
-  private readonly args = new Map<string, { flag: string; value?: string; lever: string }>();
+  private readonly args = new Map<string, ArgEntry>();
   private readonly envs = new Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>();
   private readonly inits = new Map<string, { container: k8s.Container; lever: string }>();
   private readonly vols = new Map<string, { volume: k8s.Volume; lever: string }>();
@@ -158,7 +167,8 @@ export class PodBlueprint {
    * kubelet never substitutes an env var (a Secret's, say) into the command line.
    */
   public renderArgs(): string[] {
-    return [...this.args.values()].map(({ flag, value }) => (value === undefined ? flag : `${flag}=${escapeExpansion(value)}`));
+    return [...this.args.values()].flatMap(({ flag, value, values }) => (values ? [flag, ...values.map(escapeExpansion)]
+      : value === undefined ? [flag] : [`${flag}=${escapeExpansion(value)}`]));
   }
 
   public renderEnv(): k8s.EnvVar[] {
@@ -256,7 +266,7 @@ export class PodBlueprint {
 interface WriterState {
   readonly lever: string;
   readonly phase: Pass;
-  readonly args: Map<string, { flag: string; value?: string; lever: string }>;
+  readonly args: Map<string, ArgEntry>;
   readonly envs: Map<string, { value?: string; valueFrom?: k8s.EnvVarSource; lever: string }>;
   readonly inits: Map<string, { container: k8s.Container; lever: string }>;
   readonly vols: Map<string, { volume: k8s.Volume; lever: string }>;
@@ -294,6 +304,23 @@ export class PodWriter {
         throw new BlueprintConflict(`${setting} is set to ${showArg(existing.flag, existing.value)} by ${existing.lever} and to ${showArg(flag, value)} by ${s.lever}`);
       }
       s.args.set(setting, { flag, value, lever: s.lever });
+    });
+  }
+
+  /**
+   * A flag that takes several values, each its own argv element
+   * (`--lora-modules a=/x b=/y`): vLLM's parser keeps only the last
+   * occurrence of such a flag, so the values must follow one flag.
+   */
+  public argValues(flag: string, values: readonly string[]): void {
+    this.write(s => {
+      const setting = settingOf(flag);
+      const existing = s.args.get(setting);
+      const value = values.join(' ');
+      if (existing && (existing.flag !== flag || existing.value !== value)) {
+        throw new BlueprintConflict(`${setting} is set to ${showArg(existing.flag, existing.value)} by ${existing.lever} and to ${showArg(flag, value)} by ${s.lever}`);
+      }
+      s.args.set(setting, { flag, value, values: [...values], lever: s.lever });
     });
   }
 

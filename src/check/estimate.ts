@@ -135,8 +135,10 @@ function estimateOne(o: any, pod: PodView, c: ContainerView, kserveRuntime: bool
     persistentCompileCache: persistentCompileCache(pod, c, evidence),
     warmup: warmup(c, evidence, assumptions),
     sleepMode: flagOn(c, '--enable-sleep-mode'),
+    loraAdapters: flagOn(c, '--enable-lora'),
   };
   if (facts.sleepMode) evidence.push('--enable-sleep-mode');
+  if (facts.loraAdapters) evidence.push('--enable-lora');
   const cpus = cpuRequest(c);
   if (cpus === undefined) assumptions.push(`no CPU request: ${4 * tensorParallel(c)} cores (4 per GPU) for process start and compile`);
   const shape = {

@@ -342,6 +342,10 @@ function section(e: ReportEntry, svg: string | undefined): string {
     `Startup probe: weight load + runtime = ${range(d.startupRange)} s estimated; the probe allows ${e.startupBudgetSeconds} s.`,
     `Physical limit: ${gb(weightBytes)} / ${rate(d.slowestLinkBytesPerSecond)} (slowest link) + ${fmt(d.fixedInitSeconds)} s fixed init = ${fmt(d.physicalLimitSeconds)} s; `
       + `this configuration starts ${fmt(Math.max(0, above))} s above it.`,
+    // Hugging Face's LoRA hot-swap figure (EngineTimings.adapterLoad).
+    ...(d.adapterLoadSeconds !== undefined
+      ? [`LoRA adapters: a new fine-tune of these weights is an adapter load on a running replica (~${fmt(d.adapterLoadSeconds)} s), not a model of its own with a ${fmt(d.totalSeconds)} s cold start.`]
+      : []),
     '',
     ...(f.preWarm ? preWarmLines(f.preWarm, d, nodeWait(CapacityArrival.COLD_NODE) - nodeWait(CapacityArrival.WARM_BUFFER)) : []),
   ].join('\n');

@@ -72,6 +72,8 @@ export interface EstimatePieces extends ColdStartEstimate {
   readonly warmupSeconds: number;
   /** With sleep mode, a wake of a sleeping (level 1) engine instead of a cold start. */
   readonly sleepWakeSeconds?: number;
+  /** With LoRA adapters, a new fine-tune's first request: an adapter load on a running replica instead of a cold start. */
+  readonly adapterLoadSeconds?: number;
 }
 
 /** The expected case, with the fast and slow cases beside it. @internal */
@@ -217,6 +219,7 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     compileSeconds: runtime.compile,
     warmupSeconds: runtime.warmup,
     sleepWakeSeconds: facts.sleepMode ? RUNTIME.sleepWakeLevel1[c] : undefined,
+    adapterLoadSeconds: facts.loraAdapters ? RUNTIME.adapterLoad[c] : undefined,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ColdStartFacts {
   fastLoader?: boolean;
   /** Scheduled pre-warm windows and the GPU-hours they hold (the report sets them beside the wake they avoid). */
   preWarm?: PreWarmFacts;
+  /** `--enable-lora` with adapters on a volume. */
+  loraAdapters?: boolean;
 }
 
 /** @internal */
@@ -77,5 +79,6 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     sleepMode: bp.fact(Facts.SLEEP_MODE),
     fetchOrigin: bp.fact(Facts.WEIGHT_FETCH_ORIGIN),
     preWarm: bp.fact(Facts.PRE_WARM),
+    loraAdapters: bp.fact(Facts.LORA_ADAPTERS),
   };
 }

@@ -85,6 +85,12 @@ export const RUNTIME = {
   warmup: [1, 2, 4] as Spread,
   /** Sleep mode level 1 wake (weights kept in host RAM): 0.1-6 s. */
   sleepWakeLevel1: [0.1, 3.05, 6] as Spread,
+  /**
+   * A LoRA adapter swapped onto a warm base model: 3 s, down from a 25 s
+   * warm-up of a model of its own (Hugging Face, "Goodbye cold boot - how we
+   * made LoRA Inference 300% faster", 2023, A10G). No published vLLM figure.
+   */
+  adapterLoad: [1, 3, 6] as Spread,
 } as const;
 
 /** @internal */

@@ -26,7 +26,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-003': { summary: 'a GPU toleration Kubernetes rejects (a value with `Exists`, an unknown operator or effect, a malformed key) or one with an empty key that tolerates every taint, without `tolerateEveryTaint`' },
   'CS-IN-004': { summary: 'a model priority that is not an integer in [0, 1000000000]' },
   'CS-IN-005': { summary: 'a streamer concurrency outside [1, 256], or a streamer memory limit that is not positive' },
-  'CS-IN-006': { summary: 'a pod setting given two different values (by two levers, or by `engine.extraArgs`/`extraEnv` and a typed prop), or an extra arg that sets, in any spelling vLLM accepts, what a typed prop sets (`--model`, `--served-model-name`, `--port`, `--tensor-parallel-size`, `--gpu-memory-utilization`, `--enforce-eager`, `-O`/`--compilation-config`, `--enable-sleep-mode`) or `--config`' },
+  'CS-IN-006': { summary: 'a pod setting given two different values (by two levers, or by `engine.extraArgs`/`extraEnv` and a typed prop), or an extra arg that sets, in any spelling vLLM accepts, what a typed prop sets (`--model`, `--served-model-name`, `--port`, `--tensor-parallel-size`, `--gpu-memory-utilization`, `--enforce-eager`, `-O`/`--compilation-config`, `--enable-sleep-mode`, `--enable-lora`, `--max-loras`, `--max-lora-rank`, `--max-cpu-loras`, `--lora-modules`) or `--config`, or two API proxy images (`adapters.proxyImage` and `runtime.sleepMode.proxyImage`)' },
   'CS-IN-007': { summary: 'replica bounds that are not integers with 0 <= min <= max and 1 <= max <= 2^31-1 (an int32 field)' },
   'CS-IN-008': { summary: 'a ReadWriteOnce engine cache claim (HOME, `/home/vllm`) with `maxReplicas` above 1' },
   'CS-IN-009': { summary: 'a CPU count that is not a positive, finite number (`runtime.cpu`, GCS FUSE `sidecarCpuLimit`)' },
@@ -84,6 +84,9 @@ export const ERROR_CATALOGUE = {
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
+  'CS-IN-075': { summary: 'a LoRA `adapters` option that is not valid: a volume that is not an `AdapterVolume` (or a claim name or `subPath` Kubernetes rejects), an adapter name clients could not send or that is the served model name, an adapter directory that is not a plain relative path, `maxLoras`/`maxCpuLoras` outside [1, 1024] or `maxCpuLoras` below `maxLoras`, a `maxLoraRank` vLLM refuses, or no adapter at all (nothing preloaded, no loading on first use)' },
+  'CS-IN-076': { summary: '`adapters.loadOnFirstUse` without a proxy in front (no `adapters.proxyImage`, no `runtime.sleepMode`): `VLLM_ALLOW_RUNTIME_LORA_UPDATING` registers `/v1/load_lora_adapter` on the API port' },
+  'CS-IN-077': { summary: '`adapters.loadOnFirstUse` with an `engine.extraEnv` `VLLM_PLUGINS` that leaves out `lora_filesystem_resolver`: vLLM would never register the filesystem resolver' },
   'CS-IN-084': { summary: 'an `estimate.storage` (WeightStorage) that is not valid: an unknown disk type or medium, a size or throughput that is not a positive Size, gp2 with a provisioned throughput, io2 without one' },
   'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
 } as const satisfies Record<string, ErrorKind>;

@@ -4,6 +4,7 @@ import { CS_IMG_003 } from './cs-img-003';
 import { CS_KSV_001 } from './cs-ksv-001';
 import { CS_KSV_002 } from './cs-ksv-002';
 import { CS_KSV_003 } from './cs-ksv-003';
+import { CS_LORA_001 } from './cs-lora-001';
 import { CS_PRF_001 } from './cs-prf-001';
 import { CS_RT_001 } from './cs-rt-001';
 import { CS_RT_002 } from './cs-rt-002';
@@ -50,4 +51,5 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_SEC_003,
   CS_SEC_004,
   CS_SLP_001,
+  CS_LORA_001,
 ];

@@ -122,6 +122,12 @@ describe('the other inputs', () => {
     expect(facts(server())).toMatchObject({ eager: false, compile: true, sleepMode: false });
   });
 
+  test('LoRA: --enable-lora in any spelling vLLM reads as on', () => {
+    expect(facts(server({ args: ['--model=Qwen/Qwen2.5-0.5B', '--enable-lora'] })).loraAdapters).toBe(true);
+    expect(facts(server({ args: ['--model=Qwen/Qwen2.5-0.5B', '--enable-lora', '--no-enable-lora'] })).loraAdapters).toBe(false);
+    expect(facts(server()).loraAdapters).toBe(false);
+  });
+
   test('optimization level 0 in any spelling turns compile and graph capture off', () => {
     const m = '--model=Qwen/Qwen2.5-0.5B';
     for (const args of [[m, '-O0'], [m, '-O', '0'], [m, '-O=0'], [m, '--optimization-level', '0'], [m, '--optimization_level=0'],

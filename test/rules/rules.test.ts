@@ -190,6 +190,7 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
     return [o];
   }],
   ['CS-SLP-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' }); return [o]; }],
+  ['CS-LORA-001', () => { const o = compliant(); vllm(o).env.push({ name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'True' }); return [o]; }],
   ['CS-IMG-003', () => { const o = compliant(); vllm(o).image = `europe-west4-docker.pkg.dev/p/r/vllm${DIGEST}`; return [o]; }, { environment: Environment.PRODUCTION, region: 'us-central1' }],
 ];
 
@@ -387,7 +388,7 @@ describe('suppressions', () => {
 
   test('name a rule of a pack that judged the app, at synth', () => {
     const r = run([compliant()], undefined, (_, chart) => RuleSuppressions.add(chart, [{ id: 'CS-RT-999', reason: 'long enough reason' }]));
-    expect(r.error).toMatch(/^c: suppression of unknown rule "CS-RT-999"\. Fix: use one of CS-IMG-001, CS-IMG-002, .*CS-SLP-001$/);
+    expect(r.error).toMatch(/^c: suppression of unknown rule "CS-RT-999"\. Fix: use one of CS-IMG-001, CS-IMG-002, .*CS-SLP-001, CS-LORA-001$/);
   });
 
   test('are not checked in an app no pack judges', () => {
@@ -891,6 +892,53 @@ describe('CS-SLP-001: sleep/wake endpoints never reachable from outside the pod'
   });
 });
 
+
+describe('CS-LORA-001: LoRA loading endpoints never reachable from outside the pod', () => {
+  /** vLLM with runtime LoRA updating on port 8000 named "api"; `host` is its --host. */
+  function runtimeLora(value = 'true', host?: string): any {
+    const o = compliant();
+    vllm(o).env.push({ name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value });
+    vllm(o).ports = [{ name: 'api', containerPort: 8000 }];
+    if (host) vllm(o).args.push(`--host=${host}`);
+    return o;
+  }
+  const service = (targetPort: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'vllm-api' }, spec: { selector: { app: 'vllm' }, ports: [{ port: 80, targetPort }] } });
+  const lora = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-LORA-001').map(f => [f.path, f.value, f.message]);
+
+  test('an engine with runtime updating on all interfaces is flagged, and so is each Service that targets its port', () => {
+    expect(lora([runtimeLora(), service('api')])).toEqual([
+      ['c/o0', '--host unset (all interfaces), port 8000', expect.stringContaining('the pod IP serves /v1/load_lora_adapter')],
+      ['c/o1', 'port 80 -> 8000', expect.stringContaining('whose LoRA loading endpoints (VLLM_ALLOW_RUNTIME_LORA_UPDATING=true) listen on that port')],
+    ]);
+  });
+
+  test('the value is read as vLLM reads it (envs.py): "1" or "true" after strip and lower-case turn it on, anything else does not', () => {
+    for (const on of ['1', 'true', ' TRUE ', 'True']) expect(lora([runtimeLora(on)])).toHaveLength(1);
+    for (const off of ['0', 'false', 'yes', '']) expect(lora([runtimeLora(off)])).toEqual([]);
+  });
+
+  test('an engine bound to loopback exposes nothing; a proxy beside it that forwards /v1/load_lora_adapter does', () => {
+    expect(lora([runtimeLora('true', '127.0.0.1'), service(8000)])).toEqual([]);
+    const o = runtimeLora('true', '127.0.0.1');
+    vllm(o).args.push('--port=8001');
+    pod(o).containers.push({ name: 'proxy', image: VLLM, ports: [{ name: 'http', containerPort: 8000 }], volumeMounts: [{ name: 'conf', mountPath: '/etc/nginx' }] });
+    pod(o).volumes.push({ name: 'conf', configMap: { name: 'proxy' } });
+    const conf = (location: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'proxy' },
+      data: { 'nginx.conf': `http { server { listen 8000; location ${location} { proxy_pass http://127.0.0.1:8001; } } }` },
+    });
+    expect(lora([o, conf('/')]).map(f => f[1])).toEqual(['proxy port 8000: /v1/load_lora_adapter, /v1/unload_lora_adapter']);
+    expect(lora([o, conf('= /v1/chat/completions')])).toEqual([]);
+  });
+
+  test('dev mode alone is CS-SLP-001\'s, not this rule\'s', () => {
+    const o = compliant();
+    vllm(o).env.push({ name: 'VLLM_SERVER_DEV_MODE', value: '1' });
+    expect(lora([o])).toEqual([]);
+  });
+});
 
 /** A Service in front of compliant()'s pods. */
 function vllmService(selector: Record<string, string> = { app: 'vllm' }): any {

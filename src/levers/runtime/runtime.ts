@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CacheStorage } from './cache-storage';
+import { applyLoraAdapters, checkAdapters, LoraAdaptersOptions } from './lora-adapters';
 import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
@@ -53,7 +54,14 @@ export class Runtime extends Lever {
   /** The port the engine listens on (the public port, or a loopback one behind sleep mode's proxy). */
   private enginePort = 0;
 
-  constructor(scope: Construct, id: string, context: LeverContext, private readonly engine: Engine, private readonly options: RuntimeOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    context: LeverContext,
+    private readonly engine: Engine,
+    private readonly options: RuntimeOptions,
+    private readonly adapters?: LoraAdaptersOptions,
+  ) {
     super(scope, id, context);
     // Above 0.8 is a rule (CS-RT-001) that can be suppressed with a reason; outside (0, 1) is never valid.
     const util = options.gpuMemoryUtilization;
@@ -71,6 +79,10 @@ export class Runtime extends Lever {
     if (options.startupBudget !== undefined) wholeSeconds('runtime.startupBudget', options.startupBudget, 1, MAX_STARTUP_BUDGET_SECONDS, (p, x) => fail(this, 'CS-IN-057', p, x));
     if (options.runAsRoot !== undefined && typeof options.runAsRoot !== 'boolean') {
       fail(this, 'CS-IN-059', `runtime.runAsRoot is ${typeof options.runAsRoot}, not a boolean`, 'pass true for an image that cannot run as another uid, or leave it out');
+    }
+    if (adapters !== undefined) {
+      const sleepProxyImage = options.sleepMode?.proxyImage;
+      checkAdapters(this, adapters, { servedModelName: context.servedModelName, sleepProxyImage, extraEnv: engine.extraEnv });
     }
     const cpu = options.cpu;
     if (cpu !== undefined && !(typeof cpu === 'number' && cpu > 0 && Number.isFinite(cpu))) {
@@ -92,6 +104,11 @@ export class Runtime extends Lever {
     pod.arg('--served-model-name', context.servedModelName);
     if (o.sleepMode) {
       this.enginePort = applySleepMode(this, pod, o.sleepMode, context.port, context.name, context.size.bytes).enginePort;
+    }
+    if (this.adapters) {
+      const behindProxy = o.sleepMode !== undefined;
+      const lora = applyLoraAdapters(this, pod, this.adapters, { publicPort: context.port, name: context.name, behindProxy });
+      this.enginePort = lora.enginePort ?? this.enginePort;
     }
     pod.arg('--port', `${this.enginePort}`);
     pod.arg('--tensor-parallel-size', `${context.gpu.count}`);

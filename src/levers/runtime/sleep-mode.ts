@@ -100,18 +100,11 @@ export function extraLocations(scope: Construct, routes: readonly string[] | und
 
 /**
  * vLLM sleep mode (`--enable-sleep-mode`, `VLLM_SERVER_DEV_MODE=1`). The
- * dev-mode endpoints share the API's port, so the engine binds to 127.0.0.1 on
- * a private port and an nginx sidecar serves the public port, forwarding every
- * public route of vLLM's server (src/private/vllm-routes.ts) and answering 404
- * to the rest: `/sleep`, `/wake_up` and `/is_sleeping` stay reachable from
- * inside the pod only (`kubectl exec`, or an agent container you add). Level 1
- * keeps the weights in host RAM, which is added to the memory budget.
- *
- * The proxy has its own probes: readiness through it to `/health` (the pod
- * takes traffic only when the path through the proxy works), liveness on a
- * path nginx answers itself, so a stuck proxy restarts the proxy alone and
- * never the engine (a full cold start). The engine's probes reach it on
- * loopback (Runtime.complete).
+ * dev-mode endpoints share the API's port, so the engine sits behind the API
+ * proxy ({@link applyApiProxy}): `/sleep`, `/wake_up` and `/is_sleeping` stay
+ * reachable from inside the pod only (`kubectl exec`, or an agent container
+ * you add). Level 1 keeps the weights in host RAM, which is added to the
+ * memory budget.
  * @internal
  */
 export function applySleepMode(
@@ -122,16 +115,47 @@ export function applySleepMode(
   name: string,
   weightBytes: number,
 ): SleepModeWiring {
-  const image = requireDigest(scope, o.proxyImage, 'sleep-mode proxy image');
-  const extra = extraLocations(scope, o.extraRoutes);
-  const enginePort = publicPort + 1;
   pod.arg('--enable-sleep-mode');
-  pod.arg('--host', '127.0.0.1');
+  const wiring = applyApiProxy(scope, pod, { image: o.proxyImage, extraRoutes: o.extraRoutes, role: 'sleep-proxy', what: 'sleep-mode proxy image' }, publicPort, name);
   pod.env('VLLM_SERVER_DEV_MODE', '1');
   pod.memory('sleep level 1: weights offloaded to host RAM', weightBytes);
+  pod.set(Facts.SLEEP_MODE, true);
+  return wiring;
+}
 
-  const configMap = ManifestObject.render(scope, 'SleepProxyConfig', k8s.KubeConfigMap, {
-    metadata: { name: `${name}-sleep-proxy` },
+/** What the API proxy is and what it is for. @internal */
+export interface ApiProxyOptions {
+  /** The nginx image, pinned by digest. */
+  readonly image: string;
+  readonly extraRoutes?: string[];
+  /** Names its ConfigMap (`<model>-<role>`) and volumes. */
+  readonly role: 'sleep-proxy' | 'api-proxy';
+  /** The image in messages. */
+  readonly what: string;
+}
+
+/**
+ * Puts the engine on 127.0.0.1 on a private port behind an nginx sidecar that
+ * serves the public port, forwarding every public route of vLLM's OpenAI
+ * server (src/private/vllm-routes.ts) and answering 404 to the rest, so the
+ * routes that change the engine's state (sleep, LoRA loading, ...) are never
+ * reachable through the Service.
+ *
+ * The proxy has its own probes: readiness through it to `/health` (the pod
+ * takes traffic only when the path through the proxy works), liveness on a
+ * path nginx answers itself, so a stuck proxy restarts the proxy alone and
+ * never the engine (a full cold start). The engine's probes reach it on
+ * loopback (Runtime.complete).
+ * @internal
+ */
+export function applyApiProxy(scope: Construct, pod: PodWriter, o: ApiProxyOptions, publicPort: number, name: string): SleepModeWiring {
+  const image = requireDigest(scope, o.image, o.what);
+  const extra = extraLocations(scope, o.extraRoutes);
+  const enginePort = publicPort + 1;
+  pod.arg('--host', '127.0.0.1');
+
+  const configMap = ManifestObject.render(scope, o.role === 'sleep-proxy' ? 'SleepProxyConfig' : 'ApiProxyConfig', k8s.KubeConfigMap, {
+    metadata: { name: `${name}-${o.role}` },
     data: { 'nginx.conf': nginxConf(publicPort, enginePort, [...PUBLIC_ROUTES.map(locationOf), ...extra]) },
   });
   pod.set(Facts.ENGINE_SERVES_PORT, false);
@@ -140,8 +164,8 @@ export function applySleepMode(
     image,
     command: ['nginx', '-e', 'stderr', '-c', `${CONFIG_DIR}/nginx.conf`],
     volumeMounts: [
-      { name: 'sleep-proxy-config', mountPath: CONFIG_DIR, readOnly: true },
-      { name: 'sleep-proxy-tmp', mountPath: '/tmp' },
+      { name: `${o.role}-config`, mountPath: CONFIG_DIR, readOnly: true },
+      { name: `${o.role}-tmp`, mountPath: '/tmp' },
     ],
     resources: { cpu: '500m', memory: '128Mi', ephemeralStorage: '64Mi' },
   });
@@ -154,10 +178,9 @@ export function applySleepMode(
     readinessProbe: { httpGet: { path: '/health', port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     livenessProbe: { httpGet: { path: PROXY_LIVENESS_PATH, port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
   }, [
-    { name: 'sleep-proxy-config', configMap: { name: configMap.name } },
-    { name: 'sleep-proxy-tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+    { name: `${o.role}-config`, configMap: { name: configMap.name } },
+    { name: `${o.role}-tmp`, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
   ]);
-  pod.set(Facts.SLEEP_MODE, true);
   return { enginePort };
 }
 
