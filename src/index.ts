@@ -54,7 +54,9 @@ export type { WarmBufferOptions } from './levers/capacity/warm-buffer';
 export type { ComputeClassPriority, GkeComputeClassOptions } from './levers/capacity/gke/compute-class';
 export type { QueuedProvisioningOptions } from './levers/capacity/gke/provisioning-request';
 export { KarpenterCapacityType } from './levers/capacity/eks/karpenter-node-pool';
-export type { KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-node-pool';
+export type { Ec2CapacityReservationTerm, KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-node-pool';
+export { GkeReservationAffinity } from './levers/capacity/gke/reservation';
+export type { GkeReservationOptions, GkeSpecificReservation } from './levers/capacity/gke/reservation';
 
 // Lever 4: runtime
 export type { RuntimeOptions } from './levers/runtime/runtime-options';

@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { Duration, Size } from 'cdk8s';
 import {
-  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, Profile, WarmBufferMode, WeightSource,
+  Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, GkeReservationAffinity, KnativeFeature, LocalModelCacheScope, Profile, WarmBufferMode,
+  WeightSource,
 } from '../src';
 import { synth } from './util';
 
@@ -36,6 +37,26 @@ const configurations: Array<[string, () => any[]]> = [
     profile: eks,
     capacity: { eks: { nodePool: { instanceTypes: ['g5.xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
     imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.gibibytes(100) } },
+  }, 'llm').manifests],
+  ['GKE ComputeClass with a specific reservation first, and an any-reservation rule', () => synth({
+    profile: gke,
+    capacity: { gke: { computeClass: { gpuType: 'nvidia-h100-80gb', reservations: { specific: [{ name: 'h100-res', project: 'shared-gpus', reservationBlock: 'b', reservationSubBlock: 's', zones: ['us-central1-a'] }] } } } },
+  }, 'llm').manifests.concat(synth({
+    profile: gke,
+    capacity: { gke: { computeClass: { name: 'any', priorities: [{ gpuType: 'nvidia-l4', reservations: { affinity: GkeReservationAffinity.ANY_THEN_FAIL } }] } } },
+  }, 'llm').manifests.filter((o: any) => o.kind === 'ComputeClass'))],
+  ['Karpenter EC2NodeClass selecting capacity reservations', () => synth({
+    profile: eks,
+    capacity: {
+      eks: {
+        nodePool: {
+          instanceTypes: ['p5.48xlarge'],
+          nodeRole: 'KarpenterNodeRole-llm',
+          selectorTags: { 'karpenter.sh/discovery': 'llm' },
+          capacityReservations: [{ id: 'cr-0123456789abcdef0' }, { tags: { team: 'llm' }, ownerId: '123456789012' }],
+        },
+      },
+    },
   }, 'llm').manifests],
   ['LocalModelCache on a new NVMe node group', () => synth({ weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME() }) }, 'llm').manifests],
   ['LocalModelNamespaceCache', () => synth({

@@ -72,6 +72,8 @@ export const Facts = {
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
   CAPACITY_ARRIVAL: new FactKey<CapacityArrival>('capacityArrival', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(CapacityArrival.COLD_NODE)),
+  /** The GPU node comes from a capacity reservation (ComputeClass or EC2NodeClass). Capacity -> estimate (report). */
+  CAPACITY_RESERVED: new FactKey<boolean>('capacityReserved', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** Node-level image settings. Image pull -> capacity (ComputeClass, EC2NodeClass render them). */
   NODE_IMAGE: new FactKey<NodeImageCache>('nodeImage', LeverKind.IMAGE, Pass.CONTRIBUTE, optional({ imageStreaming: false, secondaryBootDisks: [] })),
   /** How the engine image arrives. Image pull -> estimate. */

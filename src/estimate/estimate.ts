@@ -161,6 +161,8 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     [ImageArrival.SNAPSHOT]: Math.min(registrySeconds, SNAPSHOT_IMAGE_SECONDS),
   }[facts.imageArrival];
 
+  // A capacity reservation (facts.capacityReserved) removes the wait for GPU stock, which has no typical
+  // figure, not the boot the default stands for: the node seconds stay those of a new node.
   const nodeCapacitySeconds = facts.capacityArrival === CapacityArrival.WARM_BUFFER
     ? WARM_BUFFER_SECONDS
     : (options.nodeProvisioning?.toSeconds() ?? DEFAULT_NODE_SECONDS);

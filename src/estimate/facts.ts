@@ -21,6 +21,8 @@ export interface ColdStartFacts {
   modelcarPrePulled: boolean;
   /** How the GPU node is found. */
   capacityArrival: CapacityArrival;
+  /** A new GPU node launches into a capacity reservation (no stock-out wait; it still boots). */
+  capacityReserved?: boolean;
   /** `--enforce-eager`: no CUDA graph capture or compile. */
   eager: boolean;
   /** False with `-O0`: vLLM's optimization level 0 skips torch.compile and CUDA graph capture. */
@@ -59,6 +61,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),
     capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),
+    capacityReserved: bp.fact(Facts.CAPACITY_RESERVED),
     eager: bp.fact(Facts.EAGER),
     compile: bp.fact(Facts.COMPILE),
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),

@@ -91,6 +91,7 @@ export class NodeCapacity extends Lever {
       pod.podAnnotation('autoscaling.x-k8s.io/provisioning-class-name', DWS_CLASS);
     }
     if (this.buffer) pod.set(Facts.CAPACITY_ARRIVAL, CapacityArrival.WARM_BUFFER);
+    pod.set(Facts.CAPACITY_RESERVED, (this.computeClass?.reserved ?? false) || this.nodePool?.reservationTerms !== undefined);
     pod.set(Facts.NODES_SELECTED, Object.keys(gpu.nodeSelector).length > 0 || this.computeClass !== undefined || this.nodePool !== undefined);
   }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+import type { Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecCapacityReservationSelectorTerms } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { crds } from '../../../private/crds';
@@ -25,6 +25,7 @@ export interface Ec2NodeClassInput {
   readonly amiAlias: string;
   readonly nodeRole: string;
   readonly selectorTags: { [key: string]: string };
+  readonly capacityReservationSelectorTerms?: Ec2NodeClassSpecCapacityReservationSelectorTerms[];
 }
 
 /**
@@ -41,6 +42,7 @@ export function renderEc2NodeClass(scope: Construct, input: Ec2NodeClassInput, i
       subnetSelectorTerms: [{ tags: input.selectorTags }],
       securityGroupSelectorTerms: [{ tags: input.selectorTags }],
       blockDeviceMappings: bottlerocketVolumes(image),
+      capacityReservationSelectorTerms: input.capacityReservationSelectorTerms,
     },
   }));
 }
