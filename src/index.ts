@@ -45,7 +45,7 @@ export type { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
 export type { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
 
 // Lever 2: image pull
-export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk } from './levers/image/image-pull-options';
+export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk, SociParallelPullOptions } from './levers/image/image-pull-options';
 
 // Lever 3: node capacity
 export type { CapacityOptions, EksCapacityOptions, GkeCapacityOptions } from './levers/capacity/capacity-options';

@@ -58,6 +58,11 @@ const configurations: Array<[string, () => any[]]> = [
       },
     },
   }, 'llm').manifests],
+  ['Karpenter EC2NodeClass with SOCI parallel pull user data', () => synth({
+    profile: eks,
+    capacity: { eks: { nodePool: { instanceTypes: ['p5.48xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
+    imagePull: { eks: { parallelPull: {} } },
+  }, 'llm').manifests],
   ['LocalModelCache on a new NVMe node group', () => synth({ weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME() }) }, 'llm').manifests],
   ['LocalModelNamespaceCache', () => synth({
     weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME(), scope: LocalModelCacheScope.NAMESPACE }),

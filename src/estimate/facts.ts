@@ -15,6 +15,8 @@ export interface ColdStartFacts {
   streamerRanks?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
+  /** A registry pull uses SOCI parallel pull-and-unpack (Bottlerocket). */
+  parallelPull?: boolean;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
   prePull: boolean;
   /** The modelcar image is on the node before the wake: its weights are read from the node's image store, not pulled. */
@@ -58,6 +60,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
+    parallelPull: bp.fact(Facts.PARALLEL_PULL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),
     capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),

@@ -81,6 +81,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
+  'CS-IN-079': { summary: 'SOCI parallel pull (`imagePull.eks.parallelPull`) that cannot work: beside an image snapshot, without a NodePool, on an AMI other than Bottlerocket >= 1.44.0, or with a count or chunk size Bottlerocket does not accept; or an `imagePull.eks` that sets nothing' },
   'CS-IN-078': { summary: 'a GPU reservation the cloud would reject or never use: a GKE affinity without its `specific` list (or the reverse), a Spot rule with reservations, a name that is not a Compute Engine name, `reservations` beside `priorities`; a Karpenter reservation term that is not an id or tags, or reserved capacity without reservations (or the reverse)' },
 } as const satisfies Record<string, ErrorKind>;
 

@@ -646,3 +646,87 @@ describe('GPU reservations (issue #19 §6)', () => {
     expect(() => synth({ capacity: { gke: { computeClass: { gpuType: 'nvidia-l4', reservations: {} } } } })).toThrow(/\[CS-IN-014\] capacity.gke/);
   });
 });
+
+describe('EKS: SOCI parallel pull-and-unpack on Bottlerocket (issue #19 §3)', () => {
+  const soci = (parallelPull: object = {}, nodePool: object = {}) => ({
+    profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, ...nodePool } } }, imagePull: { eks: { parallelPull } },
+  });
+
+  test('the EC2NodeClass user data switches the snapshotter to soci in parallel-pull-unpack mode, with the ECR-tuned defaults', () => {
+    const nc = one(synth(soci()).manifests, 'EC2NodeClass');
+    expect(nc.spec.userData).toBe([
+      '[settings.container-runtime]',
+      'snapshotter = "soci"',
+      '',
+      '[settings.container-runtime-plugins.soci-snapshotter]',
+      'pull-mode = "parallel-pull-unpack"',
+      '',
+      '[settings.container-runtime-plugins.soci-snapshotter.parallel-pull-unpack]',
+      'max-concurrent-downloads-per-image = 20',
+      'concurrent-download-chunk-size = "16mib"',
+      'max-concurrent-unpacks-per-image = 12',
+      'discard-unpacked-layers = true',
+      '',
+    ].join('\n'));
+    // No image snapshot: Karpenter's default volumes stay.
+    expect(nc.spec.blockDeviceMappings).toBeUndefined();
+  });
+
+  test('the tuning props reach the settings; pinned Bottlerocket 1.44.0 and later pass', () => {
+    const m = synth(soci({ maxConcurrentDownloadsPerImage: 10, concurrentDownloadChunkSize: Size.mebibytes(8), maxConcurrentUnpacksPerImage: 3, discardUnpackedLayers: false }, { amiAlias: 'bottlerocket@v1.44.0' })).manifests;
+    const data: string = one(m, 'EC2NodeClass').spec.userData;
+    expect(data).toContain('max-concurrent-downloads-per-image = 10\nconcurrent-download-chunk-size = "8mib"\nmax-concurrent-unpacks-per-image = 3\ndiscard-unpacked-layers = false\n');
+    expect(() => synth(soci({}, { amiAlias: 'bottlerocket@1.50.2' }))).not.toThrow();
+  });
+
+  test('without parallelPull no user data is written', () => {
+    expect(one(synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } } }).manifests, 'EC2NodeClass').spec.userData).toBeUndefined();
+  });
+
+  test('the estimate halves a registry pull (the published upper bound) and the report says so; a pre-pulled image is unaffected', () => {
+    const detail = (facts: object) => assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), ...facts } }).detail;
+    expect(detail({ parallelPull: true }).imagePullSeconds).toBeCloseTo(detail({}).imagePullSeconds / 2);
+    expect(detail({ parallelPull: true, imageArrival: ImageArrival.PRE_PULLED }).imagePullSeconds).toBe(0);
+    const writer = ColdStartReportWriter.of(new Construct(undefined as any, 'root'));
+    writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), parallelPull: true } }), startupBudgetSeconds: 300 });
+    expect(writer.files()[COLDSTART_REPORT_FILE]).toContain('| image pull | 37.5 | pulled from the registry (digest-pinned, IfNotPresent) with SOCI parallel pull (up to 50% faster) |');
+  });
+
+  test('the image lever tells the estimate', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const props = baseProps({});
+    const context = leverContext(chart, { name: 'm', profile: eks, gpu: props.gpu, engineImage: VLLM });
+    const levers = [
+      new NodeCapacity(chart, 'N', context, { eks: { nodePool: NODE_POOL }, warmBuffer: { enabled: false } }),
+      new WeightLoad(chart, 'W', context, props.weights),
+      new ImagePull(chart, 'I', context, { eks: { parallelPull: {} } }),
+    ];
+    const bp = new PodBlueprint();
+    for (const l of levers) {
+      l.contribute(bp.writer(l));
+      bp.finish(l.kind, Pass.CONTRIBUTE);
+    }
+    expect([bp.fact(Facts.PARALLEL_PULL), bp.fact(Facts.IMAGE_ARRIVAL)]).toEqual([true, ImageArrival.REGISTRY]);
+  });
+
+  const IP = '^serving/qwen/ImagePull: \\[CS-IN-079\\] ';
+  const NC = '^serving/qwen/NodeCapacity: \\[CS-IN-079\\] ';
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
+    ['beside an image snapshot', { ...soci(), imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', parallelPull: {} } } }, `${IP}imagePull.eks sets both dataVolumeSnapshotId and parallelPull.*Fix: keep the snapshot`],
+    ['an imagePull.eks that sets nothing', { ...soci(), imagePull: { eks: {} } }, `${IP}imagePull.eks sets neither.*Fix: `],
+    ['without a NodePool', { profile: eks, imagePull: { eks: { parallelPull: {} } } }, `${NC}imagePull.eks.parallelPull lives in the user data .*Fix: add capacity.eks.nodePool`],
+    ['on AL2023', soci({}, { amiAlias: 'al2023@latest' }), `${NC}.*Bottlerocket's settings API, but amiAlias is "al2023@latest".*Fix: `],
+    ['on Bottlerocket before 1.44.0', soci({}, { amiAlias: 'bottlerocket@v1.43.9' }), `${NC}.*needs Bottlerocket 1.44.0 or later, and amiAlias is "bottlerocket@v1.43.9".*Fix: `],
+    ['on a Bottlerocket alias that is not a version', soci({}, { amiAlias: 'bottlerocket@v1' }), `${NC}.*needs Bottlerocket 1.44.0 or later.*Fix: `],
+    ['zero downloads', soci({ maxConcurrentDownloadsPerImage: 0 }), `${IP}imagePull.eks.parallelPull.maxConcurrentDownloadsPerImage 0 is not an integer.*Fix: `],
+    ['fractional unpacks', soci({ maxConcurrentUnpacksPerImage: 2.5 }), `${IP}imagePull.eks.parallelPull.maxConcurrentUnpacksPerImage 2.5 .*Fix: `],
+    ['a chunk that is not whole MiB', soci({ concurrentDownloadChunkSize: Size.kibibytes(1536) }), `${IP}.*concurrentDownloadChunkSize is 1572864 bytes, not a whole number of MiB.*Fix: `],
+    ['a chunk that is not a Size', soci({ concurrentDownloadChunkSize: 16 as any }), `${IP}.*concurrentDownloadChunkSize is not a Size.*Fix: `],
+  ])('bad input: %s', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(new RegExp(message));
+  });
+
+  test('a generic profile writes no Bottlerocket setting: imagePull.eks is refused there', () => {
+    expect(() => synth({ imagePull: { eks: { parallelPull: {} } } })).toThrow(/\[CS-IN-014\] imagePull.eks/);
+  });
+});

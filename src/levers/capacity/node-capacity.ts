@@ -107,6 +107,10 @@ export class NodeCapacity extends Lever {
       fail(this, 'CS-IN-033', 'imagePull.eks.dataVolumeSnapshotId lives in the model\'s EC2NodeClass, and there is none',
         'add capacity.eks.nodePool, or remove imagePull.eks');
     }
+    if (image.parallelPull && !this.nodePool) {
+      fail(this, 'CS-IN-079', 'imagePull.eks.parallelPull lives in the user data of the model\'s EC2NodeClass, and there is none',
+        'add capacity.eks.nodePool (Bottlerocket >= 1.44.0), or remove imagePull.eks.parallelPull');
+    }
     const placement = pod.placement;
     const gpuResource = context.gpu.resourceName;
     const nodeLabels = pod.get(Facts.NODE_LABELS);

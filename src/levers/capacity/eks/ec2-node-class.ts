@@ -19,6 +19,32 @@ function bottlerocketVolumes(image: NodeImageCache): Ec2NodeClassSpecBlockDevice
   ];
 }
 
+/**
+ * Bottlerocket settings (TOML user data; Karpenter merges its own cluster
+ * settings into it and keeps settings outside `settings.kubernetes`,
+ * karpenter-provider-aws pkg/providers/amifamily/bootstrap/bottlerocketsettings.go).
+ * SOCI parallel pull: bottlerocket.dev settings `container-runtime.snapshotter`
+ * and `container-runtime-plugins.soci-snapshotter.*` (Bottlerocket >= 1.44.0).
+ */
+function bottlerocketUserData(image: NodeImageCache): string | undefined {
+  const soci = image.parallelPull;
+  if (!soci) return undefined;
+  return [
+    '[settings.container-runtime]',
+    'snapshotter = "soci"',
+    '',
+    '[settings.container-runtime-plugins.soci-snapshotter]',
+    'pull-mode = "parallel-pull-unpack"',
+    '',
+    '[settings.container-runtime-plugins.soci-snapshotter.parallel-pull-unpack]',
+    `max-concurrent-downloads-per-image = ${soci.maxConcurrentDownloadsPerImage}`,
+    `concurrent-download-chunk-size = "${soci.chunkMebibytes}mib"`,
+    `max-concurrent-unpacks-per-image = ${soci.maxConcurrentUnpacksPerImage}`,
+    `discard-unpacked-layers = ${soci.discardUnpackedLayers}`,
+    '',
+  ].join('\n');
+}
+
 /** @internal */
 export interface Ec2NodeClassInput {
   readonly name: string;
@@ -43,6 +69,7 @@ export function renderEc2NodeClass(scope: Construct, input: Ec2NodeClassInput, i
       securityGroupSelectorTerms: [{ tags: input.selectorTags }],
       blockDeviceMappings: bottlerocketVolumes(image),
       capacityReservationSelectorTerms: input.capacityReservationSelectorTerms,
+      userData: bottlerocketUserData(image),
     },
   }));
 }

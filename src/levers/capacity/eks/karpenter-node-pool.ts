@@ -190,6 +190,20 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
   return { name, options: o, amiAlias, capacityTypes, reservationTerms };
 }
 
+/** Bottlerocket's first release with SOCI on its Kubernetes variants and the parallel pull settings (v1.44.0 release notes). */
+const SOCI_MIN_BOTTLEROCKET = [1, 44, 0];
+
+function requireSociBottlerocket(scope: Construct, alias: string): void {
+  const [family, version] = alias.split('@');
+  const fix = 'use amiAlias "bottlerocket@latest" or a pinned bottlerocket@v1.44.0 or later';
+  if (family !== 'bottlerocket') fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull configures Bottlerocket's settings API, but amiAlias is "${alias}"`, fix);
+  if (version === 'latest') return;
+  const parts = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version ?? '')?.slice(1).map(Number);
+  // First differing part decides; an alias that is not a version cannot be checked, so it is refused.
+  const order = parts?.reduce((acc, p, i) => (acc !== 0 ? acc : Math.sign(p - SOCI_MIN_BOTTLEROCKET[i])), 0) ?? -1;
+  if (order < 0) fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull needs Bottlerocket 1.44.0 or later, and amiAlias is "${alias}"`, fix);
+}
+
 /**
  * The NodePool (WhenEmpty consolidation, never expiring, tainted for GPUs
  * when the model tolerates it) and its EC2NodeClass.
@@ -206,6 +220,7 @@ export function renderNodePool(
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
     fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
+  if (image.parallelPull) requireSociBottlerocket(scope, np.amiAlias);
   const nodeClass = renderEc2NodeClass(scope, {
     name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags, capacityReservationSelectorTerms: np.reservationTerms,
   }, image);
