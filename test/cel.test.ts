@@ -99,6 +99,35 @@ test('the evaluator fails the rules an object breaks, and passes the fixed objec
     .toMatchObject({ failures: [], errors: [] });
 });
 
+test('the ComputeClass reservation rules are judged: Specific without reservations, or reservations with another affinity, fail', () => {
+  const cc = (reservations: object) => ({
+    apiVersion: 'cloud.google.com/v1',
+    kind: 'ComputeClass',
+    metadata: { name: 'c' },
+    spec: { priorities: [{ gpu: { type: 'nvidia-l4', count: 1 }, reservations }], nodePoolAutoCreation: { enabled: true } },
+  });
+  expect(celOf([cc({ affinity: 'Specific' })]).failures).toEqual([expect.stringMatching(/At least 1 specific reservation required for specific affinity/)]);
+  expect(celOf([cc({ affinity: 'AnyBestEffort', specific: [{ name: 'r' }] })]).failures).toEqual([expect.stringMatching(/Unable to set specific reservations for non specific affinity/)]);
+  expect(celOf([cc({ affinity: 'Specific', specific: [{ name: 'r' }] })])).toMatchObject({ failures: [], errors: [] });
+});
+
+test('the EC2NodeClass reservation term rules are judged: an id beside tags fails', () => {
+  const nc = (term: object) => ({
+    apiVersion: 'karpenter.k8s.aws/v1',
+    kind: 'EC2NodeClass',
+    metadata: { name: 'n' },
+    spec: {
+      amiSelectorTerms: [{ alias: 'bottlerocket@latest' }],
+      role: 'r',
+      subnetSelectorTerms: [{ tags: { a: 'b' } }],
+      securityGroupSelectorTerms: [{ tags: { a: 'b' } }],
+      capacityReservationSelectorTerms: [term],
+    },
+  });
+  expect(celOf([nc({ id: 'cr-1', tags: { a: 'b' } })]).failures).toEqual([expect.stringMatching(/'id' is mutually exclusive/)]);
+  expect(celOf([nc({ id: 'cr-1' })])).toMatchObject({ failures: [], errors: [] });
+});
+
 test('every custom resource kind the library writes is in the matrix above', () => {
   const kinds = new Set(configurations.flatMap(([, make]) => make().map((o: any) => o.kind)));
   for (const kind of ['ComputeClass', 'ProvisioningRequest', 'CapacityBuffer', 'NodePool', 'EC2NodeClass', 'LocalModelCache', 'LocalModelNamespaceCache',
