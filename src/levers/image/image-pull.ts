@@ -52,7 +52,8 @@ export class ImagePull extends Lever {
     }
     if (snapshot !== undefined && options.eks?.parallelPull !== undefined) {
       // Bottlerocket (settings.container-runtime.snapshotter) removes the images under /var/lib/containerd when the
-      // snapshotter changes across boots; the snapshot's images were unpacked by the default overlayfs snapshotter.
+      // snapshotter changes across boots, comparing with /var/cache/containerd/active-snapshotter on the data volume
+      // (bottlerocket-core-kit#582, configure-snapshotter.service): a snapshot made on a default (overlayfs) node.
       fail(this, 'CS-IN-079', 'imagePull.eks sets both dataVolumeSnapshotId and parallelPull: a soci node does not use the images the snapshot holds (Bottlerocket deletes images when the snapshotter changes)',
         'keep the snapshot (the images are on disk at boot), or parallelPull for nodes without one, not both');
     }
