@@ -679,6 +679,16 @@ describe('EKS: SOCI parallel pull-and-unpack on Bottlerocket (issue #19 §3)', (
     expect(() => synth(soci({}, { amiAlias: 'bottlerocket@1.50.2' }))).not.toThrow();
   });
 
+  test('a data volume size without a snapshot sizes the Bottlerocket data volume the layers are buffered on', () => {
+    const imagePull = { eks: { parallelPull: {}, dataVolumeSize: Size.gibibytes(200) } };
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull }).manifests;
+    const ebs = { volumeType: 'gp3', encrypted: true, deleteOnTermination: true };
+    expect(one(m, 'EC2NodeClass').spec.blockDeviceMappings).toEqual([
+      { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+      { deviceName: '/dev/xvdb', ebs: { ...ebs, volumeSize: '200Gi' } },
+    ]);
+  });
+
   test('without parallelPull no user data is written', () => {
     expect(one(synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } } }).manifests, 'EC2NodeClass').spec.userData).toBeUndefined();
   });

@@ -96,8 +96,10 @@ export interface EksImagePullOptions {
   readonly parallelPull?: SociParallelPullOptions;
 
   /**
-   * Size of the data volume, at least the snapshot's.
-   * @default - the snapshot's size
+   * Size of the Bottlerocket data volume `/dev/xvdb`: at least the
+   * snapshot's, or without a snapshot room for the images (parallel pull
+   * buffers each layer on it before unpacking).
+   * @default - the snapshot's size; Karpenter's 20Gi without a snapshot
    */
   readonly dataVolumeSize?: Size;
 }

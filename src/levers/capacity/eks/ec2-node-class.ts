@@ -8,10 +8,12 @@ import { ManifestObject } from '../../../private/manifest-object';
 /**
  * The Bottlerocket block devices: `/dev/xvda` is the OS volume (4Gi by
  * default), `/dev/xvdb` the data volume holding container images. Setting
- * blockDeviceMappings replaces Karpenter's defaults, so both are written.
+ * blockDeviceMappings replaces Karpenter's defaults, so both are written:
+ * with an image snapshot, or a data volume size alone (SOCI parallel pull
+ * buffers layers on it).
  */
 function bottlerocketVolumes(image: NodeImageCache): Ec2NodeClassSpecBlockDeviceMappings[] | undefined {
-  if (!image.dataVolumeSnapshotId) return undefined;
+  if (!image.dataVolumeSnapshotId && !image.dataVolumeSize) return undefined;
   const ebs = { volumeType: crds.ec2NodeClass().Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3, encrypted: true, deleteOnTermination: true };
   return [
     { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
