@@ -45,7 +45,7 @@ export type { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
 export type { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
 
 // Lever 2: image pull
-export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk } from './levers/image/image-pull-options';
+export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk, SociParallelPullOptions } from './levers/image/image-pull-options';
 
 // Lever 3: node capacity
 export type { CapacityOptions, EksCapacityOptions, GkeCapacityOptions } from './levers/capacity/capacity-options';
@@ -56,7 +56,9 @@ export type { WarmBufferOptions } from './levers/capacity/warm-buffer';
 export type { ComputeClassPriority, GkeComputeClassOptions } from './levers/capacity/gke/compute-class';
 export type { QueuedProvisioningOptions } from './levers/capacity/gke/provisioning-request';
 export { KarpenterCapacityType } from './levers/capacity/eks/karpenter-node-pool';
-export type { KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-node-pool';
+export type { Ec2CapacityReservationTerm, KarpenterNodePoolOptions } from './levers/capacity/eks/karpenter-node-pool';
+export { GkeReservationAffinity } from './levers/capacity/gke/reservation';
+export type { GkeReservationOptions, GkeSpecificReservation } from './levers/capacity/gke/reservation';
 
 // Lever 4: runtime
 export type { RuntimeOptions } from './levers/runtime/runtime-options';

@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { Duration, Size } from 'cdk8s';
 import {
-  AdapterVolume, Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, KnativeFeature, LocalModelCacheScope, PreWarmSchedule, Profile, WarmBufferMode,
-  Weekday, WeightSource,
+  AdapterVolume, Backend, CacheNodeGroup, Cloud, DeploymentAutoscaler, GkeReservationAffinity, KnativeFeature, LocalModelCacheScope, PreWarmSchedule,
+  Profile, WarmBufferMode, Weekday, WeightSource,
 } from '../src';
 import { synth } from './util';
 
@@ -37,6 +37,31 @@ const configurations: Array<[string, () => any[]]> = [
     profile: eks,
     capacity: { eks: { nodePool: { instanceTypes: ['g5.xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
     imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', dataVolumeSize: Size.gibibytes(100) } },
+  }, 'llm').manifests],
+  ['GKE ComputeClass with a specific reservation first, and an any-reservation rule', () => synth({
+    profile: gke,
+    capacity: { gke: { computeClass: { gpuType: 'nvidia-h100-80gb', reservations: { specific: [{ name: 'h100-res', project: 'shared-gpus', reservationBlock: 'b', reservationSubBlock: 's', zones: ['us-central1-a'] }] } } } },
+  }, 'llm').manifests.concat(synth({
+    profile: gke,
+    capacity: { gke: { computeClass: { name: 'any', priorities: [{ gpuType: 'nvidia-l4', reservations: { affinity: GkeReservationAffinity.ANY_THEN_FAIL } }] } } },
+  }, 'llm').manifests.filter((o: any) => o.kind === 'ComputeClass'))],
+  ['Karpenter EC2NodeClass selecting capacity reservations', () => synth({
+    profile: eks,
+    capacity: {
+      eks: {
+        nodePool: {
+          instanceTypes: ['p5.48xlarge'],
+          nodeRole: 'KarpenterNodeRole-llm',
+          selectorTags: { 'karpenter.sh/discovery': 'llm' },
+          capacityReservations: [{ id: 'cr-0123456789abcdef0' }, { tags: { team: 'llm' }, ownerId: '123456789012' }],
+        },
+      },
+    },
+  }, 'llm').manifests],
+  ['Karpenter EC2NodeClass with SOCI parallel pull user data', () => synth({
+    profile: eks,
+    capacity: { eks: { nodePool: { instanceTypes: ['p5.48xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
+    imagePull: { eks: { parallelPull: {} } },
   }, 'llm').manifests],
   ['LocalModelCache on a new NVMe node group', () => synth({ weights: WeightSource.localModelCache('hf://Qwen/Qwen2.5-0.5B-Instruct', { nodeGroup: NVME() }) }, 'llm').manifests],
   ['LocalModelNamespaceCache', () => synth({
@@ -91,6 +116,35 @@ test('the evaluator fails the rules an object breaks, and passes the fixed objec
   ]);
   expect(celOf([{ ...route, spec: { ...route.spec, target: { service: 's', port: 8000 }, scalingMetric: { concurrency: { targetValue: 1 } } } }]))
     .toMatchObject({ failures: [], errors: [] });
+});
+
+test('the ComputeClass reservation rules are judged: Specific without reservations, or reservations with another affinity, fail', () => {
+  const cc = (reservations: object) => ({
+    apiVersion: 'cloud.google.com/v1',
+    kind: 'ComputeClass',
+    metadata: { name: 'c' },
+    spec: { priorities: [{ gpu: { type: 'nvidia-l4', count: 1 }, reservations }], nodePoolAutoCreation: { enabled: true } },
+  });
+  expect(celOf([cc({ affinity: 'Specific' })]).failures).toEqual([expect.stringMatching(/At least 1 specific reservation required for specific affinity/)]);
+  expect(celOf([cc({ affinity: 'AnyBestEffort', specific: [{ name: 'r' }] })]).failures).toEqual([expect.stringMatching(/Unable to set specific reservations for non specific affinity/)]);
+  expect(celOf([cc({ affinity: 'Specific', specific: [{ name: 'r' }] })])).toMatchObject({ failures: [], errors: [] });
+});
+
+test('the EC2NodeClass reservation term rules are judged: an id beside tags fails', () => {
+  const nc = (term: object) => ({
+    apiVersion: 'karpenter.k8s.aws/v1',
+    kind: 'EC2NodeClass',
+    metadata: { name: 'n' },
+    spec: {
+      amiSelectorTerms: [{ alias: 'bottlerocket@latest' }],
+      role: 'r',
+      subnetSelectorTerms: [{ tags: { a: 'b' } }],
+      securityGroupSelectorTerms: [{ tags: { a: 'b' } }],
+      capacityReservationSelectorTerms: [term],
+    },
+  });
+  expect(celOf([nc({ id: 'cr-1', tags: { a: 'b' } })]).failures).toEqual([expect.stringMatching(/'id' is mutually exclusive/)]);
+  expect(celOf([nc({ id: 'cr-1' })])).toMatchObject({ failures: [], errors: [] });
 });
 
 test('every custom resource kind the library writes is in the matrix above', () => {

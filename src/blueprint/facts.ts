@@ -80,8 +80,12 @@ export const Facts = {
   PRE_WARM: new FactKey<PreWarmFacts | undefined>('preWarm', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(undefined)),
   /** How the GPU node arrives. Capacity -> image pull (pre-pulled on a held node), estimate. */
   CAPACITY_ARRIVAL: new FactKey<CapacityArrival>('capacityArrival', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(CapacityArrival.COLD_NODE)),
+  /** The GPU node comes from a capacity reservation (ComputeClass or EC2NodeClass). Capacity -> estimate (report). */
+  CAPACITY_RESERVED: new FactKey<boolean>('capacityReserved', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** Node-level image settings. Image pull -> capacity (ComputeClass, EC2NodeClass render them). */
   NODE_IMAGE: new FactKey<NodeImageCache>('nodeImage', LeverKind.IMAGE, Pass.CONTRIBUTE, optional({ imageStreaming: false, secondaryBootDisks: [] })),
+  /** A fresh node pulls with SOCI parallel pull-and-unpack. Image pull -> estimate. */
+  PARALLEL_PULL: new FactKey<boolean>('parallelPull', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(false)),
   /** How the engine image arrives. Image pull -> estimate. */
   IMAGE_ARRIVAL: new FactKey<ImageArrival>('imageArrival', LeverKind.IMAGE, Pass.CONTRIBUTE, optional(ImageArrival.REGISTRY)),
   /** The pre-pull DaemonSet runs on the pod's nodes, whether or not a wake's node existed before it. Image pull -> estimate (the report suggests no pre-pull then). */
@@ -106,6 +110,15 @@ export const Facts = {
   ENGINE_RUNS_AS_ROOT: new FactKey<boolean>('engineRunsAsRoot', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
 };
 
+/** SOCI parallel pull settings, rendered as Bottlerocket user data. @internal */
+export interface SociParallelPull {
+  readonly maxConcurrentDownloadsPerImage: number;
+  /** Whole MiB. */
+  readonly chunkMebibytes: number;
+  readonly maxConcurrentUnpacksPerImage: number;
+  readonly discardUnpackedLayers: boolean;
+}
+
 /**
  * What the image-pull lever asks of the nodes (not of the pod): the node
  * provisioner's objects (GKE ComputeClass, Karpenter EC2NodeClass) render it.
@@ -116,6 +129,8 @@ export interface NodeImageCache {
   readonly imageStreaming: boolean;
   /** GKE secondary boot disks in CONTAINER_IMAGE_CACHE mode. */
   readonly secondaryBootDisks: ReadonlyArray<{ readonly diskImageName: string; readonly project?: string }>;
+  /** Bottlerocket SOCI parallel pull-and-unpack settings, resolved. */
+  readonly parallelPull?: SociParallelPull;
   /** EBS snapshot the Bottlerocket data volume starts from. */
   readonly dataVolumeSnapshotId?: string;
   /** Size of that data volume (a Karpenter quantity, e.g. `200Gi`). */

@@ -333,8 +333,9 @@ function section(e: ReportEntry, svg: string | undefined): string {
     ...(before ? [`Before: ${beforeLabel(e.assessment.inputs.options?.before)}, estimated the same way (seconds, expected).`, ''] : []),
     `| lever | seconds: expected (fast-slow) |${before ? ' before |' : ''} applied | what would cut it further |`,
     `|---|---|${before ? '---|' : ''}---|---|`,
-    row('node capacity', d.nodeCapacityRange, x => x.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
-    row('image pull', d.imagePullRange, x => x.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
+    row('node capacity', d.nodeCapacityRange, x => x.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)'
+      : f.capacityReserved ? 'a new GPU node from a capacity reservation (no wait for stock; it still boots)' : 'a new GPU node', nodeFurther),
+    row('image pull', d.imagePullRange, x => x.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.parallelPull && f.imageArrival === ImageArrival.REGISTRY ? ' with SOCI parallel pull (up to 50% faster)' : ''}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
     row('weight load', d.weightLoadRange, x => x.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}${d.weightFetchSeconds > 0 && f.fetchOrigin !== undefined ? `; a new node downloads first (${fmt(d.weightFetchSeconds)} s)` : ''}`, weightFurther),
     row('runtime', d.runtimeRange, x => x.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalRange, x => x.totalSeconds, '', ''),

@@ -16,12 +16,16 @@ export interface ColdStartFacts {
   streamerRanks?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
+  /** A registry pull uses SOCI parallel pull-and-unpack (Bottlerocket). */
+  parallelPull?: boolean;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
   prePull: boolean;
   /** The modelcar image is on the node before the wake: its weights are read from the node's image store, not pulled. */
   modelcarPrePulled: boolean;
   /** How the GPU node is found. */
   capacityArrival: CapacityArrival;
+  /** A new GPU node launches into a capacity reservation (no stock-out wait; it still boots). */
+  capacityReserved?: boolean;
   /** `--enforce-eager`: no CUDA graph capture or compile. */
   eager: boolean;
   /** False with `-O0`: vLLM's optimization level 0 skips torch.compile and CUDA graph capture. */
@@ -69,9 +73,11 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
+    parallelPull: bp.fact(Facts.PARALLEL_PULL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),
     capacityArrival: bp.fact(Facts.CAPACITY_ARRIVAL),
+    capacityReserved: bp.fact(Facts.CAPACITY_RESERVED),
     eager: bp.fact(Facts.EAGER),
     compile: bp.fact(Facts.COMPILE),
     persistentCompileCache: bp.fact(Facts.PERSISTENT_COMPILE_CACHE),

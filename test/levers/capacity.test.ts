@@ -1,9 +1,13 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
-  CacheNodeGroup, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, KarpenterCapacityType, Profile, TolerationOperator, WarmBufferMode,
-  TolerationEffect, WeightSource,
+  CacheNodeGroup, Cloud, ColdStartOptimizedModel, ColdStartOptimizedModelProps, GkeReservationAffinity, KarpenterCapacityType, Profile,
+  TolerationOperator, WarmBufferMode, TolerationEffect, WeightSource,
 } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
+import { COLDSTART_REPORT_FILE, ColdStartReportWriter } from '../../src/estimate/cold-start-report';
+import { assessColdStart } from '../../src/estimate/estimate';
+import { defaultColdStartFacts } from '../../src/estimate/facts';
 import { ImageArrival, CapacityArrival } from '../../src/estimate/paths';
 import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
 import { ImagePull } from '../../src/levers/image/image-pull';
@@ -537,5 +541,202 @@ describe('LocalModelCache plumbing: the nodes the capacity lever creates carry t
   test('other weight sources add no node label', () => {
     const m = synth({ profile: gke, capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } }).manifests;
     expect(find(m, 'ComputeClass')[0].spec.nodePoolConfig?.nodeLabels).toBeUndefined();
+  });
+});
+
+describe('GPU reservations (issue #19 §6)', () => {
+  const NC = '^serving/qwen/NodeCapacity: \\[CS-IN-078\\] ';
+  const cc = (computeClass: object) => ({ profile: gke, capacity: { gke: { computeClass: { gpuType: 'nvidia-h100-80gb', ...computeClass } } } });
+  const pool = (extra: object) => ({ profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, ...extra } } } });
+
+  test('GKE: reservations add a first on-demand rule that consumes them, before Spot and on-demand', () => {
+    const m = synth(cc({ machineFamily: 'a3', reservations: { specific: [{ name: 'h100-res', project: 'shared-gpus', reservationBlock: 'block-1', reservationSubBlock: 'sub-1', zones: ['us-central1-a'] }] } })).manifests;
+    const gpu = { type: 'nvidia-h100-80gb', count: 1 };
+    const spec = one(m, 'ComputeClass').spec;
+    expect(spec.priorities).toEqual([
+      {
+        machineFamily: 'a3',
+        spot: false,
+        gpu,
+        reservations: {
+          affinity: 'Specific',
+          specific: [{ name: 'h100-res', project: 'shared-gpus', reservationBlock: { name: 'block-1', reservationSubBlock: { name: 'sub-1' } }, zones: ['us-central1-a'] }],
+        },
+      },
+      { machineFamily: 'a3', spot: true, gpu },
+      { machineFamily: 'a3', spot: false, gpu },
+    ]);
+  });
+
+  test('GKE: affinity defaults to AnyBestEffort without specific reservations; a rule in priorities takes its own', () => {
+    expect(one(synth(cc({ reservations: {} })).manifests, 'ComputeClass').spec.priorities[0].reservations).toEqual({ affinity: 'AnyBestEffort' });
+    const m = synth({
+      profile: gke,
+      capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', reservations: { affinity: GkeReservationAffinity.ANY_THEN_FAIL } }, { gpuType: 'nvidia-l4', spot: true }] } } },
+    }).manifests;
+    const [reserved, spot] = one(m, 'ComputeClass').spec.priorities;
+    expect(reserved.reservations).toEqual({ affinity: 'AnyThenFail' });
+    expect(spot.reservations).toBeUndefined();
+  });
+
+  test('EKS: capacityReservationSelectorTerms on the EC2NodeClass, reserved first in the NodePool', () => {
+    const m = synth(pool({ capacityReservations: [{ id: 'cr-0123456789abcdef0' }, { tags: { team: 'llm' }, ownerId: '123456789012' }] })).manifests;
+    expect(one(m, 'EC2NodeClass').spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0123456789abcdef0' }, { tags: { team: 'llm' }, ownerID: '123456789012' }]);
+    expect(one(m, 'NodePool').spec.template.spec.requirements[1]).toEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['reserved', 'spot', 'on-demand'] });
+  });
+
+  test('EKS: explicit capacity types are kept (reservations only, no fallback)', () => {
+    const m = synth(pool({ capacityTypes: [KarpenterCapacityType.RESERVED], capacityReservations: [{ tags: { team: 'llm' } }] })).manifests;
+    expect(one(m, 'NodePool').spec.template.spec.requirements[1].values).toEqual(['reserved']);
+  });
+
+  test('without reservations, nothing changes: no term, no reserved type, no reservations block', () => {
+    expect(one(synth(pool({})).manifests, 'EC2NodeClass').spec.capacityReservationSelectorTerms).toBeUndefined();
+    expect(one(synth(cc({})).manifests, 'ComputeClass').spec.priorities.every((p: any) => p.reservations === undefined)).toBe(true);
+  });
+
+  test('the facts say the node is reserved; the report says so on the node capacity row, with the same seconds', () => {
+    const reserved = (p: Partial<ColdStartOptimizedModelProps>) => {
+      const chart = new Chart(Testing.app(), 'c');
+      const lever = new NodeCapacity(chart, 'N', leverContext(chart, { name: 'm', profile: p.profile!, gpu: baseProps(p).gpu, engineImage: VLLM }), p.capacity!);
+      const bp = new PodBlueprint();
+      lever.contribute(bp.writer(lever));
+      bp.finish(lever.kind, Pass.CONTRIBUTE);
+      return bp.fact(Facts.CAPACITY_RESERVED);
+    };
+    expect(reserved(cc({ reservations: {} }))).toBe(true);
+    expect(reserved(pool({ capacityReservations: [{ id: 'cr-0123456789abcdef0' }] }))).toBe(true);
+    expect(reserved(cc({}))).toBe(false);
+    expect(reserved(pool({}))).toBe(false);
+    const row = (capacityReserved: boolean) => {
+      const writer = ColdStartReportWriter.of(new Construct(undefined as any, 'root'));
+      writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), capacityReserved } }), startupBudgetSeconds: 300 });
+      return writer.files()[COLDSTART_REPORT_FILE].split('\n').find(l => l.startsWith('| node capacity |'));
+    };
+    expect(row(true)).toBe('| node capacity | 180 | a new GPU node from a capacity reservation (no wait for stock; it still boots) | warm buffer of pause pods: -175 s |');
+    expect(row(false)).toBe('| node capacity | 180 | a new GPU node | warm buffer of pause pods: -175 s |');
+  });
+
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
+    ['Specific without reservations', cc({ reservations: { affinity: GkeReservationAffinity.SPECIFIC } }), 'ComputeClass priority 0: affinity Specific without a reservation.*Fix: list the reservations'],
+    ['specific reservations with another affinity', cc({ reservations: { affinity: GkeReservationAffinity.ANY_BEST_EFFORT, specific: [{ name: 'r' }] } }), 'ComputeClass priority 0: `specific` reservations with affinity AnyBestEffort.*Fix: '],
+    ['an affinity that is not one', cc({ reservations: { affinity: 'None' as GkeReservationAffinity } }), 'affinity "None" is not a GkeReservationAffinity.*Fix: '],
+    ['a reservation name that is not a GCE name', cc({ reservations: { specific: [{ name: 'Res_1' }] } }), 'reservation 0 name "Res_1" is not a Compute Engine name.*Fix: '],
+    ['a bad project', cc({ reservations: { specific: [{ name: 'r', project: 'P' }] } }), 'reservation "r" project "P" is not a project id.*Fix: '],
+    ['a sub-block without a block', cc({ reservations: { specific: [{ name: 'r', reservationSubBlock: 's' }] } }), 'reservation "r" has a sub-block without a block.*Fix: set reservationBlock'],
+    ['empty zones', cc({ reservations: { specific: [{ name: 'r', zones: [] }] } }), 'reservation "r" zones \\[\\] is empty.*Fix: '],
+    ['a zone that is a region', cc({ reservations: { specific: [{ name: 'r', zones: ['us-central1'] }] } }), 'zones \\[us-central1\\] .*not a zone.*Fix: '],
+    ['one reservation twice', cc({ reservations: { specific: [{ name: 'r' }, { name: 'r' }] } }), 'reservation "r" is listed twice.*Fix: '],
+    ['reservations beside priorities', { profile: gke, capacity: { gke: { computeClass: { reservations: {}, priorities: [{ gpuType: 'nvidia-l4' }] } } } }, 'reservations adds a rule .*priorities replaces that pair.*Fix: set reservations on the rule'],
+    ['a Spot rule with reservations', { profile: gke, capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', spot: true, reservations: {} }] } } } }, 'ComputeClass priority 0 is Spot and consumes reservations.*Fix: set spot: false'],
+    ['reserved capacity without reservations', pool({ capacityTypes: [KarpenterCapacityType.RESERVED, KarpenterCapacityType.ON_DEMAND] }), 'capacityTypes allows reserved capacity but capacityReservations selects no reservation.*Fix: '],
+    ['reservations the capacity types exclude', pool({ capacityTypes: [KarpenterCapacityType.SPOT], capacityReservations: [{ id: 'cr-1' }] }), 'capacityReservations is set but capacityTypes does not allow reserved.*Fix: add KarpenterCapacityType.RESERVED'],
+    ['no terms', pool({ capacityReservations: [] }), 'capacityReservations has 0 terms.*Fix: '],
+    ['an id that is not cr-', pool({ capacityReservations: [{ id: 'snap-1' }] }), 'capacityReservations\\[0\\].id "snap-1" is not a capacity reservation id.*Fix: '],
+    ['an id with tags', pool({ capacityReservations: [{ id: 'cr-1', tags: { a: 'b' } }] }), 'capacityReservations\\[0\\] sets id with tags or ownerId.*Fix: '],
+    ['a term with neither', pool({ capacityReservations: [{ ownerId: '123456789012' }] }), 'capacityReservations\\[0\\] has no id and no usable tags.*Fix: '],
+    ['an empty tag value', pool({ capacityReservations: [{ tags: { team: '' } }] }), 'capacityReservations\\[0\\] has no id and no usable tags.*Fix: '],
+    ['an owner that is not an account id', pool({ capacityReservations: [{ tags: { a: 'b' }, ownerId: '123' }] }), 'ownerId "123" is not a 12-digit AWS account id.*Fix: '],
+  ])('bad input: %s', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(new RegExp(`${NC}.*${message}`));
+  });
+
+  test('a generic profile emits no reservation: capacity.gke and capacity.eks are refused there', () => {
+    expect(() => synth({ capacity: { eks: { nodePool: { ...NODE_POOL, capacityReservations: [{ id: 'cr-1' }] } } } })).toThrow(/\[CS-IN-014\] capacity.eks/);
+    expect(() => synth({ capacity: { gke: { computeClass: { gpuType: 'nvidia-l4', reservations: {} } } } })).toThrow(/\[CS-IN-014\] capacity.gke/);
+  });
+});
+
+describe('EKS: SOCI parallel pull-and-unpack on Bottlerocket (issue #19 §3)', () => {
+  const soci = (parallelPull: object = {}, nodePool: object = {}) => ({
+    profile: eks, capacity: { eks: { nodePool: { ...NODE_POOL, ...nodePool } } }, imagePull: { eks: { parallelPull } },
+  });
+
+  test('the EC2NodeClass user data switches the snapshotter to soci in parallel-pull-unpack mode, with the ECR-tuned defaults', () => {
+    const nc = one(synth(soci()).manifests, 'EC2NodeClass');
+    expect(nc.spec.userData).toBe([
+      '[settings.container-runtime]',
+      'snapshotter = "soci"',
+      '',
+      '[settings.container-runtime-plugins.soci-snapshotter]',
+      'pull-mode = "parallel-pull-unpack"',
+      '',
+      '[settings.container-runtime-plugins.soci-snapshotter.parallel-pull-unpack]',
+      'max-concurrent-downloads-per-image = 20',
+      'concurrent-download-chunk-size = "16mib"',
+      'max-concurrent-unpacks-per-image = 12',
+      'discard-unpacked-layers = true',
+      '',
+    ].join('\n'));
+    // No image snapshot: Karpenter's default volumes stay.
+    expect(nc.spec.blockDeviceMappings).toBeUndefined();
+  });
+
+  test('the tuning props reach the settings; pinned Bottlerocket 1.44.0 and later pass', () => {
+    const m = synth(soci({ maxConcurrentDownloadsPerImage: 10, concurrentDownloadChunkSize: Size.mebibytes(8), maxConcurrentUnpacksPerImage: 3, discardUnpackedLayers: false }, { amiAlias: 'bottlerocket@v1.44.0' })).manifests;
+    const data: string = one(m, 'EC2NodeClass').spec.userData;
+    expect(data).toContain('max-concurrent-downloads-per-image = 10\nconcurrent-download-chunk-size = "8mib"\nmax-concurrent-unpacks-per-image = 3\ndiscard-unpacked-layers = false\n');
+    expect(() => synth(soci({}, { amiAlias: 'bottlerocket@1.50.2' }))).not.toThrow();
+  });
+
+  test('a data volume size without a snapshot sizes the Bottlerocket data volume the layers are buffered on', () => {
+    const imagePull = { eks: { parallelPull: {}, dataVolumeSize: Size.gibibytes(200) } };
+    const m = synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } }, imagePull }).manifests;
+    const ebs = { volumeType: 'gp3', encrypted: true, deleteOnTermination: true };
+    expect(one(m, 'EC2NodeClass').spec.blockDeviceMappings).toEqual([
+      { deviceName: '/dev/xvda', ebs: { ...ebs, volumeSize: '4Gi' } },
+      { deviceName: '/dev/xvdb', ebs: { ...ebs, volumeSize: '200Gi' } },
+    ]);
+  });
+
+  test('without parallelPull no user data is written', () => {
+    expect(one(synth({ profile: eks, capacity: { eks: { nodePool: NODE_POOL } } }).manifests, 'EC2NodeClass').spec.userData).toBeUndefined();
+  });
+
+  test('the estimate halves a registry pull (the published upper bound) and the report says so; a pre-pulled image is unaffected', () => {
+    const detail = (facts: object) => assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), ...facts } }).detail;
+    expect(detail({ parallelPull: true }).imagePullSeconds).toBeCloseTo(detail({}).imagePullSeconds / 2);
+    expect(detail({ parallelPull: true, imageArrival: ImageArrival.PRE_PULLED }).imagePullSeconds).toBe(0);
+    const writer = ColdStartReportWriter.of(new Construct(undefined as any, 'root'));
+    writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), parallelPull: true } }), startupBudgetSeconds: 300 });
+    expect(writer.files()[COLDSTART_REPORT_FILE]).toContain('| image pull | 37.5 | pulled from the registry (digest-pinned, IfNotPresent) with SOCI parallel pull (up to 50% faster) |');
+  });
+
+  test('the image lever tells the estimate', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const props = baseProps({});
+    const context = leverContext(chart, { name: 'm', profile: eks, gpu: props.gpu, engineImage: VLLM });
+    const levers = [
+      new NodeCapacity(chart, 'N', context, { eks: { nodePool: NODE_POOL }, warmBuffer: { enabled: false } }),
+      new WeightLoad(chart, 'W', context, props.weights),
+      new ImagePull(chart, 'I', context, { eks: { parallelPull: {} } }),
+    ];
+    const bp = new PodBlueprint();
+    for (const l of levers) {
+      l.contribute(bp.writer(l));
+      bp.finish(l.kind, Pass.CONTRIBUTE);
+    }
+    expect([bp.fact(Facts.PARALLEL_PULL), bp.fact(Facts.IMAGE_ARRIVAL)]).toEqual([true, ImageArrival.REGISTRY]);
+  });
+
+  const IP = '^serving/qwen/ImagePull: \\[CS-IN-079\\] ';
+  const NC = '^serving/qwen/NodeCapacity: \\[CS-IN-079\\] ';
+  test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
+    ['beside an image snapshot', { ...soci(), imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0', parallelPull: {} } } }, `${IP}imagePull.eks sets both dataVolumeSnapshotId and parallelPull.*Fix: keep the snapshot`],
+    ['an imagePull.eks that sets nothing', { ...soci(), imagePull: { eks: {} } }, `${IP}imagePull.eks sets neither.*Fix: `],
+    ['without a NodePool', { profile: eks, imagePull: { eks: { parallelPull: {} } } }, `${NC}imagePull.eks.parallelPull lives in the user data .*Fix: add capacity.eks.nodePool`],
+    ['on AL2023', soci({}, { amiAlias: 'al2023@latest' }), `${NC}.*Bottlerocket's settings API, but amiAlias is "al2023@latest".*Fix: `],
+    ['on Bottlerocket before 1.44.0', soci({}, { amiAlias: 'bottlerocket@v1.43.9' }), `${NC}.*needs Bottlerocket 1.44.0 or later, and amiAlias is "bottlerocket@v1.43.9".*Fix: `],
+    ['on a Bottlerocket alias that is not a version', soci({}, { amiAlias: 'bottlerocket@v1' }), `${NC}.*needs Bottlerocket 1.44.0 or later.*Fix: `],
+    ['zero downloads', soci({ maxConcurrentDownloadsPerImage: 0 }), `${IP}imagePull.eks.parallelPull.maxConcurrentDownloadsPerImage 0 is not an integer.*Fix: `],
+    ['fractional unpacks', soci({ maxConcurrentUnpacksPerImage: 2.5 }), `${IP}imagePull.eks.parallelPull.maxConcurrentUnpacksPerImage 2.5 .*Fix: `],
+    ['a chunk that is not whole MiB', soci({ concurrentDownloadChunkSize: Size.kibibytes(1536) }), `${IP}.*concurrentDownloadChunkSize is 1572864 bytes, not a whole number of MiB.*Fix: `],
+    ['a chunk that is not a Size', soci({ concurrentDownloadChunkSize: 16 as any }), `${IP}.*concurrentDownloadChunkSize is not a Size.*Fix: `],
+  ])('bad input: %s', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(new RegExp(message));
+  });
+
+  test('a generic profile writes no Bottlerocket setting: imagePull.eks is refused there', () => {
+    expect(() => synth({ imagePull: { eks: { parallelPull: {} } } })).toThrow(/\[CS-IN-014\] imagePull.eks/);
   });
 });

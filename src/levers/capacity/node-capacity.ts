@@ -113,6 +113,7 @@ export class NodeCapacity extends Lever {
     }
     if (this.alwaysWarm) pod.set(Facts.CAPACITY_ARRIVAL, CapacityArrival.WARM_BUFFER);
     if (context.preWarm) pod.set(Facts.PRE_WARM, preWarmFacts(context.preWarm, context.minReplicas, this.buffer?.replicas ?? 0, gpu.count));
+    pod.set(Facts.CAPACITY_RESERVED, (this.computeClass?.reserved ?? false) || this.nodePool?.reservationTerms !== undefined);
     pod.set(Facts.NODES_SELECTED, Object.keys(gpu.nodeSelector).length > 0 || this.computeClass !== undefined || this.nodePool !== undefined);
   }
 
@@ -127,6 +128,10 @@ export class NodeCapacity extends Lever {
     if (image.dataVolumeSnapshotId && !this.nodePool) {
       fail(this, 'CS-IN-033', 'imagePull.eks.dataVolumeSnapshotId lives in the model\'s EC2NodeClass, and there is none',
         'add capacity.eks.nodePool, or remove imagePull.eks');
+    }
+    if (image.parallelPull && !this.nodePool) {
+      fail(this, 'CS-IN-079', 'imagePull.eks.parallelPull lives in the user data of the model\'s EC2NodeClass, and there is none',
+        'add capacity.eks.nodePool (Bottlerocket >= 1.44.0), or remove imagePull.eks.parallelPull');
     }
     const placement = pod.placement;
     const gpuResource = context.gpu.resourceName;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { ImagePullOptions } from './image-pull-options';
+import { ImagePullOptions, SociParallelPullOptions } from './image-pull-options';
 import { renderPrePull } from './pre-pull';
-import { Facts, LeverKind, NodeImageCache, PodWriter } from '../../blueprint';
+import { Facts, LeverKind, NodeImageCache, PodWriter, SociParallelPull } from '../../blueprint';
 import { ImageArrival, CapacityArrival } from '../../estimate/paths';
 import { requireCloud } from '../../private/cloud';
 import { fail } from '../../private/errors';
@@ -25,6 +25,7 @@ export class ImagePull extends Lever {
   private readonly prePulled: Array<{ readonly name: string; readonly image: string }> = [];
   private readonly additionalImages: string[];
   private readonly pauseImage: string;
+  private readonly parallelPull?: SociParallelPull;
 
   public readonly kind = LeverKind.IMAGE;
 
@@ -35,17 +36,28 @@ export class ImagePull extends Lever {
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
     this.pauseImage = requireDigest(this, options.pauseImage ?? PAUSE_IMAGE, 'imagePull.pauseImage');
     if (options.gke) requireCloud(this, profile, CloudProvider.GKE, 'imagePull.gke (image streaming, secondary boot disks)', 'remove imagePull.gke');
-    if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot)', 'remove imagePull.eks');
+    if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot, SOCI parallel pull)', 'remove imagePull.eks');
     for (const [i, d] of (options.gke?.secondaryBootDisks ?? []).entries()) {
       if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(d.diskImageName ?? '')) {
         fail(this, 'CS-IN-040', `secondaryBootDisks[${i}].diskImageName "${d.diskImageName}" is not a Compute Engine image name`, 'pass the name of the disk image that holds the container images');
       }
     }
     const snapshot = options.eks?.dataVolumeSnapshotId;
-    if (options.eks && !/^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(snapshot ?? '')) {
+    if (snapshot !== undefined && !/^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(snapshot)) {
       fail(this, 'CS-IN-038', `imagePull.eks.dataVolumeSnapshotId "${snapshot}" is not an EBS snapshot id (snap- and 8 or 17 hex digits)`,
         'pass the id of the snapshot of a Bottlerocket data volume holding the images, e.g. snap-0123456789abcdef0');
     }
+    if (options.eks && snapshot === undefined && options.eks.parallelPull === undefined) {
+      fail(this, 'CS-IN-079', 'imagePull.eks sets neither dataVolumeSnapshotId nor parallelPull', 'set one of them, or remove imagePull.eks');
+    }
+    if (snapshot !== undefined && options.eks?.parallelPull !== undefined) {
+      // Bottlerocket (settings.container-runtime.snapshotter) removes the images under /var/lib/containerd when the
+      // snapshotter changes across boots, comparing with /var/cache/containerd/active-snapshotter on the data volume
+      // (bottlerocket-core-kit#582, configure-snapshotter.service): a snapshot made on a default (overlayfs) node.
+      fail(this, 'CS-IN-079', 'imagePull.eks sets both dataVolumeSnapshotId and parallelPull: a soci node does not use the images the snapshot holds (Bottlerocket deletes images when the snapshotter changes)',
+        'keep the snapshot (the images are on disk at boot), or parallelPull for nodes without one, not both');
+    }
+    this.parallelPull = options.eks?.parallelPull ? resolveParallelPull(this, options.eks.parallelPull) : undefined;
   }
 
   public contribute(pod: PodWriter): void {
@@ -62,10 +74,12 @@ export class ImagePull extends Lever {
       imageStreaming: gke?.imageStreaming ?? false,
       secondaryBootDisks: [...(gke?.secondaryBootDisks ?? [])],
       dataVolumeSnapshotId: eks?.dataVolumeSnapshotId,
+      parallelPull: this.parallelPull,
       // Rounded up: the volume must hold at least what was asked.
       dataVolumeSize: eks?.dataVolumeSize !== undefined ? `${Math.ceil(positiveBytes('imagePull.eks.dataVolumeSize', eks.dataVolumeSize, (p, x) => fail(this, 'CS-IN-056', p, x)) / GIB)}Gi` : undefined,
     };
     pod.set(Facts.NODE_IMAGE, node);
+    pod.set(Facts.PARALLEL_PULL, this.parallelPull !== undefined);
 
     // A DaemonSet without a nodeSelector runs on every node: the profile's default
     // pre-pull stays off then, an explicit one is refused. Capacity, which writes
@@ -103,4 +117,28 @@ export class ImagePull extends Lever {
     if (!this.prePull) return;
     renderPrePull(this, this.context.name, this.prePulled, this.pauseImage, pod.placement);
   }
+}
+
+const MIB = 1024 ** 2;
+
+/** The options with the defaults, checked against the Bottlerocket settings' accepted values (positive integers, a byte size). */
+function resolveParallelPull(scope: Construct, o: SociParallelPullOptions): SociParallelPull {
+  const count = (prop: string, value: number | undefined, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < 1 || v > 1000) {
+      fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull.${prop} ${v} is not an integer in [1, 1000]`, `use a positive count, e.g. ${fallback} (the default)`);
+    }
+    return v;
+  };
+  const chunkBytes = o.concurrentDownloadChunkSize === undefined ? 16 * MIB
+    : positiveBytes('imagePull.eks.parallelPull.concurrentDownloadChunkSize', o.concurrentDownloadChunkSize, (p, x) => fail(scope, 'CS-IN-079', p, x), 'Size.mebibytes(16)');
+  if (chunkBytes % MIB !== 0 || chunkBytes > 1024 * MIB) {
+    fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull.concurrentDownloadChunkSize is ${chunkBytes} bytes, not a whole number of MiB up to 1 GiB`, 'use e.g. Size.mebibytes(16), the ECR recommendation');
+  }
+  return {
+    maxConcurrentDownloadsPerImage: count('maxConcurrentDownloadsPerImage', o.maxConcurrentDownloadsPerImage, 20),
+    chunkMebibytes: chunkBytes / MIB,
+    maxConcurrentUnpacksPerImage: count('maxConcurrentUnpacksPerImage', o.maxConcurrentUnpacksPerImage, 12),
+    discardUnpackedLayers: o.discardUnpackedLayers ?? true,
+  };
 }

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderEc2NodeClass } from './ec2-node-class';
+import type { Ec2NodeClassSpecCapacityReservationSelectorTerms } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { crds } from '../../../private/crds';
@@ -22,6 +23,36 @@ export enum KarpenterCapacityType {
   SPOT = 'spot',
   /** On-demand instances. */
   ON_DEMAND = 'on-demand',
+  /**
+   * On-demand Capacity Reservations and Capacity Blocks the EC2NodeClass
+   * selects (`capacityReservations`). Karpenter tries them first.
+   */
+  RESERVED = 'reserved',
+}
+
+/**
+ * One `capacityReservationSelectorTerms` entry of the EC2NodeClass: a
+ * reservation by id, or reservations by tags (optionally of another owner).
+ */
+export interface Ec2CapacityReservationTerm {
+  /**
+   * Id of an On-demand Capacity Reservation or Capacity Block, e.g.
+   * `cr-0123456789abcdef0` (not with tags or ownerId).
+   * @default - select by tags
+   */
+  readonly id?: string;
+
+  /**
+   * Tags the reservations carry; `*` matches any value of a key.
+   * @default - select by id
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * AWS account that owns the tagged reservations (shared reservations).
+   * @default - any owner
+   */
+  readonly ownerId?: string;
 }
 
 /**
@@ -45,10 +76,21 @@ export interface KarpenterNodePoolOptions {
   readonly selectorTags: { [key: string]: string };
 
   /**
-   * Purchase options. Karpenter prefers the cheapest, so Spot first.
-   * @default [KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND]
+   * Purchase options. Karpenter prefers the cheapest, so Spot first; it
+   * models reserved capacity as free and tries it before both.
+   * @default - [SPOT, ON_DEMAND]; [RESERVED, SPOT, ON_DEMAND] with capacityReservations
    */
   readonly capacityTypes?: KarpenterCapacityType[];
+
+  /**
+   * EC2 On-demand Capacity Reservations (or Capacity Blocks) the nodes launch
+   * into (`EC2NodeClass.spec.capacityReservationSelectorTerms`, terms ORed).
+   * A wake then takes reserved GPUs instead of racing for them; the node still
+   * boots as any new node does. Needs Karpenter >= 1.3 with the
+   * `ReservedCapacity` feature gate (on by default in current releases).
+   * @default - none
+   */
+  readonly capacityReservations?: Ec2CapacityReservationTerm[];
 
   /**
    * AMI alias. Bottlerocket is required for a data-volume image snapshot.
@@ -76,6 +118,51 @@ export interface ResolvedNodePool {
   readonly name: string;
   readonly options: KarpenterNodePoolOptions;
   readonly amiAlias: string;
+  readonly capacityTypes: KarpenterCapacityType[];
+  /** The EC2NodeClass's capacityReservationSelectorTerms. */
+  readonly reservationTerms?: Ec2NodeClassSpecCapacityReservationSelectorTerms[];
+}
+
+/** Limits from the EC2NodeClass CRD (karpenter-provider-aws v1.14.1). */
+const MAX_RESERVATION_TERMS = 30;
+const MAX_TERM_TAGS = 20;
+
+/**
+ * Checks the terms against the EC2NodeClass CRD (id pattern, id alone,
+ * tags or id in each term) and the NodePool's capacity types.
+ */
+function resolveReservations(scope: Construct, terms: readonly Ec2CapacityReservationTerm[] | undefined, types: readonly KarpenterCapacityType[]) {
+  const reservedType = types.includes(KarpenterCapacityType.RESERVED);
+  if (terms === undefined) {
+    if (reservedType) {
+      fail(scope, 'CS-IN-078', 'capacityTypes allows reserved capacity but capacityReservations selects no reservation, so Karpenter has none to launch into',
+        'add capacityReservations (e.g. [{ id: "cr-0123456789abcdef0" }]), or remove KarpenterCapacityType.RESERVED');
+    }
+    return undefined;
+  }
+  if (!terms.length || terms.length > MAX_RESERVATION_TERMS) {
+    fail(scope, 'CS-IN-078', `capacityReservations has ${terms.length} terms; the EC2NodeClass takes 1 to ${MAX_RESERVATION_TERMS}`, 'list the reservations by id or tags, or leave capacityReservations unset');
+  }
+  if (!reservedType) {
+    fail(scope, 'CS-IN-078', 'capacityReservations is set but capacityTypes does not allow reserved capacity, so Karpenter would never launch into the reservations',
+      'add KarpenterCapacityType.RESERVED to capacityTypes, or leave capacityTypes unset');
+  }
+  return terms.map((t, i) => {
+    const tags = t.tags === undefined ? undefined : Object.entries(t.tags);
+    if (t.id !== undefined) {
+      if (!/^cr-[0-9a-z]+$/.test(t.id)) fail(scope, 'CS-IN-078', `capacityReservations[${i}].id "${t.id}" is not a capacity reservation id`, 'use the id EC2 shows, e.g. "cr-0123456789abcdef0"');
+      if (tags !== undefined || t.ownerId !== undefined) {
+        fail(scope, 'CS-IN-078', `capacityReservations[${i}] sets id with tags or ownerId, which the EC2NodeClass rejects`, 'select a reservation by id alone, or by tags (and ownerId)');
+      }
+    } else if (tags === undefined || !tags.length || tags.length > MAX_TERM_TAGS || tags.some(([k, v]) => !k || !v)) {
+      fail(scope, 'CS-IN-078', `capacityReservations[${i}] has no id and no usable tags (1 to ${MAX_TERM_TAGS}, no empty key or value)`,
+        'select by id, e.g. { id: "cr-0123456789abcdef0" }, or by tags, e.g. { tags: { team: "llm" } }');
+    }
+    if (t.ownerId !== undefined && !/^[0-9]{12}$/.test(t.ownerId)) {
+      fail(scope, 'CS-IN-078', `capacityReservations[${i}].ownerId "${t.ownerId}" is not a 12-digit AWS account id`, 'use the owner\'s account id, e.g. "123456789012"');
+    }
+    return { id: t.id, tags: tags ? Object.fromEntries(tags) : undefined, ownerId: t.ownerId };
+  });
 }
 
 /** @internal */
@@ -96,7 +183,25 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
   const amiAlias = o.amiAlias ?? 'bottlerocket@latest';
   if (!/^[a-zA-Z0-9]+@.+$/.test(amiAlias)) fail(scope, 'CS-IN-041', `amiAlias "${amiAlias}" is not family@version`, 'use e.g. "bottlerocket@latest"');
   if (o.capacityTypes !== undefined && o.capacityTypes.length === 0) fail(scope, 'CS-IN-041', 'capacityTypes is empty', 'allow spot, on-demand or both');
-  return { name, options: o, amiAlias };
+  const capacityTypes = o.capacityTypes ?? (o.capacityReservations !== undefined
+    ? [KarpenterCapacityType.RESERVED, KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND]
+    : [KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND]);
+  const reservationTerms = resolveReservations(scope, o.capacityReservations, capacityTypes);
+  return { name, options: o, amiAlias, capacityTypes, reservationTerms };
+}
+
+/** Bottlerocket's first release with SOCI on its Kubernetes variants and the parallel pull settings (v1.44.0 release notes). */
+const SOCI_MIN_BOTTLEROCKET = [1, 44, 0];
+
+function requireSociBottlerocket(scope: Construct, alias: string): void {
+  const [family, version] = alias.split('@');
+  const fix = 'use amiAlias "bottlerocket@latest" or a pinned bottlerocket@v1.44.0 or later';
+  if (family !== 'bottlerocket') fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull configures Bottlerocket's settings API, but amiAlias is "${alias}"`, fix);
+  if (version === 'latest') return;
+  const parts = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version ?? '')?.slice(1).map(Number);
+  // First differing part decides; an alias that is not a version cannot be checked, so it is refused.
+  const order = parts?.reduce((acc, p, i) => (acc !== 0 ? acc : Math.sign(p - SOCI_MIN_BOTTLEROCKET[i])), 0) ?? -1;
+  if (order < 0) fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull needs Bottlerocket 1.44.0 or later, and amiAlias is "${alias}"`, fix);
 }
 
 /**
@@ -115,7 +220,10 @@ export function renderNodePool(
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
     fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
-  const nodeClass = renderEc2NodeClass(scope, { name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags }, image);
+  if (image.parallelPull) requireSociBottlerocket(scope, np.amiAlias);
+  const nodeClass = renderEc2NodeClass(scope, {
+    name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags, capacityReservationSelectorTerms: np.reservationTerms,
+  }, image);
   const {
     NodePool,
     NodePoolSpecDisruptionConsolidationPolicy,
@@ -133,7 +241,7 @@ export function renderNodePool(
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: np.name },
           requirements: [
             { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...o.instanceTypes] },
-            { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: o.capacityTypes ?? [KarpenterCapacityType.SPOT, KarpenterCapacityType.ON_DEMAND] },
+            { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [...np.capacityTypes] },
           ],
           // Keep other pods off the GPUs, as GPU node pools usually do.
           taints: gpuTaint ? [{ key: 'nvidia.com/gpu', effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }] : undefined,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GkeReservationOptions, resolveReservations } from './reservation';
 import type { ComputeClass, ComputeClassSpecPriorities } from '../../../../imports/gke-computeclass-cloud.google.com';
 import { NodeImageCache } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
@@ -42,6 +43,14 @@ export interface ComputeClassPriority {
    * @default - GKE picks one that carries the GPU
    */
   readonly machineType?: string;
+
+  /**
+   * Compute Engine reservations this rule's nodes consume
+   * (`priorities[].reservations`). Not with `spot`: Spot VMs cannot consume
+   * reservations.
+   * @default - none: GKE's default affinity for the rule
+   */
+  readonly reservations?: GkeReservationOptions;
 }
 
 /**
@@ -60,6 +69,16 @@ export interface GkeComputeClassOptions {
    * @default - GKE picks one that carries the GPU
    */
   readonly machineFamily?: string;
+
+  /**
+   * Reservations of gpuType to try before the default Spot -> on-demand pair:
+   * a first on-demand rule consumes them. A wake then takes reserved GPUs
+   * instead of racing for them in a zone that may be out of them; the node
+   * still boots as any new node does. With `priorities`, set `reservations`
+   * on a rule instead.
+   * @default - no reservation rule
+   */
+  readonly reservations?: GkeReservationOptions;
 
   /**
    * The rules, in order, replacing the default Spot -> on-demand pair.
@@ -96,6 +115,8 @@ export interface ResolvedComputeClass {
   readonly priorities: ComputeClassSpecPriorities[];
   readonly nodePoolAutoCreation: boolean;
   readonly optimizeRulePriority: boolean;
+  /** A rule consumes reservations. */
+  readonly reserved: boolean;
 }
 
 /** Validates the options at construction. @internal */
@@ -106,9 +127,19 @@ export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions,
   }
   let rules: readonly ComputeClassPriority[];
   if (o.priorities !== undefined) {
+    if (o.reservations !== undefined) {
+      fail(scope, 'CS-IN-078', 'capacity.gke.computeClass.reservations adds a rule to the default Spot -> on-demand pair, and priorities replaces that pair',
+        'set reservations on the rule in priorities that should consume them');
+    }
     rules = o.priorities;
   } else if (o.gpuType !== undefined) {
-    rules = [{ gpuType: o.gpuType, spot: true, machineFamily: o.machineFamily }, { gpuType: o.gpuType, spot: false, machineFamily: o.machineFamily }];
+    const family = o.machineFamily;
+    rules = [
+      // Spot VMs cannot consume reservations (cloud.google.com/compute/docs/instances/reservations-consume, Limitations).
+      ...(o.reservations ? [{ gpuType: o.gpuType, spot: false, machineFamily: family, reservations: o.reservations }] : []),
+      { gpuType: o.gpuType, spot: true, machineFamily: family },
+      { gpuType: o.gpuType, spot: false, machineFamily: family },
+    ];
   } else {
     rules = [];
   }
@@ -128,9 +159,19 @@ export function resolveComputeClass(scope: Construct, o: GkeComputeClassOptions,
     if (r.machineFamily !== undefined && r.machineType !== undefined) {
       fail(scope, 'CS-IN-042', `ComputeClass priority ${i} sets both machineFamily "${r.machineFamily}" and machineType "${r.machineType}", which GKE rejects`, 'set one of them');
     }
-    return { machineFamily: r.machineFamily, machineType: r.machineType, spot: r.spot ?? false, gpu: { type: r.gpuType, count } };
+    if (r.reservations && r.spot) {
+      fail(scope, 'CS-IN-078', `ComputeClass priority ${i} is Spot and consumes reservations, which Spot VMs cannot`, 'set spot: false on the rule with reservations, and keep Spot in a rule of its own');
+    }
+    const reservations = r.reservations ? resolveReservations(scope, r.reservations, `ComputeClass priority ${i}`) : undefined;
+    return { machineFamily: r.machineFamily, machineType: r.machineType, spot: r.spot ?? false, gpu: { type: r.gpuType, count }, reservations };
   });
-  return { name, priorities, nodePoolAutoCreation: o.nodePoolAutoCreation ?? true, optimizeRulePriority: o.optimizeRulePriority ?? true };
+  return {
+    name,
+    priorities,
+    nodePoolAutoCreation: o.nodePoolAutoCreation ?? true,
+    optimizeRulePriority: o.optimizeRulePriority ?? true,
+    reserved: priorities.some(p => p.reservations !== undefined),
+  };
 }
 
 /**
