@@ -335,7 +335,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     `|---|---|${before ? '---|' : ''}---|---|`,
     row('node capacity', d.nodeCapacityRange, x => x.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)'
       : f.capacityReserved ? 'a new GPU node from a capacity reservation (no wait for stock; it still boots)' : 'a new GPU node', nodeFurther),
-    row('image pull', d.imagePullRange, x => x.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.parallelPull && f.imageArrival === ImageArrival.REGISTRY ? ' with SOCI parallel pull (up to 50% faster)' : ''}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
+    row('image pull', d.imagePullRange, x => x.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.parallelPull && f.imageArrival === ImageArrival.REGISTRY ? ' with SOCI parallel pull (40-75% less pull time published)' : ''}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
     row('weight load', d.weightLoadRange, x => x.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}${d.weightFetchSeconds > 0 && f.fetchOrigin !== undefined ? `; a new node downloads first (${fmt(d.weightFetchSeconds)} s)` : ''}`, weightFurther),
     row('runtime', d.runtimeRange, x => x.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalRange, x => x.totalSeconds, '', ''),

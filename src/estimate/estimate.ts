@@ -23,10 +23,12 @@ const STREAMED_IMAGE_FRACTION = Math.sqrt((30 / 191) * (20 / 230));
 /** A warm buffer: the scheduler preempts a pause pod (grace period 0); a few seconds to bind and start. */
 const WARM_BUFFER_SECONDS: Spread = [2, 5, 10];
 /**
- * SOCI parallel pull-and-unpack: "reducing image pull time by up to 50%" for large images (aws-samples/karpenter-blueprints,
- * blueprints/soci-snapshotter). An upper bound, the only published figure: the fast case takes it, the slow case none of it.
+ * SOCI parallel pull-and-unpack, as a share of a registry pull: "up to 50%"
+ * less (aws-samples/karpenter-blueprints, blueprints/soci-snapshotter), a
+ * 10 GB vLLM image in 45 s instead of 113 s (awslabs/data-on-eks), 8-12 GB in
+ * 30-60 s instead of 2-4 min (AWS EKS team, The New Stack).
  */
-const SOCI_PARALLEL_PULL_FRACTION: Spread = [0.5, 0.65, 1];
+const SOCI_PARALLEL_PULL_FRACTION: Spread = [0.25, 0.4, 0.6];
 
 /** @internal */
 export interface EstimateInputs {
