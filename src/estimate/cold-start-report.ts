@@ -327,7 +327,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     '|---|---|---|---|',
     row('node capacity', d.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)' : 'a new GPU node', nodeFurther),
     row('image pull', d.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
-    row('weight load', d.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}`, weightFurther),
+    row('weight load', d.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}${hostCacheNote(f, gb)}`, weightFurther),
     row('runtime', d.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalSeconds, '', ''),
     '',
@@ -336,6 +336,18 @@ function section(e: ReportEntry, svg: string | undefined): string {
       + `this configuration starts ${fmt(Math.max(0, above))} s above it.`,
     '',
   ].join('\n');
+}
+
+/**
+ * The estimate counts a node whose hostPath cache holds the current revision.
+ * A node's first wake, and its first after a revision change or a prune over
+ * the bound (which remove the entry), downloads first: the pod itself, or the
+ * prefetch DaemonSet it waits for.
+ */
+function hostCacheNote(f: ColdStartFacts, gb: (bytes: number) => string): string {
+  if (!f.hostCache) return '';
+  const who = f.hostCache.prefetch ? 'waits for the prefetch DaemonSet\'s download' : 'downloads from the Hub first';
+  return `; hostPath cache bounded to ${gb(f.hostCache.limitBytes)}: a node's first wake, and its first after a revision change or a prune, ${who} (not counted)`;
 }
 
 function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {

@@ -1,4 +1,4 @@
-import { Facts, PodBlueprint } from '../blueprint';
+import { Facts, HostCacheFact, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 /**
@@ -13,6 +13,8 @@ export interface ColdStartFacts {
   streamerConcurrency?: number;
   /** Tensor-parallel ranks streaming (each reads every file; 1 when unknown). */
   streamerRanks?: number;
+  /** A pruned hostPath cache holds the weights (its bound; prefetched or fetched by the pod). */
+  hostCache?: HostCacheFact;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
@@ -55,6 +57,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
+    hostCache: bp.fact(Facts.HOST_CACHE),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),

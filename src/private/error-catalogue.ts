@@ -81,6 +81,8 @@ export const ERROR_CATALOGUE = {
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
+  'CS-IN-082': { summary: 'a hostPath cache `sizeLimit` (`hostPathCache`, `prefetch`) that is not a positive Size, or smaller than the model it must keep' },
+  'CS-IN-083': { summary: 'two models of one app that share a hostPath cache directory with different `sizeLimit`s: each would prune the other\'s downloads to its own bound' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */
