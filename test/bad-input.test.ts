@@ -334,6 +334,12 @@ add('sizes', 'two models share a hostPath with different sizeLimits', () => {
   new ColdStartOptimizedModel(chart, 'other', baseProps({ weights: WeightSource.hostPathCache(REPO) }));
   return { manifests: Testing.synth(chart) };
 }, { error: 'CS-IN-083', at: 'serving/other' });
+add('sizes', 'two models\' hostPath caches nest', () => {
+  const chart = new Chart(Testing.app(), 'serving', { namespace: 'llm' });
+  new ColdStartOptimizedModel(chart, 'qwen', baseProps({ weights: WeightSource.prefetch(REPO, { hostPath: '/data/models' }) }));
+  new ColdStartOptimizedModel(chart, 'other', baseProps({ weights: WeightSource.hostPathCache(REPO, { hostPath: '/data' }) }));
+  return { manifests: Testing.synth(chart) };
+}, { error: 'CS-IN-083', at: 'serving/other' });
 add('node reach', 'local NVMe cache without a nodeSelector', model(() => ({ gpu: noSelector, weights: WeightSource.localModelCache('gs://models/qwen', { nodeGroup: nvme() }) })), { error: 'CS-IN-044', at: M });
 add('node reach', 'pre-pull DaemonSet without a GPU nodeSelector', model(() => ({ gpu: noSelector, imagePull: { prePull: true } })), { error: 'CS-IN-044', at: M });
 const gpuWith = (tolerations: any[], extra: any = {}) => ({ count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' }, tolerations, ...extra });

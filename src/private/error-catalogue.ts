@@ -82,7 +82,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
   'CS-IN-082': { summary: 'a hostPath cache `sizeLimit` (`hostPathCache`, `prefetch`) that is not a positive Size, or smaller than the model it must keep' },
-  'CS-IN-083': { summary: 'two models of one app that share a hostPath cache directory with different `sizeLimit`s: each would prune the other\'s downloads to its own bound' },
+  'CS-IN-083': { summary: 'two models of one app whose hostPath cache directories are the same with different `sizeLimit`s, or nest: each would prune the other\'s downloads' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */

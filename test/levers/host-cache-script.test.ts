@@ -267,6 +267,19 @@ describe('hostPath cache script (sh against a temporary root)', () => {
     expect(existsSync(entry(`${OWNER}/rev1/half.safetensors`))).toBe(false);
   });
 
+  test('a cache root inside this one (another hostPath) is neither counted nor pruned', () => {
+    seed('inner/o/n/rev', 2 * MIB, 600);
+    mkdirSync(entry('inner/.coldstart/uses'), { recursive: true });
+    const r = run({ limitKib: 2 * MIB, modelKib: MIB });
+    expect(r.status).toBe(0);
+    expect(complete('inner/o/n/rev')).toBe(true);
+    expect(r.stderr).not.toContain('warning');
+    // Without the inner root's state directory the same entry is this root's, unused, and goes.
+    rmSync(entry('inner/.coldstart'), { recursive: true });
+    expect(run({ limitKib: 2 * MIB, modelKib: MIB, pod: 'pod-b' }).status).toBe(0);
+    expect(existsSync(entry('inner/o/n/rev'))).toBe(false);
+  });
+
   test('a revision with slashes nests its entry; the entry that contains it is never pruned with it', () => {
     seed(`${OWNER}/refs`, 1, 120);
     const r = run({ revision: 'refs/pr/1' });

@@ -329,6 +329,10 @@ describe('hostPath cache and prefetch DaemonSet', () => {
     model('c', WeightSource.prefetch(REPO, { hostPath: '/mnt/nvme/models', sizeLimit: Size.gibibytes(100) }));
     expect(() => model('d', WeightSource.hostPathCache(REPO, { hostPath: '/var/lib/cdk8s-coldstart/models/' })))
       .toThrow(error('serving/d/WeightLoad', 'CS-IN-083', 'hostPath /var/lib/cdk8s-coldstart/models has sizeLimit 1024 GiB here but 300 GiB at serving/a/WeightLoad'));
+    expect(() => model('e', WeightSource.prefetch(REPO, { hostPath: '/mnt/nvme/models/inner', sizeLimit: Size.gibibytes(100) })))
+      .toThrow(error('serving/e/WeightLoad', 'CS-IN-083', 'hostPath /mnt/nvme/models/inner and /mnt/nvme/models \\(at serving/c/WeightLoad\\) nest'));
+    expect(() => model('f', WeightSource.hostPathCache(REPO, { hostPath: '/mnt', sizeLimit: Size.gibibytes(100) }))).toThrow(/\[CS-IN-083\] hostPath \/mnt and \/mnt\/nvme\/models/);
+    expect(() => model('g', WeightSource.hostPathCache(REPO, { hostPath: '/mnt/nvme/models2', sizeLimit: Size.gibibytes(100) }))).not.toThrow();
     // Another app is another set of nodes' worth of manifests: no conflict.
     expect(() => synth({ weights: WeightSource.hostPathCache(REPO) })).not.toThrow();
   });

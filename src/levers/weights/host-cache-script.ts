@@ -48,8 +48,9 @@ const SNAPSHOT_TO_DIR = 'import os; from huggingface_hub import snapshot_downloa
  * download into a private directory and rename it into place; record the
  * entry as this model's; prune. Pruning removes only the library's entries
  * and stale partial downloads, never the current entry, one a pod holds the
- * lock of, one that holds another entry (a revision with slashes nests), or
- * one used in the last IN_USE_MINUTES: first the entries no model
+ * lock of, one that holds another entry (a revision with slashes nests), one
+ * under another cache root (a hostPath inside this one), or one used in the
+ * last IN_USE_MINUTES: first the entries no model
  * records any more (older revisions, replaced models), then, least recently
  * used first, others until the entries fit `CS_CACHE_LIMIT_KIB`. Env:
  * `CS_REPO_ID`, `CS_REVISION`, `CS_CACHE_KEY`, `CS_CACHE_LIMIT_KIB`,
@@ -69,6 +70,14 @@ ${LOCK}
 entries() {
   find "$R" \\( -path "$S" -o -name '*.partial-*' \\) -prune -o -type f -path "$R/*/*/*/${C}" -printf '%T@ %h\\n' | sort -n
 }
+nested() {
+  a="\${1%/*}"
+  while [ -n "$a" ] && [ "$a" != "$R" ]; do
+    if [ -d "$a/${STATE_DIRECTORY}" ]; then return 0; fi
+    a="\${a%/*}"
+  done
+  return 1
+}
 evict() {
   ( exec 7>"$1${L}" && lock 7 try 2>/dev/null || exit 1
     [ -f "$1/${C}" ] || exit 1
@@ -84,6 +93,7 @@ prune() {
   find "$R" -path "$S" -prune -o -type f -path "$R/*/*/*/${P}" -print | while read -r m; do
     p="\${m%/*}"
     case "\${p##*/}" in *.partial-*) ;; *) continue ;; esac
+    if nested "$p"; then continue; fi
     ( exec 7>"\${p%.partial-*}${L}" && lock 7 try 2>/dev/null && [ -f "$m" ] && rm -rf "$p" && echo "removed the stale download $p" ) || true
   done
   kept=$(cat "$S"/uses/* 2>/dev/null || true)
@@ -93,6 +103,7 @@ prune() {
   list=$(entries)
   while read -r t e; do
     [ -n "$e" ] || continue
+    if nested "$e"; then continue; fi
     s=$(du -sk "$e" 2>/dev/null | cut -f1)
     s=\${s:-0}
     total=$((total + s))

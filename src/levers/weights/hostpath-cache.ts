@@ -89,6 +89,12 @@ export function checkHostCache(scope: Construct, hostPath: string, limitBytes: n
     fail(scope, 'CS-IN-083', `hostPath ${hostPath} has sizeLimit ${gib(limitBytes)} here but ${gib(other.bytes)} at ${other.path}`,
       'give every model that shares the node directory the same sizeLimit, or give each its own hostPath');
   }
+  for (const [path, entry] of known) {
+    if (path.startsWith(`${hostPath}/`) || hostPath.startsWith(`${path}/`)) {
+      fail(scope, 'CS-IN-083', `hostPath ${hostPath} and ${path} (at ${entry.path}) nest: the outer cache would count and prune the inner one's downloads`,
+        'give the models one shared hostPath, or directories side by side');
+    }
+  }
   if (!other) known.set(hostPath, { bytes: limitBytes, path: scope.node.path });
   const namespace = Chart.of(scope).namespace;
   const key = namespace && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) ? `${namespace}.${context.name}` : context.name;
