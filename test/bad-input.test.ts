@@ -326,6 +326,25 @@ for (const repoId of ['', 'a', 'a/b/c', 'a b/c', '../x', 'org/../x', '/org/m', '
 const noSelector = { count: 1 };
 add('node reach', 'hostPath cache without a GPU nodeSelector', model(() => ({ gpu: noSelector, weights: WeightSource.hostPathCache(REPO) })), { error: 'CS-IN-044', at: M });
 add('node reach', 'prefetch DaemonSet without a GPU nodeSelector', model(() => ({ gpu: noSelector, weights: WeightSource.prefetch(REPO) })), { error: 'CS-IN-044', at: M });
+for (const [name, make] of [['hostPathCache', (o: any) => WeightSource.hostPathCache(REPO, o)], ['prefetch', (o: any) => WeightSource.prefetch(REPO, o)]] as const) {
+  for (const [how, sizeLimit] of [['zero', Size.kibibytes(0)], ['a string', '1Ti'], ['a number', 1e12], ['an empty object', {}]] as Array<[string, any]>) {
+    add('sizes', `${name} sizeLimit ${how}`, factory(() => make({ sizeLimit })), { error: 'CS-IN-082', at: `WeightSource.${name}` });
+  }
+  add('sizes', `${name} sizeLimit below the model`, model(() => ({ weights: make({ sizeLimit: Size.mebibytes(100) }) })), { error: 'CS-IN-082', at: M });
+  add('sizes', `${name} sizeLimit of the model's size`, model(() => ({ weights: make({ sizeLimit: Size.gibibytes(1) }) })), { accepted: 'the bound holds the current model' });
+}
+add('sizes', 'two models share a hostPath with different sizeLimits', () => {
+  const chart = new Chart(Testing.app(), 'serving', { namespace: 'llm' });
+  new ColdStartOptimizedModel(chart, 'qwen', baseProps({ weights: WeightSource.prefetch(REPO, { sizeLimit: Size.gibibytes(300) }) }));
+  new ColdStartOptimizedModel(chart, 'other', baseProps({ weights: WeightSource.hostPathCache(REPO) }));
+  return { manifests: Testing.synth(chart) };
+}, { error: 'CS-IN-083', at: 'serving/other' });
+add('sizes', 'two models\' hostPath caches nest', () => {
+  const chart = new Chart(Testing.app(), 'serving', { namespace: 'llm' });
+  new ColdStartOptimizedModel(chart, 'qwen', baseProps({ weights: WeightSource.prefetch(REPO, { hostPath: '/data/models' }) }));
+  new ColdStartOptimizedModel(chart, 'other', baseProps({ weights: WeightSource.hostPathCache(REPO, { hostPath: '/data' }) }));
+  return { manifests: Testing.synth(chart) };
+}, { error: 'CS-IN-083', at: 'serving/other' });
 add('node reach', 'local NVMe cache without a nodeSelector', model(() => ({ gpu: noSelector, weights: WeightSource.localModelCache('gs://models/qwen', { nodeGroup: nvme() }) })), { error: 'CS-IN-044', at: M });
 add('node reach', 'pre-pull DaemonSet without a GPU nodeSelector', model(() => ({ gpu: noSelector, imagePull: { prePull: true } })), { error: 'CS-IN-044', at: M });
 const gpuWith = (tolerations: any[], extra: any = {}) => ({ count: 1, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' }, tolerations, ...extra });

@@ -8,6 +8,7 @@ import { build as buildEksMistral } from '../examples/eks-mistral-efs/main';
 import { build as buildGkeLlama70b } from '../examples/gke-llama-70b/main';
 import { build } from '../examples/lab-qwen/main';
 import { build as buildMultiModel } from '../examples/multi-model-sleep/main';
+import { build as buildNodeHostPathCaches } from '../examples/node-hostpath-caches/main';
 import { Aspects, ColdStartBaseline, Findings } from '../src';
 
 describe('examples/lab-qwen', () => {
@@ -212,6 +213,56 @@ describe('examples/gke-llama-70b', () => {
     const c = one('InferenceService').spec.predictor.containers[0];
     // The weights come from the node-local cache, not an image: only the engine image is pre-pulled.
     expect(one('DaemonSet').spec.template.spec.initContainers.map((i: any) => i.image)).toEqual([c.image]);
+  });
+
+  test('validates against the schemas', () => {
+    expect(manifests.flatMap(schemaErrors)).toEqual([]);
+  });
+
+  test('snapshot (safety net only)', () => {
+    expect(manifests).toMatchSnapshot();
+  });
+});
+
+describe('examples/node-hostpath-caches', () => {
+  const app = buildNodeHostPathCaches();
+  const manifests: any[] = Testing.synth(app.charts[0]);
+  const byName = (kind: string, name: string) => manifests.find(m => m.kind === kind && m.metadata.name === name);
+  const predictor = (name: string) => byName('InferenceService', name).spec.predictor;
+  const value = (c: any, name: string) => c.env.find((e: any) => e.name === name)?.value;
+
+  test('passes the baseline pack with zero findings', () => {
+    expect(Findings.of(app)).toEqual([]);
+  });
+
+  test('chat: the model pod\'s root init container downloads into the node directory; the engine reads it read-only', () => {
+    const pod = predictor('chat');
+    const fetch = pod.initContainers.find((c: any) => c.name === 'fetch-weights');
+    expect(fetch.securityContext).toMatchObject({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(value(fetch, 'CS_REVISION')).toBe('a09a35458c702b33eeacc393d103063234e8bc28');
+    expect(pod.volumes).toContainEqual({ name: 'weights-host', hostPath: { path: '/var/lib/cdk8s-coldstart/models', type: 'DirectoryOrCreate' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'weights-host', mountPath: '/mnt/models', readOnly: true, subPath: 'Qwen/Qwen2.5-7B-Instruct/a09a35458c702b33eeacc393d103063234e8bc28',
+    });
+    expect(manifests.filter(m => m.kind === 'DaemonSet').map(d => d.metadata.name)).not.toContain('chat-prefetch');
+  });
+
+  test('assistant: a DaemonSet on the same nodes downloads with the token; the model pod only waits, without it', () => {
+    const ds = byName('DaemonSet', 'assistant-prefetch').spec.template.spec;
+    const pod = predictor('assistant');
+    expect(ds.nodeSelector).toEqual(pod.nodeSelector);
+    expect(ds.tolerations).toEqual(pod.tolerations);
+    expect(ds.initContainers[0].env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } });
+    expect(pod.initContainers.map((c: any) => c.name)).toContain('await-weights');
+    expect(JSON.stringify(pod)).not.toContain('HF_TOKEN');
+  });
+
+  test('both downloaders prune one shared node directory to one bound, each recording its own model', () => {
+    const chat = predictor('chat').initContainers.find((c: any) => c.name === 'fetch-weights');
+    const assistant = byName('DaemonSet', 'assistant-prefetch').spec.template.spec.initContainers[0];
+    for (const c of [chat, assistant]) expect(value(c, 'CS_CACHE_LIMIT_KIB')).toBe(String(100 * 1024 * 1024));
+    expect([value(chat, 'CS_CACHE_KEY'), value(assistant, 'CS_CACHE_KEY')]).toEqual(['llm.chat', 'llm.assistant']);
+    expect(chat.args).toEqual(assistant.args);
   });
 
   test('validates against the schemas', () => {

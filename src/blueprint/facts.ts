@@ -66,6 +66,13 @@ export const Facts = {
    * owner and mode, or the uid, are set outside the pod), if it must. Weights -> backends.
    */
   ENGINE_ROOT_REASON: new FactKey<string | undefined>('engineRootReason', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /**
+   * The weights sit in a pruned hostPath cache: its size bound, and whether a
+   * prefetch DaemonSet (not the pod) downloads. Weights -> estimate report (the
+   * estimate counts a node that has them; a node's first wake, or its first
+   * after a revision change or a prune, downloads first).
+   */
+  HOST_CACHE: new FactKey<HostCacheFact | undefined>('hostCache', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** Tensor-parallel ranks, each streaming every weight file itself (non-distributed streamer). Weights -> estimate. */
   STREAMER_RANKS: new FactKey<number>('streamerRanks', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(1)),
   /**
@@ -117,6 +124,12 @@ export interface SociParallelPull {
   readonly chunkMebibytes: number;
   readonly maxConcurrentUnpacksPerImage: number;
   readonly discardUnpackedLayers: boolean;
+}
+
+/** A hostPath cache the weights are read from. @internal */
+export interface HostCacheFact {
+  readonly limitBytes: number;
+  readonly prefetch: boolean;
 }
 
 /**

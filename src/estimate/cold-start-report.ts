@@ -336,7 +336,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     row('node capacity', d.nodeCapacityRange, x => x.nodeCapacitySeconds, f.capacityArrival === CapacityArrival.WARM_BUFFER ? 'warm buffer (preempts a pause pod)'
       : f.capacityReserved ? 'a new GPU node from a capacity reservation (no wait for stock; it still boots)' : 'a new GPU node', nodeFurther),
     row('image pull', d.imagePullRange, x => x.imagePullSeconds, `${imageLabel(f.imageArrival)}${f.parallelPull && f.imageArrival === ImageArrival.REGISTRY ? ' with SOCI parallel pull (40-75% less pull time published)' : ''}${f.prePull && f.imageArrival !== ImageArrival.PRE_PULLED ? '; pre-pull DaemonSet on, which a new node runs only as it comes up' : ''}`, imageFurther),
-    row('weight load', d.weightLoadRange, x => x.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}${d.weightFetchSeconds > 0 && f.fetchOrigin !== undefined ? `; a new node downloads first (${fmt(d.weightFetchSeconds)} s)` : ''}`, weightFurther),
+    row('weight load', d.weightLoadRange, x => x.weightLoadSeconds, `${gb(weightBytes)} via ${weightApplied}${d.weightFetchSeconds > 0 && f.fetchOrigin !== undefined ? `; a new node downloads first (${fmt(d.weightFetchSeconds)} s)` : ''}${hostCacheNote(f, gb)}`, weightFurther),
     row('runtime', d.runtimeRange, x => x.runtimeSeconds, runtimeApplied, runtimeFurther || 'nothing measurable'),
     row('**total**', d.totalRange, x => x.totalSeconds, '', ''),
     '',
@@ -391,6 +391,17 @@ function preWarmLines(p: PreWarmFacts, d: EstimateDetail, nodeWaitSeconds: numbe
       + (raisesFloor ? ` A replica a window starts is Ready ~${fmt(d.totalSeconds)} s after it opens: open the window that long before the peak.` : ''),
     '',
   ];
+}
+
+/**
+ * The estimate charges a new node's download. A held node's first wake after
+ * a revision change or a prune over the bound (which remove the entry)
+ * downloads too: the pod itself, or the prefetch DaemonSet it waits for.
+ */
+function hostCacheNote(f: ColdStartFacts, gb: (bytes: number) => string): string {
+  if (!f.hostCache) return '';
+  const who = f.hostCache.prefetch ? 'waits for the prefetch DaemonSet\'s download' : 'downloads from the Hub first';
+  return `; hostPath cache bounded to ${gb(f.hostCache.limitBytes)}: a held node's first wake after a revision change or a prune ${who} (not counted)`;
 }
 
 function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {

@@ -1,4 +1,4 @@
-import { Facts, PodBlueprint } from '../blueprint';
+import { Facts, HostCacheFact, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 import type { PreWarmFacts } from '../blueprint/facts';
 
@@ -14,6 +14,8 @@ export interface ColdStartFacts {
   streamerConcurrency?: number;
   /** Tensor-parallel ranks streaming (each reads every file; 1 when unknown). */
   streamerRanks?: number;
+  /** A pruned hostPath cache holds the weights (its bound; prefetched or fetched by the pod). */
+  hostCache?: HostCacheFact;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A registry pull uses SOCI parallel pull-and-unpack (Bottlerocket). */
@@ -72,6 +74,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
+    hostCache: bp.fact(Facts.HOST_CACHE),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     parallelPull: bp.fact(Facts.PARALLEL_PULL),
     prePull: bp.fact(Facts.PRE_PULL),

@@ -1,6 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Size, Testing, Chart } from 'cdk8s';
 import { CacheAccessMode, CacheNodeGroup, Cloud, LocalModelCacheScope, ColdStartOptimizedModel, Findings, ModelSize, ObjectStorageCredentials, Profile, SharedVolume, WeightPath, WeightSource } from '../../src';
 import { Facts, Pass, PodBlueprint } from '../../src/blueprint';
+import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
+import { hostCacheScript } from '../../src/levers/weights/host-cache-script';
 import { WeightLoad } from '../../src/levers/weights/weight-load';
 import { schemaErrors } from '../schema';
 import { args, baseProps, container, env, find, GI, isvc, leverContext, predictor, synth, VLLM, MODELCAR } from '../util';
@@ -262,8 +266,13 @@ describe('hostPath cache and prefetch DaemonSet', () => {
     const fetch = initContainer(m, 'fetch-weights');
     expect(fetch.image).toBe(VLLM);
     expect(fetch.securityContext).toMatchObject({ runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    expect(fetch.args[0]).toContain('if [ -f "$D/.coldstart-complete" ]; then');
-    expect(fetch.args[0]).toContain('mv -T "$CS_TMP" "$D"');
+    expect(fetch.args[0]).toBe(hostCacheScript('/cache'));
+    // Bound 1 TiB by default; room for the model's 1e9 bytes (0.5B in bf16); the model's key (no namespace on the chart).
+    expect(fetch.env).toEqual(expect.arrayContaining([
+      { name: 'CS_CACHE_KEY', value: 'qwen' },
+      { name: 'CS_CACHE_LIMIT_KIB', value: String(2 ** 30) },
+      { name: 'CS_MODEL_KIB', value: String(Math.ceil(1e9 / 1024)) },
+    ]));
     expect(fetch.volumeMounts).toEqual([{ name: 'weights-host', mountPath: '/cache' }]);
     expect(fetch.env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
     expect(predictor(m).volumes).toContainEqual({ name: 'weights-host', hostPath: { path: '/mnt/nvme/models', type: 'DirectoryOrCreate' } });
@@ -283,6 +292,61 @@ describe('hostPath cache and prefetch DaemonSet', () => {
     expect(pod.containers[0]).toMatchObject({ name: 'hold', image: VLLM, command: ['sleep', 'infinity'] });
     expect(pod.containers[0].securityContext.runAsNonRoot).toBe(true);
     expect(initContainer(m, 'await-weights').args[0]).toContain(`/cache/${REPO.repoId}/${REPO.revision}/.coldstart-complete`);
+  });
+
+  test('sizeLimit reaches both downloaders in KiB, and the cache key names the model in its namespace', () => {
+    const sizeLimit = Size.gibibytes(200);
+    for (const weights of [WeightSource.hostPathCache(REPO, { sizeLimit }), WeightSource.prefetch(REPO, { sizeLimit })]) {
+      const m = synth({ weights }, 'llm').manifests;
+      const ds = find(m, 'DaemonSet')[0];
+      const downloader = ds ? ds.spec.template.spec.initContainers[0] : initContainer(m, 'fetch-weights');
+      expect(downloader.args[0]).toBe(hostCacheScript('/cache'));
+      expect(downloader.env).toEqual(expect.arrayContaining([
+        { name: 'CS_CACHE_KEY', value: 'llm.qwen' },
+        { name: 'CS_CACHE_LIMIT_KIB', value: String(200 * 1024 * 1024) },
+      ]));
+    }
+  });
+
+  test.each([
+    ['hostPathCache', (sizeLimit: Size) => WeightSource.hostPathCache(REPO, { sizeLimit })],
+    ['prefetch', (sizeLimit: Size) => WeightSource.prefetch(REPO, { sizeLimit })],
+  ])('%s: a model larger than its sizeLimit is refused at construction (CS-IN-082), as is a sizeLimit that is not a positive Size', (factory, make) => {
+    expect(() => synth({ weights: make(Size.mebibytes(500)) })).toThrow(error('serving/qwen/WeightLoad', 'CS-IN-082', 'larger than the hostPath cache\'s sizeLimit \\(0.5 GiB\\)'));
+    // 953 MiB is just under the model's 1e9 bytes, 954 MiB just over.
+    expect(() => synth({ weights: make(Size.mebibytes(953)) })).toThrow('raise sizeLimit to at least 1 GiB');
+    expect(() => synth({ weights: make(Size.mebibytes(954)) })).not.toThrow();
+    expect(() => make(Size.gibibytes(0))).toThrow(error(`WeightSource.${factory}`, 'CS-IN-082', 'sizeLimit 0Gi is not a positive'));
+    expect(() => make('1Ti' as any)).toThrow(error(`WeightSource.${factory}`, 'CS-IN-082', 'sizeLimit is not a Size'));
+  });
+
+  test('models of one app that share a node directory must share its sizeLimit (CS-IN-083); their own directories may differ', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving', { namespace: 'llm' });
+    const model = (id: string, weights: WeightSource) => new ColdStartOptimizedModel(chart, id, { ...baseProps(), weights });
+    model('a', WeightSource.hostPathCache(REPO, { sizeLimit: Size.gibibytes(300) }));
+    model('b', WeightSource.prefetch(REPO, { sizeLimit: Size.gibibytes(300) }));
+    model('c', WeightSource.prefetch(REPO, { hostPath: '/mnt/nvme/models', sizeLimit: Size.gibibytes(100) }));
+    expect(() => model('d', WeightSource.hostPathCache(REPO, { hostPath: '/var/lib/cdk8s-coldstart/models/' })))
+      .toThrow(error('serving/d/WeightLoad', 'CS-IN-083', 'hostPath /var/lib/cdk8s-coldstart/models has sizeLimit 1024 GiB here but 300 GiB at serving/a/WeightLoad'));
+    expect(() => model('e', WeightSource.prefetch(REPO, { hostPath: '/mnt/nvme/models/inner', sizeLimit: Size.gibibytes(100) })))
+      .toThrow(error('serving/e/WeightLoad', 'CS-IN-083', 'hostPath /mnt/nvme/models/inner and /mnt/nvme/models \\(at serving/c/WeightLoad\\) nest'));
+    expect(() => model('f', WeightSource.hostPathCache(REPO, { hostPath: '/mnt', sizeLimit: Size.gibibytes(100) }))).toThrow(/\[CS-IN-083\] hostPath \/mnt and \/mnt\/nvme\/models/);
+    expect(() => model('g', WeightSource.hostPathCache(REPO, { hostPath: '/mnt/nvme/models2', sizeLimit: Size.gibibytes(100) }))).not.toThrow();
+    // Another app is another set of nodes' worth of manifests: no conflict.
+    expect(() => synth({ weights: WeightSource.hostPathCache(REPO) })).not.toThrow();
+  });
+
+  test('the report\'s weight-load row says what the estimate leaves out: a node\'s first wake, or its first after a change or a prune, downloads first', () => {
+    const row = (weights: WeightSource) => {
+      const { app } = synth({ weights });
+      return readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8').split('\n').find(l => l.startsWith('| weight load |'))!;
+    };
+    expect(row(WeightSource.hostPathCache(REPO, { sizeLimit: Size.gibibytes(200) }))).toContain(
+      'hostPath cache bounded to 214.7 GB: a node\'s first wake, and its first after a revision change or a prune, downloads from the Hub first (not counted)');
+    expect(row(WeightSource.prefetch(REPO))).toContain(
+      'hostPath cache bounded to 1099.5 GB: a node\'s first wake, and its first after a revision change or a prune, waits for the prefetch DaemonSet\'s download');
+    expect(row(WeightSource.existingClaim('w'))).not.toContain('hostPath cache');
   });
 
   test('a relative hostPath is refused', () => {

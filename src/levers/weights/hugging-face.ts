@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { requireSecretRef, SecretKeyReference } from './secret-reference';
-import { COMPLETION_MARKER } from './source-impl';
 import { ErrorSite, fail } from '../../private/errors';
 import { relativePathProblem } from '../../private/paths';
 
@@ -63,30 +62,6 @@ export function downloaderEnv(repo: ResolvedRepo): k8s.EnvVar[] {
     { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
     ...(repo.token ? [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: repo.token.name, key: repo.token.key } } }] : []),
   ];
-}
-
-const SNAPSHOT_TO_DIR = 'import os; from huggingface_hub import snapshot_download; '
-  + 'snapshot_download(repo_id=os.environ["CS_REPO_ID"], revision=os.environ["CS_REVISION"], local_dir=os.environ["CS_TMP"])';
-
-/**
- * Downloads the repository into `<root>/<owner>/<name>/<revision>` unless the
- * completion marker is there. Writes into a private temporary directory and
- * renames it into place, so two pods on one node never see half a model and a
- * crash never leaves a directory that looks complete.
- * @internal
- */
-export function downloadToDirectoryScript(root: string): string {
-  return [
-    'set -eu',
-    `D="${root}/$CS_REPO_ID/$CS_REVISION"`,
-    `if [ -f "$D/${COMPLETION_MARKER}" ]; then echo "weights present in $D"; exit 0; fi`,
-    'export CS_TMP="$D.partial-$HOSTNAME"',
-    'rm -rf "$CS_TMP" && mkdir -p "$CS_TMP"',
-    `python3 -c '${SNAPSHOT_TO_DIR}'`,
-    `touch "$CS_TMP/${COMPLETION_MARKER}"`,
-    'mv -T "$CS_TMP" "$D" 2>/dev/null || rm -rf "$CS_TMP"',
-    `test -f "$D/${COMPLETION_MARKER}"`,
-  ].join('\n');
 }
 
 /**

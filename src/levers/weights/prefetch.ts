@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
@@ -8,7 +9,7 @@ import { WeightPath } from '../../estimate/paths';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
 import { LeverContext, requireNodeSelector } from '../lever';
-import { CACHE_ROOT, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath } from './hostpath-cache';
+import { CACHE_ROOT, checkHostCache, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath, requireSizeLimit } from './hostpath-cache';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -19,6 +20,18 @@ export interface PrefetchOptions {
    * @default '/var/lib/cdk8s-coldstart/models'
    */
   readonly hostPath?: string;
+
+  /**
+   * Most the library's downloads in `hostPath` may take on a node, for every
+   * model that shares the directory (give them all the same bound). After each
+   * download, entries no model uses any more (older revisions) are removed,
+   * then the least recently used others until the rest fit; the current one,
+   * and one a pod started from in the last 30 minutes, always stay. Other
+   * files in the directory are neither counted nor touched. A model larger
+   * than the bound is refused.
+   * @default Size.tebibytes(1)
+   */
+  readonly sizeLimit?: Size;
 
   /**
    * Streamer settings for reading the weights from the node's disk.
@@ -39,17 +52,20 @@ export interface PrefetchOptions {
 export class PrefetchSource implements WeightSourceImpl {
   private readonly repo: ResolvedRepo;
   private readonly hostPath: string;
+  private readonly limitBytes: number;
 
   constructor(source: HuggingFaceRepo, private readonly options: PrefetchOptions) {
     const factory = 'WeightSource.prefetch';
     this.repo = resolveRepo(factory, source);
     this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
+    this.limitBytes = requireSizeLimit(factory, options.sizeLimit);
     checkStreamer(factory, options.streamer);
   }
 
-  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
     const modelBytes = context.size.bytes;
+    checkHostCache(scope, this.hostPath, this.limitBytes, context);
     pod.initContainer(auxContainer({
       name: 'await-weights',
       image: context.engineImage,
@@ -63,6 +79,7 @@ export class PrefetchSource implements WeightSourceImpl {
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
     // A new node's DaemonSet pod downloads from the Hub before the engine can read.
     pod.set(Facts.WEIGHT_FETCH_ORIGIN, WeightPath.HF_HUB);
+    pod.set(Facts.HOST_CACHE, { limitBytes: this.limitBytes, prefetch: true });
   }
 
   /** The DaemonSet mirrors the finished pod's nodes. */
@@ -80,7 +97,7 @@ export class PrefetchSource implements WeightSourceImpl {
             nodeSelector: { ...pod.placement.nodeSelector },
             tolerations: pod.placement.tolerations.map(t => ({ ...t })),
             volumes: [{ name: HOST_VOLUME, hostPath: { path: this.hostPath, type: 'DirectoryOrCreate' } }],
-            initContainers: [hostDownloader('prefetch', context.engineImage, repo)],
+            initContainers: [hostDownloader('prefetch', context.engineImage, repo, checkHostCache(scope, this.hostPath, this.limitBytes, context))],
             // Holds the node's slot once the weights are in; it only sleeps.
             containers: [{
               name: 'hold',
