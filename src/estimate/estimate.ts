@@ -128,6 +128,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.
   let fetchLink: number | undefined;
   let readPath = facts.weightPath;
+  let fetchWaitSeconds = 0;
   if (facts.weightPath === WeightPath.HF_HUB) {
     fetchLink = links[WeightPath.HF_HUB];
     readPath = WeightPath.PAGE_CACHE;
@@ -138,6 +139,12 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     // A new node (0->1) runs the DaemonSet as it comes up, so its wake still pulls from the registry.
     if (!facts.modelcarPrePulled) fetchLink = links[WeightPath.OCI_MODELCAR];
     readPath = WeightPath.LOCAL_NVME;
+  } else if (facts.newNodeDownload && facts.capacityArrival === CapacityArrival.COLD_NODE) {
+    // KServe's node agent copies a LocalModelCache onto a node only once it joins (v0.20
+    // pkg/controller/v1alpha1/localmodelnode): a wake on a new node waits, then fetches the weights through
+    // the source's link (or, without the fallback, waits for the agent's own download), and reads them locally.
+    fetchLink = links[facts.newNodeDownload.path];
+    fetchWaitSeconds = facts.newNodeDownload.waitSeconds;
   }
   const readLink = links[readPath];
   // vLLM runs the loader in every tensor-parallel worker, and the Run:ai streamer (non-distributed, as the
@@ -148,7 +155,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   const loader = facts.streamerConcurrency !== undefined
     ? Math.min(engine.streamerCeiling * ranks, readLink * Math.min(1, (facts.streamerConcurrency * ranks) / referenceConcurrency(readPath)))
     : Math.min(engine.loaderCeiling, readLink * LOADER_LINK_EFFICIENCY);
-  const weightFetchSeconds = fetchLink === undefined ? 0 : weightBytes / fetchLink;
+  const weightFetchSeconds = fetchWaitSeconds + (fetchLink === undefined ? 0 : weightBytes / fetchLink);
   const weightReadSeconds = (weightBytes * ranks) / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
 

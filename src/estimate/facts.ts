@@ -1,4 +1,4 @@
-import { Facts, PodBlueprint } from '../blueprint';
+import { Facts, NewNodeDownload, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 
 /**
@@ -13,6 +13,8 @@ export interface ColdStartFacts {
   streamerConcurrency?: number;
   /** Tensor-parallel ranks streaming (each reads every file; 1 when unknown). */
   streamerRanks?: number;
+  /** A node the wake provisions downloads the weights first (LocalModelCache: the node has no copy yet). */
+  newNodeDownload?: NewNodeDownload;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
@@ -55,6 +57,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
+    newNodeDownload: bp.fact(Facts.NEW_NODE_DOWNLOAD),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),

@@ -78,6 +78,8 @@ export const ERROR_CATALOGUE = {
   'CS-IN-060': { summary: 'a KEDA HTTP add-on option that is not valid: a namespace, Service name, port, cluster domain, host (wildcards included), target concurrency or scale-down delay the cluster would reject or misroute' },
   'CS-IN-061': { summary: 'the KEDA HTTP add-on on a model whose in-cluster host name is unknown (a chart without a namespace) and no `hosts` given: the interceptor routes by the Host header across the cluster' },
   'CS-IN-062': { summary: 'a sleep-mode `extraRoutes` entry that is not an absolute, normalized path of plain characters, holds whitespace or a wildcard, or would forward a development or engine-state route (`/sleep`, `/wake_up`, LoRA loading, ...)' },
+  'CS-IN-063': { summary: 'a LocalModelCache fallback fetch the engine image cannot do: a storage URI other than `hf://<owner>/<model>[:<revision>]`, `s3://` or `gs://`, or a Hugging Face token with an `s3://` or `gs://` URI' },
+  'CS-IN-064': { summary: 'a LocalModelCache fallback `waitFor` that is not a whole number of seconds from 0 to 3600' },
   'CS-IN-070': { summary: 'an estimate bandwidth that is not a positive rate' },
   'CS-IN-071': { summary: 'a non-positive `estimate.imageSize` or a negative `estimate.nodeProvisioning`' },
   'CS-IN-072': { summary: 'one weight path given twice in `estimate.bandwidths`' },
