@@ -62,7 +62,7 @@ describe('the check-or-fetch script', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  function run(o: { fetch?: 'complete' | 'partial'; waitSeconds?: number; shell?: string } = {}): Run {
+  function run(o: { fetch?: 'complete' | 'partial'; waitSeconds?: number; settleSeconds?: number; shell?: string } = {}): Run {
     const env = {
       PATH: `${path.join(root, 'bin')}:${process.env.PATH}`,
       CS_CACHE_DIR: cache,
@@ -70,7 +70,7 @@ describe('the check-or-fetch script', () => {
       CS_LINK: path.join(root, 'pod', 'model'),
       CS_FETCH_DIR: path.join(root, 'pod', 'fetched'),
       CS_WAIT_SECONDS: String(o.waitSeconds ?? 0),
-      CS_SETTLE_SECONDS: '0',
+      CS_SETTLE_SECONDS: String(o.settleSeconds ?? 0),
       CS_POLL_SECONDS: '1',
       FAKE_FETCH: o.fetch ?? 'complete',
       FAKE_SOURCE: path.join(root, 'source'),
@@ -166,6 +166,26 @@ describe('the check-or-fetch script', () => {
     fs.mkdirSync(cache);
     completeModel(path.join(root, 'pod', 'fetched'));
     expect(run()).toMatchObject({ status: 0, link: path.join(root, 'pod', 'fetched'), fetched: false });
+  });
+
+  test('a copy changed in the last minute is trusted only once its listing stays the same over the settle interval', () => {
+    completeModel(cache);
+    const started = Date.now();
+    expect(run({ settleSeconds: 2 })).toMatchObject({ status: 0, link: '/mnt/models', fetched: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('a copy nothing changed in for a minute is trusted at once', () => {
+    completeModel(cache);
+    // ctime cannot be set back: a find that reports no recent change stands in for a minute's quiet.
+    fs.writeFileSync(path.join(root, 'bin', 'find'), [
+      '#!/bin/sh',
+      'for a in "$@"; do [ "$a" = -cmin ] && exit 0; done',
+      `exec ${execFileSync('sh', ['-c', 'command -v find'], { encoding: 'utf8' }).trim()} "$@"`,
+    ].join('\n'), { mode: 0o755 });
+    const started = Date.now();
+    expect(run({ settleSeconds: 30 })).toMatchObject({ status: 0, link: '/mnt/models', fetched: false });
+    expect(Date.now() - started).toBeLessThan(20000);
   });
 
   test('it runs under bash as well as sh', () => {

@@ -34,7 +34,8 @@ import { bytesToQuantity } from '../../private/quantity';
  *   downloads, and objects come in listing order, so tokenizer files may land after the last shard.
  * So the check reads the files themselves: config.json, every shard the index names, each as long as its
  * safetensors header says (8 + header length + the end of its last tensor), no Hugging Face download in
- * progress, and the listing unchanged over a settle interval (the small files that follow the shards).
+ * progress, and, when anything in it changed in the last minute, the listing unchanged over a settle
+ * interval (the small files that follow the shards).
  */
 
 /** The KServe webhook's name for the cache volume, reused so the pod holds the claim once. */
@@ -226,6 +227,12 @@ export function cacheCheckScript(fetchPython: string): string {
     'deadline=$(( $(date +%s) + CS_WAIT_SECONDS ))',
     'while :; do',
     '  if complete "$CS_CACHE_DIR"; then',
+    // Nothing changed in the last minute (ctime: a downloader may set mtime, never ctime): trust it now.
+    '    if [ -z "$(find "$CS_CACHE_DIR" -cmin -1 | head -n 1)" ]; then',
+    '      ln -sfn "$CS_CACHE_VIEW" "$CS_LINK"',
+    '      echo "the node\'s cached copy is complete: the engine reads it"',
+    '      exit 0',
+    '    fi',
     '    before=$(listing "$CS_CACHE_DIR")',
     '    sleep "$CS_SETTLE_SECONDS"',
     '    if complete "$CS_CACHE_DIR" && [ "$before" = "$(listing "$CS_CACHE_DIR")" ]; then',
