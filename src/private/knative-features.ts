@@ -86,7 +86,7 @@ export function knativeFlagsNeeded(spec: any, containers: readonly any[]): strin
   for (const v of volumes) {
     for (const [source, flag] of Object.entries(VOLUME_SOURCE_FLAGS)) if (v?.[source]) flags.add(flag);
     // Knative refuses a claim that is not read-only at the volume without the write flag, however it is
-    // mounted (knative/serving pkg/apis/serving/k8s_validation_test.go, "PVC not read-only, mount read-only").
+    // mounted (knative/serving 98e5ef90 pkg/apis/serving/k8s_validation.go, validatePersistentVolumeClaims).
     if (v?.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly) flags.add(PVC_WRITE_FLAG);
   }
   for (const c of containers) {

@@ -278,7 +278,8 @@ export interface FallbackTarget {
 export function applyFallback(pod: PodWriter, t: FallbackTarget): string {
   const sub = cacheSubPath(t.sourceModelUri, t.storageUri);
   // Not read-only at the volume, as KServe writes it: the kubelet must be able to create the engine's
-  // subPath on a node that has no copy yet, or the engine would never start.
+  // subPath on a node that has no copy yet, or the engine would never start. Knative counts the init
+  // container's mount as the volume's use (k8s_validation.go, AllMountedVolumes of init and main containers).
   pod.podVolume({ name: KSERVE_PVC_VOLUME, persistentVolumeClaim: { claimName: t.claimName } });
   pod.volume(
     { name: LINK_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(bytesToQuantity(volumeBytesFor(t.modelBytes))) } },
