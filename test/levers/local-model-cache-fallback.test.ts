@@ -8,6 +8,7 @@ import {
   Backend, CacheNodeGroup, CapacityOptions, ColdStartOptimizedModel, Findings, KnativeFeature, LocalModelCacheFallback, StandardAutoscaler,
   WeightSource,
 } from '../../src';
+import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { cacheCheckScript } from '../../src/levers/weights/local-model-cache-fallback';
 import { schemaErrors } from '../schema';
 import { args, baseProps, container, find, predictor, synth, VLLM } from '../util';
@@ -297,6 +298,19 @@ describe('LocalModelCache fallback on the synthesized pod', () => {
     const noWait = report(undefined, LocalModelCacheFallback.fetch({ waitFor: Duration.seconds(0) }));
     expect(cold.weightLoadSeconds - noWait.weightLoadSeconds).toBeCloseTo(30, 6);
     expect(noWait.weightLoadSeconds).toBeGreaterThan(warm.weightLoadSeconds);
+  });
+
+  test('the report names the new node\'s fetch and offers a warm buffer for it; a held node gets neither', () => {
+    const report = (capacity?: CapacityOptions) => {
+      const { app } = synth({ capacity, weights: WeightSource.localModelCache(URI, { nodeGroup: nvme() }) }, 'llm');
+      return fs.readFileSync(path.join(app.outdir, COLDSTART_REPORT_FILE), 'utf8');
+    };
+    const cold = report();
+    expect(cold).toMatch(/a new node has no cached copy: \d+(\.\d+)? s to fetch it first/);
+    expect(cold).toMatch(/warm buffer \(a held node keeps its cached copy\): -\d+/);
+    const warm = report({ warmBuffer: { enabled: true } });
+    expect(warm).not.toContain('a new node has no cached copy');
+    expect(warm).not.toContain('a held node keeps its cached copy');
   });
 
   test.each([
