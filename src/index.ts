@@ -35,6 +35,8 @@ export type { HuggingFaceVolumeOptions } from './levers/weights/hugging-face-vol
 export { ObjectStorageCredentials } from './levers/weights/object-storage';
 export type { ObjectStorageKeysOptions, ObjectStorageOptions } from './levers/weights/object-storage';
 export { CacheNodeGroup, LocalModelCacheScope } from './levers/weights/local-model-cache';
+export { LocalModelCacheFallback } from './levers/weights/local-model-cache-fallback';
+export type { LocalModelCacheFetchOptions } from './levers/weights/local-model-cache-fallback';
 export type { LocalModelCacheOptions, LocalNvmeNodeGroupOptions } from './levers/weights/local-model-cache';
 export type { HostPathCacheOptions } from './levers/weights/hostpath-cache';
 export type { PrefetchOptions } from './levers/weights/prefetch';

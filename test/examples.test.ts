@@ -180,7 +180,10 @@ describe('examples/gke-llama-70b', () => {
     expect(isvc.metadata.annotations['serving.kserve.io/nodegroup']).toBe('h100-nvme');
     const c = isvc.spec.predictor.containers[0];
     expect(c.env).toContainEqual({ name: 'STORAGE_URI', value: 'hf://meta-llama/Llama-3.1-70B-Instruct' });
-    expect(c.args).toEqual(expect.arrayContaining(['--model=/mnt/models', '--tensor-parallel-size=4', '--load-format=runai_streamer']));
+    // The fallback's init container links the node's copy or one it fetched (gated: with the token Secret).
+    expect(c.args).toEqual(expect.arrayContaining(['--model=/mnt/lmc/model', '--tensor-parallel-size=4', '--load-format=runai_streamer']));
+    const check = isvc.spec.predictor.initContainers.find((i: any) => i.name === 'lmc-check');
+    expect(check.env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } });
     expect(c.args).not.toContain('--enforce-eager');
     expect(c.resources.limits['nvidia.com/gpu']).toBe('4');
     expect(isvc.spec.predictor.minReplicas).toBe(1);

@@ -1,6 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
-  Backend, CacheNodeGroup, Cloud, ColdStartOptimizedModel, Engine, KnativeFeature, ModelSize, Precision, Profile, WeightSource,
+  Backend, CacheNodeGroup, Cloud, ColdStartOptimizedModel, Engine, KnativeFeature, LocalModelCacheFallback, ModelSize, Precision, Profile,
+  WeightSource,
 } from 'cdk8s-coldstart';
 
 // An example digest of the form a real pin takes; replace it with the digest
@@ -35,6 +36,9 @@ export function build(): App {
       nodeGroup: CacheNodeGroup.localNvme({ name: 'h100-nvme', path: '/mnt/nvme/models', storageLimit: Size.gibibytes(500) }),
       // Holds the HF token KServe's download job uses for the gated repository.
       serviceAccountName: 'hf-model-reader',
+      // A pod on a node whose copy is not finished fetches the model itself, with this Secret in the
+      // model's namespace, into an emptyDir: the node needs ~154 GB of free ephemeral storage.
+      fallback: LocalModelCacheFallback.fetch({ token: { name: 'hf-token', key: 'token' } }),
     }),
     engine: Engine.vllm({ image: VLLM_IMAGE }),
     size: ModelSize.fromParameters(70e9, Precision.BF16),
@@ -53,6 +57,8 @@ export function build(): App {
       enabledFeatures: [
         KnativeFeature.NODE_SELECTOR, KnativeFeature.TOLERATIONS, KnativeFeature.PRIORITY_CLASS_NAME,
         KnativeFeature.PERSISTENT_VOLUME_CLAIM, KnativeFeature.PERSISTENT_VOLUME_WRITE,
+        // The LocalModelCache fallback's check-or-fetch init container.
+        KnativeFeature.INIT_CONTAINERS,
         // fsGroup hands the compile cache claim to a non-root engine (Pod Security restricted).
         KnativeFeature.SECURITY_CONTEXT,
       ],

@@ -45,6 +45,14 @@ export class FactKey<T> {
 
 const optional = <T>(value: T) => ({ value });
 
+/** A download a brand-new node pays before the engine reads the weights. @internal */
+export interface NewNodeDownload {
+  /** The link the download crosses (Hub or object storage). */
+  readonly path: WeightPath;
+  /** Seconds the pod waits for the node's own copy before it downloads. */
+  readonly waitSeconds: number;
+}
+
 /**
  * Every fact levers share. Reading one is a dependency on its owner, checked
  * at run time by the blueprint.
@@ -68,9 +76,8 @@ export const Facts = {
   ENGINE_ROOT_REASON: new FactKey<string | undefined>('engineRootReason', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /**
    * The weights sit in a pruned hostPath cache: its size bound, and whether a
-   * prefetch DaemonSet (not the pod) downloads. Weights -> estimate report (the
-   * estimate counts a node that has them; a node's first wake, or its first
-   * after a revision change or a prune, downloads first).
+   * prefetch DaemonSet (not the pod) downloads. Weights -> estimate report (a
+   * held node's first wake after a revision change or a prune downloads first).
    */
   HOST_CACHE: new FactKey<HostCacheFact | undefined>('hostCache', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** Tensor-parallel ranks, each streaming every weight file itself (non-distributed streamer). Weights -> estimate. */
@@ -81,6 +88,11 @@ export const Facts = {
    * can read them. Weights -> estimate.
    */
   WEIGHT_FETCH_ORIGIN: new FactKey<WeightPath | undefined>('weightFetchOrigin', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /**
+   * A node the wake provisions has no copy of the weights yet (KServe's LocalModelCache fills each node as it
+   * joins): the link its download crosses, and what the pod waits before fetching. Weights -> estimate.
+   */
+  NEW_NODE_DOWNLOAD: new FactKey<NewNodeDownload | undefined>('newNodeDownload', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** Scheduled pre-warm and the GPU-hours it holds. Capacity -> the cold-start report. */

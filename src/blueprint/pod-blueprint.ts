@@ -369,6 +369,18 @@ export class PodWriter {
   }
 
   /**
+   * A volume the engine container does not mount: an init container does, or
+   * KServe's webhook adds the engine's mount at admission.
+   */
+  public podVolume(volume: k8s.Volume): void {
+    this.write(s => {
+      const existing = s.vols.get(volume.name);
+      if (existing) throw new BlueprintConflict(`volume ${volume.name} is added by ${existing.lever} and by ${s.lever}`);
+      s.vols.set(volume.name, { volume, lever: s.lever });
+    });
+  }
+
+  /**
    * A container beside the engine (sleep mode's proxy) and the volumes only it
    * mounts. A sidecar that declares the public port gets the traffic on every
    * backend (src/backends/kserve.ts says how KServe routes to it).

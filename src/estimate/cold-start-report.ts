@@ -302,9 +302,13 @@ function section(e: ReportEntry, svg: string | undefined): string {
     : !warm ? 'warm buffer of pause pods (a new node pulls as it comes up)' : '';
   // With both on, only a DaemonSet that leaves the modelcar out (a checked manifest) misses it.
   const modelcarOnNode = toPrePull ? `${toPrePull} for the modelcar` : 'the modelcar image in the DaemonSet that pulls the engine image';
-  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
+  // A LocalModelCache on a node the wake provisions: the node has no copy, so the pod fetches one first.
+  const newNodeFetch = f.newNodeDownload !== undefined && !warm && d.weightFetchSeconds > 0;
+  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`
+    + (newNodeFetch ? `; a new node has no cached copy: ${fmt(d.weightFetchSeconds)} s to fetch it first` : '');
   const weightFurther = [
     modelcar && !f.modelcarPrePulled ? saves(alt({ modelcarPrePulled: true }), x => x.weightLoadSeconds, modelcarOnNode) : '',
+    newNodeFetch ? saves(alt({ capacityArrival: CapacityArrival.WARM_BUFFER }), x => x.weightLoadSeconds, 'warm buffer (a held node keeps its cached copy)') : '',
     !onNode ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, `node-local NVMe cache (LocalModelCache or prefetch)${f.streamerConcurrency === undefined ? ' with the streamer' : ''}`) : '',
     f.streamerConcurrency === undefined ? saves(alt({ streamerConcurrency: 16 }), x => x.weightLoadSeconds, '`--load-format runai_streamer`') : '',
   ].filter(Boolean).join('; ') || 'near the loader ceiling';

@@ -140,6 +140,7 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.
   let fetchLink: number | undefined;
   let readPath = facts.weightPath;
+  let fetchWaitSeconds = 0;
   if (facts.weightPath === WeightPath.HF_HUB) {
     fetchLink = link(WeightPath.HF_HUB);
     readPath = WeightPath.PAGE_CACHE;
@@ -151,6 +152,12 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     if (!facts.modelcarPrePulled) fetchLink = link(WeightPath.OCI_MODELCAR);
     // Read from the node's disk either way: a checkpoint is rarely still in the page cache after its pull.
     readPath = WeightPath.LOCAL_NVME;
+  } else if (facts.newNodeDownload && facts.capacityArrival === CapacityArrival.COLD_NODE) {
+    // KServe's node agent copies a LocalModelCache onto a node only once it joins (v0.20
+    // pkg/controller/v1alpha1/localmodelnode): a wake on a new node waits, then fetches the weights through
+    // the source's link (or, without the fallback, waits for the agent's own download), and reads them locally.
+    fetchLink = link(facts.newNodeDownload.path);
+    fetchWaitSeconds = facts.newNodeDownload.waitSeconds;
   } else if (facts.fetchOrigin !== undefined && (facts.fetchEveryStart || facts.capacityArrival === CapacityArrival.COLD_NODE)) {
     // A node-local cache on a brand-new node is empty: it downloads from its origin first. A sync into
     // the pod's own volume downloads at every start.
@@ -179,7 +186,7 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     const copying = WEIGHTS.defaultLoaderPerRank[medium][c] * ranks ** WEIGHTS.defaultLoaderRankExponent[medium];
     loader = Math.min(copying, readLink * WEIGHTS.defaultLoaderEfficiency[medium][c]);
   }
-  const weightFetchSeconds = fetchLink === undefined ? 0 : weightBytes / fetchLink;
+  const weightFetchSeconds = fetchWaitSeconds + (fetchLink === undefined ? 0 : weightBytes / fetchLink);
   const weightReadSeconds = (weightBytes * copies) / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
 

@@ -1,4 +1,4 @@
-import { Facts, HostCacheFact, PodBlueprint } from '../blueprint';
+import { Facts, HostCacheFact, NewNodeDownload, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, WeightPath } from './paths';
 import type { PreWarmFacts } from '../blueprint/facts';
 
@@ -16,6 +16,8 @@ export interface ColdStartFacts {
   streamerRanks?: number;
   /** A pruned hostPath cache holds the weights (its bound; prefetched or fetched by the pod). */
   hostCache?: HostCacheFact;
+  /** A node the wake provisions downloads the weights first (LocalModelCache: the node has no copy yet). */
+  newNodeDownload?: NewNodeDownload;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A registry pull uses SOCI parallel pull-and-unpack (Bottlerocket). */
@@ -75,6 +77,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
     hostCache: bp.fact(Facts.HOST_CACHE),
+    newNodeDownload: bp.fact(Facts.NEW_NODE_DOWNLOAD),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     parallelPull: bp.fact(Facts.PARALLEL_PULL),
     prePull: bp.fact(Facts.PRE_PULL),

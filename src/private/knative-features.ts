@@ -83,19 +83,16 @@ export function knativeFlagsNeeded(spec: any, containers: readonly any[]): strin
     && !(typeof v === 'object' && !Array.isArray(v) && !Object.keys(v as object).length) && v !== '';
   for (const [field, flag] of Object.entries(POD_FIELD_FLAGS)) if (present(spec?.[field])) flags.add(flag);
   const volumes: any[] = Array.isArray(spec?.volumes) ? spec.volumes : [];
-  const claims = new Map<string, any>();
   for (const v of volumes) {
     for (const [source, flag] of Object.entries(VOLUME_SOURCE_FLAGS)) if (v?.[source]) flags.add(flag);
-    if (v?.persistentVolumeClaim) claims.set(v.name, v);
+    // Knative refuses a claim that is not read-only at the volume without the write flag, however it is
+    // mounted (knative/serving 98e5ef90 pkg/apis/serving/k8s_validation.go, validatePersistentVolumeClaims).
+    if (v?.persistentVolumeClaim && !v.persistentVolumeClaim.readOnly) flags.add(PVC_WRITE_FLAG);
   }
   for (const c of containers) {
     if (!c || typeof c !== 'object') continue;
     if (c.securityContext?.capabilities?.add?.length) flags.add(ADD_CAPABILITIES_FLAG);
     for (const e of Array.isArray(c.env) ? c.env : []) if (e?.valueFrom?.fieldRef || e?.valueFrom?.resourceFieldRef) flags.add(FIELD_REF_FLAG);
-    for (const m of Array.isArray(c.volumeMounts) ? c.volumeMounts : []) {
-      const claim = claims.get(m?.name);
-      if (claim && !m.readOnly && !claim.persistentVolumeClaim.readOnly) flags.add(PVC_WRITE_FLAG);
-    }
   }
   const podContainers: any[] = Array.isArray(spec?.containers) ? spec.containers : [];
   if (podContainers.length > 1 && podContainers.some(c => !c?.ports?.length && (c?.livenessProbe || c?.readinessProbe || c?.startupProbe))) {

@@ -200,7 +200,8 @@ describe('KServe LocalModelCache on node-local NVMe', () => {
     const m = make().manifests;
     expect(env(m).STORAGE_URI).toBe(URI);
     expect(isvc(m).metadata.annotations['serving.kserve.io/nodegroup']).toBe('nvme-l4');
-    expect(args(m)['--model']).toBe('/mnt/models');
+    // The fallback's init container links the node's copy (KServe's /mnt/models) or a fetched one here.
+    expect(args(m)['--model']).toBe('/mnt/lmc/model');
     expect(env(m)).toMatchObject({ HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' });
     expect(JSON.stringify(m)).not.toContain('internal.serving.kserve.io');
   });

@@ -1,5 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { applyFallback, downloadLink, fetcherFor, LocalModelCacheFallback } from './local-model-cache-fallback';
 import { maskUserInfo, requireNoUserInfo } from './secret-reference';
 import { isDnsSubdomain, MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
@@ -146,6 +147,17 @@ export interface LocalModelCacheOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * What a pod does on a node whose copy is not complete yet. KServe lets the
+   * pod onto any node of the group whether or not the node's download has
+   * finished; without a fallback the engine finds an empty or partial
+   * directory, exits, and restarts with back-off until the node agent is done.
+   * The default checks the copy in an init container and, when it is not
+   * complete, fetches the storage URI into the pod (`hf://`, `s3://`, `gs://`).
+   * @default LocalModelCacheFallback.fetch()
+   */
+  readonly fallback?: LocalModelCacheFallback;
 }
 
 const STORAGE_URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/;
@@ -171,6 +183,9 @@ export function covers(source: string, uri: string): boolean {
  * @internal
  */
 export class LocalModelCacheSource implements WeightSourceImpl {
+  private readonly fallback: LocalModelCacheFallback;
+  private readonly fetcher: ReturnType<typeof fetcherFor> | undefined;
+
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {
     const factory = 'WeightSource.localModelCache';
     const o = options;
@@ -195,18 +210,42 @@ export class LocalModelCacheSource implements WeightSourceImpl {
       fail(factory, 'CS-IN-059', `scope "${String(o.scope)}" is not a LocalModelCacheScope`, 'pass LocalModelCacheScope.CLUSTER or LocalModelCacheScope.NAMESPACE, or leave it out');
     }
     checkStreamer(factory, o.streamer);
+    if (o.fallback !== undefined && !(o.fallback instanceof LocalModelCacheFallback)) {
+      fail(factory, 'CS-IN-059', 'fallback is not a LocalModelCacheFallback', 'pass LocalModelCacheFallback.fetch() or LocalModelCacheFallback.none(), or leave it out');
+    }
+    this.fallback = o.fallback ?? LocalModelCacheFallback.fetch();
+    // Checked here, so an unsupported URI fails at the factory, not at synth.
+    this.fetcher = this.fallback._fetch ? fetcherFor(factory, storageUri, this.fallback) : undefined;
   }
+
 
   public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
     const modelBytes = context.size.bytes;
+    const source = this.options.sourceModelUri ?? this.storageUri;
+    const groupName = this.nodeGroupName(context);
     pod.set(Facts.STORAGE_URI, this.storageUri);
-    pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
-    pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
+    const modelPath = this.fetcher
+      ? applyFallback(pod, {
+        storageUri: this.storageUri,
+        sourceModelUri: source,
+        // KServe v0.20 names the model's claim <cache>-<node group> (reconcilers/utils.go, ReconcileForIsvcs).
+        claimName: `${this.options.cacheName ?? context.name}-${groupName}`,
+        modelBytes,
+        engineImage: context.engineImage,
+        fetcher: this.fetcher,
+        waitSeconds: this.fallback._waitSeconds,
+      })
+      : MODEL_MOUNT;
+    pod.set(Facts.MODEL_PATH, modelPath);
+    pod.annotation('serving.kserve.io/nodegroup', groupName);
     offline(pod);
     applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
-    // A node that joins the group downloads the source first (KServe's node agent).
-    pod.set(Facts.WEIGHT_FETCH_ORIGIN, /^hf:\/\//.test(this.storageUri) ? WeightPath.HF_HUB : WeightPath.OBJECT_STORAGE);
+    // A node that joins for this wake has no copy: the pod fetches one (or waits for the agent's).
+    pod.set(Facts.NEW_NODE_DOWNLOAD, {
+      path: this.fetcher?.path ?? downloadLink(this.storageUri),
+      waitSeconds: this.fetcher ? this.fallback._waitSeconds : 0,
+    });
     // FACTS: KServe's local-model agent runs (and caches) only on nodes with this label.
     pod.set(Facts.NODE_LABELS, { [LOCAL_MODEL_NODE_LABEL]: LOCAL_MODEL_NODE_VALUE });
   }
