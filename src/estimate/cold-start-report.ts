@@ -4,7 +4,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ColdStartAssessment, estimateColdStart, EstimateDetail } from './estimate';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import { fleetSvg, fmt, waterfallSvg } from './waterfall-svg';
 import { RuleReport } from '../aspects/findings-report';
 import { countFindings } from '../aspects/findings-table';
@@ -296,7 +296,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
     : !warm ? 'warm buffer of pause pods (a new node pulls as it comes up)' : '';
   // With both on, only a DaemonSet that leaves the modelcar out (a checked manifest) misses it.
   const modelcarOnNode = toPrePull ? `${toPrePull} for the modelcar` : 'the modelcar image in the DaemonSet that pulls the engine image';
-  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`;
+  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${loaderLabel(f)}; loader ${rate(d.loaderBytesPerSecond)}`;
   const weightFurther = [
     modelcar && !f.modelcarPrePulled ? saves(alt({ modelcarPrePulled: true }), x => x.weightLoadSeconds, modelcarOnNode) : '',
     !onNode ? saves(alt({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: f.streamerConcurrency ?? 16 }), x => x.weightLoadSeconds, `node-local NVMe cache (LocalModelCache or prefetch)${f.streamerConcurrency === undefined ? ' with the streamer' : ''}`) : '',
@@ -313,7 +313,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
   ].filter(Boolean).join('; ');
   const runtimeApplied = [
     `process start + engine init + KV warmup ${fmt(d.fixedInitSeconds)} s`,
-    f.eager ? 'eager (no graphs, no compile)' : !f.compile ? '-O0 (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s, compile ${fmt(d.compileSeconds)} s${f.persistentCompileCache ? ' (cached)' : ''}`,
+    f.eager ? 'eager (no graphs, no compile)' : !f.compile ? '-O0 (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s, compile ${fmt(d.compileSeconds)} s${f.compileCacheSeeded ? ' (cached, seeded by a Job before the first wake; vLLM captures graphs at every start)' : f.persistentCompileCache ? ' (cached)' : ''}`,
     f.warmup ? `warmup ${fmt(d.warmupSeconds)} s` : '',
     f.sleepMode ? `sleep mode (a sleeping engine wakes in ~${fmt(d.sleepWakeSeconds ?? 0)} s)` : '',
   ].filter(Boolean).join(', ');
@@ -336,6 +336,18 @@ function section(e: ReportEntry, svg: string | undefined): string {
       + `this configuration starts ${fmt(Math.max(0, above))} s above it.`,
     '',
   ].join('\n');
+}
+
+/** Issue #19 §2: the loader, with the ranks that read disjoint shares. */
+function loaderLabel(f: ColdStartFacts): string {
+  const streamer = f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader';
+  const ranks = f.loaderRanks ?? 1;
+  switch (f.weightLoader) {
+    case LoaderFact.SHARDED_STATE: return `sharded state read by the ${f.streamerConcurrency !== undefined ? streamer : 'default loader'}, each of ${ranks} ranks its 1/${ranks}`;
+    case LoaderFact.FASTSAFETENSORS: return `fastsafetensors (no GPUDirect Storage), ${ranks} rank(s) a share of the files each`;
+    case LoaderFact.FASTSAFETENSORS_GDS: return `fastsafetensors with GPUDirect Storage, ${ranks} rank(s) a share of the files each`;
+    default: return streamer;
+  }
 }
 
 function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {

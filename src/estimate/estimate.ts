@@ -1,7 +1,7 @@
 import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
 import { ColdStartEstimate, EstimateOptions } from './estimate-options';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import { bytesIn } from '../private/size';
 
 
@@ -62,6 +62,15 @@ const LOADER_LINK_EFFICIENCY = 0.29;
 /** The streamer's default concurrency (RUNAI_STREAMER_CONCURRENCY): 16 on file systems, 8 on object stores. */
 const STREAMER_REFERENCE_CONCURRENCY = 16;
 const STREAMER_REFERENCE_CONCURRENCY_OBJECT_STORE = 8;
+/**
+ * fastsafetensors, bytes/s per rank (each rank reads its own files). With
+ * GPUDirect Storage: 26.4 GB/s NVMe read for Llama-70B on four GPUs (Yoshimura
+ * et al., "Speeding up Model Loading with fastsafetensors", CLOUD 2025, as the
+ * fastsafetensors README cites it). Without: the README's documented nogds
+ * path, 6.02 GB/s (GPT-2 Medium, vs 1.28 GB/s with mmap).
+ */
+const FASTSAFETENSORS_GDS_CEILING = 26.4e9 / 4;
+const FASTSAFETENSORS_CEILING = 6.02e9;
 /** vLLM image, ~12 GB compressed. */
 const DEFAULT_IMAGE_BYTES = 12e9;
 /** Image from an EBS snapshot (Bottlerocket data volume) or a secondary boot disk: ~10 s. */
@@ -145,9 +154,17 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   // checkpoint: the pod's link carries ranks x the weights, at up to ranks streams' worth of concurrency.
   // From a file system the node's page cache serves the ranks after the first, so the link carries it once.
   const ranks = facts.streamerConcurrency !== undefined && OBJECT_STORE_PATHS.has(readPath) ? Math.max(1, facts.streamerRanks ?? 1) : 1;
-  const loader = facts.streamerConcurrency !== undefined
-    ? Math.min(engine.streamerCeiling * ranks, readLink * Math.min(1, (facts.streamerConcurrency * ranks) / referenceConcurrency(readPath)))
-    : Math.min(engine.loaderCeiling, readLink * LOADER_LINK_EFFICIENCY);
+  // Issue #19 §2: ranks that read disjoint shares at once (vLLM's sharded state: each its 1/TP; fastsafetensors: each a
+  // share of the files) each run a loader, so the per-process ceiling counts once per rank; the link is shared.
+  // fastsafetensors copies whole files without mmap, so it reaches the link like the streamer does.
+  const shares = Math.max(1, facts.loaderRanks ?? 1);
+  const fast = facts.weightLoader === LoaderFact.FASTSAFETENSORS || facts.weightLoader === LoaderFact.FASTSAFETENSORS_GDS;
+  const loader = fast
+    ? Math.min((facts.weightLoader === LoaderFact.FASTSAFETENSORS_GDS ? FASTSAFETENSORS_GDS_CEILING : FASTSAFETENSORS_CEILING) * shares, readLink)
+    : facts.streamerConcurrency !== undefined
+      ? Math.min(engine.streamerCeiling * ranks * shares,
+        readLink * Math.min(1, (facts.streamerConcurrency * ranks * shares) / referenceConcurrency(readPath)))
+      : Math.min(engine.loaderCeiling * shares, readLink * LOADER_LINK_EFFICIENCY);
   const weightFetchSeconds = fetchLink === undefined ? 0 : weightBytes / fetchLink;
   const weightReadSeconds = (weightBytes * ranks) / loader;
   const weightLoadSeconds = weightFetchSeconds + weightReadSeconds;
@@ -169,7 +186,9 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   // -O0 turns both off (vLLM OptimizationLevel.O0); --enforce-eager too.
   const optimized = !facts.eager && facts.compile;
   const graphCaptureSeconds = optimized ? engine.graphCapture : 0;
-  const compileSeconds = optimized ? (facts.persistentCompileCache ? engine.compileCached : engine.compile) : 0;
+  // Issue #19 §1: a seeded cache is a hit on the first wake too (seeding requires a persistent cache). CUDA graphs are
+  // never cached (vLLM captures them in memory at every start): graph capture stays.
+  const compileSeconds = optimized ? (facts.persistentCompileCache || facts.compileCacheSeeded ? engine.compileCached : engine.compile) : 0;
   const warmupSeconds = facts.warmup ? engine.warmup : 0;
   const runtimeSeconds = fixedInitSeconds + graphCaptureSeconds + compileSeconds + warmupSeconds;
 

@@ -1,5 +1,5 @@
 import { Facts, PodBlueprint } from '../blueprint';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 
 /**
  * What the levers did, in the terms the cold-start estimate reads. Levers set
@@ -13,6 +13,10 @@ export interface ColdStartFacts {
   streamerConcurrency?: number;
   /** Tensor-parallel ranks streaming (each reads every file; 1 when unknown). */
   streamerRanks?: number;
+  /** The loader: vLLM's default (or the streamer, told by its concurrency), sharded state, or fastsafetensors (with or without GPUDirect Storage). */
+  weightLoader?: LoaderFact;
+  /** Tensor-parallel ranks each reading a disjoint share of the weights at once (sharded state: its 1/TP; fastsafetensors: a share of the files). */
+  loaderRanks?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A pre-pull DaemonSet runs on the pod's nodes (it helps only a node that exists before the wake). */
@@ -27,6 +31,8 @@ export interface ColdStartFacts {
   compile: boolean;
   /** The engine cache (HOME: torch.compile artifacts) survives the pod. */
   persistentCompileCache: boolean;
+  /** A one-time Job filled the compile cache with this exact engine config: the first wake hits it too. */
+  compileCacheSeeded?: boolean;
   /** One real completion runs before the pod turns Ready. */
   warmup: boolean;
   /** `--enable-sleep-mode`. */
@@ -55,6 +61,9 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     weightPath: bp.fact(Facts.WEIGHT_PATH),
     streamerConcurrency: bp.fact(Facts.STREAMER_CONCURRENCY),
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
+    weightLoader: bp.fact(Facts.WEIGHT_LOADER),
+    loaderRanks: bp.fact(Facts.LOADER_RANKS),
+    compileCacheSeeded: bp.fact(Facts.COMPILE_CACHE_SEEDED),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     prePull: bp.fact(Facts.PRE_PULL),
     modelcarPrePulled: bp.fact(Facts.MODELCAR_PRE_PULLED),

@@ -92,6 +92,13 @@ export abstract class CacheStorage {
     return new ExistingClaimCache(claimName);
   }
 
+  /**
+   * Whether pods on different nodes may mount it at once: false for node-local
+   * or ReadWriteOnce storage, undefined where the cluster decides (an existing claim).
+   * @internal
+   */
+  public abstract readonly _sharedAcrossNodes: boolean | undefined;
+
   /** @internal */
   public abstract _bind(scope: Construct, name: string, maxReplicas: number): BoundCache;
 }
@@ -99,6 +106,7 @@ export abstract class CacheStorage {
 const VOLUME = 'cache';
 
 class EmptyDirCache extends CacheStorage {
+  public readonly _sharedAcrossNodes = false;
   constructor(private readonly options: EmptyDirCacheOptions) { super(); }
 
   public _bind(): BoundCache {
@@ -110,6 +118,10 @@ class EmptyDirCache extends CacheStorage {
 
 class ClaimCache extends CacheStorage {
   constructor(private readonly options: PersistentCacheOptions) { super(); }
+
+  public get _sharedAcrossNodes(): boolean {
+    return this.options.accessMode === CacheAccessMode.READ_WRITE_MANY;
+  }
 
   public _bind(scope: Construct, name: string, maxReplicas: number): BoundCache {
     const accessMode = this.options.accessMode ?? CacheAccessMode.READ_WRITE_ONCE;
@@ -132,6 +144,7 @@ class ClaimCache extends CacheStorage {
 }
 
 class ExistingClaimCache extends CacheStorage {
+  public readonly _sharedAcrossNodes = undefined;
   constructor(private readonly claimName: string) {
     super();
     if (!isDnsSubdomain(claimName)) {

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { DOWNLOAD_RESOURCES, downloaderEnv, downloadToDirectoryScript, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
+import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
+import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
@@ -25,6 +26,13 @@ export interface HostPathCacheOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in \`streamer\`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 /** @internal */
@@ -84,21 +92,23 @@ export function mountHostCache(pod: PodWriter, hostPath: string, repo: ResolvedR
 export class HostPathCacheSource implements WeightSourceImpl {
   private readonly repo: ResolvedRepo;
   private readonly hostPath: string;
+  private readonly loader: WeightLoader;
 
-  constructor(repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {
+  constructor(repo: HuggingFaceRepo, options: HostPathCacheOptions) {
     const factory = 'WeightSource.hostPathCache';
     this.repo = resolveRepo(factory, repo);
     this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
     checkStreamer(factory, options.streamer);
+    this.loader = resolveLoader(factory, options);
+    requireLoaderFor(factory, this.loader, WeightPath.LOCAL_NVME, 'a hostPath cache');
   }
 
-  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
     const hostPath = this.hostPath;
-    const modelBytes = context.size.bytes;
     pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo)));
     mountHostCache(pod, hostPath, repo);
-    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
+    applyLoader(scope, pod, context, this.loader);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
   }
 

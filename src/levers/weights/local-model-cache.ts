@@ -1,8 +1,9 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { maskUserInfo, requireNoUserInfo } from './secret-reference';
 import { isDnsSubdomain, MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
+import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { clusterScoped } from '../../private/cluster-scoped';
@@ -146,6 +147,13 @@ export interface LocalModelCacheOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in `streamer`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 const STORAGE_URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/;
@@ -171,6 +179,8 @@ export function covers(source: string, uri: string): boolean {
  * @internal
  */
 export class LocalModelCacheSource implements WeightSourceImpl {
+  private readonly loader: WeightLoader;
+
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {
     const factory = 'WeightSource.localModelCache';
     const o = options;
@@ -195,15 +205,16 @@ export class LocalModelCacheSource implements WeightSourceImpl {
       fail(factory, 'CS-IN-059', `scope "${String(o.scope)}" is not a LocalModelCacheScope`, 'pass LocalModelCacheScope.CLUSTER or LocalModelCacheScope.NAMESPACE, or leave it out');
     }
     checkStreamer(factory, o.streamer);
+    this.loader = resolveLoader(factory, o);
+    requireLoaderFor(factory, this.loader, WeightPath.LOCAL_NVME, 'a LocalModelCache');
   }
 
-  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
-    const modelBytes = context.size.bytes;
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     pod.set(Facts.STORAGE_URI, this.storageUri);
     pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
     pod.annotation('serving.kserve.io/nodegroup', this.nodeGroupName(context));
     offline(pod);
-    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
+    applyLoader(scope, pod, context, this.loader);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
     // FACTS: KServe's local-model agent runs (and caches) only on nodes with this label.
     pod.set(Facts.NODE_LABELS, { [LOCAL_MODEL_NODE_LABEL]: LOCAL_MODEL_NODE_VALUE });
