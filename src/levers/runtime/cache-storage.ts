@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../../private/errors';
@@ -57,6 +57,8 @@ export interface BoundCache {
   readonly volume: k8s.Volume;
   /** Survives the pod, so torch.compile artifacts are reused on the next wake. */
   readonly persistent: boolean;
+  /** The claim the library created, which the pod (and a Job that runs it) must follow. */
+  readonly claim?: ApiObject;
 }
 
 /**
@@ -131,7 +133,7 @@ class ClaimCache extends CacheStorage {
     }
     const size = bytesIn(this.options.size ?? Size.gibibytes(50));
     const claimName = `${name}-cache`;
-    ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
+    const claim = ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
       metadata: { name: claimName },
       spec: {
         accessModes: [accessMode],
@@ -139,7 +141,7 @@ class ClaimCache extends CacheStorage {
         resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size)) } },
       },
     });
-    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
+    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } }, claim };
   }
 }
 

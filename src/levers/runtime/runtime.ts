@@ -146,6 +146,8 @@ export class Runtime extends Lever {
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
     const bound = cache._bind(this, context.name, context.maxReplicas);
     pod.volume(bound.volume, { name: bound.volume.name, mountPath: ENGINE_HOME });
+    // Before the pod, and before a Job that runs it (Argo CD would otherwise wait on a Job whose claim comes in a later wave).
+    if (bound.claim) pod.dependsOn(bound.claim);
     pod.env('HOME', ENGINE_HOME);
     // torch reads the user name (getpass.getuser) at import: USER answers it for a uid /etc/passwd does not know.
     pod.env('USER', 'vllm');
