@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LeverContext } from './lever';
-import { RuleSuppressions } from '../aspects/suppressions';
+import { SUPPRESS_ANNOTATION } from '../aspects/suppressions';
 import { renderPodSpec } from '../backends/pod-spec';
 import { PodBlueprint } from '../blueprint';
 import { auxLabels } from '../private/aux-pod';
@@ -26,6 +26,8 @@ export interface EngineJobOptions {
   readonly ttlSecondsAfterFinished?: number;
   /** Rewrites the rendered pod spec (volumes a Job writes, the init containers it waits on). */
   readonly adjust?: (spec: k8s.PodSpec) => k8s.PodSpec;
+  /** Rules that do not apply to this Job, with why: written as an annotation, so the checker reading the output honours them too. */
+  readonly suppress?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -63,8 +65,14 @@ export function renderEngineJob(scope: Construct, id: string, bp: PodBlueprint, 
   if (o.adjust) podSpec = o.adjust(podSpec);
   const labels = auxLabels(context.name, o.component);
   const podAnnotations = Object.keys(bp.podAnnotations).length ? { ...bp.podAnnotations } : undefined;
-  const job = ManifestObject.render(scope, id, k8s.KubeJob, {
-    metadata: { name: o.name, labels },
+  const suppress: Record<string, string> = { ...o.suppress };
+  if (podSpec.automountServiceAccountToken !== false) {
+    suppress['CS-SEC-002'] = 'the engine reads the weights with the model\'s workload identity, whose service account token it needs';
+  }
+  const entries = Object.entries(suppress);
+  const annotations = entries.length ? { [SUPPRESS_ANNOTATION]: entries.map(([rule, why]) => `${rule}: ${why}`).join('\n') } : undefined;
+  return ManifestObject.render(scope, id, k8s.KubeJob, {
+    metadata: { name: o.name, labels, annotations },
     spec: {
       backoffLimit: o.backoffLimit,
       activeDeadlineSeconds: o.activeDeadlineSeconds,
@@ -72,10 +80,6 @@ export function renderEngineJob(scope: Construct, id: string, bp: PodBlueprint, 
       template: { metadata: { labels, annotations: podAnnotations }, spec: podSpec },
     },
   });
-  if (podSpec.automountServiceAccountToken !== false) {
-    RuleSuppressions.add(job, [{ id: 'CS-SEC-002', reason: 'the engine reads the weights with the model\'s workload identity, whose service account token it needs' }]);
-  }
-  return job;
 }
 
 /** A word of a shell script, quoted. @internal */

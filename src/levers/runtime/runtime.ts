@@ -6,7 +6,6 @@ import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
 import { HEALTH_SCRIPT, healthProbe, warmupProbe } from './warmup';
-import { RuleSuppressions } from '../../aspects/suppressions';
 import { BlueprintConflict, Facts, LeverKind, PodBlueprint, PodWriter } from '../../blueprint';
 import { Engine } from '../../engine';
 import { ColdStartAssessment, estimateColdStart, EstimateDetail } from '../../estimate/estimate';
@@ -218,9 +217,9 @@ export class Runtime extends Lever {
       backoffLimit: 2,
       activeDeadlineSeconds: Math.max(MIN_SEED_SECONDS, Math.ceil(d.nodeCapacitySeconds + d.imagePullSeconds + 2 * cold.startupSeconds)),
       ttlSecondsAfterFinished: this.seedTtlSeconds,
+      // A batch run: its script polls /health itself, and the Job's deadline bounds it where a probe would restart it.
+      suppress: { 'CS-RT-004': 'the seeding Job waits for /health in its own script and is bounded by activeDeadlineSeconds, where a startup probe would only restart it' },
     });
-    // A batch run: its script polls /health itself, and the Job's deadline bounds it where a probe would restart it.
-    RuleSuppressions.add(job, [{ id: 'CS-RT-004', reason: 'the seeding Job waits for /health in its own script and is bounded by activeDeadlineSeconds; a startup probe would only restart it' }]);
     for (const dependency of after) job.node.addDependency(dependency);
     return [job];
   }
