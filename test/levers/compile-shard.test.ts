@@ -283,6 +283,7 @@ describe('fastsafetensors (issue #19 §2)', () => {
   test.each([
     ['the streamer beside it', () => WeightSource.hostPathCache(REPO, { streamer: { concurrency: 8 }, loader: WeightLoader.fastsafetensors() }), 'WeightSource.hostPathCache', 'CS-IN-073', 'both given'],
     ['GDS on a shared volume', () => WeightSource.existingClaim('models', { loader: WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'example.com/gds': 'true' } }) }), 'WeightSource.existingClaim', 'CS-IN-074', 'GPUDirect Storage on'],
+    ['GDS on the Hugging Face shared volume', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim(), loader: WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'example.com/gds': 'true' } }) }), 'WeightSource.huggingFace', 'CS-IN-074', 'GPUDirect Storage on a shared volume'],
     ['an empty GDS selector', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: {} }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['an invalid GDS label', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'bad key!': 'x' } }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['a loader that is not a WeightLoader', () => WeightSource.prefetch(REPO, { loader: {} as any }), 'WeightSource.prefetch', 'CS-IN-059', 'not a WeightLoader'],

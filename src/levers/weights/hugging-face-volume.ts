@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { awaitMarkerScript, DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
-import { applyLoader, LoaderKind, resolveLoader, WeightLoader } from './loader';
+import { applyLoader, LoaderKind, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { SharedVolume } from './shared-volume';
 import { COMPLETION_MARKER, offline, shortHash, WeightSourceImpl } from './source-impl';
 import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodBlueprint, PodWriter } from '../../blueprint';
 import { ColdStartAssessment, estimateColdStart } from '../../estimate/estimate';
-import { LoaderFact } from '../../estimate/paths';
+import { LoaderFact, WeightPath } from '../../estimate/paths';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
 import { renderEngineJob } from '../engine-job';
@@ -132,6 +132,8 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
     this.repo = resolveRepo(factory, repo);
     checkStreamer(factory, options.streamer);
     this.loader = resolveLoader(factory, options);
+    // A shared volume (NFS, EFS): fastsafetensors reads it, GDS is not promised over it.
+    requireLoaderFor(factory, this.loader, WeightPath.SHARED_VOLUME, 'a shared volume', { writesShards: true });
   }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {

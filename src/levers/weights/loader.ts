@@ -132,8 +132,10 @@ const FILE_PATHS: ReadonlySet<WeightPath> = new Set([
 ]);
 
 /** Refuses, at the source's factory, a loader its path cannot use. @internal */
-export function requireLoaderFor(factory: string, loader: WeightLoader, path: WeightPath, what: string): void {
-  if (loader._kind === LoaderKind.SHARDED_STATE) {
+export function requireLoaderFor(
+  factory: string, loader: WeightLoader, path: WeightPath, what: string, options: { readonly writesShards?: boolean } = {},
+): void {
+  if (loader._kind === LoaderKind.SHARDED_STATE && !options.writesShards) {
     fail(factory, 'CS-IN-069', `WeightLoader.shardedState() on ${what}: the library writes shards only onto the shared volume of WeightSource.huggingFace, where its loader Job put the checkpoint`,
       'use WeightSource.huggingFace(repo, { volume: SharedVolume.newClaim(...), loader: WeightLoader.shardedState() }), or another loader here');
   }
