@@ -105,10 +105,15 @@ export class WeightLoader {
     return new WeightLoader(LoaderKind.SHARDED_STATE, { sharded: options });
   }
 
-  private constructor(
-    /** @internal */ public readonly _kind: LoaderKind,
-    /** @internal */ public readonly _options: LoaderSettings,
-  ) {}
+  /** @internal */
+  public readonly _kind: LoaderKind;
+  /** @internal */
+  public readonly _options: LoaderSettings;
+
+  private constructor(kind: LoaderKind, options: LoaderSettings) {
+    this._kind = kind;
+    this._options = options;
+  }
 }
 
 /** The loader a source's options ask for: `loader`, or the streamer with the source's `streamer` settings. @internal */
