@@ -188,6 +188,10 @@ describe('sharded state (issue #19 §2)', () => {
     expect(hf.persistentVolumeClaim.readOnly).toBeUndefined();
     expect(engineOf(pod).volumeMounts.find((v: any) => v.name === 'hf-cache').readOnly).toBeUndefined();
     expect(served.volumes.find((v: any) => v.name === 'hf-cache').persistentVolumeClaim.readOnly).toBe(true);
+    // As the loader's uid, which owns what it wrote on the volume; HOME on scratch space, off the engine cache claim.
+    expect(engineOf(pod).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+    expect(job(m, 'weight-loader').spec.template.spec.securityContext.runAsUser).toBe(65532);
+    expect(pod.volumes.find((v: any) => v.name === 'cache')).toEqual({ name: 'cache', emptyDir: { sizeLimit: '20Gi' } });
     const script: string = engineOf(pod).command[2];
     expect(script).toContain('python3 /tmp/save_shards.py "$@"');
     expect(script).toMatch(/mv -T "\$CS_SHARD_LINK\.new-\$HOSTNAME" "\$CS_SHARD_LINK"/);

@@ -8,7 +8,7 @@ import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodBlueprint, PodWriter } from '../../blueprint';
 import { ColdStartAssessment, estimateColdStart } from '../../estimate/estimate';
 import { LoaderFact, WeightPath } from '../../estimate/paths';
-import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
+import { auxContainer, auxLabels, auxPodSpec, NON_ROOT_UID } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
 import { renderEngineJob } from '../engine-job';
 import { LeverContext } from '../lever';
@@ -36,6 +36,9 @@ export interface HuggingFaceVolumeOptions {
   readonly loader?: WeightLoader;
 }
 
+/** The engine's HOME volume (the runtime lever's), swapped for scratch space in the sharding Job. */
+const ENGINE_CACHE_VOLUME = 'cache';
+const SCRATCH_HOME = '20Gi';
 /** The init container that holds the engine until its shards exist. */
 const AWAIT_SHARDS = 'await-shards';
 /** Below this a Job deadline would kill a healthy run on a slow node; ten minutes. */
@@ -255,8 +258,17 @@ export class HuggingFaceVolumeSource implements WeightSourceImpl {
         ...spec,
         // It writes the shards; it waits for the checkpoint, never for its own output.
         initContainers: spec.initContainers?.filter(c => c.name !== AWAIT_SHARDS),
-        volumes: spec.volumes?.map(v => (v.name === VOLUME ? { name: VOLUME, persistentVolumeClaim: { claimName: volumeClaim(v) } } : v)),
-        containers: spec.containers.map(c => ({ ...c, volumeMounts: c.volumeMounts?.map(m => (m.name === VOLUME ? writable(m) : m)) })),
+        // The engine cache is not needed to save shards (eager, no compile): a scratch HOME keeps the Job off that claim.
+        volumes: spec.volumes?.map(v => (v.name === VOLUME ? { name: VOLUME, persistentVolumeClaim: { claimName: volumeClaim(v) } }
+          : v.name === ENGINE_CACHE_VOLUME ? { name: ENGINE_CACHE_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH_HOME) } } : v)),
+        containers: spec.containers.map(c => ({
+          ...c,
+          volumeMounts: c.volumeMounts?.map(m => (m.name === VOLUME ? writable(m) : m)),
+          // The loader's uid, which owns the directories it made on the volume (file systems such as NFS ignore fsGroup).
+          securityContext: c.securityContext?.runAsUser === 0 ? c.securityContext
+            : { ...c.securityContext, runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID },
+        })),
+        securityContext: spec.securityContext && { ...spec.securityContext, fsGroup: NON_ROOT_UID },
       }),
     });
     for (const dependency of after) job.node.addDependency(dependency);
