@@ -27,6 +27,8 @@ export type { KedaHttpAddOnOptions } from './backends/deployment-autoscaler';
 export { WeightSource } from './levers/weights/weight-source';
 export type { ExistingClaimOptions, ModelcarOptions } from './levers/weights/weight-source';
 export type { StreamerOptions } from './levers/weights/streamer';
+export { WeightLoader } from './levers/weights/loader';
+export type { FastSafetensorsOptions, ShardedStateOptions } from './levers/weights/loader';
 export type { SecretKeyReference } from './levers/weights/secret-reference';
 export type { HuggingFaceRepo } from './levers/weights/hugging-face';
 export { SharedVolume } from './levers/weights/shared-volume';
@@ -63,7 +65,7 @@ export { GkeReservationAffinity } from './levers/capacity/gke/reservation';
 export type { GkeReservationOptions, GkeSpecificReservation } from './levers/capacity/gke/reservation';
 
 // Lever 4: runtime
-export type { RuntimeOptions } from './levers/runtime/runtime-options';
+export type { CompileCacheSeedOptions, RuntimeOptions } from './levers/runtime/runtime-options';
 export type { SleepModeOptions } from './levers/runtime/sleep-mode';
 export { AdapterVolume } from './levers/runtime/lora-adapters';
 export type { AdapterClaimOptions, LoraAdaptersOptions } from './levers/runtime/lora-adapters';

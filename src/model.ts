@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Aspects } from './aspects/aspects';
 import { RuleSuppressions } from './aspects/suppressions';
 import { Backend } from './backends/backend';
@@ -293,10 +293,13 @@ export class ColdStartOptimizedModel extends Construct {
     this.memoryLimit = Size.mebibytes(Math.ceil(blueprint.memoryLimit / 1024 ** 2));
     // Deadlines hold the slow case: a wake that takes the slow end of every lever must still make it.
     const wakeSeconds = assessment.detail.slow.nodeCapacitySeconds + assessment.detail.slow.imagePullSeconds + runtime.startupBudgetSeconds;
+    // Before the backend renders: the Jobs render the same pod, and the backend's rendering must be the last word on it.
+    const jobs: IConstruct[] = [];
+    for (const lever of levers) jobs.push(...lever.jobs(blueprint, assessment, [...blueprint.dependencies, ...jobs]));
     this.workload = backend._render(this, {
       name: this.name, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, wakeSeconds, preWarm,
     }, blueprint);
-    for (const dependency of blueprint.dependencies) this.workload.node.addDependency(dependency);
+    for (const dependency of [...blueprint.dependencies, ...jobs]) this.workload.node.addDependency(dependency);
     if (props.argoCdSyncWaves) applyArgoSyncWaves(this.workload);
     if (props.enforceBaseline ?? true) {
       this.enforceBaseline();

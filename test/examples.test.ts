@@ -9,7 +9,8 @@ import { build as buildGkeLlama70b } from '../examples/gke-llama-70b/main';
 import { build } from '../examples/lab-qwen/main';
 import { build as buildMultiModel } from '../examples/multi-model-sleep/main';
 import { build as buildNodeHostPathCaches } from '../examples/node-hostpath-caches/main';
-import { Aspects, ColdStartBaseline, Findings } from '../src';
+import { build as buildSharedSeeded } from '../examples/shared-llama-70b-seeded/main';
+import { Aspects, ColdStartBaseline, ColdStartOptimizedModel, Findings } from '../src';
 
 describe('examples/lab-qwen', () => {
   const app = build();
@@ -303,5 +304,65 @@ describe('generated CRD modules load only where a kind of theirs is rendered', (
     expect(loaded('gke-llama-70b')).toEqual([
       'gke-computeclass-cloud.google.com.ts', 'kserve-localmodelcache-serving.kserve.io.ts', 'kserve-localmodelnodegroup-serving.kserve.io.ts',
     ]);
+  });
+});
+
+describe('examples/shared-llama-70b-seeded', () => {
+  const app = buildSharedSeeded();
+  const manifests = Testing.synth(app.charts[0]);
+  const byComponent = (component: string) => manifests.filter(m => m.metadata.labels?.['app.kubernetes.io/component'] === component);
+  const deployment = manifests.find(m => m.kind === 'Deployment' && m.metadata.name === 'llama-70b');
+  const pod = deployment.spec.template.spec;
+  const c = pod.containers[0];
+  const [loader] = byComponent('weight-loader');
+  const [sharder] = byComponent('weight-sharder');
+  const [seeder] = byComponent('compile-cache-seeder');
+  const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+
+  test('passes the baseline pack; the one suppressed finding is the seeding Job\'s missing startup probe, with its reason', () => {
+    const findings = Findings.of(app);
+    expect(findings.filter(f => !f.suppressed)).toEqual([]);
+    expect(findings.map(f => `${f.ruleId} ${f.object}`)).toEqual([`CS-RT-004 Job/${seeder.metadata.name}`]);
+  });
+
+  test('items 1 and 2 together: 4 ranks read their shards, and the compile cache is seeded before the model', () => {
+    expect(c.args).toEqual(expect.arrayContaining(['--load-format=runai_streamer_sharded', '--tensor-parallel-size=4']));
+    expect(c.args).toContain('--model=/mnt/hf/.coldstart/sharded/meta-llama/Llama-3.1-70B-Instruct/945c8663693130f8be2ee66210e062158b2a9693/tp4');
+    expect(pod.initContainers.map((i: any) => i.name)).toEqual(['await-weights', 'await-shards']);
+    for (const job of [sharder, seeder]) {
+      const engine = job.spec.template.spec.containers[0];
+      expect(engine.args).toEqual(c.args);
+      expect(engine.image).toBe(c.image);
+      expect(engine.resources).toEqual(c.resources);
+      expect(job.spec.template.spec.nodeSelector).toEqual(pod.nodeSelector);
+    }
+    const cache = manifests.find(m => m.kind === 'PersistentVolumeClaim' && m.metadata.name === 'llama-70b-cache');
+    expect(cache.spec.accessModes).toEqual(['ReadWriteMany']);
+    expect(seeder.spec.template.spec.volumes).toContainEqual({ name: 'cache', persistentVolumeClaim: { claimName: 'llama-70b-cache' } });
+  });
+
+  test('claims, loader, sharder, seeder, model: in the manifest order and in Argo CD waves', () => {
+    const at = (o: any) => manifests.indexOf(o);
+    expect(at(loader)).toBeLessThan(at(sharder));
+    expect(at(sharder)).toBeLessThan(at(seeder));
+    expect(at(seeder)).toBeLessThan(at(deployment));
+    expect([wave(loader), wave(sharder), wave(seeder), wave(deployment)]).toEqual([-3, -2, -1, 0]);
+    for (const claim of manifests.filter(m => m.kind === 'PersistentVolumeClaim')) expect(wave(claim)).toBeLessThan(wave(sharder));
+  });
+
+  test('the estimate counts the seeded compile cache and the sharded read', () => {
+    const model = app.charts[0].node.findAll().find((x): x is ColdStartOptimizedModel => x instanceof ColdStartOptimizedModel)!;
+    // 140 GB over the shared volume's ~150 MB/s link, read by 4 ranks' streamers: the link is the limit.
+    expect(model.estimate.weightLoadSeconds).toBeCloseTo(140e9 / 150e6, 0);
+    // process start + init + KV warmup 25 s, graph capture 10 s, cached compile 5 s, warmup 2 s.
+    expect(model.estimate.runtimeSeconds).toBeCloseTo(42, 6);
+  });
+
+  test('validates against the schemas', () => {
+    expect(manifests.flatMap(schemaErrors)).toEqual([]);
+  });
+
+  test('snapshot (safety net only)', () => {
+    expect(manifests).toMatchSnapshot();
   });
 });

@@ -1,4 +1,4 @@
-import { ImageArrival, CapacityArrival, WeightPath } from '../estimate/paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from '../estimate/paths';
 
 /**
  * The levers, in the order the model runs them. A lever may read a fact of a
@@ -93,6 +93,10 @@ export const Facts = {
    * joins): the link its download crosses, and what the pod waits before fetching. Weights -> estimate.
    */
   NEW_NODE_DOWNLOAD: new FactKey<NewNodeDownload | undefined>('newNodeDownload', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** The loader, when it is neither the streamer (told by STREAMER_CONCURRENCY) nor vLLM's default. Weights -> estimate. */
+  WEIGHT_LOADER: new FactKey<LoaderFact>('weightLoader', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(LoaderFact.DEFAULT)),
+  /** Tensor-parallel ranks each reading a disjoint share of the weights at once (sharded state, fastsafetensors). Weights -> estimate. */
+  LOADER_RANKS: new FactKey<number | undefined>('loaderRanks', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** Scheduled pre-warm and the GPU-hours it holds. Capacity -> the cold-start report. */
@@ -117,6 +121,8 @@ export const Facts = {
   COMPILE: new FactKey<boolean>('compile', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(true)),
   /** The engine cache (HOME) survives the pod. Runtime -> estimate. */
   PERSISTENT_COMPILE_CACHE: new FactKey<boolean>('persistentCompileCache', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
+  /** A one-time Job fills the compile cache with the model's exact engine config before the first wake. Runtime -> estimate. */
+  COMPILE_CACHE_SEEDED: new FactKey<boolean>('compileCacheSeeded', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** One completion runs before Ready. Runtime -> estimate. */
   WARMUP: new FactKey<boolean>('warmup', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
   /** `--enable-sleep-mode`. Runtime -> estimate. */

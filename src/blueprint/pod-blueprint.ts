@@ -134,6 +134,12 @@ export class PodBlueprint {
     return { nodeSelector: { ...this.selector }, tolerations: this.tolerationList.map(t => ({ ...t })), resources: { ...this.resourceMap } };
   }
 
+  /** The engine image and rendered flags; levers set both in the contribute pass. */
+  public get engine(): { readonly image: string | undefined; readonly args: string[] } {
+    this.requirePhaseAfter(Pass.CONTRIBUTE, 'the engine image and flags');
+    return { image: this.image, args: this.renderArgs() };
+  }
+
   // Read by backends, after the passes.
   public get image(): string | undefined { return this.scalar('image'); }
   public get imagePullPolicy(): string | undefined { return this.scalar('imagePullPolicy'); }
@@ -495,6 +501,11 @@ export class PodWriter {
   /** Where the pod runs, final once every lever has contributed (for side objects that mirror it). */
   public get placement(): Scheduling {
     return this.bp.scheduling;
+  }
+
+  /** The engine image and flags as rendered, final once every lever has contributed (for what is keyed by the engine config). */
+  public get engine(): { readonly image: string | undefined; readonly args: string[] } {
+    return this.bp.engine;
   }
 
   /** The same lever, named with a detail in conflicts (e.g. `engine.extraArgs`). */

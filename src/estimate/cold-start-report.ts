@@ -6,7 +6,7 @@ import { BeforeSetup } from './before';
 import { ColdStartAssessment, estimateColdStart, EstimateDetail } from './estimate';
 import { SecondsRange } from './estimate-options';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import { fleetSvg, fmt, waterfallSvg } from './waterfall-svg';
 import { RuleReport } from '../aspects/findings-report';
 import { countFindings } from '../aspects/findings-table';
@@ -304,7 +304,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
   const modelcarOnNode = toPrePull ? `${toPrePull} for the modelcar` : 'the modelcar image in the DaemonSet that pulls the engine image';
   // A LocalModelCache on a node the wake provisions: the node has no copy, so the pod fetches one first.
   const newNodeFetch = f.newNodeDownload !== undefined && !warm && d.weightFetchSeconds > 0;
-  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader'}; loader ${rate(d.loaderBytesPerSecond)}`
+  const weightApplied = `${pathLabel(f.weightPath, f.modelcarPrePulled)}, ${loaderLabel(f)}; loader ${rate(d.loaderBytesPerSecond)}`
     + (newNodeFetch ? `; a new node has no cached copy: ${fmt(d.weightFetchSeconds)} s to fetch it first` : '');
   const weightFurther = [
     modelcar && !f.modelcarPrePulled ? saves(alt({ modelcarPrePulled: true }), x => x.weightLoadSeconds, modelcarOnNode) : '',
@@ -323,7 +323,7 @@ function section(e: ReportEntry, svg: string | undefined): string {
   ].filter(Boolean).join('; ');
   const runtimeApplied = [
     `process start ${fmt(d.runtime.processStart)} s + engine init and KV cache ${fmt(d.runtime.engineInit)} s (${fmtB(d.shape.parameters)} parameters, ${d.shape.layers} layers, TP ${d.shape.tensorParallel}, ${d.shape.podCpus} CPUs)`,
-    f.eager ? 'eager (no graphs, no compile)' : !f.compile ? '-O0 (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s (${d.shape.captureSizes} sizes), compile ${fmt(d.compileSeconds)} s${f.persistentCompileCache ? ' (cached)' : ''}`,
+    f.eager ? 'eager (no graphs, no compile)' : !f.compile ? '-O0 (no graphs, no compile)' : `graph capture ${fmt(d.graphCaptureSeconds)} s (${d.shape.captureSizes} sizes), compile ${fmt(d.compileSeconds)} s${f.compileCacheSeeded ? ' (cached, seeded by a Job before the first wake; vLLM captures graphs at every start)' : f.persistentCompileCache ? ' (cached)' : ''}`,
     f.warmup ? `warmup ${fmt(d.warmupSeconds)} s` : '',
     f.sleepMode ? `sleep mode (a sleeping engine wakes in ~${fmt(d.sleepWakeSeconds ?? 0)} s)` : '',
   ].filter(Boolean).join(', ');
@@ -406,6 +406,18 @@ function hostCacheNote(f: ColdStartFacts, gb: (bytes: number) => string): string
   if (!f.hostCache) return '';
   const who = f.hostCache.prefetch ? 'waits for the prefetch DaemonSet\'s download' : 'downloads from the Hub first';
   return `; hostPath cache bounded to ${gb(f.hostCache.limitBytes)}: a held node's first wake after a revision change or a prune ${who} (not counted)`;
+}
+
+/** Issue #19 §2: the loader, with the ranks that read disjoint shares. */
+function loaderLabel(f: ColdStartFacts): string {
+  const streamer = f.streamerConcurrency !== undefined ? `Run:ai streamer (concurrency ${f.streamerConcurrency})` : 'default loader';
+  const ranks = f.loaderRanks ?? 1;
+  switch (f.weightLoader) {
+    case LoaderFact.SHARDED_STATE: return `sharded state read by the ${f.streamerConcurrency !== undefined ? streamer : 'default loader'}, each of ${ranks} ranks its 1/${ranks}`;
+    case LoaderFact.FASTSAFETENSORS: return `fastsafetensors (no GPUDirect Storage), ${ranks} rank(s) a share of the files each`;
+    case LoaderFact.FASTSAFETENSORS_GDS: return `fastsafetensors with GPUDirect Storage, ${ranks} rank(s) a share of the files each`;
+    default: return streamer;
+  }
 }
 
 function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {

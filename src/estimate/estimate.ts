@@ -2,7 +2,7 @@ import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwi
 import { BeforeSetup } from './before';
 import { ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate-options';
 import { ColdStartFacts } from './facts';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import { EngineGeneration, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from './runtime-model';
 
 export { EngineGeneration } from './runtime-model';
@@ -173,13 +173,20 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   // library configures it) reads every file in each: from an object store the pod's link carries ranks x
   // the weights; from a file system the node's page cache serves the ranks after the first. A sharded
   // checkpoint (one file set per rank) is read once in all.
-  const copies = streams && OBJECT_STORE_PATHS.has(readPath) && !facts.shardedWeights ? ranks : 1;
+  const sharded = facts.shardedWeights || facts.weightLoader === LoaderFact.SHARDED_STATE;
+  const fast = facts.fastLoader || facts.weightLoader === LoaderFact.FASTSAFETENSORS || facts.weightLoader === LoaderFact.FASTSAFETENSORS_GDS;
+  const copies = streams && OBJECT_STORE_PATHS.has(readPath) && !sharded ? ranks : 1;
   let loader: number;
   if (streams) {
     const concurrency = Math.min(1, ((facts.streamerConcurrency ?? 16) * ranks) / referenceConcurrency(readPath));
     loader = Math.min(WEIGHTS.streamerPerRank[c] * ranks, readLink * concurrency);
-  } else if (facts.fastLoader) {
-    loader = Math.min(WEIGHTS.fastLoaderPerRank[c] * ranks, readLink * WEIGHTS.fastLoaderEfficiency[c]);
+  } else if (fast) {
+    // Each rank reads its share of the files, without mmap; with GPUDirect Storage straight to the GPU.
+    const perRank = facts.weightLoader === LoaderFact.FASTSAFETENSORS_GDS ? WEIGHTS.fastLoaderGdsPerRank[c] : WEIGHTS.fastLoaderPerRank[c];
+    loader = Math.min(perRank * ranks, readLink * WEIGHTS.fastLoaderEfficiency[c]);
+  } else if (sharded) {
+    // vLLM's sharded state: each rank reads only its own files, so the ranks' copy rates add.
+    loader = Math.min(WEIGHTS.defaultLoaderPerRank[medium][c] * ranks, readLink * WEIGHTS.defaultLoaderEfficiency[medium][c]);
   } else {
     // The default loader: safetensors through mmap. Each rank pages in the slices it keeps: the ranks
     // share the link, and their copy rates add only in part.

@@ -1,5 +1,5 @@
 import { Facts, HostCacheFact, NewNodeDownload, PodBlueprint } from '../blueprint';
-import { ImageArrival, CapacityArrival, WeightPath } from './paths';
+import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import type { PreWarmFacts } from '../blueprint/facts';
 
 /**
@@ -18,6 +18,10 @@ export interface ColdStartFacts {
   hostCache?: HostCacheFact;
   /** A node the wake provisions downloads the weights first (LocalModelCache: the node has no copy yet). */
   newNodeDownload?: NewNodeDownload;
+  /** The loader: vLLM's default (or the streamer, told by its concurrency), sharded state, or fastsafetensors (with or without GPUDirect Storage). */
+  weightLoader?: LoaderFact;
+  /** Tensor-parallel ranks each reading a disjoint share of the weights at once (sharded state: its 1/TP; fastsafetensors: a share of the files). */
+  loaderRanks?: number;
   /** How the engine image arrives. */
   imageArrival: ImageArrival;
   /** A registry pull uses SOCI parallel pull-and-unpack (Bottlerocket). */
@@ -36,6 +40,8 @@ export interface ColdStartFacts {
   compile: boolean;
   /** The engine cache (HOME: torch.compile artifacts) survives the pod. */
   persistentCompileCache: boolean;
+  /** A one-time Job filled the compile cache with this exact engine config: the first wake hits it too. */
+  compileCacheSeeded?: boolean;
   /** One real completion runs before the pod turns Ready. */
   warmup: boolean;
   /** `--enable-sleep-mode`. */
@@ -78,6 +84,9 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     streamerRanks: bp.fact(Facts.STREAMER_RANKS),
     hostCache: bp.fact(Facts.HOST_CACHE),
     newNodeDownload: bp.fact(Facts.NEW_NODE_DOWNLOAD),
+    weightLoader: bp.fact(Facts.WEIGHT_LOADER),
+    loaderRanks: bp.fact(Facts.LOADER_RANKS),
+    compileCacheSeeded: bp.fact(Facts.COMPILE_CACHE_SEEDED),
     imageArrival: bp.fact(Facts.IMAGE_ARRIVAL),
     parallelPull: bp.fact(Facts.PARALLEL_PULL),
     prePull: bp.fact(Facts.PRE_PULL),

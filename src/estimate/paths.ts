@@ -50,3 +50,19 @@ export enum CapacityArrival {
   /** A warm buffer holds a node: the model preempts a pause pod. */
   WARM_BUFFER = 'warm-buffer',
 }
+
+/**
+ * The weight loader, as the estimate sees it, when it is not the Run:ai
+ * streamer (told by the streamer's concurrency).
+ * @internal
+ */
+export enum LoaderFact {
+  /** vLLM's default safetensors loader (mmap). */
+  DEFAULT = 'default',
+  /** vLLM's sharded state: each rank reads only its own files (with the streamer when its concurrency is set). */
+  SHARDED_STATE = 'sharded-state',
+  /** fastsafetensors without GPUDirect Storage (its host-memory path). */
+  FASTSAFETENSORS = 'fastsafetensors',
+  /** fastsafetensors on nodes with GPUDirect Storage. */
+  FASTSAFETENSORS_GDS = 'fastsafetensors-gds',
+}

@@ -185,6 +185,11 @@ export const WEIGHTS = {
    * A100 from NVMe (vllm PR 10647), 700 GB in 25 s on 8 MI300X (EmbeddedLLM).
    */
   fastLoaderPerRank: [5 * GB, 3.7 * GB, 2.5 * GB] as Spread,
+  /**
+   * fastsafetensors with GPUDirect Storage, per rank: 26.4 GB/s for Llama-70B
+   * on four GPUs from NVMe (Yoshimura et al., CLOUD 2025, as its README cites).
+   */
+  fastLoaderGdsPerRank: [8 * GB, 6.6 * GB, 4 * GB] as Spread,
   /** A loader that reads with several threads (fastsafetensors) reaches most of the link. */
   fastLoaderEfficiency: [1, 0.85, 0.6] as Spread,
 } as const;
@@ -209,7 +214,7 @@ export function runtimeSeconds(facts: ColdStartFacts, shape: ModelShape, engine:
   const compileCpu = Math.max(1, (shape.tensorParallel * shape.pipelineParallel) / Math.max(shape.podCpus, 0.1));
   const compileScale = (1 + r.compilePerDoubling[c] * doublings) * compileCpu;
   const compile = !optimized || engine === EngineGeneration.V0 ? 0
-    : facts.persistentCompileCache
+    : facts.persistentCompileCache || facts.compileCacheSeeded
       ? (r.compileCachedBase[c] + r.compileCachedPerLayer[c] * layersPerStage) * compileCpu
       : (r.compileBase[c] + r.compilePerLayer[c] * layersPerStage) * compileScale;
   const graphCapture = optimized

@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
-import { Facts, LeverKind, PodWriter } from '../blueprint';
-import { EstimateDetail } from '../estimate/estimate';
+import { Construct, IConstruct } from 'constructs';
+import { Facts, LeverKind, PodBlueprint, PodWriter } from '../blueprint';
+import { ColdStartAssessment, EstimateDetail } from '../estimate/estimate';
 import { ModelSize } from '../model-size';
 import { PreWarmSchedule } from './capacity/pre-warm';
 import { fail } from '../private/errors';
@@ -55,6 +55,16 @@ export abstract class Lever extends Construct {
    * same nodes) and what is sized from the estimate (probes).
    */
   public complete(_pod: PodWriter, _estimate: EstimateDetail): void {}
+
+  /**
+   * After both passes, on the finished pod: one-time Jobs that run its
+   * engine (see renderEngineJob), each created after `after` (what the
+   * workload depends on, and the Jobs of the levers before). The workload is
+   * created after all of them.
+   */
+  public jobs(_bp: PodBlueprint, _assessment: ColdStartAssessment, _after: readonly IConstruct[]): IConstruct[] {
+    return [];
+  }
 }
 
 /**

@@ -43,7 +43,8 @@ export interface AuxPodOptions {
 }
 
 /** The UID auxiliary containers run as when the image allows: the distroless `nonroot` user. */
-const NON_ROOT_UID = 65532;
+/** @internal */
+export const NON_ROOT_UID = 65532;
 
 function quantity(value: string): k8s.Quantity {
   return k8s.Quantity.fromString(value);

@@ -1,12 +1,14 @@
 import * as fc from 'fast-check';
 import { ColdStartFacts } from '../../src/estimate/facts';
-import { CapacityArrival, ImageArrival, WeightPath } from '../../src/estimate/paths';
+import { CapacityArrival, ImageArrival, LoaderFact, WeightPath } from '../../src/estimate/paths';
 
 /** Any estimate inputs the levers (or the checker) could produce. */
 export const arbitraryFacts = fc.record<ColdStartFacts>({
   weightPath: fc.constantFrom(...Object.values(WeightPath)),
   streamerConcurrency: fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
   streamerRanks: fc.integer({ min: 1, max: 16 }),
+  weightLoader: fc.option(fc.constantFrom(...Object.values(LoaderFact)), { nil: undefined }),
+  loaderRanks: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
   imageArrival: fc.constantFrom(...Object.values(ImageArrival)),
   prePull: fc.boolean(),
   modelcarPrePulled: fc.boolean(),
@@ -14,6 +16,7 @@ export const arbitraryFacts = fc.record<ColdStartFacts>({
   eager: fc.boolean(),
   compile: fc.boolean(),
   persistentCompileCache: fc.boolean(),
+  compileCacheSeeded: fc.option(fc.boolean(), { nil: undefined }),
   warmup: fc.boolean(),
   sleepMode: fc.boolean(),
 });

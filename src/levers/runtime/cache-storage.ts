@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../../private/errors';
@@ -57,6 +57,8 @@ export interface BoundCache {
   readonly volume: k8s.Volume;
   /** Survives the pod, so torch.compile artifacts are reused on the next wake. */
   readonly persistent: boolean;
+  /** The claim the library created, which the pod (and a Job that runs it) must follow. */
+  readonly claim?: ApiObject;
 }
 
 /**
@@ -92,6 +94,13 @@ export abstract class CacheStorage {
     return new ExistingClaimCache(claimName);
   }
 
+  /**
+   * Whether pods on different nodes may mount it at once: false for node-local
+   * or ReadWriteOnce storage, undefined where the cluster decides (an existing claim).
+   * @internal
+   */
+  public abstract readonly _sharedAcrossNodes: boolean | undefined;
+
   /** @internal */
   public abstract _bind(scope: Construct, name: string, maxReplicas: number): BoundCache;
 }
@@ -99,6 +108,7 @@ export abstract class CacheStorage {
 const VOLUME = 'cache';
 
 class EmptyDirCache extends CacheStorage {
+  public readonly _sharedAcrossNodes = false;
   constructor(private readonly options: EmptyDirCacheOptions) { super(); }
 
   public _bind(): BoundCache {
@@ -111,6 +121,10 @@ class EmptyDirCache extends CacheStorage {
 class ClaimCache extends CacheStorage {
   constructor(private readonly options: PersistentCacheOptions) { super(); }
 
+  public get _sharedAcrossNodes(): boolean {
+    return this.options.accessMode === CacheAccessMode.READ_WRITE_MANY;
+  }
+
   public _bind(scope: Construct, name: string, maxReplicas: number): BoundCache {
     const accessMode = this.options.accessMode ?? CacheAccessMode.READ_WRITE_ONCE;
     if (accessMode === CacheAccessMode.READ_WRITE_ONCE && maxReplicas > 1) {
@@ -119,7 +133,7 @@ class ClaimCache extends CacheStorage {
     }
     const size = bytesIn(this.options.size ?? Size.gibibytes(50));
     const claimName = `${name}-cache`;
-    ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
+    const claim = ManifestObject.render(scope, 'CacheClaim', k8s.KubePersistentVolumeClaim, {
       metadata: { name: claimName },
       spec: {
         accessModes: [accessMode],
@@ -127,11 +141,12 @@ class ClaimCache extends CacheStorage {
         resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(size)) } },
       },
     });
-    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } } };
+    return { persistent: true, volume: { name: VOLUME, persistentVolumeClaim: { claimName } }, claim };
   }
 }
 
 class ExistingClaimCache extends CacheStorage {
+  public readonly _sharedAcrossNodes = undefined;
   constructor(private readonly claimName: string) {
     super();
     if (!isDnsSubdomain(claimName)) {

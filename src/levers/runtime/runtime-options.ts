@@ -3,6 +3,20 @@ import { CacheStorage } from './cache-storage';
 import { SleepModeOptions } from './sleep-mode';
 
 /**
+ * Options of compile-cache seeding.
+ */
+export interface CompileCacheSeedOptions {
+  /**
+   * How long the finished seeding Job is kept (for its logs) before
+   * Kubernetes deletes it. A re-apply (Argo CD's next sync, say) creates it
+   * again; that run finds its marker on the cache volume and exits at once,
+   * but still schedules onto a GPU node for that moment.
+   * @default Duration.days(1)
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/**
  * Lever 4 (runtime) knobs. Every default comes from the profile and the
  * facts the library is built on; each can be overridden here.
  */
@@ -112,4 +126,22 @@ export interface RuntimeOptions {
    * @default false
    */
   readonly runAsRoot?: boolean;
+
+  /**
+   * Seed the compile cache before the first wake. vLLM keys its
+   * torch.compile artifacts by a hash of the engine config, the traced model
+   * code and the compiler (torch, GPU) under
+   * `$VLLM_CACHE_ROOT/torch_compile_cache/<hash>/rank_<r>_<dp>`; a one-time
+   * Job runs this model's own pod (same image digest, flags, env, GPUs, nodes)
+   * until `/health` answers, which vLLM does only after compiling, then
+   * exits. The model is created after it (cdk8s dependencies, Argo CD sync
+   * waves) and its first wake loads the artifacts instead of compiling. CUDA
+   * graphs are not cached by vLLM: every start still captures them. Needs
+   * compile on (production's default) and an engine cache that pods on other
+   * nodes can mount: `CacheStorage.persistentVolumeClaim({ accessMode:
+   * CacheAccessMode.READ_WRITE_MANY })` or an existing ReadWriteMany claim.
+   * The Job holds the model's GPUs while it runs.
+   * @default - off
+   */
+  readonly compileCacheSeed?: CompileCacheSeedOptions;
 }

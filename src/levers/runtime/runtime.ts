@@ -1,23 +1,26 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CacheStorage } from './cache-storage';
 import { applyLoraAdapters, checkAdapters, LoraAdaptersOptions } from './lora-adapters';
 import { RuntimeOptions } from './runtime-options';
 import { applySleepMode } from './sleep-mode';
 import { startupBudget } from './startup-budget';
-import { healthProbe, warmupProbe } from './warmup';
-import { BlueprintConflict, Facts, LeverKind, PodWriter } from '../../blueprint';
+import { HEALTH_SCRIPT, healthProbe, warmupProbe } from './warmup';
+import { BlueprintConflict, Facts, LeverKind, PodBlueprint, PodWriter } from '../../blueprint';
 import { Engine } from '../../engine';
-import { EstimateDetail } from '../../estimate/estimate';
+import { ColdStartAssessment, estimateColdStart, EstimateDetail } from '../../estimate/estimate';
 import { EXPECTED_STARTUP_ANNOTATION } from '../../private/annotations';
 import { wholeSeconds } from '../../private/duration';
 import { fail } from '../../private/errors';
 import { EXTRA_ARG } from '../../private/extra-args';
+import { INT32_MAX } from '../../private/k8s-names';
 import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
 import { bytesToQuantity } from '../../private/quantity';
 import { bytesIn, positiveBytes } from '../../private/size';
+import { renderEngineJob, shellWord } from '../engine-job';
 import { Lever, LeverContext } from '../lever';
+import { shortHash } from '../weights/source-impl';
 
 /** Above this vLLM has too little headroom on wake (FACTS: <= 0.8, 0.6 safe); rule CS-RT-001 enforces it. */
 const GPU_MEMORY_UTILIZATION_CEILING = 0.8;
@@ -40,6 +43,9 @@ const VLLM_CACHE_ROOT = `${ENGINE_HOME}/.cache/vllm`;
 /** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
 const WARMUP_TIMEOUT_SECONDS = 30;
 const HEALTH_TIMEOUT_SECONDS = 5;
+/** Below this a deadline would kill a healthy seeding run on a slow node; ten minutes. */
+const MIN_SEED_SECONDS = 600;
+const DEFAULT_SEED_TTL = Duration.days(1);
 
 /**
  * Lever 4: container start -> `/health`. Shared memory, NCCL, caches, GPU
@@ -53,6 +59,8 @@ export class Runtime extends Lever {
   public startupBudgetSeconds = 0;
   /** The port the engine listens on (the public port, or a loopback one behind sleep mode's proxy). */
   private enginePort = 0;
+  /** Set when the compile cache is seeded: the seeding Job's ttlSecondsAfterFinished. */
+  private seedTtlSeconds?: number;
 
   constructor(
     scope: Construct,
@@ -84,6 +92,7 @@ export class Runtime extends Lever {
       const sleepProxyImage = options.sleepMode?.proxyImage;
       checkAdapters(this, adapters, { servedModelName: context.servedModelName, sleepProxyImage, extraEnv: engine.extraEnv });
     }
+    if (options.compileCacheSeed !== undefined) this.seedTtlSeconds = this.checkSeed(options);
     const cpu = options.cpu;
     if (cpu !== undefined && !(typeof cpu === 'number' && cpu > 0 && Number.isFinite(cpu))) {
       fail(this, 'CS-IN-009', `cpu ${cpu} is not a positive, finite number of cores`, 'set runtime.cpu to the cores per replica, e.g. 4');
@@ -153,6 +162,8 @@ export class Runtime extends Lever {
     const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
     const bound = cache._bind(this, context.name, context.maxReplicas);
     pod.volume(bound.volume, { name: bound.volume.name, mountPath: ENGINE_HOME });
+    // Before the pod, and before a Job that runs it (Argo CD would otherwise wait on a Job whose claim comes in a later wave).
+    if (bound.claim) pod.dependsOn(bound.claim);
     pod.env('HOME', ENGINE_HOME);
     // torch reads the user name (getpass.getuser) at import: USER answers it for a uid /etc/passwd does not know.
     pod.env('USER', 'vllm');
@@ -167,11 +178,87 @@ export class Runtime extends Lever {
 
     pod.resource('cpu', `${o.cpu ?? 4 * context.gpu.count}`);
 
+    if (this.seedTtlSeconds !== undefined) {
+      // KServe mounts a modelcar or LocalModelCache only into the InferenceService it admits: a Job would find no weights.
+      if (pod.get(Facts.STORAGE_URI) !== undefined) {
+        fail(this, 'CS-IN-068', 'runtime.compileCacheSeed with weights KServe delivers (modelcar, LocalModelCache): KServe mounts them only into the InferenceService, so a seeding Job would start without weights',
+          'use a weight source the pod mounts itself (WeightSource.huggingFace, existingClaim, hostPathCache, prefetch, objectStorage), or drop compileCacheSeed');
+      }
+      pod.set(Facts.COMPILE_CACHE_SEEDED, true);
+    }
     pod.set(Facts.EAGER, eager);
     pod.set(Facts.COMPILE, compile);
     pod.set(Facts.PERSISTENT_COMPILE_CACHE, bound.persistent);
     pod.set(Facts.WARMUP, o.warmup ?? true);
     pod.set(Facts.ENGINE_RUNS_AS_ROOT, o.runAsRoot === true);
+  }
+
+  /**
+   * The seeding Job: the model pod with a script in place of the engine
+   * command. It starts the engine with the model's args ("$@"), waits for
+   * `/health` (vLLM answers only after compile and graph capture), writes a
+   * marker named by the config on the cache volume and stops the engine. A
+   * re-run of the same config exits at the marker; a new config gets a new Job
+   * (Job templates are immutable) and a new marker.
+   */
+  public jobs(bp: PodBlueprint, assessment: ColdStartAssessment, after: readonly IConstruct[]): IConstruct[] {
+    if (this.seedTtlSeconds === undefined) return [];
+    const { image, args } = bp.engine;
+    const config = shortHash(JSON.stringify([image, bp.command, args, bp.renderEnv(), bp.resources, bp.nodeSelector, bp.tolerations]));
+    // Twice a start that compiles (the first run always does), on top of finding a node and pulling the image.
+    const facts = { ...assessment.inputs.facts, persistentCompileCache: false, compileCacheSeeded: false };
+    const cold = estimateColdStart({ ...assessment.inputs, facts });
+    const d = assessment.detail;
+    const job = renderEngineJob(this, 'CompileCacheSeed', bp, this.context, {
+      name: `${this.context.name}-seed-${config}`,
+      component: 'compile-cache-seeder',
+      scriptName: 'seed-compile-cache',
+      script: [
+        'set -eu',
+        'if [ -f "$CS_SEED_MARKER" ]; then echo "the compile cache holds this engine config already"; exit 0; fi',
+        `${bp.command.map(shellWord).join(' ')} "$@" &`,
+        'ENGINE=$!',
+        'until python3 -c "$CS_HEALTH" "$CS_ENGINE_PORT" /health 4 2>/dev/null; do',
+        '  if ! kill -0 "$ENGINE" 2>/dev/null; then S=0; wait "$ENGINE" || S=$?; echo "the engine exited ($S) before it was ready"; exit 1; fi',
+        '  sleep 5',
+        'done',
+        'mkdir -p "$(dirname "$CS_SEED_MARKER")" && touch "$CS_SEED_MARKER"',
+        'echo "compile cache seeded"',
+        'kill -TERM "$ENGINE"; wait "$ENGINE" || true',
+      ].join('\n'),
+      env: [
+        { name: 'CS_SEED_MARKER', value: `${VLLM_CACHE_ROOT}/.coldstart/seeded-${config}` },
+        { name: 'CS_ENGINE_PORT', value: `${this.enginePort}` },
+        { name: 'CS_HEALTH', value: HEALTH_SCRIPT },
+      ],
+      backoffLimit: 2,
+      activeDeadlineSeconds: Math.max(MIN_SEED_SECONDS, Math.ceil(d.nodeCapacitySeconds + d.imagePullSeconds + 2 * cold.startupSeconds)),
+      ttlSecondsAfterFinished: this.seedTtlSeconds,
+      // A batch run: its script polls /health itself, and the Job's deadline bounds it where a probe would restart it.
+      suppress: { 'CS-RT-004': 'the seeding Job waits for /health in its own script and is bounded by activeDeadlineSeconds, where a startup probe would only restart it' },
+    });
+    for (const dependency of after) job.node.addDependency(dependency);
+    return [job];
+  }
+
+  /** A seed can only hit where the artifacts exist and every replica's node can read them. */
+  private checkSeed(o: RuntimeOptions): number {
+    const production = this.context.profile.isProduction;
+    const seed = o.compileCacheSeed!;
+    if (seed === null || typeof seed !== 'object') {
+      fail(this, 'CS-IN-059', 'runtime.compileCacheSeed is not an options object', 'pass {} (or { ttlAfterFinished }) to seed the compile cache, or leave it out');
+    }
+    if ((o.enforceEager ?? !production) || !(o.compile ?? production)) {
+      fail(this, 'CS-IN-068', 'runtime.compileCacheSeed with compile off (-O0 or --enforce-eager, the lab defaults): vLLM writes no compile artifacts to seed',
+        'set runtime.compile: true and runtime.enforceEager: false (the production defaults), or drop compileCacheSeed');
+    }
+    const cache: CacheStorage = o.cache ?? (production ? CacheStorage.persistentVolumeClaim() : CacheStorage.emptyDir());
+    if (cache._sharedAcrossNodes === false) {
+      fail(this, 'CS-IN-068', 'runtime.compileCacheSeed with an engine cache that is node-local or ReadWriteOnce: the seeding Job and the replicas run on different nodes (and at different times), so they could not share the artifacts',
+        'use runtime.cache: CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: <an RWX class> }) or an existing ReadWriteMany claim');
+    }
+    return seed.ttlAfterFinished === undefined ? DEFAULT_SEED_TTL.toSeconds()
+      : wholeSeconds('runtime.compileCacheSeed.ttlAfterFinished', seed.ttlAfterFinished, 0, INT32_MAX, (p, x) => fail(this, 'CS-IN-057', p, x));
   }
 
   /** Probes last: the startup budget is sized from the estimate of the whole pod. */

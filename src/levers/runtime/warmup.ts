@@ -27,7 +27,8 @@ export function warmupProbe(port: number, servedModelName: string, timeoutSecond
 }
 
 /** GET the path on the local engine; an error status, a refused connection or a timeout raises, and the exit code is 1. */
-const HEALTH_SCRIPT = [
+/** @internal */
+export const HEALTH_SCRIPT = [
   'import sys, urllib.request',
   'urllib.request.urlopen("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2]), timeout=float(sys.argv[3]))',
 ].join('\n');

@@ -2,8 +2,9 @@ import { Chart, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { hostCacheScript } from './host-cache-script';
 import { DOWNLOAD_RESOURCES, downloaderEnv, HuggingFaceRepo, resolveRepo, ResolvedRepo } from './hugging-face';
+import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
+import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, AuxContainer } from '../../private/aux-pod';
@@ -40,6 +41,13 @@ export interface HostPathCacheOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in \`streamer\`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 /** @internal */
@@ -159,23 +167,25 @@ export class HostPathCacheSource implements WeightSourceImpl {
   private readonly repo: ResolvedRepo;
   private readonly hostPath: string;
   private readonly limitBytes: number;
+  private readonly loader: WeightLoader;
 
-  constructor(repo: HuggingFaceRepo, private readonly options: HostPathCacheOptions) {
+  constructor(repo: HuggingFaceRepo, options: HostPathCacheOptions) {
     const factory = 'WeightSource.hostPathCache';
     this.repo = resolveRepo(factory, repo);
     this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
     this.limitBytes = requireSizeLimit(factory, options.sizeLimit);
     checkStreamer(factory, options.streamer);
+    this.loader = resolveLoader(factory, options);
+    requireLoaderFor(factory, this.loader, WeightPath.LOCAL_NVME, 'a hostPath cache');
   }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
     const hostPath = this.hostPath;
-    const modelBytes = context.size.bytes;
     const cache = checkHostCache(scope, hostPath, this.limitBytes, context);
     pod.initContainer(auxContainer(hostDownloader('fetch-weights', context.engineImage, repo, cache)));
     mountHostCache(pod, hostPath, repo);
-    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
+    applyLoader(scope, pod, context, this.loader);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
     // On a new node the init container downloads from the Hub first.
     pod.set(Facts.WEIGHT_FETCH_ORIGIN, WeightPath.HF_HUB);

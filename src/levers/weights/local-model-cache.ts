@@ -1,9 +1,10 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { applyFallback, downloadLink, fetcherFor, LocalModelCacheFallback } from './local-model-cache-fallback';
+import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { maskUserInfo, requireNoUserInfo } from './secret-reference';
 import { isDnsSubdomain, MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
+import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { clusterScoped } from '../../private/cluster-scoped';
@@ -158,6 +159,13 @@ export interface LocalModelCacheOptions {
    * @default LocalModelCacheFallback.fetch()
    */
   readonly fallback?: LocalModelCacheFallback;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in `streamer`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 const STORAGE_URI = /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/;
@@ -185,6 +193,7 @@ export function covers(source: string, uri: string): boolean {
 export class LocalModelCacheSource implements WeightSourceImpl {
   private readonly fallback: LocalModelCacheFallback;
   private readonly fetcher: ReturnType<typeof fetcherFor> | undefined;
+  private readonly loader: WeightLoader;
 
   constructor(private readonly storageUri: string, private readonly options: LocalModelCacheOptions) {
     const factory = 'WeightSource.localModelCache';
@@ -216,10 +225,12 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     this.fallback = o.fallback ?? LocalModelCacheFallback.fetch();
     // Checked here, so an unsupported URI fails at the factory, not at synth.
     this.fetcher = this.fallback._fetch ? fetcherFor(factory, storageUri, this.fallback) : undefined;
+    this.loader = resolveLoader(factory, o);
+    requireLoaderFor(factory, this.loader, WeightPath.LOCAL_NVME, 'a LocalModelCache');
   }
 
 
-  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const modelBytes = context.size.bytes;
     const source = this.options.sourceModelUri ?? this.storageUri;
     const groupName = this.nodeGroupName(context);
@@ -239,7 +250,7 @@ export class LocalModelCacheSource implements WeightSourceImpl {
     pod.set(Facts.MODEL_PATH, modelPath);
     pod.annotation('serving.kserve.io/nodegroup', groupName);
     offline(pod);
-    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
+    applyLoader(scope, pod, context, this.loader);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
     // A node that joins for this wake has no copy: the pod fetches one (or waits for the agent's).
     pod.set(Facts.NEW_NODE_DOWNLOAD, {

@@ -1,15 +1,16 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CACHE_ROOT, checkHostCache, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath, requireSizeLimit } from './hostpath-cache';
 import { awaitMarkerScript, HuggingFaceRepo, resolveRepo, ResolvedRepo, WAIT_RESOURCES } from './hugging-face';
+import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { COMPLETION_MARKER, WeightSourceImpl } from './source-impl';
-import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
+import { checkStreamer, StreamerOptions } from './streamer';
 import { Facts, PodWriter } from '../../blueprint';
 import { WeightPath } from '../../estimate/paths';
 import { auxContainer, auxLabels, auxPodSpec } from '../../private/aux-pod';
 import { ManifestObject } from '../../private/manifest-object';
 import { LeverContext, requireNodeSelector } from '../lever';
-import { CACHE_ROOT, checkHostCache, DEFAULT_HOST_PATH, HOST_VOLUME, hostDownloader, mountHostCache, requireHostPath, requireSizeLimit } from './hostpath-cache';
 
 /**
  * Options for a prefetch DaemonSet.
@@ -38,6 +39,13 @@ export interface PrefetchOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in `streamer`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 /**
@@ -53,18 +61,20 @@ export class PrefetchSource implements WeightSourceImpl {
   private readonly repo: ResolvedRepo;
   private readonly hostPath: string;
   private readonly limitBytes: number;
+  private readonly loader: WeightLoader;
 
-  constructor(source: HuggingFaceRepo, private readonly options: PrefetchOptions) {
+  constructor(source: HuggingFaceRepo, options: PrefetchOptions) {
     const factory = 'WeightSource.prefetch';
     this.repo = resolveRepo(factory, source);
     this.hostPath = requireHostPath(factory, options.hostPath ?? DEFAULT_HOST_PATH);
     this.limitBytes = requireSizeLimit(factory, options.sizeLimit);
     checkStreamer(factory, options.streamer);
+    this.loader = resolveLoader(factory, options);
+    requireLoaderFor(factory, this.loader, WeightPath.LOCAL_NVME, 'a prefetched hostPath');
   }
 
   public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const repo = this.repo;
-    const modelBytes = context.size.bytes;
     checkHostCache(scope, this.hostPath, this.limitBytes, context);
     pod.initContainer(auxContainer({
       name: 'await-weights',
@@ -75,7 +85,7 @@ export class PrefetchSource implements WeightSourceImpl {
       resources: WAIT_RESOURCES,
     }));
     mountHostCache(pod, this.hostPath, repo);
-    applyStreamer(pod, modelBytes, context.gpu.count, this.options.streamer);
+    applyLoader(scope, pod, context, this.loader);
     pod.set(Facts.WEIGHT_PATH, WeightPath.LOCAL_NVME);
     // A new node's DaemonSet pod downloads from the Hub before the engine can read.
     pod.set(Facts.WEIGHT_FETCH_ORIGIN, WeightPath.HF_HUB);

@@ -1,7 +1,9 @@
 import { createHash } from 'crypto';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { applyLoader, WeightLoader } from './loader';
 import { applyStreamer, StreamerOptions } from './streamer';
-import { BlueprintConflict, Facts, PodWriter } from '../../blueprint';
+import { BlueprintConflict, Facts, PodBlueprint, PodWriter } from '../../blueprint';
+import { ColdStartAssessment } from '../../estimate/estimate';
 import { WeightPath } from '../../estimate/paths';
 import { ErrorSite, fail } from '../../private/errors';
 import { relativePathProblem } from '../../private/paths';
@@ -19,6 +21,8 @@ export interface WeightSourceImpl {
   bind(scope: Construct, pod: PodWriter, context: LeverContext): void;
   /** Second pass, once the pod is whole (objects that mirror its nodes). */
   complete?(scope: Construct, pod: PodWriter, context: LeverContext): void;
+  /** After both passes: one-time Jobs that run the finished pod's engine (see Lever.jobs). */
+  jobs?(scope: Construct, bp: PodBlueprint, context: LeverContext, assessment: ColdStartAssessment, after: readonly IConstruct[]): IConstruct[];
 }
 
 /** Where every path exposes the weights to the engine (KServe's modelcar and local cache use it too). @internal */
@@ -53,12 +57,14 @@ export interface WeightsClaim {
   /** Tensor-parallel ranks: each streams with its own buffer. */
   readonly ranks: number;
   readonly streamer?: StreamerOptions;
+  /** A loader other than the streamer, with what applying it needs. */
+  readonly loader?: { readonly scope: Construct; readonly context: LeverContext; readonly loader: WeightLoader };
   readonly weightPath: WeightPath;
 }
 
 /**
  * Mounts a claim of weights read-only at /mnt/models, offline, read by the
- * streamer. Read-only: a serving pod never writes the weights, and Knative then
+ * streamer (or the given loader). Read-only: a serving pod never writes the weights, and Knative then
  * needs no persistent-volume-write flag.
  * @internal
  */
@@ -67,7 +73,8 @@ export function mountWeightsClaim(pod: PodWriter, c: WeightsClaim): void {
     { name: 'weights', mountPath: MODEL_MOUNT, readOnly: true, subPath: c.subPath });
   pod.set(Facts.MODEL_PATH, MODEL_MOUNT);
   offline(pod);
-  applyStreamer(pod, c.modelBytes, c.ranks, c.streamer);
+  if (c.loader) applyLoader(c.loader.scope, pod, c.loader.context, c.loader.loader);
+  else applyStreamer(pod, c.modelBytes, c.ranks, c.streamer);
   pod.set(Facts.WEIGHT_PATH, c.weightPath);
 }
 

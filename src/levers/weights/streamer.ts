@@ -43,14 +43,25 @@ export function checkStreamer(factory: string, options: StreamerOptions = {}): v
 }
 
 /**
+ * Concurrency and buffer bytes with their defaults; `readBytes` is what one
+ * rank reads (the whole model, or its share of a sharded checkpoint).
+ * @internal
+ */
+export function streamerSettings(readBytes: number, options: StreamerOptions = {}): { concurrency: number; memoryLimit: number } {
+  return {
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    memoryLimit: options.memoryLimit ? bytesIn(options.memoryLimit) : Math.min(Math.ceil(readBytes), DEFAULT_BUFFER_CAP),
+  };
+}
+
+/**
  * Points vLLM at the streamer with explicit concurrency and memory limit, and
  * charges its CPU buffer to the pod memory budget, once per tensor-parallel
  * rank: every rank's loader opens its own streamer with its own buffer.
  * @internal
  */
 export function applyStreamer(pod: PodWriter, modelBytes: number, ranks: number, options: StreamerOptions = {}): void {
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const limit = options.memoryLimit ? bytesIn(options.memoryLimit) : Math.min(modelBytes, DEFAULT_BUFFER_CAP);
+  const { concurrency, memoryLimit: limit } = streamerSettings(modelBytes, options);
   pod.arg('--load-format', 'runai_streamer');
   // vLLM parses these as ints: bytes, not a quantity string.
   pod.arg('--model-loader-extra-config', JSON.stringify({ concurrency, memory_limit: limit }));

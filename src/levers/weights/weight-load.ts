@@ -1,6 +1,7 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { WeightSource } from './weight-source';
-import { LeverKind, PodWriter } from '../../blueprint';
+import { LeverKind, PodBlueprint, PodWriter } from '../../blueprint';
+import { ColdStartAssessment } from '../../estimate/estimate';
 import { Lever, LeverContext } from '../lever';
 
 /**
@@ -20,5 +21,9 @@ export class WeightLoad extends Lever {
 
   public complete(pod: PodWriter): void {
     this.source._complete(this, pod, this.context);
+  }
+
+  public jobs(bp: PodBlueprint, assessment: ColdStartAssessment, after: readonly IConstruct[]): IConstruct[] {
+    return this.source._jobs(this, bp, this.context, assessment, after);
   }
 }

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { FsxLustreSource, FsxLustreOptions } from './eks/fsx-lustre';
 import { MountpointS3Source, MountpointS3Options } from './eks/mountpoint-s3';
 import { GcsFuseSource, GcsFuseOptions } from './gke/gcs-fuse';
@@ -6,12 +6,14 @@ import { HyperdiskMlSource, HyperdiskMlOptions } from './gke/hyperdisk-ml';
 import { HostPathCacheSource, HostPathCacheOptions } from './hostpath-cache';
 import { HuggingFaceRepo } from './hugging-face';
 import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-face-volume';
+import { requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
 import { isDnsSubdomain, MODEL_MOUNT, mountWeightsClaim, offline, requireRelativePath, WeightSourceImpl } from './source-impl';
 import { applyStreamer, checkStreamer, StreamerOptions } from './streamer';
-import { Facts, PodWriter } from '../../blueprint';
+import { Facts, PodBlueprint, PodWriter } from '../../blueprint';
+import { ColdStartAssessment } from '../../estimate/estimate';
 import { WeightPath } from '../../estimate/paths';
 import { requireNoCredential } from '../../private/credentials';
 import { fail } from '../../private/errors';
@@ -44,6 +46,13 @@ export interface ExistingClaimOptions {
    * @default - concurrency 16, memory limit min(model size, 4 GiB)
    */
   readonly streamer?: StreamerOptions;
+
+  /**
+   * How vLLM reads the weights (`--load-format`). Give the streamer's
+   * settings either here or in `streamer`, not both.
+   * @default WeightLoader.streamer()
+   */
+  readonly loader?: WeightLoader;
 }
 
 /**
@@ -190,6 +199,16 @@ export class WeightSource {
   public _complete(scope: Construct, pod: PodWriter, context: LeverContext): void {
     this.binding.complete?.(scope, pod, context);
   }
+
+  /**
+   * After both passes: one-time Jobs on the finished pod (a sharded checkpoint).
+   * @internal
+   */
+  public _jobs(
+    scope: Construct, bp: PodBlueprint, context: LeverContext, assessment: ColdStartAssessment, after: readonly IConstruct[],
+  ): IConstruct[] {
+    return this.binding.jobs?.(scope, bp, context, assessment, after) ?? [];
+  }
 }
 
 class ModelcarSource implements WeightSourceImpl {
@@ -215,6 +234,8 @@ class ModelcarSource implements WeightSourceImpl {
 }
 
 class ExistingClaimSource implements WeightSourceImpl {
+  private readonly loader: WeightLoader;
+
   constructor(private readonly claimName: string, private readonly options: ExistingClaimOptions) {
     const factory = 'WeightSource.existingClaim';
     if (!isDnsSubdomain(claimName)) {
@@ -222,9 +243,11 @@ class ExistingClaimSource implements WeightSourceImpl {
     }
     requireRelativePath(factory, options.subPath, 'weights subPath', 'models/qwen2.5-0.5b-instruct');
     checkStreamer(factory, options.streamer);
+    this.loader = resolveLoader(factory, options);
+    requireLoaderFor(factory, this.loader, WeightPath.SHARED_VOLUME, `claim "${claimName}"`);
   }
 
-  public bind(_scope: Construct, pod: PodWriter, context: LeverContext): void {
+  public bind(scope: Construct, pod: PodWriter, context: LeverContext): void {
     const subPath = this.options.subPath;
     mountWeightsClaim(
       pod,
@@ -234,6 +257,7 @@ class ExistingClaimSource implements WeightSourceImpl {
         modelBytes: context.size.bytes,
         ranks: context.gpu.count,
         streamer: this.options.streamer,
+        loader: { scope, context, loader: this.loader },
         weightPath: WeightPath.SHARED_VOLUME,
       },
     );
