@@ -119,7 +119,7 @@ function shapeOf(inputs: EstimateInputs): ModelShape {
   const s = inputs.shape ?? {};
   const parameters = s.parameters ?? parametersFromBytes(inputs.weightBytes);
   const layers = inputs.options?.layers ?? s.layers ?? layersFor(parameters);
-  const tensorParallel = Math.max(1, s.tensorParallel ?? inputs.facts.streamerRanks ?? 1);
+  const tensorParallel = Math.max(1, s.tensorParallel ?? Math.max(inputs.facts.streamerRanks ?? 1, inputs.facts.loaderRanks ?? 1));
   return {
     parameters,
     layers,

@@ -122,7 +122,7 @@ describe('compile-cache seeding (issue #19 §1)', () => {
     expect(hit.graphCaptureSeconds).toBe(cold.graphCaptureSeconds);
     const s = model({ seed: true, loader: WeightLoader.shardedState() });
     const report = readFileSync(join(s.app.outdir, COLDSTART_REPORT_FILE), 'utf8');
-    expect(report).toContain('compile 5 s (cached, seeded by a Job before the first wake; vLLM captures graphs at every start)');
+    expect(report).toMatch(/compile [\d.]+ s \(cached, seeded by a Job before the first wake; vLLM captures graphs at every start\)/);
     expect(report).toContain('sharded state read by the default loader, each of 4 ranks its 1/4');
   });
 
@@ -229,7 +229,8 @@ describe('sharded state (issue #19 §2)', () => {
     const one = estimateColdStart({ weightBytes: 140e9, facts });
     const four = estimateColdStart({ weightBytes: 140e9, facts: { ...facts, weightLoader: LoaderFact.SHARDED_STATE, loaderRanks: 4 } });
     expect(four.weightReadSeconds).toBeLessThan(one.weightReadSeconds);
-    expect(four.loaderBytesPerSecond).toBeCloseTo(Math.min(4 * one.loaderBytesPerSecond, 7e9 * 0.29), -3);
+    // Each rank copies its own files: four ranks reach four times one rank's copy rate, up to the disk.
+    expect(four.loaderBytesPerSecond).toBeCloseTo(Math.min(4 * one.loaderBytesPerSecond, 6e9 * 0.9), -3);
     // On a shared link the link is the limit: sharding removes no bytes from it.
     const nfs = { ...facts, weightPath: WeightPath.SHARED_VOLUME, streamerConcurrency: 16 };
     expect(estimateColdStart({ weightBytes: 140e9, facts: { ...nfs, weightLoader: LoaderFact.SHARDED_STATE, loaderRanks: 4 } }).weightReadSeconds)
@@ -268,14 +269,16 @@ describe('fastsafetensors (issue #19 §2)', () => {
     const nogds = estimateColdStart({ weightBytes: 140e9, facts: { ...facts, weightLoader: LoaderFact.FASTSAFETENSORS } });
     const direct = estimateColdStart({ weightBytes: 140e9, facts: { ...facts, weightLoader: LoaderFact.FASTSAFETENSORS_GDS } });
     const mmap = estimateColdStart({ weightBytes: 140e9, facts: { ...facts, loaderRanks: undefined } });
-    // Both reach the node's NVMe link (7 GB/s) with four ranks; the default loader does not.
-    expect(direct.loaderBytesPerSecond).toBe(7e9);
-    expect(nogds.loaderBytesPerSecond).toBe(7e9);
+    // Both reach 85% of the node's NVMe link (6 GB/s) with four ranks; the default loader does not.
+    expect(direct.loaderBytesPerSecond).toBeCloseTo(6e9 * 0.85, -3);
+    expect(nogds.loaderBytesPerSecond).toBeCloseTo(6e9 * 0.85, -3);
     expect(mmap.loaderBytesPerSecond).toBeLessThan(nogds.loaderBytesPerSecond);
     const one = { ...facts, loaderRanks: 1 };
     const rate = (weightLoader: LoaderFact) => estimateColdStart({ weightBytes: 140e9, facts: { ...one, weightLoader } }).loaderBytesPerSecond;
-    expect(rate(LoaderFact.FASTSAFETENSORS_GDS)).toBeCloseTo(26.4e9 / 4, -3);
-    expect(rate(LoaderFact.FASTSAFETENSORS)).toBeCloseTo(6.02e9, -3);
+    // One rank: its own ceiling (6.6 GB/s with GDS, the paper's 26.4 GB/s on four GPUs; 3.7 GB/s without,
+    // vllm PR 10647), under 85% of the 6 GB/s disk.
+    expect(rate(LoaderFact.FASTSAFETENSORS_GDS)).toBeCloseTo(6e9 * 0.85, -3);
+    expect(rate(LoaderFact.FASTSAFETENSORS)).toBeCloseTo(3.7e9, -3);
     expect(withGds.model.estimate.weightLoadSeconds).toBeLessThanOrEqual(without.model.estimate.weightLoadSeconds);
   });
 

@@ -2,8 +2,8 @@ import { AdapterVolume, Backend, ColdStartError, Engine, Findings, WeightSource 
 import { BlueprintConflict, LeverKind, PodBlueprint } from '../../src/blueprint';
 import { COLDSTART_REPORT_FILE, ColdStartReportWriter } from '../../src/estimate/cold-start-report';
 import { assessColdStart } from '../../src/estimate/estimate';
-import { RUNTIME } from '../../src/estimate/runtime-model';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
+import { RUNTIME } from '../../src/estimate/runtime-model';
 import { fmt } from '../../src/estimate/waterfall-svg';
 import { readArgv } from '../../src/private/vllm-argv';
 import { find, synth, thrown, VLLM } from '../util';

@@ -1,7 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { applyFallback, downloadLink, fetcherFor, LocalModelCacheFallback } from './local-model-cache-fallback';
 import { applyLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
+import { applyFallback, downloadLink, fetcherFor, LocalModelCacheFallback } from './local-model-cache-fallback';
 import { maskUserInfo, requireNoUserInfo } from './secret-reference';
 import { isDnsSubdomain, MODEL_MOUNT, offline, WeightSourceImpl } from './source-impl';
 import { checkStreamer, StreamerOptions } from './streamer';
