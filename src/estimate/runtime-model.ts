@@ -99,13 +99,14 @@ export const WEIGHTS = {
   link: {
     // Registry pull of a modelcar: like the engine image.
     [WeightPath.OCI_MODELCAR]: [240 * MB, 160 * MB, 90 * MB],
-    // Hugging Face Hub: 0.67-0.68 GB/s on H100 nodes (anyscale-*), 0.26 GB/s on EKS (tensorfuse-*);
+    // Hugging Face Hub: 0.67-0.68 GB/s on H100 nodes (anyscale-*), 0.26 GB/s on EKS (tensorfuse-*) and AKS (aks-phi4-*);
     // unauthenticated or throttled downloads far lower (4.6 MB/s for Mistral-7B AWQ, FACTS).
-    [WeightPath.HF_HUB]: [800 * MB, 420 * MB, 100 * MB],
+    [WeightPath.HF_HUB]: [800 * MB, 350 * MB, 100 * MB],
     // Generic NFS: like EFS.
     [WeightPath.SHARED_VOLUME]: [1.5 * GB, 400 * MB, 100 * MB],
-    // S3/GCS to one node: ~6 GB/s on p5 (anyscale-*), 3.5 GiB/s on g5 (Run:ai benchmark), ~1 GB/s (FACTS).
-    [WeightPath.OBJECT_STORAGE]: [7 * GB, 4.5 * GB, 1.5 * GB],
+    // S3/GCS/Blob to one node: ~6 GB/s on p5 (anyscale-*), 1.9-4.4 GB/s on p5 (aws-tns-*), 3.5 GiB/s on g5 (Run:ai
+    // benchmark), ~2.9 GB/s from Azure premium blob (aks-phi4-*), ~1 GB/s (FACTS).
+    [WeightPath.OBJECT_STORAGE]: [7 * GB, 3.5 * GB, 1.5 * GB],
     // Local NVMe: 2-7 GB/s per device.
     [WeightPath.LOCAL_NVME]: [25 * GB, 6 * GB, 2 * GB],
     [WeightPath.PAGE_CACHE]: [40 * GB, 20 * GB, 10 * GB],
@@ -116,8 +117,9 @@ export const WEIGHTS = {
     [WeightPath.MOUNTPOINT_S3]: [3 * GB, 1 * GB, 0.5 * GB],
     // Hyperdisk ML provisioned at 2400 MiB/s (the library's StorageClass value).
     [WeightPath.HYPERDISK_ML]: [2400 * 1024 ** 2, 2400 * 1024 ** 2 * 0.9, 2400 * 1024 ** 2 * 0.6],
-    // Hyperdisk ML loads ~11.9x faster than GCS FUSE with its file cache.
-    [WeightPath.GCS_FUSE]: [400 * MB, (2400 * 1024 ** 2 * 0.9) / 11.9, 100 * MB],
+    // GCS FUSE with its file cache: 16 GB in 77-137 s by the default loader (gke-gemma7b-*), 141 GB in ~40 s at
+    // TP=8 with parallel downloads (gke-gcsfuse-llama70b-*-tuned); FACTS: Hyperdisk ML loads ~11.9x faster.
+    [WeightPath.GCS_FUSE]: [4 * GB, 400 * MB, 100 * MB],
   } as Record<WeightPath, Spread>,
   /** What sits under each path when `estimate.storage` does not say. */
   medium: {
@@ -131,7 +133,7 @@ export const WEIGHTS = {
     [WeightPath.FSX_LUSTRE]: StorageMedium.PARALLEL_FILE_SYSTEM,
     [WeightPath.MOUNTPOINT_S3]: StorageMedium.OBJECT_STORE,
     [WeightPath.HYPERDISK_ML]: StorageMedium.BLOCK_DISK,
-    [WeightPath.GCS_FUSE]: StorageMedium.OBJECT_STORE,
+    [WeightPath.GCS_FUSE]: StorageMedium.NETWORK_FILE_SYSTEM,
   } as Record<WeightPath, StorageMedium>,
   /**
    * The default (safetensors, mmap) loader, bytes/s per rank: ~0.54 GB/s from a
@@ -141,7 +143,7 @@ export const WEIGHTS = {
    * anyscale-*: 8.5 GB/s at TP=4 after the download).
    */
   defaultLoaderPerRank: {
-    [StorageMedium.BLOCK_DISK]: [0.6 * GB, 0.33 * GB, 0.2 * GB],
+    [StorageMedium.BLOCK_DISK]: [0.6 * GB, 0.25 * GB, 0.15 * GB],
     [StorageMedium.NETWORK_FILE_SYSTEM]: [1 * GB, 0.3 * GB, 0.1 * GB],
     [StorageMedium.PARALLEL_FILE_SYSTEM]: [1.5 * GB, 0.6 * GB, 0.3 * GB],
     [StorageMedium.LOCAL_SSD]: [2 * GB, 0.65 * GB, 0.45 * GB],
@@ -167,13 +169,19 @@ export const WEIGHTS = {
    * close to its rate; memory is never the limit.
    */
   defaultLoaderEfficiency: {
-    [StorageMedium.BLOCK_DISK]: [1, 0.8, 0.5],
+    [StorageMedium.BLOCK_DISK]: [1, 1, 0.6],
     [StorageMedium.NETWORK_FILE_SYSTEM]: [0.6, 0.45, 0.25],
     [StorageMedium.PARALLEL_FILE_SYSTEM]: [0.9, 0.6, 0.4],
     [StorageMedium.LOCAL_SSD]: [1, 0.9, 0.7],
     [StorageMedium.PAGE_CACHE]: [1, 1, 1],
     [StorageMedium.OBJECT_STORE]: [0.5, 0.3, 0.15],
   } as Record<StorageMedium, Spread>,
+  /**
+   * A sync tool (aws s3 cp/sync, gsutil, KServe's storage initializer) into a
+   * pod volume, bytes/s: 22.3 GiB in 125 s (dataoneks-gemma4-*), far below
+   * the streamer's parallel reads of the same bucket.
+   */
+  syncLink: [600 * MB, 200 * MB, 80 * MB] as Spread,
   /**
    * Run:ai streamer per rank: ~4.3 GB/s from NVMe (third party, FACTS); it
    * reached the disk's rate on gp3 and io2 (Run:ai benchmark); 6 GB/s from S3 at

@@ -5,7 +5,7 @@ import { estimateColdStart, EstimateDetail, EstimatePieces } from '../../src/est
 import { ColdStartFacts, defaultColdStartFacts } from '../../src/estimate/facts';
 import { CapacityArrival, ImageArrival, WeightPath } from '../../src/estimate/paths';
 import { EngineGeneration } from '../../src/estimate/runtime-model';
-import { EbsVolumeType, WeightStorage } from '../../src/estimate/storage';
+import { EbsVolumeType, PersistentDiskType, WeightStorage } from '../../src/estimate/storage';
 
 /** One published figure: the setup the source describes and what it measured, per lever or term. */
 export interface PublishedRow {
@@ -22,7 +22,12 @@ export interface PublishedRow {
     readonly podCpus?: number;
     readonly captureSizes?: number;
     readonly weightPath?: string;
-    readonly storage?: { readonly ebs: string; readonly sizeGiB: number; readonly throughputMiB: number };
+    /** An EBS volume (with its provisioned throughput) or a GCE Persistent Disk. */
+    readonly storage?: { readonly ebs?: string; readonly pd?: string; readonly sizeGiB: number; readonly throughputMiB?: number };
+    /** The weights are fetched from here into the pod at every start (an init-container sync). */
+    readonly fetchOrigin?: string;
+    /** SOCI parallel pull-and-unpack. */
+    readonly parallelPull?: boolean;
     readonly streamerConcurrency?: number;
     readonly sharded?: boolean;
     readonly fastLoader?: boolean;
@@ -78,10 +83,13 @@ export function estimateRow(row: PublishedRow): EstimateDetail {
     compile: i.compile !== 'off' || i.engine === 'v0',
     persistentCompileCache: i.compile === 'cached',
     warmup: false,
+    fetchOrigin: i.fetchOrigin as WeightPath | undefined,
+    fetchEveryStart: i.fetchOrigin !== undefined,
+    parallelPull: i.parallelPull,
   };
-  const storage = i.storage
-    ? WeightStorage.ebsVolume(i.storage.ebs as EbsVolumeType, Size.gibibytes(i.storage.sizeGiB), Size.mebibytes(i.storage.throughputMiB))
-    : undefined;
+  const storage = i.storage?.ebs
+    ? WeightStorage.ebsVolume(i.storage.ebs as EbsVolumeType, Size.gibibytes(i.storage.sizeGiB), i.storage.throughputMiB ? Size.mebibytes(i.storage.throughputMiB) : undefined)
+    : i.storage?.pd ? WeightStorage.persistentDisk(i.storage.pd as PersistentDiskType, Size.gibibytes(i.storage.sizeGiB)) : undefined;
   return estimateColdStart({
     weightBytes,
     facts,
