@@ -87,9 +87,11 @@ export function estimateRow(row: PublishedRow): EstimateDetail {
     fetchEveryStart: i.fetchOrigin !== undefined,
     parallelPull: i.parallelPull,
   };
+  const size = Size.gibibytes(i.storage?.sizeGiB ?? 1);
+  const throughput = i.storage?.throughputMiB ? Size.mebibytes(i.storage.throughputMiB) : undefined;
   const storage = i.storage?.ebs
-    ? WeightStorage.ebsVolume(i.storage.ebs as EbsVolumeType, Size.gibibytes(i.storage.sizeGiB), i.storage.throughputMiB ? Size.mebibytes(i.storage.throughputMiB) : undefined)
-    : i.storage?.pd ? WeightStorage.persistentDisk(i.storage.pd as PersistentDiskType, Size.gibibytes(i.storage.sizeGiB)) : undefined;
+    ? WeightStorage.ebsVolume(i.storage.ebs as EbsVolumeType, size, throughput)
+    : i.storage?.pd ? WeightStorage.persistentDisk(i.storage.pd as PersistentDiskType, size) : undefined;
   return estimateColdStart({
     weightBytes,
     facts,
