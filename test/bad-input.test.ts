@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  AdapterVolume, Aspects, Backend, CacheNodeGroup, CacheStorage, Cloud, ColdStartBaseline, ColdStartError, ColdStartOptimizedModel,
+  AdapterVolume, Aspects, Backend, BeforeSetup, EbsVolumeType, PersistentDiskType, StorageMedium, WeightStorage, CacheNodeGroup, CacheStorage, Cloud,
+  ColdStartBaseline, ColdStartError, ColdStartOptimizedModel,
   ColdStartOptimizedModelProps, DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials,
   Precision, PreWarmSchedule, Profile, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
 } from '../src';
@@ -546,6 +547,33 @@ for (const [name, call, at] of [
   ['daily timeZone a number', () => office({ timeZone: 1, replicas: 1 }), 'PreWarmSchedule.daily'],
 ] as Array<[string, () => unknown, string]>) {
   add('jsii', `PreWarmSchedule.${name}`, factory(call), { error: 'CS-IN-065', at });
+}
+
+// What sits under the weight path, the "before" setup and the layer count: refused with the factory or the model's path.
+for (const [name, s] of [['0', Size.gibibytes(0)], ['NaN', Size.gibibytes(NaN)], ['Infinity', Size.gibibytes(Infinity)], ['a string', '500Gi' as any], ['null', null as any]] as Array<[string, Size]>) {
+  add('k8s values', `WeightStorage.persistentDisk size ${name}`, factory(() => WeightStorage.persistentDisk(PersistentDiskType.SSD, s)), { error: 'CS-IN-084', at: 'WeightStorage.persistentDisk' });
+  add('k8s values', `WeightStorage.ebsVolume size ${name}`, factory(() => WeightStorage.ebsVolume(EbsVolumeType.GP3, s)), { error: 'CS-IN-084', at: 'WeightStorage.ebsVolume' });
+  add('k8s values', `WeightStorage.ebsVolume throughput ${name}`, factory(() => WeightStorage.ebsVolume(EbsVolumeType.IO2, Size.gibibytes(100), s ?? Size.gibibytes(0))), { error: 'CS-IN-084', at: 'WeightStorage.ebsVolume' });
+  add('k8s values', `WeightStorage.measured rate ${name}`, factory(() => WeightStorage.measured(StorageMedium.BLOCK_DISK, s)), { error: 'CS-IN-084', at: 'WeightStorage.measured' });
+}
+add('jsii', 'WeightStorage.persistentDisk an unknown type', factory(() => WeightStorage.persistentDisk('pd-extreme' as PersistentDiskType, Size.gibibytes(100))), { error: 'CS-IN-084', at: 'WeightStorage.persistentDisk' });
+add('jsii', 'WeightStorage.ebsVolume an unknown type', factory(() => WeightStorage.ebsVolume('st1' as EbsVolumeType, Size.gibibytes(100))), { error: 'CS-IN-084', at: 'WeightStorage.ebsVolume' });
+add('k8s values', 'WeightStorage.ebsVolume gp2 with a throughput', factory(() => WeightStorage.ebsVolume(EbsVolumeType.GP2, Size.gibibytes(100), Size.mebibytes(250))), { error: 'CS-IN-084', at: 'WeightStorage.ebsVolume' });
+add('k8s values', 'WeightStorage.ebsVolume io2 without a throughput', factory(() => WeightStorage.ebsVolume(EbsVolumeType.IO2, Size.gibibytes(100))), { error: 'CS-IN-084', at: 'WeightStorage.ebsVolume' });
+add('jsii', 'WeightStorage.measured an unknown medium', factory(() => WeightStorage.measured('tape' as StorageMedium, Size.mebibytes(100))), { error: 'CS-IN-084', at: 'WeightStorage.measured' });
+for (const [name, estimate] of [
+  ['estimate.storage a plain object', { storage: { medium: StorageMedium.BLOCK_DISK, _link: [1, 1, 1] } as any }],
+  ['estimate.storage a string', { storage: 'pd-ssd' as any }],
+  ['estimate.before an unknown setup', { before: 'yesterday' as BeforeSetup }],
+  ['estimate.before a number', { before: 1 as any }],
+  ['estimate.layers 0', { layers: 0 }],
+  ['estimate.layers a fraction', { layers: 32.5 }],
+  ['estimate.layers NaN', { layers: NaN }],
+  ['estimate.layers Infinity', { layers: Infinity }],
+  ['estimate.layers a string', { layers: '32' as any }],
+  ['estimate.layers above 1000', { layers: 5000 }],
+] as Array<[string, any]>) {
+  add('k8s values', name, model(() => ({ estimate })), { error: 'CS-IN-085', at: M });
 }
 
 // cdk8s refuses a negative Duration itself; NaN and a non-Duration reach the check.

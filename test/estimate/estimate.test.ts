@@ -88,7 +88,7 @@ describe('estimate', () => {
   test('image size and node provisioning are inputs', () => {
     const f = defaultColdStartFacts();
     const d = estimateColdStart({ weightBytes: 1e9, facts: f, options: { imageSize: Size.gibibytes(4) } });
-    expect(d.imagePullSeconds).toBeCloseTo(4 * 1024 ** 3 / 60e6);
+    expect(d.imagePullSeconds).toBeCloseTo(4 * 1024 ** 3 / 50e6);
     expect(d.nodeCapacitySeconds).toBe(180);
     expect(estimateColdStart({ weightBytes: 1e9, facts: f, options: { nodeProvisioning: Duration.minutes(7) } }).nodeCapacitySeconds).toBe(420);
   });
@@ -143,10 +143,10 @@ describe('the model', () => {
       expect(pulls(off.manifests)).toEqual([]);
       expect(cold.model.estimate).toEqual(off.model.estimate);
       expect(cold.model.estimate.weightLoadSeconds).toBeCloseTo(registry + 16e9 / 4.3e9);
-      expect(cold.model.estimate.imagePullSeconds).toBeCloseTo(12e9 / 60e6);
+      expect(cold.model.estimate.imagePullSeconds).toBeCloseTo(12e9 / 50e6);
       const report = readFileSync(join(cold.app.outdir, COLDSTART_REPORT_FILE), 'utf8');
-      expect(report).toContain('| image pull | 200 (75-480) | pulled from the registry (digest-pinned, IfNotPresent); pre-pull DaemonSet on, which a new node runs only as it comes up '
-        + '| warm buffer of pause pods (a new node pulls as it comes up): -200 s |');
+      expect(report).toContain('| image pull | 240 (75-480) | pulled from the registry (digest-pinned, IfNotPresent); pre-pull DaemonSet on, which a new node runs only as it comes up '
+        + '| warm buffer of pause pods (a new node pulls as it comes up): -240 s |');
       expect(report).toContain('OCI modelcar (pulled, then read from node disk)');
       expect(report).toContain('warm buffer of pause pods (a new node pulls as it comes up) for the modelcar: -100 s');
     });

@@ -613,8 +613,8 @@ describe('GPU reservations (issue #19 §6)', () => {
       writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), capacityReserved } }), startupBudgetSeconds: 300 });
       return writer.files()[COLDSTART_REPORT_FILE].split('\n').find(l => l.startsWith('| node capacity |'));
     };
-    expect(row(true)).toBe('| node capacity | 180 (100-420) | a new GPU node from a capacity reservation (no wait for stock; it still boots) | warm buffer of pause pods: -175 s |');
-    expect(row(false)).toBe('| node capacity | 180 (100-420) | a new GPU node | warm buffer of pause pods: -175 s |');
+    expect(row(true)).toBe('| node capacity | 180 (70-600) | a new GPU node from a capacity reservation (no wait for stock; it still boots) | warm buffer of pause pods: -175 s |');
+    expect(row(false)).toBe('| node capacity | 180 (70-600) | a new GPU node | warm buffer of pause pods: -175 s |');
   });
 
   test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([
@@ -700,7 +700,7 @@ describe('EKS: SOCI parallel pull-and-unpack on Bottlerocket (issue #19 §3)', (
     expect(detail({ parallelPull: true, imageArrival: ImageArrival.PRE_PULLED }).imagePullSeconds).toBe(0);
     const writer = ColdStartReportWriter.of(new Construct(undefined as any, 'root'));
     writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), parallelPull: true } }), startupBudgetSeconds: 300 });
-    expect(writer.files()[COLDSTART_REPORT_FILE]).toContain('| image pull | 80 (18.8-288) | pulled from the registry (digest-pinned, IfNotPresent) with SOCI parallel pull (40-75% less pull time published) |');
+    expect(writer.files()[COLDSTART_REPORT_FILE]).toContain('| image pull | 96 (18.8-288) | pulled from the registry (digest-pinned, IfNotPresent) with SOCI parallel pull (40-75% less pull time published) |');
   });
 
   test('the image lever tells the estimate', () => {
