@@ -104,7 +104,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
     },
   },
-  gitignore: ['examples/*/dist/', 'bench-results/'],
+  // Without a trailing slash: a worktree's node_modules symlink is ignored too.
+  gitignore: ['examples/*/dist/', 'bench-results/', '/node_modules'],
 });
 
 // From 3.9 on, eslint-import-resolver-typescript resolves through a native
