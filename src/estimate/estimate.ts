@@ -1,7 +1,7 @@
 import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
 import { BeforeSetup } from './before';
 import { ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate-options';
-import { ColdStartFacts } from './facts';
+import { ColdStartFacts, defaultColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
 import { EngineGeneration, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from './runtime-model';
 
@@ -282,23 +282,8 @@ function referenceConcurrency(path: WeightPath): number {
  * @internal
  */
 export function beforeFacts(after: ColdStartFacts, before: BeforeSetup): ColdStartFacts {
-  const plain: ColdStartFacts = {
-    ...after,
-    imageArrival: ImageArrival.REGISTRY,
-    prePull: false,
-    modelcarPrePulled: false,
-    capacityArrival: CapacityArrival.COLD_NODE,
-    eager: false,
-    compile: true,
-    persistentCompileCache: false,
-    warmup: false,
-    sleepMode: false,
-    streamerConcurrency: undefined,
-    shardedWeights: false,
-    fastLoader: false,
-    fetchOrigin: undefined,
-    fetchEveryStart: false,
-  };
+  // The defaults, not the synthesized facts with some switched off: no lever's fact may leak into the "before".
+  const plain: ColdStartFacts = { ...defaultColdStartFacts(), weightPath: after.weightPath };
   switch (before) {
     case BeforeSetup.HUB_DOWNLOAD_AT_START:
       return { ...plain, weightPath: WeightPath.HF_HUB };

@@ -192,7 +192,6 @@ describe('before and after', () => {
     const hub = beforeFacts(after, BeforeSetup.HUB_DOWNLOAD_AT_START);
     expect(hub).toMatchObject({
       weightPath: WeightPath.HF_HUB,
-      streamerConcurrency: undefined,
       capacityArrival: CapacityArrival.COLD_NODE,
       imageArrival: ImageArrival.REGISTRY,
       persistentCompileCache: false,
@@ -202,8 +201,16 @@ describe('before and after', () => {
     // The default loader cannot read a bucket: the object store becomes a download into the pod.
     expect(beforeFacts(after, BeforeSetup.DEFAULT_LOADER))
       .toMatchObject({ weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE });
+    // Nothing a lever set reaches the "before": it is the defaults with the weight path.
+    const levers = {
+      ...after, compileCacheSeeded: true, shardedWeights: true, fastLoader: true, parallelPull: true, loraAdapters: true, modelcarPrePulled: true,
+    };
+    expect(beforeFacts(levers, BeforeSetup.DEFAULT_LOADER))
+      .toStrictEqual({
+        ...defaultColdStartFacts(), weightPath: WeightPath.PAGE_CACHE, fetchOrigin: WeightPath.OBJECT_STORAGE, fetchEveryStart: true,
+      });
     expect(beforeFacts({ ...after, weightPath: WeightPath.EFS }, BeforeSetup.DEFAULT_LOADER))
-      .toMatchObject({ weightPath: WeightPath.EFS, streamerConcurrency: undefined });
+      .toStrictEqual({ ...defaultColdStartFacts(), weightPath: WeightPath.EFS });
   });
 
   test('the report and the picture show the before next to the after, lever by lever', () => {
