@@ -3,7 +3,8 @@ import {
   AdapterVolume, Aspects, Backend, BeforeSetup, EbsVolumeType, PersistentDiskType, StorageMedium, WeightStorage, CacheNodeGroup, CacheStorage, Cloud,
   ColdStartBaseline, ColdStartError, ColdStartOptimizedModel,
   ColdStartOptimizedModelProps, DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials,
-  Precision, PreWarmSchedule, Profile, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource, CacheAccessMode,
+  Precision, PreWarmSchedule, Profile, WeightLoader, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource,
+  CacheAccessMode,
 } from '../src';
 import { schemaErrors } from './schema';
 import { baseProps, MODELCAR, VLLM } from './util';
@@ -575,6 +576,13 @@ for (const [name, estimate] of [
 ] as Array<[string, any]>) {
   add('k8s values', name, model(() => ({ estimate })), { error: 'CS-IN-085', at: M });
 }
+
+// Streamer options that are not an options object (jsii callers): refused, never read as the defaults.
+for (const [name, streamer] of [['a string', 'fast'], ['a list', [16]], ['a number', 16]] as Array<[string, any]>) {
+  add('jsii', `WeightLoader.shardedState streamer ${name}`, factory(() => WeightLoader.shardedState({ streamer })), { error: 'CS-IN-005', at: 'WeightLoader.shardedState' });
+  add('jsii', `objectStorage streamer ${name}`, factory(() => WeightSource.objectStorage('s3://models/llama', { streamer })), { error: 'CS-IN-005', at: 'WeightSource.objectStorage' });
+}
+add('jsii', 'objectStorage streamer null (the defaults)', model(() => ({ weights: WeightSource.objectStorage('s3://models/llama', { streamer: null as any }) })), { accepted: 'null is how a jsii caller leaves an optional struct out' });
 
 // cdk8s refuses a negative Duration itself; NaN and a non-Duration reach the check.
 add('k8s values', 'estimate nodeProvisioning NaN', model(() => ({ estimate: { nodeProvisioning: Duration.seconds(NaN) } })), { error: 'CS-IN-071', at: M });

@@ -35,6 +35,11 @@ const DEFAULT_BUFFER_CAP = 4 * GIB;
  * @internal
  */
 export function checkStreamer(factory: string, options: StreamerOptions = {}): void {
+  // jsii callers can pass anything: null means the defaults, but a string or a list has no settings to read.
+  options = options ?? {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    fail(factory, 'CS-IN-005', 'the streamer options are not an options object', 'pass { concurrency, memoryLimit }, or leave them out for the defaults');
+  }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     fail(factory, 'CS-IN-005', `streamer concurrency ${concurrency} is not an integer in [1, 256]`, 'use 16 for local or network file systems, 8 for object storage');
