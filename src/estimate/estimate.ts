@@ -1,4 +1,4 @@
-import { linkBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
+import { measuredBandwidths, OBJECT_STORE_PATHS, REGISTRY_BANDWIDTH } from './bandwidth';
 import { BeforeSetup } from './before';
 import { ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate-options';
 import { ColdStartFacts, defaultColdStartFacts } from './facts';
@@ -7,7 +7,7 @@ import { EngineGeneration, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from
 
 export { EngineGeneration } from './runtime-model';
 import { captureSizesOf, layersFor, ModelShape, parametersFromBytes } from './shape';
-import { exact, Scenario, Spread } from './spread';
+import { Scenario, Spread } from './spread';
 import { PAGE_CACHE_LINK } from './storage';
 import { bytesIn } from '../private/size';
 
@@ -63,8 +63,11 @@ export function assessColdStart(inputs: EstimateInputs): ColdStartAssessment {
   };
 }
 
+/** The seconds of one case: ColdStartEstimate without its ranges, which only the three cases together give. */
+type CaseSeconds = Omit<ColdStartEstimate, 'weightLoadRange' | 'imagePullRange' | 'nodeCapacityRange' | 'runtimeRange' | 'startupRange' | 'totalRange'>;
+
 /** The pieces of each lever in one case, for the report and the calibration test. @internal */
-export interface EstimatePieces extends ColdStartEstimate {
+export interface EstimatePieces extends CaseSeconds {
   /** Seconds spent downloading or pulling the weights before the engine reads them. */
   readonly weightFetchSeconds: number;
   /** Seconds the engine's loader spends reading the weights into the GPU. */
@@ -84,7 +87,7 @@ export interface EstimatePieces extends ColdStartEstimate {
 }
 
 /** The expected case, with the fast and slow cases beside it. @internal */
-export interface EstimateDetail extends EstimatePieces {
+export interface EstimateDetail extends EstimatePieces, ColdStartEstimate {
   readonly fast: EstimatePieces;
   readonly slow: EstimatePieces;
   readonly shape: ModelShape;
@@ -133,9 +136,8 @@ function shapeOf(inputs: EstimateInputs): ModelShape {
 function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): EstimatePieces {
   const { weightBytes, facts } = inputs;
   const options = inputs.options ?? {};
-  const overrides = linkBandwidths(options.bandwidths);
-  const given = new Set((options.bandwidths ?? []).map(b => b.path));
-  const link = (path: WeightPath): number => (given.has(path) ? overrides[path] : WEIGHTS.link[path][c]);
+  const measured = measuredBandwidths(options.bandwidths);
+  const link = (path: WeightPath): number => measured.get(path) ?? WEIGHTS.link[path][c];
 
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.
   let fetchLink: number | undefined;
@@ -167,7 +169,7 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   }
   const storage = options.storage;
   const medium = storage?.medium ?? WEIGHTS.medium[readPath];
-  const readLink = storage && !given.has(readPath) ? storage._link[c] : readPath === WeightPath.PAGE_CACHE ? PAGE_CACHE_LINK[c] : link(readPath);
+  const readLink = storage && !measured.has(readPath) ? storage._link[c] : readPath === WeightPath.PAGE_CACHE ? PAGE_CACHE_LINK[c] : link(readPath);
 
   const ranks = shape.tensorParallel;
   const streams = facts.streamerConcurrency !== undefined;
@@ -229,12 +231,6 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     totalSeconds: startupSeconds + imagePullSeconds + nodeCapacitySeconds,
     physicalLimitSeconds: (weightBytes * copies) / slowestLink + fixedInitSeconds,
     slowestLinkBytesPerSecond: slowestLink,
-    weightLoadRange: exact3(weightLoadSeconds),
-    imagePullRange: exact3(imagePullSeconds),
-    nodeCapacityRange: exact3(nodeCapacitySeconds),
-    runtimeRange: exact3(runtimeTotal),
-    startupRange: exact3(startupSeconds),
-    totalRange: exact3(startupSeconds + imagePullSeconds + nodeCapacitySeconds),
     weightFetchSeconds,
     weightReadSeconds,
     loaderBytesPerSecond: loader,
@@ -246,11 +242,6 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     sleepWakeSeconds: facts.sleepMode ? RUNTIME.sleepWakeLevel1[c] : undefined,
     adapterLoadSeconds: facts.loraAdapters ? RUNTIME.adapterLoad[c] : undefined,
   };
-}
-
-function exact3(v: number): SecondsRange {
-  const s = exact(v);
-  return { low: s[0], expected: s[1], high: s[2] };
 }
 
 /**

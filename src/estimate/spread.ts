@@ -17,16 +17,3 @@ export enum Scenario {
  * @internal
  */
 export type Spread = readonly [number, number, number];
-
-/** @internal */
-export const SCENARIOS: readonly Scenario[] = [Scenario.FAST, Scenario.EXPECTED, Scenario.SLOW];
-
-/** A value that is the same in every case. @internal */
-export function exact(v: number): Spread {
-  return [v, v, v];
-}
-
-/** Every value of a spread times a factor. @internal */
-export function scaled(s: Spread, factor: number): Spread {
-  return [s[0] * factor, s[1] * factor, s[2] * factor];
-}

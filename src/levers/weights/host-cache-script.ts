@@ -84,8 +84,8 @@ evict() {
     [ -z "$(find "$1" -mindepth 2 \\( -name ${C} -o -name ${P} -o -name '*${L}' \\) -print -quit)" ] || exit 1
     : > "$1/${P}"
     rm -f "$1/${C}"
-    t=$(mktemp -d "$1.partial-XXXXXX")
-    mv -T "$1" "$t"
+    t="$1.partial-evict-$HOSTNAME-$$"
+    mv -T "$1" "$t" || exit 1
     rm -rf "$t"
     echo "pruned $1: $2" )
 }
