@@ -47,6 +47,7 @@ export type { HyperdiskMlOptions } from './levers/weights/gke/hyperdisk-ml';
 export type { EfsVolumeOptions } from './levers/weights/eks/efs';
 export type { FsxLustreOptions } from './levers/weights/eks/fsx-lustre';
 export type { MountpointS3Options } from './levers/weights/eks/mountpoint-s3';
+export type { EbsSnapshotOptions } from './levers/weights/eks/ebs-snapshot';
 
 // Lever 2: image pull
 export type { EksImagePullOptions, GkeImagePullOptions, ImagePullOptions, SecondaryBootDisk, SociParallelPullOptions } from './levers/image/image-pull-options';

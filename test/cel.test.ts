@@ -58,6 +58,11 @@ const configurations: Array<[string, () => any[]]> = [
       },
     },
   }, 'llm').manifests],
+  ['Karpenter EC2NodeClass with a weights volume restored from a snapshot (and an initialization rate)', () => synth({
+    profile: eks,
+    capacity: { eks: { nodePool: { instanceTypes: ['g6e.12xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },
+    weights: WeightSource.ebsSnapshot('snap-0123456789abcdef0', { directory: 'qwen', size: Size.gibibytes(200) }),
+  }, 'llm').manifests],
   ['Karpenter EC2NodeClass with SOCI parallel pull user data', () => synth({
     profile: eks,
     capacity: { eks: { nodePool: { instanceTypes: ['p5.48xlarge'], nodeRole: 'KarpenterNodeRole-llm', selectorTags: { 'karpenter.sh/discovery': 'llm' } } } },

@@ -1,4 +1,5 @@
 import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from '../estimate/paths';
+import type { WeightStorage } from '../estimate/storage';
 
 /**
  * The levers, in the order the model runs them. A lever may read a fact of a
@@ -97,6 +98,12 @@ export const Facts = {
   WEIGHT_LOADER: new FactKey<LoaderFact>('weightLoader', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(LoaderFact.DEFAULT)),
   /** Tensor-parallel ranks each reading a disjoint share of the weights at once (sharded state, fastsafetensors). Weights -> estimate. */
   LOADER_RANKS: new FactKey<number | undefined>('loaderRanks', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** An EBS volume every new node restores from a snapshot and mounts for the weights. Weights -> capacity (EC2NodeClass). */
+  NODE_WEIGHT_VOLUME: new FactKey<NodeWeightVolume | undefined>('nodeWeightVolume', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** The storage under the weight path when the source knows it (its own volume's type and throughput). Weights -> estimate. */
+  WEIGHT_STORAGE: new FactKey<WeightStorage | undefined>('weightStorage', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
+  /** Bytes/s a volume on a brand-new node can deliver while it is still being filled from its snapshot. Weights -> estimate. */
+  NEW_NODE_READ_LIMIT: new FactKey<number | undefined>('newNodeReadLimit', LeverKind.WEIGHTS, Pass.CONTRIBUTE, optional(undefined)),
   /** The pod has a nodeSelector (GPU labels, compute class, NodePool). Capacity -> image pull (a DaemonSet needs one). */
   NODES_SELECTED: new FactKey<boolean>('nodesSelected', LeverKind.CAPACITY, Pass.CONTRIBUTE, optional(false)),
   /** Scheduled pre-warm and the GPU-hours it holds. Capacity -> the cold-start report. */
@@ -134,6 +141,21 @@ export const Facts = {
   /** The user asked for the engine to run as root (runtime.runAsRoot). Runtime -> backends. */
   ENGINE_RUNS_AS_ROOT: new FactKey<boolean>('engineRunsAsRoot', LeverKind.RUNTIME, Pass.CONTRIBUTE, optional(false)),
 };
+
+/** Where the node mounts the weights volume it restores from a snapshot, and how it is provisioned. @internal */
+export interface NodeWeightVolume {
+  readonly snapshotId: string;
+  /** The block device Karpenter attaches it as. */
+  readonly deviceName: string;
+  /** Node directory a bootstrap container mounts the volume on, read-only, before the kubelet starts. */
+  readonly hostPath: string;
+  /** Karpenter quantity (`<n>Gi`), or undefined for the snapshot's size. */
+  readonly volumeSize?: string;
+  readonly throughputMiBps: number;
+  readonly iops: number;
+  /** EBS Provisioned Rate for Volume Initialization, unless the snapshot is fast-restored. */
+  readonly initializationRateMiBps?: number;
+}
 
 /** SOCI parallel pull settings, rendered as Bottlerocket user data. @internal */
 export interface SociParallelPull {

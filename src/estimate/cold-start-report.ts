@@ -431,6 +431,7 @@ function pathLabel(p: WeightPath, modelcarPrePulled: boolean): string {
     [WeightPath.EFS]: 'Amazon EFS',
     [WeightPath.FSX_LUSTRE]: 'FSx for Lustre',
     [WeightPath.MOUNTPOINT_S3]: 'Mountpoint for S3',
+    [WeightPath.EBS_SNAPSHOT]: 'EBS volume from a snapshot',
     [WeightPath.HYPERDISK_ML]: 'Hyperdisk ML',
     [WeightPath.GCS_FUSE]: 'GCS FUSE',
   }[p];

@@ -167,9 +167,13 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
     // the pod's own volume downloads at every start.
     fetchLink = facts.fetchEveryStart && OBJECT_STORE_PATHS.has(facts.fetchOrigin) ? WEIGHTS.syncLink[c] : link(facts.fetchOrigin);
   }
-  const storage = options.storage;
+  const storage = options.storage ?? facts.weightStorage;
   const medium = storage?.medium ?? WEIGHTS.medium[readPath];
-  const readLink = storage && !measured.has(readPath) ? storage._link[c] : readPath === WeightPath.PAGE_CACHE ? PAGE_CACHE_LINK[c] : link(readPath);
+  let readLink = storage && !measured.has(readPath) ? storage._link[c] : readPath === WeightPath.PAGE_CACHE ? PAGE_CACHE_LINK[c] : link(readPath);
+  // A volume restored on a new node fetches its blocks from S3 as it is read (EBS volume initialization).
+  if (facts.newNodeReadLimit !== undefined && facts.capacityArrival === CapacityArrival.COLD_NODE) {
+    readLink = Math.min(readLink, facts.newNodeReadLimit);
+  }
 
   const ranks = shape.tensorParallel;
   const streams = facts.streamerConcurrency !== undefined;

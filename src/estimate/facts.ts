@@ -1,5 +1,6 @@
 import { Facts, HostCacheFact, NewNodeDownload, PodBlueprint } from '../blueprint';
 import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
+import type { WeightStorage } from './storage';
 import type { PreWarmFacts } from '../blueprint/facts';
 
 /**
@@ -58,6 +59,10 @@ export interface ColdStartFacts {
   preWarm?: PreWarmFacts;
   /** `--enable-lora` with adapters on a volume. */
   loraAdapters?: boolean;
+  /** The storage under the weight path as the source provisions it (`estimate.storage` overrides it). */
+  weightStorage?: WeightStorage;
+  /** Bytes/s the weights' volume delivers on a brand-new node while it fills from its snapshot. */
+  newNodeReadLimit?: number;
 }
 
 /** @internal */
@@ -101,5 +106,7 @@ export function coldStartFactsOf(bp: PodBlueprint): ColdStartFacts {
     fetchOrigin: bp.fact(Facts.WEIGHT_FETCH_ORIGIN),
     preWarm: bp.fact(Facts.PRE_WARM),
     loraAdapters: bp.fact(Facts.LORA_ADAPTERS),
+    weightStorage: bp.fact(Facts.WEIGHT_STORAGE),
+    newNodeReadLimit: bp.fact(Facts.NEW_NODE_READ_LIMIT),
   };
 }

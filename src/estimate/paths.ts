@@ -25,6 +25,8 @@ export enum WeightPath {
   HYPERDISK_ML = 'hyperdisk-ml',
   /** Cloud Storage FUSE with its file cache. */
   GCS_FUSE = 'gcs-fuse',
+  /** An EBS volume each new node restores from a snapshot (Karpenter block device, read through a hostPath). */
+  EBS_SNAPSHOT = 'ebs-snapshot',
 }
 
 /**

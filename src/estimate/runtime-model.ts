@@ -120,6 +120,8 @@ export const WEIGHTS = {
     // GCS FUSE with its file cache: 16 GB in 77-137 s by the default loader (gke-gemma7b-*), 141 GB in ~40 s at
     // TP=8 with parallel downloads (gke-gcsfuse-llama70b-*-tuned); FACTS: Hyperdisk ML loads ~11.9x faster.
     [WeightPath.GCS_FUSE]: [4 * GB, 400 * MB, 100 * MB],
+    // gp3 at the source's default 1,000 MiB/s, read at 60-100% of it (see WeightStorage); the source states its own volume.
+    [WeightPath.EBS_SNAPSHOT]: [1000 * 1024 ** 2, 1000 * 1024 ** 2 * 0.9, 1000 * 1024 ** 2 * 0.6],
   } as Record<WeightPath, Spread>,
   /** What sits under each path when `estimate.storage` does not say. */
   medium: {
@@ -134,6 +136,7 @@ export const WEIGHTS = {
     [WeightPath.MOUNTPOINT_S3]: StorageMedium.OBJECT_STORE,
     [WeightPath.HYPERDISK_ML]: StorageMedium.BLOCK_DISK,
     [WeightPath.GCS_FUSE]: StorageMedium.NETWORK_FILE_SYSTEM,
+    [WeightPath.EBS_SNAPSHOT]: StorageMedium.BLOCK_DISK,
   } as Record<WeightPath, StorageMedium>,
   /**
    * The default (safetensors, mmap) loader, bytes/s per rank: ~0.54 GB/s from a

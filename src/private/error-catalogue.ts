@@ -99,6 +99,8 @@ export const ERROR_CATALOGUE = {
   'CS-IN-083': { summary: 'two models of one app whose hostPath cache directories are the same with different `sizeLimit`s, or nest: each would prune the other\'s downloads' },
   'CS-IN-084': { summary: 'an `estimate.storage` (WeightStorage) that is not valid: an unknown disk type or medium, a size or throughput that is not a positive Size, gp2 with a provisioned throughput, io2 without one' },
   'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
+  'CS-IN-090': { summary: 'a `WeightSource.ebsSnapshot` that EBS or Karpenter would refuse: a snapshot id that is not one, throughput, IOPS or initialization rate outside gp3\'s range or throughput above 0.25 MiB/s per IOPS, a size below the model, both fastSnapshotRestore and an initialization rate' },
+  'CS-IN-091': { summary: 'a `WeightSource.ebsSnapshot` without the EC2NodeClass that attaches its volume: no `capacity.eks.nodePool`, or an AMI other than Bottlerocket 1.34.0 or later' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */

@@ -129,6 +129,11 @@ export class NodeCapacity extends Lever {
       fail(this, 'CS-IN-033', 'imagePull.eks.dataVolumeSnapshotId lives in the model\'s EC2NodeClass, and there is none',
         'add capacity.eks.nodePool, or remove imagePull.eks');
     }
+    const weightVolume = pod.get(Facts.NODE_WEIGHT_VOLUME);
+    if (weightVolume && !this.nodePool) {
+      fail(this, 'CS-IN-091', 'WeightSource.ebsSnapshot attaches its volume through the model\'s EC2NodeClass, and there is none',
+        'add capacity.eks.nodePool, or pick another weight source');
+    }
     if (image.parallelPull && !this.nodePool) {
       fail(this, 'CS-IN-079', 'imagePull.eks.parallelPull lives in the user data of the model\'s EC2NodeClass, and there is none',
         'add capacity.eks.nodePool (Bottlerocket >= 1.44.0), or remove imagePull.eks.parallelPull');
@@ -137,7 +142,7 @@ export class NodeCapacity extends Lever {
     const gpuResource = context.gpu.resourceName;
     const nodeLabels = pod.get(Facts.NODE_LABELS);
     if (this.computeClass) renderComputeClass(this, this.computeClass, image, context.servedModelName, nodeLabels);
-    if (this.nodePool) renderNodePool(this, this.nodePool, image, placement.tolerations, nodeLabels);
+    if (this.nodePool) renderNodePool(this, this.nodePool, image, placement.tolerations, nodeLabels, weightVolume);
     const dws = this.options.gke?.queuedProvisioning;
     if (dws) pod.dependsOn(renderProvisioningRequest(this, context.name, dws, placement, gpuResource));
     if (this.buffer) renderWarmBuffer(this, context.name, context.servedModelName, this.buffer, placement, gpuResource);

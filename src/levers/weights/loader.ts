@@ -133,7 +133,7 @@ export function resolveLoader(factory: string, options: { readonly streamer?: St
 /** Paths a node or a shared file system serves: fastsafetensors reads files. */
 const FILE_PATHS: ReadonlySet<WeightPath> = new Set([
   WeightPath.SHARED_VOLUME, WeightPath.LOCAL_NVME, WeightPath.PAGE_CACHE, WeightPath.EFS, WeightPath.FSX_LUSTRE,
-  WeightPath.HYPERDISK_ML, WeightPath.GCS_FUSE, WeightPath.MOUNTPOINT_S3,
+  WeightPath.HYPERDISK_ML, WeightPath.GCS_FUSE, WeightPath.MOUNTPOINT_S3, WeightPath.EBS_SNAPSHOT,
 ]);
 
 /** Refuses, at the source's factory, a loader its path cannot use. @internal */

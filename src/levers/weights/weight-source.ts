@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { EbsSnapshotOptions, EbsSnapshotSource } from './eks/ebs-snapshot';
 import { FsxLustreSource, FsxLustreOptions } from './eks/fsx-lustre';
 import { MountpointS3Source, MountpointS3Options } from './eks/mountpoint-s3';
 import { GcsFuseSource, GcsFuseOptions } from './gke/gcs-fuse';
@@ -179,6 +180,23 @@ export class WeightSource {
    */
   public static mountpointS3(bucketName: string, options: MountpointS3Options = {}): WeightSource {
     return new WeightSource(new MountpointS3Source(bucketName, options));
+  }
+
+  /**
+   * EKS only: the weights on an EBS volume that every new GPU node restores
+   * from a snapshot (a third block device of the model's EC2NodeClass, so
+   * `capacity.eks.nodePool` is required, on Bottlerocket 1.34.0 or later). A
+   * bootstrap container mounts it read-only on the node before the kubelet
+   * starts; the model reads it through a read-only hostPath. Make the
+   * snapshot from a volume formatted whole (no partition table) that holds
+   * only the model.
+   *
+   * @param snapshotId `snap-` and 8 or 17 hex digits
+   */
+  public static ebsSnapshot(snapshotId: string, options: EbsSnapshotOptions = {}): WeightSource {
+    options = options ?? {}; // jsii callers can pass null
+    if (typeof options !== 'object') fail('WeightSource.ebsSnapshot', 'CS-IN-090', 'the options are not an options object', 'pass { directory, throughputMiBps, ... } or nothing');
+    return new WeightSource(new EbsSnapshotSource(snapshotId, options));
   }
 
   private constructor(private readonly binding: WeightSourceImpl) {}

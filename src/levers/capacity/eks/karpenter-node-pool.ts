@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderEc2NodeClass } from './ec2-node-class';
 import type { Ec2NodeClassSpecCapacityReservationSelectorTerms } from '../../../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
-import { NodeImageCache } from '../../../blueprint';
+import { NodeImageCache, NodeWeightVolume } from '../../../blueprint';
 import { clusterScoped } from '../../../private/cluster-scoped';
 import { crds } from '../../../private/crds';
 import { wholeSeconds } from '../../../private/duration';
@@ -191,18 +191,26 @@ export function resolveNodePool(scope: Construct, o: KarpenterNodePoolOptions, m
 }
 
 /** Bottlerocket's first release with SOCI on its Kubernetes variants and the parallel pull settings (v1.44.0 release notes). */
-const SOCI_MIN_BOTTLEROCKET = [1, 44, 0];
+const SOCI_MIN_BOTTLEROCKET: readonly number[] = [1, 44, 0];
 
-function requireSociBottlerocket(scope: Construct, alias: string): void {
+/**
+ * Bottlerocket's first release that runs a bootstrap container's user data as
+ * a script without a `source` image of one's own (bottlerocket#4349, in v1.34.0).
+ */
+const BOOTSTRAP_MIN_BOTTLEROCKET: readonly number[] = [1, 34, 0];
+
+/** Why an AMI alias is not Bottlerocket at `min` or later, if it is not (`latest` passes; an alias that is not a version cannot be checked). */
+function bottlerocketProblem(alias: string, min: readonly number[], what: string): string | undefined {
   const [family, version] = alias.split('@');
-  const fix = 'use amiAlias "bottlerocket@latest" or a pinned bottlerocket@v1.44.0 or later';
-  if (family !== 'bottlerocket') fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull configures Bottlerocket's settings API, but amiAlias is "${alias}"`, fix);
-  if (version === 'latest') return;
+  if (family !== 'bottlerocket') return `${what} configures Bottlerocket's settings API, but amiAlias is "${alias}"`;
+  if (version === 'latest') return undefined;
   const parts = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version ?? '')?.slice(1).map(Number);
-  // First differing part decides; an alias that is not a version cannot be checked, so it is refused.
-  const order = parts?.reduce((acc, p, i) => (acc !== 0 ? acc : Math.sign(p - SOCI_MIN_BOTTLEROCKET[i])), 0) ?? -1;
-  if (order < 0) fail(scope, 'CS-IN-079', `imagePull.eks.parallelPull needs Bottlerocket 1.44.0 or later, and amiAlias is "${alias}"`, fix);
+  // First differing part decides.
+  const order = parts?.reduce((acc, p, i) => (acc !== 0 ? acc : Math.sign(p - min[i])), 0) ?? -1;
+  return order < 0 ? `${what} needs Bottlerocket ${min.join('.')} or later, and amiAlias is "${alias}"` : undefined;
 }
+
+const bottlerocketFix = (min: readonly number[]) => `use amiAlias "bottlerocket@latest" or a pinned bottlerocket@v${min.join('.')} or later`;
 
 /**
  * The NodePool (WhenEmpty consolidation, never expiring, tainted for GPUs
@@ -215,15 +223,19 @@ export function renderNodePool(
   image: NodeImageCache,
   tolerations: readonly k8s.Toleration[],
   nodeLabels: Readonly<Record<string, string>> = {},
+  weightVolume?: NodeWeightVolume,
 ): void {
   const o = np.options;
   if (image.dataVolumeSnapshotId && !np.amiAlias.startsWith('bottlerocket@')) {
     fail(scope, 'CS-IN-047', `the image snapshot goes on the Bottlerocket data volume /dev/xvdb, but amiAlias is "${np.amiAlias}"`, 'use a bottlerocket@<version> alias');
   }
-  if (image.parallelPull) requireSociBottlerocket(scope, np.amiAlias);
+  const soci = image.parallelPull && bottlerocketProblem(np.amiAlias, SOCI_MIN_BOTTLEROCKET, 'imagePull.eks.parallelPull');
+  if (soci) fail(scope, 'CS-IN-079', soci, bottlerocketFix(SOCI_MIN_BOTTLEROCKET));
+  const bootstrap = weightVolume && bottlerocketProblem(np.amiAlias, BOOTSTRAP_MIN_BOTTLEROCKET, 'WeightSource.ebsSnapshot (a bootstrap container mounts the volume)');
+  if (bootstrap) fail(scope, 'CS-IN-091', bootstrap, bottlerocketFix(BOOTSTRAP_MIN_BOTTLEROCKET));
   const nodeClass = renderEc2NodeClass(scope, {
     name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags, capacityReservationSelectorTerms: np.reservationTerms,
-  }, image);
+  }, image, weightVolume);
   const {
     NodePool,
     NodePoolSpecDisruptionConsolidationPolicy,
