@@ -206,8 +206,16 @@ describe('CS-SEC-004: vLLM pods meet Pod Security restricted where they can', ()
     ['escalation', (o: any) => { delete vllm(o).securityContext.allowPrivilegeEscalation; }, 'may escalate privileges'],
     ['capabilities', (o: any) => { vllm(o).securityContext.capabilities.drop = ['NET_RAW']; }, 'keeps Linux capabilities'],
     ['seccomp', (o: any) => { vllm(o).securityContext.seccompProfile = { type: 'Unconfined' }; }, 'has no RuntimeDefault seccomp profile'],
-    ['root', (o: any) => { vllm(o).securityContext.runAsUser = 0; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as root'],
+    ['root', (o: any) => { delete vllm(o).securityContext.runAsUser; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as root'],
+    ['uid 0', (o: any) => { vllm(o).securityContext.runAsUser = 0; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as uid 0'],
+    ['uid 0 beside runAsNonRoot', (o: any) => { vllm(o).securityContext.runAsUser = 0; }, 'runs as uid 0'],
+    ['uid 0 on the pod', (o: any) => { delete vllm(o).securityContext.runAsUser; pod(o).securityContext = { runAsUser: 0 }; }, 'runs as uid 0'],
     ['token', (o: any) => { delete pod(o).automountServiceAccountToken; }, 'mounts a service account token vLLM never uses'],
+    ['the default service account', (o: any) => { delete pod(o).automountServiceAccountToken; pod(o).serviceAccountName = 'default'; }, 'mounts a service account token vLLM never uses'],
+    ['an added capability', (o: any) => { vllm(o).securityContext.capabilities.add = ['SYS_ADMIN', 'NET_BIND_SERVICE']; }, 'adds capabilities SYS_ADMIN'],
+    ['hostNetwork', (o: any) => { pod(o).hostNetwork = true; }, 'shares the node\'s network namespace'],
+    ['hostPID', (o: any) => { pod(o).hostPID = true; }, 'shares the node\'s PID namespace'],
+    ['hostIPC', (o: any) => { pod(o).hostIPC = true; }, 'shares the node\'s IPC namespace'],
   ])('catches %s', (_name, mutate, message) => {
     const o = compliant();
     mutate(o);
@@ -223,6 +231,20 @@ describe('CS-SEC-004: vLLM pods meet Pod Security restricted where they can', ()
       'vLLM container "vllm" may escalate privileges; keeps Linux capabilities; has no RuntimeDefault seccomp profile; runs as root (the image\'s default user); '
         + 'mounts a service account token vLLM never uses',
     ]]);
+  });
+
+  test('privileged is named beside the escalation it implies', () => {
+    const o = compliant();
+    // The API server refuses privileged beside allowPrivilegeEscalation: false.
+    vllm(o).securityContext.privileged = true;
+    delete vllm(o).securityContext.allowPrivilegeEscalation;
+    expect(run([o]).findings.filter(f => f.ruleId === 'CS-SEC-004').map(f => f.value)).toEqual(['privileged, allowPrivilegeEscalation']);
+  });
+
+  test('NET_BIND_SERVICE, the one capability restricted allows back, is no finding', () => {
+    const o = compliant();
+    vllm(o).securityContext.capabilities.add = ['NET_BIND_SERVICE'];
+    expect(found([o])).toEqual([]);
   });
 
   test('pod-level settings count; a named service account keeps its token', () => {
