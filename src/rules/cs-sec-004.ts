@@ -46,9 +46,9 @@ export const CS_SEC_004: Rule = defineRule({
         if (!CONFINED.has(sc.seccompProfile?.type ?? podSc.seccompProfile?.type)) missing.push(['seccompProfile', 'has no RuntimeDefault seccomp profile']);
         const uid = sc.runAsUser ?? podSc.runAsUser;
         // restricted refuses an explicit uid 0 even beside runAsNonRoot (the kubelet would not start it either).
-        if (!uidByKServe && uid === 0) {missing.push(['runAsUser', 'runs as uid 0']);} else if (!uidByKServe && !((sc.runAsNonRoot ?? podSc.runAsNonRoot) === true || (typeof uid === 'number' && uid > 0))) {
-          missing.push(['runAsNonRoot', 'runs as root (the image\'s default user)']);
-        }
+        const nonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true || (typeof uid === 'number' && uid > 0);
+        if (!uidByKServe && uid === 0) missing.push(['runAsUser', 'runs as uid 0']);
+        if (!uidByKServe && uid !== 0 && !nonRoot) missing.push(['runAsNonRoot', 'runs as root (the image\'s default user)']);
         for (const [k, ns] of shared) missing.push([k, `shares the node's ${ns} namespace`]);
         if (token) missing.push(['automountServiceAccountToken', 'mounts a service account token vLLM never uses']);
         if (!missing.length) continue;
