@@ -154,6 +154,19 @@ export function requireLoaderFor(
   }
 }
 
+/**
+ * A source that takes no `loader` option, given one anyway (jsii and
+ * JavaScript callers pass any key): refused, never silently ignored.
+ * @internal
+ */
+export function refuseLoader(factory: string, options: unknown, path: WeightPath, what: string): void {
+  const loader = options !== null && typeof options === 'object' ? (options as { loader?: unknown }).loader : undefined;
+  if (loader === undefined) return;
+  if (loader instanceof WeightLoader) requireLoaderFor(factory, loader, path, what);
+  fail(factory, 'CS-IN-059', `options.loader is given, but ${what} takes no loader: it loads with the Run:ai streamer`,
+    'drop options.loader (pass streamer settings as options.streamer), or use a source that takes a loader (existingClaim, huggingFace, hostPathCache, prefetch, localModelCache)');
+}
+
 /** Checks that the package is in the engine image before the engine starts: a missing module would crash-loop the pod. */
 const FASTSAFETENSORS_CHECK = 'import importlib.util, sys\n'
   + 'sys.exit(0 if importlib.util.find_spec("fastsafetensors") else "the engine image has no fastsafetensors package: use an image that ships it (vLLM images since vllm#38950) or another WeightLoader")';
