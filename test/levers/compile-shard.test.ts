@@ -293,6 +293,8 @@ describe('fastsafetensors (issue #19 §2)', () => {
     ['GDS on the Hugging Face shared volume', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim(), loader: WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'example.com/gds': 'true' } }) }), 'WeightSource.huggingFace', 'CS-IN-074', 'GPUDirect Storage on a shared volume'],
     ['an empty GDS selector', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: {} }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['an invalid GDS label', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'bad key!': 'x' } }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
+    // Found by the bad-input corpus: a list passed, read as the label 0=nvidia.com/gds.enabled.
+    ['a GDS selector that is a list', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: ['nvidia.com/gds.enabled'] as any }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['a loader that is not a WeightLoader', () => WeightSource.prefetch(REPO, { loader: {} as any }), 'WeightSource.prefetch', 'CS-IN-059', 'not a WeightLoader'],
   ])('refuses %s', (_what, make, site, id, text) => {
     expect(thrown(make)).toMatch(new RegExp(`^${site}: \\[${id}\\] .*${text}.*Fix: `));

@@ -81,7 +81,8 @@ export class WeightLoader {
     options = options ?? {}; // jsii callers can pass null
     const selector = options.gpuDirectStorageNodeSelector;
     if (selector !== undefined) {
-      const entries = selector !== null && typeof selector === 'object' ? Object.entries(selector) : [];
+      // A list is an object too: ['gds'] would read as the label 0=gds.
+      const entries = selector !== null && typeof selector === 'object' && !Array.isArray(selector) ? Object.entries(selector) : [];
       if (!entries.length || entries.some(([k, v]) => !isQualifiedName(k) || !isLabelValue(v))) {
         fail('WeightLoader.fastsafetensors', 'CS-IN-074', 'gpuDirectStorageNodeSelector is empty or holds a label the API server rejects',
           'pass the label only GDS-capable nodes carry, e.g. { "nvidia.com/gds.enabled": "true" } (set it on those nodes yourself), or leave it out');
