@@ -482,6 +482,23 @@ for (const [name, o] of [['fs id', { fileSystemId: 'fsx-1' }], ['dnsName', { dns
 for (const t of [0, -1, 1.5, NaN, Infinity]) {
   add('k8s values', `hyperdisk throughput ${t}`, factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t })), { error: 'CS-IN-029', at: 'WeightSource.hyperdiskMl' });
 }
+for (const t of [1, 399, 1_200_001, 2 ** 31]) {
+  add('k8s values', `hyperdisk throughput ${t} (outside 400 to 1,200,000 MiB/s)`, factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t })), { error: 'CS-IN-087', at: 'WeightSource.hyperdiskMl' });
+}
+for (const t of [400, 1_200_000]) {
+  add('k8s values', `hyperdisk throughput ${t}`, model(() => ({ profile: gke(), weights: WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t }) })), {
+    accepted: 'the bounds of one Hyperdisk ML volume',
+    check: m => expect(m.find(o => o.kind === 'StorageClass').parameters['provisioned-throughput-on-create']).toBe(`${t}Mi`),
+  });
+}
+for (const [scale, max, id] of [[2, 1, 'CS-IN-086'], [5, 4, 'CS-IN-086'], [2 ** 31, 1, 'CS-IN-086']] as Array<[number, number, string]>) {
+  add('k8s values', `Knative initialScale ${scale} with maxReplicas ${max}`, model(() => ({ backend: Backend.kserveKnative({ initialScale: scale }), scaling: { minReplicas: 0, maxReplicas: max } })),
+    { error: id, at: scale > 2 ** 31 - 1 ? 'Backend.kserveKnative' : M });
+}
+add('k8s values', 'Knative initialScale at maxReplicas', model(() => ({ backend: Backend.kserveKnative({ initialScale: 2 }), scaling: { minReplicas: 0, maxReplicas: 2 } })), {
+  accepted: 'the revision can reach it',
+  check: m => expect(m.find(o => o.kind === 'InferenceService').metadata.annotations['autoscaling.knative.dev/initial-scale']).toBe('2'),
+});
 for (const uri of ['http://x/m', 's3://', 's3:///x', 'S3://b/p', 'models/qwen', 's3://b/p\n', 's3://b p/q', 'gs://', 'oci://x']) {
   add('k8s values', `object storage URI ${JSON.stringify(uri)}`, factory(() => WeightSource.objectStorage(uri)), { error: 'CS-IN-017', at: 'WeightSource.objectStorage' });
 }
@@ -663,15 +680,16 @@ for (const [prop, build, id, at] of STRING_PROPS) {
 
 // Every numeric prop with the numbers that are never valid for it: not finite, not an integer where it counts, out of range, a string.
 const BAD_NUMBERS: Array<[string, any]> = [['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['-1', -1], ['1.5', 1.5], ['0', 0], ['a string', '1'], ['1e12', 1e12]];
-const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, string[]]> = [
-  // prop, builder, id, where, the values above that are valid for it
+const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, string[], Record<string, string>?]> = [
+  // prop, builder, id, where, the values above that are valid for it, the values refused with another id
   ['gpu.count', v => model(() => ({ gpu: { count: v, nodeSelector: { a: 'b' } } })), 'CS-IN-002', M, ['1e12']],
   ['capacity.priority', v => model(() => ({ capacity: { priority: v } })), 'CS-IN-004', M, ['0']],
   ['scaling.minReplicas', v => model(() => ({ scaling: { minReplicas: v, maxReplicas: 1 } })), 'CS-IN-007', M, ['0']],
   ['scaling.maxReplicas', v => model(() => ({ scaling: { minReplicas: 0, maxReplicas: v } })), 'CS-IN-007', M, []],
   ['streamer concurrency', v => factory(() => WeightSource.modelcar(MODELCAR, { streamer: { concurrency: v } })), 'CS-IN-005', 'WeightSource.modelcar', []],
-  ['Knative initialScale', v => factory(() => Backend.kserveKnative({ initialScale: v })), 'CS-IN-051', 'Backend.kserveKnative', ['0', '1e12']],
-  ['Hyperdisk throughput', v => factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: v })), 'CS-IN-029', 'WeightSource.hyperdiskMl', ['1e12']],
+  // Knative's autoscaler reads initial-scale as an int32 and ignores what it cannot parse; Compute Engine provisions at most 1,200,000 MiB/s.
+  ['Knative initialScale', v => factory(() => Backend.kserveKnative({ initialScale: v })), 'CS-IN-051', 'Backend.kserveKnative', ['0'], { '1e12': 'CS-IN-086' }],
+  ['Hyperdisk throughput', v => factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: v })), 'CS-IN-029', 'WeightSource.hyperdiskMl', [], { '1e12': 'CS-IN-087' }],
   ['queued provisioning count', v => model(() => ({ profile: gke(), capacity: { gke: { queuedProvisioning: { count: v } } } })), 'CS-IN-039', M, []],
   ['warm buffer replicas', v => model(() => ({ capacity: { warmBuffer: { enabled: true, replicas: v } } })), 'CS-IN-045', M, []],
   ['warm buffer priority', v => model(() => ({ capacity: { priority: 100, warmBuffer: { enabled: true, priority: v } } })), 'CS-IN-036', M, ['-1', '0']],
@@ -682,10 +700,10 @@ const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, st
   ['pre-warm replicas', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', replicas: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
   ['pre-warm warmNodes', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', warmNodes: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
 ];
-for (const [prop, build, id, at, valid] of NUMERIC_PROPS) {
+for (const [prop, build, id, at, valid, other] of NUMERIC_PROPS) {
   for (const [how, v] of BAD_NUMBERS) {
     if (valid.includes(how)) continue;
-    add('numbers', `${prop}: ${how}`, build(v), { error: id, at });
+    add('numbers', `${prop}: ${how}`, build(v), { error: other?.[how] ?? id, at });
   }
 }
 

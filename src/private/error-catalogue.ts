@@ -99,6 +99,8 @@ export const ERROR_CATALOGUE = {
   'CS-IN-083': { summary: 'two models of one app whose hostPath cache directories are the same with different `sizeLimit`s, or nest: each would prune the other\'s downloads' },
   'CS-IN-084': { summary: 'an `estimate.storage` (WeightStorage) that is not valid: an unknown disk type or medium, a size or throughput that is not a positive Size, gp2 with a provisioned throughput, io2 without one' },
   'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
+  'CS-IN-086': { summary: 'a Knative `initialScale` the autoscaler cannot apply: above 2^31-1 (Knative\'s webhook admits it, but its autoscaler reads an int32 and silently starts the cluster default instead), or above `scaling.maxReplicas` (the revision never reaches its initial scale, so it never becomes ready)' },
+  'CS-IN-087': { summary: 'a Hyperdisk ML `throughputMiBps` outside what Compute Engine provisions for one volume (400 to 1,200,000 MiB/s): the CSI driver\'s disk creation fails and the claim stays Pending' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */
