@@ -59,7 +59,8 @@ export interface KServeKnativeOptions {
    * Replicas a new revision starts with (`autoscaling.knative.dev/initial-scale`).
    * 0 creates the model asleep: no GPU is held until the first request, but
    * Knative accepts it only with `allow-zero-initial-scale: "true"` in its
-   * `config-autoscaler` ConfigMap.
+   * `config-autoscaler` ConfigMap. At most `scaling.maxReplicas`: a revision
+   * becomes ready only once it has had its initial scale.
    * @default - Knative's default (1): a new revision is started once, to prove it becomes ready
    */
   readonly initialScale?: number;

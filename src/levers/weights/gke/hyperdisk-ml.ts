@@ -33,7 +33,8 @@ export interface HyperdiskMlOptions {
 
   /**
    * Throughput provisioned at creation, in MiB/s
-   * (`provisioned-throughput-on-create`).
+   * (`provisioned-throughput-on-create`): 400 to 1,200,000, the range
+   * Compute Engine provisions for one Hyperdisk ML volume.
    * @default 2400
    */
   readonly throughputMiBps?: number;
