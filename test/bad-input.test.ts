@@ -1114,6 +1114,12 @@ add('pod security', 'workloadIdentity("default")', modelRules(() => ({ weights: 
 for (const [name, env] of [['USER=root', { USER: 'root' }], ['HOME=/root', { HOME: '/root' }], ['VLLM_CACHE_ROOT under /root', { VLLM_CACHE_ROOT: '/root/.cache/vllm' }]] as Array<[string, any]>) {
   add('pod security', `extraEnv ${name} against the non-root engine`, model(() => ({ engine: vllm({ extraEnv: env }) })), { error: 'CS-IN-006', at: M });
 }
+for (const [name, value] of [['XDG_CACHE_HOME', '/root/.cache'], ['HF_HOME', '/root/.cache/huggingface'], ['HF_HUB_CACHE', '/root/hub'], ['TRITON_CACHE_DIR', '/root/.triton'],
+  ['TORCHINDUCTOR_CACHE_DIR', '/root//inductor/'], ['NUMBA_CACHE_DIR', '/tmp/../root'], ['OUTLINES_CACHE_DIR', '/root'], ['VLLM_CONFIG_ROOT', '/root/.config/vllm']]) {
+  add('pod security', `extraEnv ${name}=${value}`, model(() => ({ engine: vllm({ extraEnv: { [name]: value } }) })), { error: 'CS-IN-088', at: M });
+}
+add('pod security', 'extraEnv TRITON_CACHE_DIR under HOME', model(() => ({ engine: vllm({ extraEnv: { TRITON_CACHE_DIR: '/home/vllm/.triton' } }) })),
+  { accepted: 'under HOME, on the cache volume the engine writes' });
 for (const name of ['Default', 'default ', 'system:serviceaccount:llm:x', 'a_b']) {
   add('pod security', `workloadIdentity(${JSON.stringify(name)})`, factory(() => ObjectStorageCredentials.workloadIdentity(name)), { error: 'CS-IN-021', at: 'ObjectStorageCredentials.workloadIdentity' });
 }

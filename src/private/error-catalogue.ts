@@ -101,6 +101,7 @@ export const ERROR_CATALOGUE = {
   'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
   'CS-IN-086': { summary: 'a Knative `initialScale` the autoscaler cannot apply: above 2^31-1 (Knative\'s webhook admits it, but its autoscaler reads an int32 and silently starts the cluster default instead), or above `scaling.maxReplicas` (the revision never reaches its initial scale, so it never becomes ready)' },
   'CS-IN-087': { summary: 'a Hyperdisk ML `throughputMiBps` outside what Compute Engine provisions for one volume (400 to 1,200,000 MiB/s): the CSI driver\'s disk creation fails and the claim stays Pending' },
+  'CS-IN-088': { summary: 'an `engine.extraEnv` cache location (`XDG_CACHE_HOME`, `HF_HOME`, `TRITON_CACHE_DIR`, `TORCHINDUCTOR_CACHE_DIR`, ...) under `/root`, the image\'s HOME: the engine\'s non-root uid cannot write there, and a root engine would write to the container disk, empty at every wake' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */
