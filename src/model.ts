@@ -407,4 +407,8 @@ function requireProps(scope: Construct, props: ColdStartOptimizedModelProps): vo
   for (const key of ['profile', 'backend', 'scaling', 'capacity', 'imagePull', 'runtime', 'estimate', 'adapters']) {
     if (p[key] !== undefined && (p[key] === null || typeof p[key] !== 'object')) missing(`props.${key}`, `leave props.${key} out for its default, or pass one`);
   }
+  // Read by truthiness, a 0 or '' would switch the baseline pack off unasked, and a 'false' would leave it on.
+  for (const key of ['enforceBaseline', 'argoCdSyncWaves']) {
+    if (p[key] !== undefined && typeof p[key] !== 'boolean') missing(`props.${key}`, `pass true or false, or leave props.${key} out for its default`);
+  }
 }

@@ -1,13 +1,18 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   AdapterVolume, Aspects, Backend, BeforeSetup, EbsVolumeType, PersistentDiskType, StorageMedium, WeightStorage, CacheNodeGroup, CacheStorage, Cloud,
   ColdStartBaseline, ColdStartError, ColdStartOptimizedModel,
   ColdStartOptimizedModelProps, DeploymentAutoscaler, Engine, Environment, Findings, KarpenterCapacityType, ModelSize, ObjectStorageCredentials,
   Precision, PreWarmSchedule, Profile, WeightLoader, SharedVolume, TolerationEffect, TolerationOperator, WarmBufferMode, WeightPath, WeightSource,
-  CacheAccessMode,
+  CacheAccessMode, ColdStartReport, ReportPictures, RuleSuppressions,
 } from '../src';
 import { schemaErrors } from './schema';
 import { baseProps, MODELCAR, VLLM } from './util';
+import { REPORT_FILE } from '../src/aspects/findings-report';
+import { COLDSTART_REPORT_FILE } from '../src/estimate/cold-start-report';
 
 /**
  * The bad-input corpus (#15): one table of inputs a new, careless or hostile
@@ -114,6 +119,7 @@ const eks = () => Profile.production({ cloud: Cloud.eks({ region: 'us-east-1' })
 const vllm = (o: { extraArgs?: any; extraEnv?: any; image?: any } = {}) => Engine.vllm({ image: VLLM, ...o });
 const nvme = (o: any = {}) => CacheNodeGroup.localNvme({ path: '/mnt/nvme/models', storageLimit: Size.gibibytes(100), name: 'nvme-l4', ...o });
 const M = 'serving/qwen';
+const SNAP = 'snap-0123456789abcdef0';
 
 // ---------------------------------------------------------------------------
 // 1. vLLM argv: every flag a typed prop owns, in every spelling vLLM's parser accepts.
@@ -318,6 +324,9 @@ add('paths', 'mountpointS3 prefix without the trailing /', model(() => ({ profil
 for (const prefix of ['a,b/', 'a b/', '/qwen/', '../x/', 'a//b/']) {
   add('paths', `mountpointS3 prefix ${JSON.stringify(prefix)}`, factory(() => WeightSource.mountpointS3('my-models', { prefix })), { error: 'CS-IN-011', at: 'WeightSource.mountpointS3' });
 }
+for (const directory of SUBPATHS) {
+  add('paths', `ebsSnapshot directory ${JSON.stringify(directory)}`, factory(() => WeightSource.ebsSnapshot(SNAP, { directory })), { error: 'CS-IN-011', at: 'WeightSource.ebsSnapshot' });
+}
 for (const revision of ['main/', '../main', 'a/./b', 'a//b', '', ' ', 'main b', '.']) {
   add('paths', `revision ${JSON.stringify(revision)}`, factory(() => WeightSource.prefetch({ ...REPO, revision })), { error: 'CS-IN-018', at: 'WeightSource.prefetch' });
 }
@@ -477,6 +486,23 @@ for (const [name, o] of [['fs id', { fileSystemId: 'fsx-1' }], ['dnsName', { dns
 for (const t of [0, -1, 1.5, NaN, Infinity]) {
   add('k8s values', `hyperdisk throughput ${t}`, factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t })), { error: 'CS-IN-029', at: 'WeightSource.hyperdiskMl' });
 }
+for (const t of [1, 399, 1_200_001, 2 ** 31]) {
+  add('k8s values', `hyperdisk throughput ${t} (outside 400 to 1,200,000 MiB/s)`, factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t })), { error: 'CS-IN-087', at: 'WeightSource.hyperdiskMl' });
+}
+for (const t of [400, 1_200_000]) {
+  add('k8s values', `hyperdisk throughput ${t}`, model(() => ({ profile: gke(), weights: WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: t }) })), {
+    accepted: 'the bounds of one Hyperdisk ML volume',
+    check: m => expect(m.find(o => o.kind === 'StorageClass').parameters['provisioned-throughput-on-create']).toBe(`${t}Mi`),
+  });
+}
+for (const [scale, max, id] of [[2, 1, 'CS-IN-086'], [5, 4, 'CS-IN-086'], [2 ** 31, 1, 'CS-IN-086']] as Array<[number, number, string]>) {
+  add('k8s values', `Knative initialScale ${scale} with maxReplicas ${max}`, model(() => ({ backend: Backend.kserveKnative({ initialScale: scale }), scaling: { minReplicas: 0, maxReplicas: max } })),
+    { error: id, at: scale > 2 ** 31 - 1 ? 'Backend.kserveKnative' : M });
+}
+add('k8s values', 'Knative initialScale at maxReplicas', model(() => ({ backend: Backend.kserveKnative({ initialScale: 2 }), scaling: { minReplicas: 0, maxReplicas: 2 } })), {
+  accepted: 'the revision can reach it',
+  check: m => expect(m.find(o => o.kind === 'InferenceService').metadata.annotations['autoscaling.knative.dev/initial-scale']).toBe('2'),
+});
 for (const uri of ['http://x/m', 's3://', 's3:///x', 'S3://b/p', 'models/qwen', 's3://b/p\n', 's3://b p/q', 'gs://', 'oci://x']) {
   add('k8s values', `object storage URI ${JSON.stringify(uri)}`, factory(() => WeightSource.objectStorage(uri)), { error: 'CS-IN-017', at: 'WeightSource.objectStorage' });
 }
@@ -608,6 +634,16 @@ add('k8s values', 'RWO shared weights volume', factory(() => SharedVolume.newCla
 add('k8s values', 'GKE weights on EKS', model(() => ({ profile: eks(), weights: WeightSource.gcsFuse('bucket') })), { error: 'CS-IN-014', at: M });
 add('k8s values', 'EKS capacity on GKE', model(() => ({ ...pool(), profile: gke() })), { error: 'CS-IN-014', at: M });
 add('k8s values', 'imagePull.gke without a ComputeClass', model(() => ({ profile: gke(), imagePull: { gke: { imageStreaming: true } } })), { error: 'CS-IN-032', at: M });
+add('k8s values', 'ebsSnapshot without a NodePool', model(() => ({ profile: eks(), weights: WeightSource.ebsSnapshot(SNAP) })), { error: 'CS-IN-090', at: M });
+add('k8s values', 'ebsSnapshot outside EKS', model(() => ({ profile: gke(), weights: WeightSource.ebsSnapshot(SNAP) })), { error: 'CS-IN-014', at: M });
+for (const amiAlias of ['al2023@latest', 'bottlerocket@v1.33.9', 'bottlerocket@stable']) {
+  add('k8s values', `ebsSnapshot on amiAlias ${amiAlias}`, model(() => ({
+    profile: eks(), capacity: { eks: { nodePool: { instanceTypes: ['g6.xlarge'], nodeRole: 'r', selectorTags: { a: 'b' }, amiAlias } } }, weights: WeightSource.ebsSnapshot(SNAP),
+  })), { error: 'CS-IN-090', at: M });
+}
+add('k8s values', 'ebsSnapshot size below the model', model(() => ({
+  profile: eks(), capacity: { eks: { nodePool: { instanceTypes: ['g6.xlarge'], nodeRole: 'r', selectorTags: { a: 'b' } } } }, weights: WeightSource.ebsSnapshot(SNAP, { size: Size.mebibytes(10) }),
+})), { error: 'CS-IN-089', at: M });
 add('k8s values', 'imagePull.eks without a NodePool', model(() => ({ profile: eks(), imagePull: { eks: { dataVolumeSnapshotId: 'snap-0123456789abcdef0' } } })), { error: 'CS-IN-033', at: M });
 add('k8s values', 'ComputeClass rule without GPU type', model(() => ({ profile: gke(), capacity: { gke: { computeClass: { priorities: [{ gpuType: '' }] } } } })), { error: 'CS-IN-037', at: M });
 add('k8s values', 'ComputeClass machineFamily and machineType', model(() => ({ profile: gke(), capacity: { gke: { computeClass: { priorities: [{ gpuType: 'nvidia-l4', machineFamily: 'g2', machineType: 'g2-standard-8' }] } } } })),
@@ -641,6 +677,7 @@ const STRING_PROPS: Array<[string, (v: string) => () => Result, string, string]>
   ['GPU resource name', v => model(() => ({ gpu: { count: 1, resourceName: v, nodeSelector: { a: 'b' } } })), 'CS-IN-058', M],
   ['region', v => factory(() => Cloud.gke({ region: v })), 'CS-IN-026', 'Cloud.gke'],
   ['Hyperdisk snapshot', v => factory(() => WeightSource.hyperdiskMl({ snapshotName: v })), 'CS-IN-021', 'WeightSource.hyperdiskMl'],
+  ['EBS weights snapshot', v => factory(() => WeightSource.ebsSnapshot(v)), 'CS-IN-089', 'WeightSource.ebsSnapshot'],
   ['LocalModelCache name', v => factory(() => WeightSource.localModelCache('gs://m/q', { nodeGroup: CacheNodeGroup.existing('g'), cacheName: v })), 'CS-IN-021', 'WeightSource.localModelCache'],
   ['extraEnv name', v => factory(() => vllm({ extraEnv: { [v]: 'x' } })), 'CS-IN-058', 'Engine.vllm'],
   ['sleep route', v => model(() => ({ weights: WeightSource.existingClaim('w'), backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: PROXY, extraRoutes: [v] } } })), 'CS-IN-062', M],
@@ -658,15 +695,19 @@ for (const [prop, build, id, at] of STRING_PROPS) {
 
 // Every numeric prop with the numbers that are never valid for it: not finite, not an integer where it counts, out of range, a string.
 const BAD_NUMBERS: Array<[string, any]> = [['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['-1', -1], ['1.5', 1.5], ['0', 0], ['a string', '1'], ['1e12', 1e12]];
-const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, string[]]> = [
-  // prop, builder, id, where, the values above that are valid for it
+const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, string[], Record<string, string>?]> = [
+  // prop, builder, id, where, the values above that are valid for it, the values refused with another id
   ['gpu.count', v => model(() => ({ gpu: { count: v, nodeSelector: { a: 'b' } } })), 'CS-IN-002', M, ['1e12']],
   ['capacity.priority', v => model(() => ({ capacity: { priority: v } })), 'CS-IN-004', M, ['0']],
   ['scaling.minReplicas', v => model(() => ({ scaling: { minReplicas: v, maxReplicas: 1 } })), 'CS-IN-007', M, ['0']],
   ['scaling.maxReplicas', v => model(() => ({ scaling: { minReplicas: 0, maxReplicas: v } })), 'CS-IN-007', M, []],
   ['streamer concurrency', v => factory(() => WeightSource.modelcar(MODELCAR, { streamer: { concurrency: v } })), 'CS-IN-005', 'WeightSource.modelcar', []],
-  ['Knative initialScale', v => factory(() => Backend.kserveKnative({ initialScale: v })), 'CS-IN-051', 'Backend.kserveKnative', ['0', '1e12']],
-  ['Hyperdisk throughput', v => factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: v })), 'CS-IN-029', 'WeightSource.hyperdiskMl', ['1e12']],
+  // Knative's autoscaler reads initial-scale as an int32 and ignores what it cannot parse; Compute Engine provisions at most 1,200,000 MiB/s.
+  ['Knative initialScale', v => factory(() => Backend.kserveKnative({ initialScale: v })), 'CS-IN-051', 'Backend.kserveKnative', ['0'], { '1e12': 'CS-IN-086' }],
+  ['Hyperdisk throughput', v => factory(() => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: v })), 'CS-IN-029', 'WeightSource.hyperdiskMl', [], { '1e12': 'CS-IN-087' }],
+  ['EBS weights throughput', v => factory(() => WeightSource.ebsSnapshot(SNAP, { throughputMiBps: v })), 'CS-IN-089', 'WeightSource.ebsSnapshot', []],
+  ['EBS weights IOPS', v => factory(() => WeightSource.ebsSnapshot(SNAP, { iops: v })), 'CS-IN-089', 'WeightSource.ebsSnapshot', []],
+  ['EBS weights initialization rate', v => factory(() => WeightSource.ebsSnapshot(SNAP, { initializationRateMiBps: v })), 'CS-IN-089', 'WeightSource.ebsSnapshot', []],
   ['queued provisioning count', v => model(() => ({ profile: gke(), capacity: { gke: { queuedProvisioning: { count: v } } } })), 'CS-IN-039', M, []],
   ['warm buffer replicas', v => model(() => ({ capacity: { warmBuffer: { enabled: true, replicas: v } } })), 'CS-IN-045', M, []],
   ['warm buffer priority', v => model(() => ({ capacity: { priority: 100, warmBuffer: { enabled: true, priority: v } } })), 'CS-IN-036', M, ['-1', '0']],
@@ -677,10 +718,10 @@ const NUMERIC_PROPS: Array<[string, (v: any) => () => Result, string, string, st
   ['pre-warm replicas', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', replicas: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
   ['pre-warm warmNodes', v => factory(() => PreWarmSchedule.daily({ timeZone: 'UTC', start: '08:00', end: '18:00', warmNodes: v })), 'CS-IN-066', 'PreWarmSchedule.daily', []],
 ];
-for (const [prop, build, id, at, valid] of NUMERIC_PROPS) {
+for (const [prop, build, id, at, valid, other] of NUMERIC_PROPS) {
   for (const [how, v] of BAD_NUMBERS) {
     if (valid.includes(how)) continue;
-    add('numbers', `${prop}: ${how}`, build(v), { error: id, at });
+    add('numbers', `${prop}: ${how}`, build(v), { error: other?.[how] ?? id, at });
   }
 }
 
@@ -715,6 +756,9 @@ const SPECIFIC: Record<string, string> = {
   'WeightSource.mountpointS3(null)': 'CS-IN-027',
   'WeightSource.hyperdiskMl({ snapshotName: null })': 'CS-IN-021',
   'WeightSource.fsxLustre({})': 'CS-IN-028',
+  'WeightSource.ebsSnapshot(null)': 'CS-IN-089',
+  'WeightSource.ebsSnapshot(id, "fast")': 'CS-IN-089',
+  'WeightSource.ebsSnapshot(id, { fastSnapshotRestore: "true" })': 'CS-IN-089',
   'SharedVolume.existingClaim(name, null)': 'CS-IN-013',
   'SharedVolume.existingClaim(null, ...)': 'CS-IN-021',
   'CacheStorage.existingClaim(null)': 'CS-IN-021',
@@ -748,6 +792,9 @@ for (const [name, call, at] of [
   ['WeightSource.mountpointS3(null)', () => WeightSource.mountpointS3(null as any), 'WeightSource.mountpointS3'],
   ['WeightSource.hyperdiskMl({ snapshotName: null })', () => WeightSource.hyperdiskMl({ snapshotName: null as any }), 'WeightSource.hyperdiskMl'],
   ['WeightSource.fsxLustre({})', () => WeightSource.fsxLustre({} as any), 'WeightSource.fsxLustre'],
+  ['WeightSource.ebsSnapshot(null)', () => WeightSource.ebsSnapshot(null as any), 'WeightSource.ebsSnapshot'],
+  ['WeightSource.ebsSnapshot(id, "fast")', () => WeightSource.ebsSnapshot(SNAP, 'fast' as any), 'WeightSource.ebsSnapshot'],
+  ['WeightSource.ebsSnapshot(id, { fastSnapshotRestore: "true" })', () => WeightSource.ebsSnapshot(SNAP, { fastSnapshotRestore: 'true' as any }), 'WeightSource.ebsSnapshot'],
   ['SharedVolume.existingClaim(name, null)', () => SharedVolume.existingClaim('c', null as any), 'SharedVolume.existingClaim'],
   ['SharedVolume.existingClaim(null, ...)', () => SharedVolume.existingClaim(null as any, { accessMode: CacheAccessMode.READ_WRITE_MANY }), 'SharedVolume.existingClaim'],
   ['CacheStorage.existingClaim(null)', () => CacheStorage.existingClaim(null as any), 'CacheStorage.existingClaim'],
@@ -889,6 +936,291 @@ add('rule engine', 'an InferenceService transformer', foreign(() => [{
 }]), { finding: 'CS-IMG-001' });
 
 // ---------------------------------------------------------------------------
+// 7b. Pod templates wherever a workload API keeps them: each is found and judged.
+
+const gpuServer = (extra: any = {}) => server({ resources: { limits: { 'nvidia.com/gpu': '1', 'memory': '30Gi' } }, ...extra });
+const template = (spec: any) => ({ metadata: { labels: { app: 'm' } }, spec });
+const selector = { matchLabels: { app: 'm' } };
+const inferenceService = (components: any) => ({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'i' }, spec: components });
+const hfModel = { modelFormat: { name: 'huggingface' }, storageUri: 'pvc://models/qwen' };
+const statefulSet = (spec: any) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { serviceName: 's', selector, template: template(spec) } });
+const servingRuntime = (kind: string) => (spec: any) => ({ apiVersion: 'serving.kserve.io/v1alpha1', kind, metadata: { name: 'sr' }, spec: { supportedModelFormats: [{ name: 'huggingface' }], ...spec } });
+const unnamed = (c: any) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'name'));
+const idle = { containers: [{ name: 'idle', image: `registry.k8s.io/pause${DIGEST}` }] };
+const LOCATIONS: Array<[string, (spec: any) => any]> = [
+  ['a Pod', spec => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec })],
+  ['a Deployment', spec => deployment(spec)],
+  ['a StatefulSet', statefulSet],
+  ['a ReplicaSet', spec => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { selector, template: template(spec) } })],
+  ['a DaemonSet', spec => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector, template: template(spec) } })],
+  ['a Job', spec => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: template({ restartPolicy: 'Never', ...spec }) } })],
+  ['a CronJob jobTemplate', spec => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'cj' },
+    spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: template({ restartPolicy: 'Never', ...spec }) } } },
+  })],
+  ['a Knative Service (serving.knative.dev)', spec => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'ksvc' }, spec: { template: template(spec) } })],
+  ['an Argo Rollout', spec => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'ro' }, spec: { selector, strategy: { canary: {} }, template: template(spec) } })],
+  ['a LeaderWorkerSet leaderTemplate', spec => ({
+    apiVersion: 'leaderworkerset.x-k8s.io/v1',
+    kind: 'LeaderWorkerSet',
+    metadata: { name: 'lws' },
+    spec: { leaderWorkerTemplate: { size: 2, leaderTemplate: template(spec), workerTemplate: template(idle) } },
+  })],
+  ['a LeaderWorkerSet workerTemplate', spec => ({
+    apiVersion: 'leaderworkerset.x-k8s.io/v1',
+    kind: 'LeaderWorkerSet',
+    metadata: { name: 'lws' },
+    spec: { leaderWorkerTemplate: { size: 2, leaderTemplate: template(idle), workerTemplate: template(spec) } },
+  })],
+  ['a KServe ServingRuntime', servingRuntime('ServingRuntime')],
+  ['a KServe ClusterServingRuntime', servingRuntime('ClusterServingRuntime')],
+  ['an InferenceService predictor', spec => inferenceService({ predictor: spec })],
+  // The model is a container without a name: KServe merges it into kserve-container at admission.
+  ['an InferenceService predictor.model', ({ containers: [c], ...rest }) => inferenceService({ predictor: { ...rest, model: { ...hfModel, ...unnamed(c) } } })],
+  ['an InferenceService predictor workerSpec', spec => inferenceService({ predictor: { model: hfModel, workerSpec: spec } })],
+  ['an InferenceService transformer', spec => inferenceService({ predictor: { model: hfModel }, transformer: spec })],
+  ['an InferenceService explainer', spec => inferenceService({ predictor: { model: hfModel }, explainer: spec })],
+  ['a kind: List item', spec => ({ apiVersion: 'v1', kind: 'List', metadata: { name: 'all' }, items: [deployment(spec)] })],
+  ['a StatefulSetList item', spec => ({ apiVersion: 'apps/v1', kind: 'StatefulSetList', metadata: { name: 'sets' }, items: [statefulSet(spec)] })],
+  ['an unknown CRD\'s spec.template.spec', spec => ({ apiVersion: 'example.com/v1alpha1', kind: 'ModelDeployment', metadata: { name: 'x' }, spec: { replicas: 1, template: template(spec) } })],
+];
+const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 1000 };
+for (const [where, wrap] of LOCATIONS) {
+  add('pod templates', `${where}: a vLLM image by tag`, foreign(() => [wrap({ containers: [gpuServer({ image: 'vllm/vllm-openai:v0.11.0' })] })]), { finding: 'CS-IMG-001' });
+  add('pod templates', `${where}: a vLLM GPU container without /dev/shm`, foreign(() => [wrap({ containers: [gpuServer()] })]), { finding: 'CS-SHM-001' });
+  add('pod templates', `${where}: vLLM with a hostPath on /.`, foreign(() => [wrap({ containers: [server()], volumes: [{ name: 'host', hostPath: { path: '/.' } }] })]), { finding: 'CS-SEC-005' });
+  add('pod templates', `${where}: vLLM without a securityContext`, foreign(() => [wrap({ containers: [server()] })]), { finding: 'CS-SEC-004' });
+  add('pod templates', `${where}: vLLM locked down, no token`, foreign(() => [wrap({ automountServiceAccountToken: false, containers: [server({ securityContext: RESTRICTED })] })]),
+    { accepted: 'restricted settings and no token: the pod is found and passes', without: 'CS-SEC-004' });
+}
+
+// ---------------------------------------------------------------------------
+// 7c. Pod Security on foreign vLLM pods (CS-SEC-004) and node directories (CS-SEC-005).
+
+const lockedPod = (c: any = {}, pod: any = {}) => () => [deployment({
+  automountServiceAccountToken: false,
+  containers: [server({ securityContext: { ...RESTRICTED, ...c } })],
+  ...pod,
+})];
+for (const [name, c, pod] of [
+  ['allowPrivilegeEscalation unset', { allowPrivilegeEscalation: undefined }, {}],
+  ['allowPrivilegeEscalation true', { allowPrivilegeEscalation: true }, {}],
+  ['privileged', { allowPrivilegeEscalation: undefined, privileged: true }, {}],
+  ['no capabilities dropped', { capabilities: undefined }, {}],
+  ['NET_RAW dropped, not ALL', { capabilities: { drop: ['NET_RAW'] } }, {}],
+  ['SYS_ADMIN added back', { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }, {}],
+  ['no seccomp profile', { seccompProfile: undefined }, {}],
+  ['an Unconfined seccomp profile', { seccompProfile: { type: 'Unconfined' } }, {}],
+  ['Unconfined on the container over RuntimeDefault on the pod', { seccompProfile: { type: 'Unconfined' } }, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }],
+  ['no uid and no runAsNonRoot', { runAsNonRoot: undefined, runAsUser: undefined }, {}],
+  ['runAsNonRoot false', { runAsNonRoot: false, runAsUser: undefined }, {}],
+  ['runAsUser 0', { runAsNonRoot: undefined, runAsUser: 0 }, {}],
+  ['runAsUser 0 beside runAsNonRoot', { runAsUser: 0 }, {}],
+  ['runAsUser 0 on the pod', { runAsNonRoot: undefined, runAsUser: undefined }, { securityContext: { runAsUser: 0 } }],
+  ['the token mounted', {}, { automountServiceAccountToken: true }],
+  ['the token left to its default', {}, { automountServiceAccountToken: undefined }],
+  ['the token of the default service account', {}, { automountServiceAccountToken: undefined, serviceAccountName: 'default' }],
+  ['hostNetwork', {}, { hostNetwork: true }],
+  ['hostPID', {}, { hostPID: true }],
+  ['hostIPC', {}, { hostIPC: true }],
+] as Array<[string, any, any]>) {
+  add('pod security', `foreign vLLM pod: ${name}`, foreign(lockedPod(c, pod)), { finding: 'CS-SEC-004' });
+}
+for (const [name, c, pod, why] of [
+  ['every restricted setting', {}, {}, 'the restricted level, no token'],
+  ['settings on the pod', { seccompProfile: undefined, runAsNonRoot: undefined, runAsUser: undefined }, { securityContext: { seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1000 } }, 'pod-level seccomp and uid apply to the container'],
+  ['a Localhost seccomp profile', { seccompProfile: { type: 'Localhost', localhostProfile: 'vllm.json' } }, {}, 'restricted accepts a Localhost profile'],
+  ['NET_BIND_SERVICE added back', { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } }, {}, 'the one capability restricted allows'],
+  ['a named service account', {}, { automountServiceAccountToken: undefined, serviceAccountName: 'vllm-s3-reader' }, 'workload identity needs the token'],
+] as Array<[string, any, any, string]>) {
+  add('pod security', `foreign vLLM pod: ${name}`, foreign(lockedPod(c, pod)), { accepted: why, without: 'CS-SEC-004' });
+}
+add('pod security', 'foreign non-vLLM pod as root with the token', foreign(() => [deployment({ containers: [{ name: 'web', image: `nginx${DIGEST}` }] })]),
+  { accepted: 'CS-SEC-004 judges vLLM servers; other pods are Pod Security Admission\'s', without: 'CS-SEC-004' });
+add('pod security', 'foreign modelcar InferenceService without a uid', foreign(() => [inferenceService({
+  predictor: { automountServiceAccountToken: false, model: { ...hfModel, storageUri: `oci://registry.example.com/m${DIGEST}`, image: IMG, securityContext: { ...RESTRICTED, runAsNonRoot: undefined, runAsUser: undefined } } },
+})]), { accepted: 'KServe sets the modelcar uid (uidModelcar)', without: 'CS-SEC-004' });
+
+const hostPathPod = (path: string, containers: any[] = [server()]) => () => [deployment({ containers, volumes: [{ name: 'host', hostPath: { path } }] })];
+for (const path of ['/', '/.', '//', '/./', '//etc/', '/var/../etc', '/mnt/../..', '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/usr', '/bin', '/lib64',
+  '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/run', '/run/containerd/containerd.sock', '/var', '/var/lib', '/var/log/pods']) {
+  add('node paths', `foreign vLLM pod with hostPath ${JSON.stringify(path)}`, foreign(hostPathPod(path)), { finding: 'CS-SEC-005' });
+}
+for (const [kind, wrap] of [
+  ['DaemonSet', (spec: any) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector, template: template(spec) } })],
+  ['InferenceService predictor', (spec: any) => inferenceService({ predictor: spec })],
+  ['LeaderWorkerSet worker', LOCATIONS.find(([w]) => w === 'a LeaderWorkerSet workerTemplate')![1]],
+] as Array<[string, (spec: any) => any]>) {
+  add('node paths', `foreign vLLM ${kind} with hostPath /etc`, foreign(() => [wrap({ containers: [server()], volumes: [{ name: 'host', hostPath: { path: '/etc' } }] })]), { finding: 'CS-SEC-005' });
+}
+for (const path of ['/var/lib/cdk8s-coldstart/models', '/mnt/models', '/data/hf/', '/var/lib/models', '/etcd-backup', '/opt/models']) {
+  add('node paths', `foreign vLLM pod with hostPath ${JSON.stringify(path)}`, foreign(hostPathPod(path)), { accepted: 'a data directory outside system locations', without: 'CS-SEC-005' });
+}
+const exporter = [{ name: 'node-exporter', image: `quay.io/prometheus/node-exporter${DIGEST}`, args: ['--path.rootfs=/host'] }];
+for (const path of ['/', '/proc', '/sys']) {
+  add('node paths', `a node exporter (no vLLM) with hostPath ${path}`, foreign(hostPathPod(path, exporter)), { accepted: 'only pods running vLLM are judged: a node agent reads the node by design', without: 'CS-SEC-005' });
+}
+add('node paths', 'a vLLM-image container running a copy script on hostPath /etc', foreign(hostPathPod('/etc', [
+  server({ name: 'copy', command: ['sh', '-c', 'cp /host/x /models'], args: undefined }),
+])), { accepted: 'a vLLM image running a script is not a vLLM server (CS-SEC-002 and Pod Security Admission judge it)', without: 'CS-SEC-005' });
+add('node paths', 'hostPath /etc on vLLM, suppressed with a reason', () => {
+  const app: App = Testing.app();
+  const chart = new Chart(app, 'c');
+  const [obj] = hostPathPod('/etc')();
+  const o = new ApiObject(chart, 'o0', obj);
+  Aspects.of(app).add(new ColdStartBaseline({ environment: Environment.PRODUCTION }));
+  RuleSuppressions.add(o, [{ id: 'CS-SEC-005', reason: 'reads the node\'s CA bundle, reviewed' }]);
+  return judged(app, true);
+}, { accepted: 'a suppression with a reason silences it (the report keeps it)', without: 'CS-SEC-005' });
+
+// ---------------------------------------------------------------------------
+// 7d. Pod Security of the pods the library writes: nothing a prop takes switches it off.
+
+/** One model in chart `serving` (namespace llm), judged by its baseline pack: unsuppressed findings, and the manifests. */
+function modelRules(overrides: () => Partial<ColdStartOptimizedModelProps>): () => Result {
+  return () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving', { namespace: 'llm' });
+    new ColdStartOptimizedModel(chart, 'qwen', baseProps(overrides()));
+    return { ...judged(app, true), manifests: chart.toJson() };
+  };
+}
+/** Every pod spec of the manifests, with its object kind. */
+const podSpecs = (m: any[]) => m.flatMap(o => [o.spec?.template?.spec, o.spec?.predictor, o.spec?.jobTemplate?.spec?.template?.spec]
+  .filter(Boolean).map(s => [o.kind, s]));
+/** Every container of every pod the library wrote keeps escalation off, every capability dropped and a RuntimeDefault profile; no pod mounts an unused token. */
+function lockedDown(m: any[]): void {
+  const pods = podSpecs(m);
+  expect(pods.length).toBeGreaterThan(0);
+  for (const [kind, pod] of pods) {
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+      const sc = c.securityContext ?? {};
+      expect([kind, c.name, sc.allowPrivilegeEscalation, sc.capabilities?.drop, sc.privileged ?? false]).toEqual([kind, c.name, false, ['ALL'], false]);
+      expect([kind, c.name, sc.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type]).toEqual([kind, c.name, 'RuntimeDefault']);
+    }
+    if (!pod.serviceAccountName) expect([kind, pod.automountServiceAccountToken]).toEqual([kind, false]);
+    expect([kind, pod.hostNetwork, pod.hostPID, pod.hostIPC]).toEqual([kind, undefined, undefined, undefined]);
+  }
+}
+const CLAIM = () => WeightSource.existingClaim('w');
+for (const [name, v] of [['"false"', 'false'], ['"true"', 'true'], ['null', null], ['0', 0], ['1', 1], ['an object', {}]] as Array<[string, any]>) {
+  add('pod security', `runtime.runAsRoot ${name}`, model(() => ({ runtime: { runAsRoot: v } })), { error: 'CS-IN-059', at: M });
+}
+add('pod security', 'runtime.runAsRoot false on a Deployment', modelRules(() => ({ weights: CLAIM(), backend: Backend.deployment(), runtime: { runAsRoot: false } })), {
+  accepted: 'the restricted level: uid 1000, no token',
+  without: 'CS-SEC-004',
+  check: m => {
+    lockedDown(m);
+    const engine = m.find(o => o.kind === 'Deployment' && o.metadata.name === 'qwen').spec.template.spec.containers[0].securityContext;
+    expect([engine.runAsNonRoot, engine.runAsUser]).toEqual([true, 1000]);
+  },
+});
+add('pod security', 'runtime.runAsRoot true keeps seccomp, drop ALL, no escalation and no token', modelRules(() => ({ weights: CLAIM(), backend: Backend.deployment(), runtime: { runAsRoot: true } })), {
+  accepted: 'the baseline level the README states for an image that must run as root; CS-SEC-004 is suppressed with that reason',
+  without: 'CS-SEC-004',
+  check: lockedDown,
+});
+for (const [name, props] of [
+  ['a modelcar on Knative (production)', () => ({ profile: Profile.production() })],
+  ['a claim on a Deployment with sleep mode (the proxy too)', () => ({ weights: CLAIM(), backend: Backend.deployment(), runtime: { sleepMode: { proxyImage: PROXY } } })],
+  ['a hostPath cache (root init container)', () => ({ weights: WeightSource.hostPathCache(REPO) })],
+  ['a prefetch DaemonSet', () => ({ weights: WeightSource.prefetch(REPO) })],
+  ['a warm buffer and a pre-pull DaemonSet', () => ({ capacity: { warmBuffer: { enabled: true } }, imagePull: { prePull: true } })],
+  ['a Hugging Face loader Job on a shared claim', () => ({ weights: WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim({ storageClassName: 'nfs' }) }) })],
+  ['object storage with workload identity', () => ({ weights: WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.workloadIdentity('s3-reader') }) })],
+] as Array<[string, () => Partial<ColdStartOptimizedModelProps>]>) {
+  add('pod security', `every pod locked down: ${name}`, modelRules(props), { accepted: 'no prop turns off escalation, capabilities, seccomp or the token', without: 'CS-SEC-002', check: lockedDown });
+}
+add('pod security', 'workloadIdentity("default")', modelRules(() => ({ weights: WeightSource.objectStorage('s3://models/qwen', { credentials: ObjectStorageCredentials.workloadIdentity('default') }) })),
+  { finding: 'CS-SEC-004' });
+for (const [name, env] of [['USER=root', { USER: 'root' }], ['HOME=/root', { HOME: '/root' }], ['VLLM_CACHE_ROOT under /root', { VLLM_CACHE_ROOT: '/root/.cache/vllm' }]] as Array<[string, any]>) {
+  add('pod security', `extraEnv ${name} against the non-root engine`, model(() => ({ engine: vllm({ extraEnv: env }) })), { error: 'CS-IN-006', at: M });
+}
+for (const [name, value] of [['XDG_CACHE_HOME', '/root/.cache'], ['HF_HOME', '/root/.cache/huggingface'], ['HF_HUB_CACHE', '/root/hub'], ['TRITON_CACHE_DIR', '/root/.triton'],
+  ['TORCHINDUCTOR_CACHE_DIR', '/root//inductor/'], ['NUMBA_CACHE_DIR', '/tmp/../root'], ['OUTLINES_CACHE_DIR', '/root'], ['VLLM_CONFIG_ROOT', '/root/.config/vllm']]) {
+  add('pod security', `extraEnv ${name}=${value}`, model(() => ({ engine: vllm({ extraEnv: { [name]: value } }) })), { error: 'CS-IN-088', at: M });
+}
+add('pod security', 'extraEnv TRITON_CACHE_DIR under HOME', model(() => ({ engine: vllm({ extraEnv: { TRITON_CACHE_DIR: '/home/vllm/.triton' } }) })),
+  { accepted: 'under HOME, on the cache volume the engine writes' });
+for (const name of ['Default', 'default ', 'system:serviceaccount:llm:x', 'a_b']) {
+  add('pod security', `workloadIdentity(${JSON.stringify(name)})`, factory(() => ObjectStorageCredentials.workloadIdentity(name)), { error: 'CS-IN-021', at: 'ObjectStorageCredentials.workloadIdentity' });
+}
+for (const [name, v] of [['0', 0], ['""', ''], ['"false"', 'false'], ['null', null]] as Array<[string, any]>) {
+  add('pod security', `enforceBaseline ${name}`, model(() => ({ enforceBaseline: v })), { error: 'CS-IN-059', at: M });
+  add('pod security', `argoCdSyncWaves ${name}`, model(() => ({ argoCdSyncWaves: v })), { error: 'CS-IN-059', at: M });
+}
+
+// ---------------------------------------------------------------------------
+// 7e. Compile-cache seeding and the loaders (CS-IN-068, 069, 073, 074).
+
+const REPO70 = { repoId: 'meta-llama/Llama-3.1-70B-Instruct', revision: '945c8663693130f8be2ee66210e062158b2a9693' };
+const GPU4 = { count: 4, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } };
+const RWX = () => CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_MANY, storageClassName: 'nfs' });
+const shared = (loader?: WeightLoader) => WeightSource.huggingFace(REPO70, { volume: SharedVolume.newClaim({ storageClassName: 'nfs' }), loader });
+const seeded = (o: any = {}) => ({
+  profile: Profile.production(),
+  backend: Backend.deployment(),
+  weights: shared(),
+  size: ModelSize.fromParameters(70e9, Precision.BF16),
+  gpu: GPU4,
+  scaling: { minReplicas: 2, maxReplicas: 2 },
+  ...o,
+  runtime: { cache: RWX(), compileCacheSeed: {}, ...o.runtime },
+});
+for (const [name, props] of [
+  ['in the lab profile (compile off)', () => seeded({ profile: Profile.lab() })],
+  ['with enforceEager', () => seeded({ runtime: { enforceEager: true } })],
+  ['with compile off', () => seeded({ runtime: { compile: false } })],
+  ['on a ReadWriteOnce cache claim', () => seeded({ scaling: { minReplicas: 1, maxReplicas: 1 }, runtime: { cache: CacheStorage.persistentVolumeClaim({ accessMode: CacheAccessMode.READ_WRITE_ONCE }) } })],
+  ['on an emptyDir cache', () => seeded({ runtime: { cache: CacheStorage.emptyDir() } })],
+  ['with modelcar weights', () => seeded({ backend: Backend.kserveStandard(), weights: WeightSource.modelcar(MODELCAR) })],
+  ['with LocalModelCache weights', () => seeded({ backend: Backend.kserveStandard(), weights: WeightSource.localModelCache('gs://models/llama', { nodeGroup: CacheNodeGroup.existing('g') }) })],
+] as Array<[string, () => any]>) {
+  add('loaders', `compileCacheSeed ${name}`, model(props), { error: 'CS-IN-068', at: M });
+}
+add('loaders', 'compileCacheSeed a string', model(() => seeded({ runtime: { compileCacheSeed: 'yes' } })), { error: 'CS-IN-059', at: M });
+add('loaders', 'compileCacheSeed on a shared RWX cache, compile on', model(() => seeded()), {
+  accepted: 'the seed can hit: same pod, artifacts on a claim every node reads',
+  check: m => expect(m.filter(o => o.kind === 'Job').map(j => j.metadata.labels['app.kubernetes.io/component'])).toContain('compile-cache-seeder'),
+});
+for (const [name, call, at] of [
+  ['an existing claim', () => WeightSource.existingClaim('w', { loader: WeightLoader.shardedState() }), 'WeightSource.existingClaim'],
+  ['a hostPath cache', () => WeightSource.hostPathCache(REPO, { loader: WeightLoader.shardedState() }), 'WeightSource.hostPathCache'],
+  ['a prefetch DaemonSet', () => WeightSource.prefetch(REPO, { loader: WeightLoader.shardedState() }), 'WeightSource.prefetch'],
+  ['object storage (no loader option: a JavaScript caller)', () => WeightSource.objectStorage('s3://models/llama', { loader: WeightLoader.shardedState() } as any), 'WeightSource.objectStorage'],
+  ['Hyperdisk ML (no loader option)', () => WeightSource.hyperdiskMl({ snapshotName: 's', loader: WeightLoader.shardedState() } as any), 'WeightSource.hyperdiskMl'],
+] as Array<[string, () => unknown, string]>) {
+  add('loaders', `shardedState on ${name}`, factory(call), { error: 'CS-IN-069', at });
+}
+add('loaders', 'shardedState with one GPU', model(() => ({ weights: shared(WeightLoader.shardedState()) })), { error: 'CS-IN-069', at: M });
+add('loaders', 'shardedState on the Hugging Face shared volume with 4 GPUs', model(() => seeded({ weights: shared(WeightLoader.shardedState()), runtime: { compileCacheSeed: undefined } })),
+  { accepted: 'the loader Job writes the shards next to the checkpoint' });
+for (const [name, call, at] of [
+  ['fastsafetensors on object storage (no loader option: a JavaScript caller)', () => WeightSource.objectStorage('s3://models/llama', { loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.objectStorage'],
+  ['fastsafetensors on a modelcar (no loader option)', () => WeightSource.modelcar(MODELCAR, { loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.modelcar'],
+  ['streamer options beside a loader', () => WeightSource.hostPathCache(REPO, { streamer: { concurrency: 8 }, loader: WeightLoader.fastsafetensors() }), 'WeightSource.hostPathCache'],
+  ['streamer options beside the streamer loader', () => WeightSource.existingClaim('w', { streamer: { concurrency: 8 }, loader: WeightLoader.streamer() }), 'WeightSource.existingClaim'],
+] as Array<[string, () => unknown, string]>) {
+  add('loaders', name, factory(call), { error: 'CS-IN-073', at });
+}
+const gds = (sel: any) => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: sel });
+for (const [name, sel] of [['{}', {}], ['a key with a space', { 'gds enabled': 'true' }], ['a value with a space', { 'example.com/gds': 'yes please' }], ['a list', ['gds']], ['null values', { 'example.com/gds': null }]] as Array<[string, any]>) {
+  add('loaders', `GDS node selector ${name}`, factory(() => gds(sel)), { error: 'CS-IN-074', at: 'WeightLoader.fastsafetensors' });
+}
+for (const [name, call, at] of [
+  ['an existing claim', () => WeightSource.existingClaim('w', { loader: gds({ 'example.com/gds': 'true' }) }), 'WeightSource.existingClaim'],
+  ['the Hugging Face shared volume', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim(), loader: gds({ 'example.com/gds': 'true' }) }), 'WeightSource.huggingFace'],
+] as Array<[string, () => unknown, string]>) {
+  add('loaders', `GDS on ${name}`, factory(call), { error: 'CS-IN-074', at });
+}
+add('loaders', 'GDS on a hostPath cache', model(() => ({ weights: WeightSource.hostPathCache(REPO, { loader: gds({ 'example.com/gds': 'true' }) }) })), {
+  accepted: 'node-local NVMe: GDS can read it; the pod goes to the labelled nodes',
+  check: m => expect(m.find(o => o.kind === 'InferenceService').spec.predictor.nodeSelector).toMatchObject({ 'example.com/gds': 'true' }),
+});
+
+// ---------------------------------------------------------------------------
 // 8. Collisions.
 
 const pc = (value: number, name = 'llama-serving') => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value });
@@ -924,6 +1256,115 @@ add('rule engine', 'a Deployment without a spec', foreign(() => [{ apiVersion: '
   { accepted: 'no pod spec, nothing to judge (the API server requires the spec)', without: 'CS-WL-002' });
 // Dev mode set by hand, without sleep mode's loopback engine and proxy: the synth-time rule refuses it.
 add('collisions', 'extraEnv VLLM_SERVER_DEV_MODE without sleep mode', twoModels({ engine: vllm({ extraEnv: { VLLM_SERVER_DEV_MODE: '1' } }) }, null), { finding: 'CS-SLP-001' });
+// Cluster-scoped kinds collide across namespaces; namespaced kinds only within one, and only within one API group.
+const named = (apiVersion: string, kind: string, name: string, ns: string | undefined, body: any) =>
+  ({ apiVersion, kind, metadata: { name, ...(ns ? { namespace: ns } : {}) }, ...body });
+for (const [kind, make] of [
+  ['ComputeClass', (v: string) => named('cloud.google.com/v1', 'ComputeClass', 'llama-gpu', undefined, { spec: { priorities: [{ gpu: { type: v, count: 1 } }] } })],
+  ['NodePool', (v: string) => named('karpenter.sh/v1', 'NodePool', 'gpu', undefined, { spec: { template: { spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: v } } } } })],
+  ['LocalModelCache', (v: string) => named('serving.kserve.io/v1alpha1', 'LocalModelCache', 'llama', undefined, { spec: { sourceModelUri: `gs://models/${v}`, modelSize: '10Gi', nodeGroups: ['g'] } })],
+  ['ClusterServingRuntime', (v: string) => named('serving.kserve.io/v1alpha1', 'ClusterServingRuntime', 'vllm', undefined, { spec: { supportedModelFormats: [{ name: v }], containers: [] } })],
+  ['Namespace', (v: string) => named('v1', 'Namespace', 'llm', undefined, { metadata: { name: 'llm', labels: { team: v } } })],
+  ['PriorityClass written with a namespace', (v: string) => named('scheduling.k8s.io/v1', 'PriorityClass', 'p', v, { value: v === 'a' ? 1 : 2 })],
+] as Array<[string, (v: string) => any]>) {
+  add('collisions', `two ${kind}s of one name`, foreign(() => [make('a'), make('b')]), { finding: 'CS-WL-003' });
+}
+add('collisions', 'two Deployments of one name in one namespace', foreign(() => [{ ...deployment({ containers: [server()] }), metadata: { name: 'd', namespace: 'a' } },
+  { ...deployment({ containers: [server({ args: ['--gpu-memory-utilization=0.5'] })] }), metadata: { name: 'd', namespace: 'a' } }]), { finding: 'CS-WL-003' });
+add('collisions', 'a Deployment of one name in two namespaces', foreign(() => [{ ...deployment({ containers: [server()] }), metadata: { name: 'd', namespace: 'a' } },
+  { ...deployment({ containers: [server({ args: ['--gpu-memory-utilization=0.5'] })] }), metadata: { name: 'd', namespace: 'b' } }]),
+{ accepted: 'namespaced objects in different namespaces are different objects', without: 'CS-WL-003' });
+add('collisions', 'a core Service and a Knative Service of one name', foreign(() => [
+  named('v1', 'Service', 'm', 'a', { spec: { ports: [{ port: 80 }] } }),
+  named('serving.knative.dev/v1', 'Service', 'm', 'a', { spec: { template: template({ containers: [{ name: 'x', image: `nginx${DIGEST}` }] }) } }),
+]), { accepted: 'different API groups are different resources', without: 'CS-WL-003' });
+add('collisions', 'one Deployment as apps/v1 twice, identical', foreign(() => [deployment({ containers: [server()] }), deployment({ containers: [server()] })]),
+  { accepted: 'identical content applies as one object', without: 'CS-WL-003' });
+const twoNamespaces = (a: any, b: any) => (): Result => {
+  const app = Testing.app();
+  new ColdStartOptimizedModel(new Chart(app, 'one', { namespace: 'team-a' }), 'm', baseProps({ name: 'llama', ...a }));
+  new ColdStartOptimizedModel(new Chart(app, 'two', { namespace: 'team-b' }), 'm', baseProps({ name: 'llama', ...b }));
+  return judged(app, false);
+};
+add('collisions', 'one model id in two namespaces, two GPU types (cluster-scoped ComputeClass)', twoNamespaces(
+  { profile: gke(), capacity: { gke: { computeClass: { gpuType: 'nvidia-l4' } } } },
+  { profile: gke(), capacity: { gke: { computeClass: { gpuType: 'nvidia-h100-80gb' } } } }), { finding: 'CS-WL-003' });
+add('collisions', 'one model id in two namespaces, two LocalModelCache URIs (cluster-scoped)', twoNamespaces(
+  { weights: WeightSource.localModelCache('gs://models/llama-a', { nodeGroup: CacheNodeGroup.existing('g') }) },
+  { weights: WeightSource.localModelCache('gs://models/llama-b', { nodeGroup: CacheNodeGroup.existing('g') }) }), { finding: 'CS-WL-003' });
+add('collisions', 'one model id in two namespaces, two Karpenter instance types (cluster-scoped NodePool)', twoNamespaces(
+  { ...pool({ instanceTypes: ['g6.xlarge'] }) }, { ...pool({ instanceTypes: ['p5.48xlarge'] }) }), { finding: 'CS-WL-003' });
+add('collisions', 'one model id in two namespaces, same settings', twoNamespaces({}, {}),
+  { accepted: 'namespaced objects differ by namespace; nothing cluster-scoped differs', without: 'CS-WL-003' });
+
+// ---------------------------------------------------------------------------
+// 8b. Output files: what a synth leaves in its output directory (test/estimate/report-files.test.ts has the same cases in detail).
+
+/** An app writing into a fresh directory (or `dir`); each model made by `add`; stderr kept out of the test output. */
+function synthInto(build: (app: App) => void, dir = mkdtempSync(join(tmpdir(), 'corpus-')), pictures?: ReportPictures): { dir: string; error?: Error; stderr: string } {
+  const app = new App({ outdir: dir });
+  build(app);
+  if (pictures) ColdStartReport.configure(app, { pictures });
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    app.synth();
+    return { dir, stderr: write.mock.calls.map(c => String(c[0])).join('') };
+  } catch (e) {
+    return { dir, error: e as Error, stderr: write.mock.calls.map(c => String(c[0])).join('') };
+  } finally {
+    write.mockRestore();
+  }
+}
+const named2 = (chart: Chart, id: string, props: Partial<ColdStartOptimizedModelProps> = {}) =>
+  new ColdStartOptimizedModel(chart, id, baseProps({ name: id, servedModelName: id, ...props }));
+const svgs = (dir: string) => readdirSync(dir).filter(f => f.endsWith('.svg')).sort();
+/** A row whose run synthesizes into directories and whose check reads them. */
+function files(name: string, run: () => void, why: string) {
+  add('output files', name, () => {
+    run();
+    return { manifests: [] };
+  }, { accepted: why });
+}
+files('a synth that fails writes the findings, no cold-start report and no picture', () => {
+  const r = synthInto(app => named2(new Chart(app, 'c'), 'm', { runtime: { gpuMemoryUtilization: 0.95 } }));
+  expect(r.error?.message).toMatch(/CS-RT-001/);
+  expect(existsSync(join(r.dir, REPORT_FILE))).toBe(true);
+  expect(existsSync(join(r.dir, COLDSTART_REPORT_FILE))).toBe(false);
+  expect(svgs(r.dir)).toEqual([]);
+}, 'the report describes manifests that were written; a failed synth wrote none');
+files('a picture written earlier and no longer written is removed', () => {
+  const { dir } = synthInto(app => { const c = new Chart(app, 'c'); named2(c, 'a'); named2(c, 'b'); });
+  expect(svgs(dir)).toEqual(['a-coldstart.svg', 'b-coldstart.svg']);
+  synthInto(app => named2(new Chart(app, 'c'), 'a'), dir);
+  expect(svgs(dir)).toEqual(['a-coldstart.svg']);
+}, 'files the library wrote are tracked; a model removed takes its picture along');
+files('a user\'s file of a report\'s name is never overwritten nor removed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+  writeFileSync(join(dir, 'a-coldstart.svg'), '<svg>mine</svg>');
+  const r = synthInto(app => named2(new Chart(app, 'c'), 'a'), dir);
+  expect(r.stderr).toContain('a-coldstart.svg exists and was not written by cdk8s-coldstart: left as it is');
+  synthInto(app => named2(new Chart(app, 'c'), 'a'), dir, ReportPictures.NONE);
+  expect(readFileSync(join(dir, 'a-coldstart.svg'), 'utf8')).toBe('<svg>mine</svg>');
+}, 'only files the library wrote are replaced or removed');
+files('per-model picture names of c1/x, c2/x and c3/c2-x do not collide', () => {
+  const { dir } = synthInto(app => { named2(new Chart(app, 'c1'), 'x'); named2(new Chart(app, 'c2'), 'x'); named2(new Chart(app, 'c3'), 'c2-x'); });
+  expect(svgs(dir)).toHaveLength(3);
+  const report = readFileSync(join(dir, COLDSTART_REPORT_FILE), 'utf8');
+  for (const svg of svgs(dir)) expect(report).toContain(`(${svg})`);
+}, 'each model gets its own picture, linked from its section');
+files('a construct path with | and ` is Markdown code in the report', () => {
+  const { dir } = synthInto(app => named2(new Chart(app, 'team|a`b'), 'm'));
+  expect(readFileSync(join(dir, COLDSTART_REPORT_FILE), 'utf8')).toContain('## m (`` team\\|a`b/m ``)');
+}, 'paths are escaped: a table or heading cannot be broken by a construct id');
+files('cdk8s synth --format helm leaves only YAML under templates/', () => {
+  const chartDir = mkdtempSync(join(tmpdir(), 'corpus-'));
+  const templates = join(chartDir, 'templates');
+  mkdirSync(templates);
+  synthInto(app => named2(new Chart(app, 'c'), 'a'), templates);
+  expect(readdirSync(templates).filter(f => !/\.ya?ml$/.test(f))).toEqual([]);
+  expect([existsSync(join(chartDir, COLDSTART_REPORT_FILE)), existsSync(join(chartDir, REPORT_FILE))]).toEqual([true, true]);
+}, 'helm install reads every file under templates/: the reports go next to Chart.yaml');
+
 const loraVolume = () => AdapterVolume.existingClaim('adapters');
 for (const [name, adapters, id] of [
   ['no adapter at all', () => ({ volume: loraVolume() }), 'CS-IN-075'],

@@ -138,6 +138,9 @@ describe('a factory checks its own arguments when it is called', () => {
     ['WeightSource.hostPathCache', () => WeightSource.hostPathCache(REPO, { hostPath: 'models' }), 'CS-IN-019'],
     ['WeightSource.prefetch', () => WeightSource.prefetch({ ...REPO, revision: '../main' }), 'CS-IN-018'],
     ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 0 }), 'CS-IN-029'],
+    // Decided with the bad-input corpus: Compute Engine provisions 400 to 1,200,000 MiB/s per Hyperdisk ML volume; 1e12 passed.
+    ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 1e12 }), 'CS-IN-087'],
+    ['WeightSource.hyperdiskMl', () => WeightSource.hyperdiskMl({ snapshotName: 's', throughputMiBps: 399 }), 'CS-IN-087'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('gs://bucket'), 'CS-IN-027'],
     ['WeightSource.gcsFuse', () => WeightSource.gcsFuse('bucket', { sidecarCpuLimit: 0 }), 'CS-IN-009'],
     // Found by the bad-input corpus: Infinity and a string were written into the sidecar's CPU annotation.
@@ -158,6 +161,8 @@ describe('a factory checks its own arguments when it is called', () => {
     ['CacheStorage.existingClaim', () => CacheStorage.existingClaim(null as any), 'CS-IN-021'],
     ['CacheStorage.existingClaim', () => CacheStorage.existingClaim('a'.repeat(254)), 'CS-IN-021'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: -1 }), 'CS-IN-051'],
+    // Decided with the bad-input corpus: Knative's autoscaler reads initial-scale as an int32 and ignores what it cannot parse.
+    ['Backend.kserveKnative', () => Backend.kserveKnative({ initialScale: 1e12 }), 'CS-IN-086'],
     ['Backend.kserveKnative', () => Backend.kserveKnative({ scaleDownDelay: Duration.hours(2) }), 'CS-IN-051'],
     ['Engine.vllm', () => Engine.vllm({ image: 'vllm/vllm-openai:latest' }), 'CS-IMG-001'],
     ['Engine.vllm', () => Engine.vllm({ image: VLLM, extraArgs: ['max-model-len 4096'] }), 'CS-IN-043'],

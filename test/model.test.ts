@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { baseProps, GI, predictor, synth } from './util';
-import { Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, TolerationOperator, WeightSource } from '../src';
+import { Aspects, Backend, CacheStorage, Cloud, ColdStartOptimizedModel, ModelSize, Precision, Profile, TolerationOperator, WeightSource } from '../src';
 
 const lab = () => synth({ profile: Profile.lab() });
 const prod = (o = {}) => synth({ profile: Profile.production(), ...o });
@@ -116,6 +116,21 @@ describe('bad input fails at construction with the path, the id and the fix', ()
       expect(e?.message).toMatch(/^serving\/qwen: \[CS-IN-015\] servedModelName holds a Hugging Face token \(not shown\).*Fix: /);
       expect(e?.message).not.toContain(token);
     }
+  });
+
+  // Found by the bad-input corpus: enforceBaseline was read by truthiness, so a 0 from plain JavaScript switched the pack off unasked.
+  test.each([[0], [''], ['false'], [null]])('enforceBaseline %p, not a boolean', (v) => {
+    expect(build({ enforceBaseline: v as any })).toThrow(/^serving\/qwen: \[CS-IN-059\] props.enforceBaseline is missing or not of its type.*Fix: pass true or false/);
+    expect(build({ argoCdSyncWaves: v as any })).toThrow(/^serving\/qwen: \[CS-IN-059\] props.argoCdSyncWaves is missing or not of its type/);
+  });
+
+  test('enforceBaseline false still builds, with no pack added', () => {
+    const app = Testing.app();
+    new ColdStartOptimizedModel(new Chart(app, 'serving'), 'qwen', baseProps({ enforceBaseline: false }));
+    expect(Aspects.of(app).all).toEqual([]);
+    const withPack = Testing.app();
+    new ColdStartOptimizedModel(new Chart(withPack, 'serving'), 'qwen', baseProps({ enforceBaseline: true }));
+    expect(Aspects.of(withPack).all.map(a => a.constructor.name)).toEqual(['ColdStartBaseline']);
   });
 
   // Found by the bad-input corpus: 1e12 replicas passed into InferenceService maxReplicas, an int32 field the API server range-checks.

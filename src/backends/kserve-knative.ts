@@ -6,6 +6,7 @@ import { PodBlueprint } from '../blueprint';
 import { KNATIVE_FEATURES_ANNOTATION } from '../private/annotations';
 import { wholeSeconds } from '../private/duration';
 import { fail } from '../private/errors';
+import { INT32_MAX } from '../private/k8s-names';
 import { ManifestObject } from '../private/manifest-object';
 
 /**
@@ -58,7 +59,8 @@ export interface KServeKnativeOptions {
    * Replicas a new revision starts with (`autoscaling.knative.dev/initial-scale`).
    * 0 creates the model asleep: no GPU is held until the first request, but
    * Knative accepts it only with `allow-zero-initial-scale: "true"` in its
-   * `config-autoscaler` ConfigMap.
+   * `config-autoscaler` ConfigMap. At most `scaling.maxReplicas`: a revision
+   * becomes ready only once it has had its initial scale.
    * @default - Knative's default (1): a new revision is started once, to prove it becomes ready
    */
   readonly initialScale?: number;
@@ -120,6 +122,10 @@ export class KServeKnative extends Backend {
     if (initialScale !== undefined && (!Number.isInteger(initialScale) || initialScale < 0)) {
       fail(factory, 'CS-IN-051', `initialScale ${initialScale} is not an integer >= 0`, 'pass 0 (start asleep) or 1');
     }
+    // The webhook parses it as a 64-bit int; the autoscaler as an int32, falling back to the cluster default when it cannot.
+    if (initialScale !== undefined && initialScale > INT32_MAX) {
+      fail(factory, 'CS-IN-086', `initialScale ${initialScale} is above ${INT32_MAX}: Knative's autoscaler would ignore it and start the cluster default`, 'pass 0 (start asleep) or 1');
+    }
     if (options.maxRevisionTimeout !== undefined) {
       wholeSeconds('maxRevisionTimeout', options.maxRevisionTimeout, 1, 86_400, (p, x) => fail(factory, 'CS-IN-051', p, x));
     }
@@ -134,6 +140,11 @@ export class KServeKnative extends Backend {
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     const { initialScale, scaleDownDelay } = this.options;
+    // The revision is Ready only once it has had its initial scale; max-scale (maxReplicas) caps it below that forever.
+    if (initialScale !== undefined && initialScale > context.maxReplicas) {
+      fail(scope, 'CS-IN-086', `Knative initialScale ${initialScale} is above scaling.maxReplicas ${context.maxReplicas}: the revision could never reach it and never become ready`,
+        `pass initialScale of at most ${context.maxReplicas}, or raise scaling.maxReplicas`);
+    }
     const delay = scaleDownDelay?.toSeconds();
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
     return new ManifestObject(scope, 'Resource', {

@@ -99,8 +99,11 @@ export const ERROR_CATALOGUE = {
   'CS-IN-083': { summary: 'two models of one app whose hostPath cache directories are the same with different `sizeLimit`s, or nest: each would prune the other\'s downloads' },
   'CS-IN-084': { summary: 'an `estimate.storage` (WeightStorage) that is not valid: an unknown disk type or medium, a size or throughput that is not a positive Size, gp2 with a provisioned throughput, io2 without one' },
   'CS-IN-085': { summary: 'an `estimate.before` that is not a BeforeSetup, `estimate.storage` that is not a WeightStorage, or `estimate.layers` that is not a whole number from 1 to 1000' },
-  'CS-IN-090': { summary: 'a `WeightSource.ebsSnapshot` that EBS or Karpenter would refuse: a snapshot id that is not one, throughput, IOPS or initialization rate outside gp3\'s range or throughput above 0.25 MiB/s per IOPS, a size below the model, both fastSnapshotRestore and an initialization rate' },
-  'CS-IN-091': { summary: 'a `WeightSource.ebsSnapshot` without the EC2NodeClass that attaches its volume: no `capacity.eks.nodePool`, or an AMI other than Bottlerocket 1.34.0 or later' },
+  'CS-IN-086': { summary: 'a Knative `initialScale` the autoscaler cannot apply: above 2^31-1 (Knative\'s webhook admits it, but its autoscaler reads an int32 and silently starts the cluster default instead), or above `scaling.maxReplicas` (the revision never reaches its initial scale, so it never becomes ready)' },
+  'CS-IN-087': { summary: 'a Hyperdisk ML `throughputMiBps` outside what Compute Engine provisions for one volume (400 to 1,200,000 MiB/s): the CSI driver\'s disk creation fails and the claim stays Pending' },
+  'CS-IN-088': { summary: 'an `engine.extraEnv` cache location (`XDG_CACHE_HOME`, `HF_HOME`, `TRITON_CACHE_DIR`, `TORCHINDUCTOR_CACHE_DIR`, ...) under `/root`, the image\'s HOME: the engine\'s non-root uid cannot write there, and a root engine would write to the container disk, empty at every wake' },
+  'CS-IN-089': { summary: 'a `WeightSource.ebsSnapshot` that EBS or Karpenter would refuse: a snapshot id that is not one, throughput, IOPS or initialization rate outside gp3\'s range or throughput above 0.25 MiB/s per IOPS, a size below the model, both fastSnapshotRestore and an initialization rate' },
+  'CS-IN-090': { summary: 'a `WeightSource.ebsSnapshot` without the EC2NodeClass that attaches its volume: no `capacity.eks.nodePool`, or an AMI other than Bottlerocket 1.34.0 or later' },
 } as const satisfies Record<string, ErrorKind>;
 
 /** @internal */

@@ -29,11 +29,24 @@ export function nodeDirectory(path: unknown): { readonly path?: string; readonly
     return { problem: 'is not an absolute path of letters, digits, ".", "_", "-" and "/"' };
   }
   if (path.split('/').includes('..')) return { problem: 'climbs with ".."' };
+  const { normal, problem } = systemLocation(path);
+  return problem ? { problem } : { path: normal };
+}
+
+/**
+ * An absolute path after POSIX normalization (`/.` is `/`, `//etc/` and
+ * `/var/../etc` are `/etc`), and why it is refused when it is the node's
+ * root, a system location, inside one or a parent of one. The levers refuse
+ * these for the hostPaths they write (with `nodeDirectory`); rule CS-SEC-005
+ * flags them in any vLLM pod.
+ * @internal
+ */
+export function systemLocation(path: string): { readonly normal: string; readonly problem?: string } {
   const normal = posix.normalize(path).replace(/\/+$/, '') || '/';
-  if (normal === '/') return { problem: 'is the node\'s root directory' };
+  if (normal === '/') return { normal, problem: 'is the node\'s root directory' };
   const hit = SYSTEM_DIRECTORIES.find(d => normal === d || normal.startsWith(`${d}/`) || d.startsWith(`${normal}/`));
-  if (hit) return { problem: `is ${hit === normal ? '' : hit.startsWith(`${normal}/`) ? 'a parent of ' : 'inside '}the system location ${hit}` };
-  return { path: normal };
+  if (hit) return { normal, problem: `is ${hit === normal ? '' : hit.startsWith(`${normal}/`) ? 'a parent of ' : 'inside '}the system location ${hit}` };
+  return { normal };
 }
 
 /**

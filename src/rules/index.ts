@@ -16,6 +16,7 @@ import { CS_SEC_001 } from './cs-sec-001';
 import { CS_SEC_002 } from './cs-sec-002';
 import { CS_SEC_003 } from './cs-sec-003';
 import { CS_SEC_004 } from './cs-sec-004';
+import { CS_SEC_005 } from './cs-sec-005';
 import { CS_SHM_001 } from './cs-shm-001';
 import { CS_SHM_002 } from './cs-shm-002';
 import { CS_SHM_003 } from './cs-shm-003';
@@ -50,6 +51,7 @@ export const BASELINE_RULES: readonly Rule[] = [
   CS_SEC_002,
   CS_SEC_003,
   CS_SEC_004,
+  CS_SEC_005,
   CS_SLP_001,
   CS_LORA_001,
 ];

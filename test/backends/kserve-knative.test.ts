@@ -68,6 +68,17 @@ describe('KServe Knative', () => {
     expect(obj.metadata.annotations['autoscaling.knative.dev/scale-down-delay']).toBe('600s');
   });
 
+  test('an initial scale Knative cannot apply: beyond int32, or above maxReplicas', () => {
+    // The webhook admits 1e12 (strconv.Atoi), but the autoscaler parses an int32 and silently starts the cluster default.
+    expect(() => knative({ initialScale: 1e12 })).toThrow(/^Backend\.kserveKnative: \[CS-IN-086\] initialScale 1000000000000 is above 2147483647.*Fix: /);
+    expect(() => knative({ initialScale: 2 ** 31 - 1 })).not.toThrow();
+    // A revision is Ready once it has had its initial scale, which max-scale would never allow.
+    expect(() => synth({ backend: knative({ initialScale: 3 }), scaling: { minReplicas: 0, maxReplicas: 2 } }))
+      .toThrow(/^serving\/qwen: \[CS-IN-086\] Knative initialScale 3 is above scaling.maxReplicas 2.*Fix: /);
+    const obj = isvcOf(synth({ backend: knative({ initialScale: 2 }), scaling: { minReplicas: 0, maxReplicas: 2 } }).manifests);
+    expect(obj.metadata.annotations['autoscaling.knative.dev/initial-scale']).toBe('2');
+  });
+
   test.each([
     ['a negative initial scale', { initialScale: -1 }, 'initialScale -1 is not an integer >= 0'],
     ['a scale-down delay over 1 hour', { scaleDownDelay: Duration.hours(2) }, 'scaleDownDelay 7200 s is not a whole number of seconds between 0 and 3600'],

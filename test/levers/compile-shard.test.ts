@@ -11,7 +11,7 @@ import { estimateColdStart } from '../../src/estimate/estimate';
 import { defaultColdStartFacts } from '../../src/estimate/facts';
 import { LoaderFact, WeightPath } from '../../src/estimate/paths';
 import { schemaErrors } from '../schema';
-import { baseProps, find, synth, thrown } from '../util';
+import { baseProps, find, MODELCAR, synth, thrown } from '../util';
 
 const REPO = { repoId: 'meta-llama/Llama-3.1-70B-Instruct', revision: '945c8663693130f8be2ee66210e062158b2a9693' };
 const GPU = { count: 4, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' }, tolerations: [{ key: 'nvidia.com/gpu', operator: TolerationOperator.EXISTS }] };
@@ -293,6 +293,8 @@ describe('fastsafetensors (issue #19 §2)', () => {
     ['GDS on the Hugging Face shared volume', () => WeightSource.huggingFace(REPO, { volume: SharedVolume.newClaim(), loader: WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'example.com/gds': 'true' } }) }), 'WeightSource.huggingFace', 'CS-IN-074', 'GPUDirect Storage on a shared volume'],
     ['an empty GDS selector', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: {} }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['an invalid GDS label', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: { 'bad key!': 'x' } }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
+    // Found by the bad-input corpus: a list passed, read as the label 0=nvidia.com/gds.enabled.
+    ['a GDS selector that is a list', () => WeightLoader.fastsafetensors({ gpuDirectStorageNodeSelector: ['nvidia.com/gds.enabled'] as any }), 'WeightLoader.fastsafetensors', 'CS-IN-074', 'empty or holds a label'],
     ['a loader that is not a WeightLoader', () => WeightSource.prefetch(REPO, { loader: {} as any }), 'WeightSource.prefetch', 'CS-IN-059', 'not a WeightLoader'],
   ])('refuses %s', (_what, make, site, id, text) => {
     expect(thrown(make)).toMatch(new RegExp(`^${site}: \\[${id}\\] .*${text}.*Fix: `));
@@ -300,6 +302,20 @@ describe('fastsafetensors (issue #19 §2)', () => {
 });
 
 describe('jsii callers', () => {
+  // Found by the bad-input corpus: these sources have no loader option, and a loader a JavaScript caller passed was silently dropped.
+  test.each([
+    ['sharded state on object storage', () => WeightSource.objectStorage('s3://models/llama', { loader: WeightLoader.shardedState() } as any), 'WeightSource.objectStorage', 'CS-IN-069', 'on object storage'],
+    ['fastsafetensors on object storage', () => WeightSource.objectStorage('s3://models/llama', { loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.objectStorage', 'CS-IN-073', 'not an object store'],
+    ['fastsafetensors on a modelcar', () => WeightSource.modelcar(MODELCAR, { loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.modelcar', 'CS-IN-073', 'on a modelcar'],
+    ['the streamer as a loader on object storage', () => WeightSource.objectStorage('s3://models/llama', { loader: WeightLoader.streamer({ concurrency: 8 }) } as any), 'WeightSource.objectStorage', 'CS-IN-059', 'takes no loader'],
+    ['fastsafetensors on Cloud Storage FUSE', () => WeightSource.gcsFuse('models', { loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.gcsFuse', 'CS-IN-059', 'Cloud Storage FUSE takes no loader'],
+    ['a loader on Mountpoint for S3', () => WeightSource.mountpointS3('models', { loader: 'fast' } as any), 'WeightSource.mountpointS3', 'CS-IN-059', 'takes no loader'],
+    ['a loader on Hyperdisk ML', () => WeightSource.hyperdiskMl({ snapshotName: 's', loader: WeightLoader.shardedState() } as any), 'WeightSource.hyperdiskMl', 'CS-IN-069', 'on Hyperdisk ML'],
+    ['a loader on FSx for Lustre', () => WeightSource.fsxLustre({ fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs.example.com', mountName: 'abcdefgh', loader: WeightLoader.fastsafetensors() } as any), 'WeightSource.fsxLustre', 'CS-IN-059', 'takes no loader'],
+  ])('a loader where the source takes none: %s', (_what, make, site, id, text) => {
+    expect(thrown(make)).toMatch(new RegExp(`^${site}: \\[${id}\\] .*${text}.*Fix: `));
+  });
+
   test('null options are the defaults', () => {
     expect(() => WeightLoader.fastsafetensors(null as any)).not.toThrow();
     expect(() => WeightLoader.shardedState(null as any)).not.toThrow();

@@ -110,23 +110,23 @@ describe('WeightSource.ebsSnapshot', () => {
     ['a fast-restored snapshot with a rate', () => WeightSource.ebsSnapshot(SNAP, { fastSnapshotRestore: true, initializationRateMiBps: 200 }), 'both given'],
     ['fastSnapshotRestore as a string', () => WeightSource.ebsSnapshot(SNAP, { fastSnapshotRestore: 'true' as any }), 'not a boolean'],
     ['options that are not an object', () => WeightSource.ebsSnapshot(SNAP, 'fast' as any), 'not an options object'],
-  ])('%s is CS-IN-090', (_, make_, text) => {
-    expect(make_).toThrow(error('WeightSource.ebsSnapshot', 'CS-IN-090', text));
+  ])('%s is CS-IN-089', (_, make_, text) => {
+    expect(make_).toThrow(error('WeightSource.ebsSnapshot', 'CS-IN-089', text));
   });
 
   test('a directory that climbs out of the volume is CS-IN-011', () => {
     expect(() => WeightSource.ebsSnapshot(SNAP, { directory: '../etc' })).toThrow(/\[CS-IN-011\]/);
   });
 
-  test('a size below the model is CS-IN-090 at the lever', () => {
-    expect(() => make(WeightSource.ebsSnapshot(SNAP, { size: Size.gibibytes(0.5) }))).toThrow(error(WL, 'CS-IN-090', 'below the model size'));
+  test('a size below the model is CS-IN-089 at the lever', () => {
+    expect(() => make(WeightSource.ebsSnapshot(SNAP, { size: Size.gibibytes(0.5) }))).toThrow(error(WL, 'CS-IN-089', 'below the model size'));
   });
 
   test('outside EKS, without a NodePool, or on another AMI it is refused', () => {
     expect(() => synth({ profile: Profile.production(), weights: WeightSource.ebsSnapshot(SNAP) })).toThrow(error(WL, 'CS-IN-014', 'is an EKS accelerator'));
-    expect(() => synth({ profile: eks, weights: WeightSource.ebsSnapshot(SNAP) })).toThrow(error('serving/qwen/NodeCapacity', 'CS-IN-091', 'there is none'));
-    expect(() => make(undefined, { ...NODE_POOL, amiAlias: 'al2023@latest' })).toThrow(/\[CS-IN-091\] .*amiAlias is "al2023@latest"/);
-    expect(() => make(undefined, { ...NODE_POOL, amiAlias: 'bottlerocket@v1.33.0' })).toThrow(/\[CS-IN-091\] .*needs Bottlerocket 1\.34\.0 or later/);
+    expect(() => synth({ profile: eks, weights: WeightSource.ebsSnapshot(SNAP) })).toThrow(error('serving/qwen/NodeCapacity', 'CS-IN-090', 'there is none'));
+    expect(() => make(undefined, { ...NODE_POOL, amiAlias: 'al2023@latest' })).toThrow(/\[CS-IN-090\] .*amiAlias is "al2023@latest"/);
+    expect(() => make(undefined, { ...NODE_POOL, amiAlias: 'bottlerocket@v1.33.0' })).toThrow(/\[CS-IN-090\] .*needs Bottlerocket 1\.34\.0 or later/);
     expect(nodeClass(make(undefined, { ...NODE_POOL, amiAlias: 'bottlerocket@v1.34.0' }).manifests).spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.34.0' }]);
   });
 

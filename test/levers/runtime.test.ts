@@ -283,6 +283,26 @@ describe('bad input fails at construction with the path, the id and the fix', ()
     expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { NCCL_CUMEM_ENABLE: '1' } }) })).toThrow(/\[CS-IN-006\] env NCCL_CUMEM_ENABLE/);
   });
 
+  // Found by the bad-input corpus: a cache moved under /root passed, so the non-root engine crashed writing it (a root one lost it at every wake).
+  test.each([
+    ['XDG_CACHE_HOME', '/root/.cache'], ['HF_HOME', '/root/.cache/huggingface'], ['TRITON_CACHE_DIR', '/root/.triton'], ['TORCHINDUCTOR_CACHE_DIR', '/root'],
+    ['NUMBA_CACHE_DIR', '/tmp/../root/numba'],
+  ])('extraEnv %s=%s under /root', (name, value) => {
+    expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { [name]: value } }) }))
+      .toThrow(new RegExp(`^serving/qwen/Runtime: \\[CS-IN-088\\] engine extraEnv ${name}=\\S+ puts a cache under /root.*Fix: drop ${name}, or point it under /home/vllm`));
+    for (const runAsRoot of [false, true]) {
+      expect(build({ engine: Engine.vllm({ image: VLLM, extraEnv: { [name]: value } }), runtime: { runAsRoot } })).toThrow(/CS-IN-088/);
+    }
+  });
+
+  test('a cache location under HOME, or a root-looking name that is not one, is the user\'s', () => {
+    const envOf = (m: any[]) => container(m).env;
+    expect(envOf(synth({ engine: Engine.vllm({ image: VLLM, extraEnv: { TRITON_CACHE_DIR: '/home/vllm/.triton' } }) }).manifests))
+      .toContainEqual({ name: 'TRITON_CACHE_DIR', value: '/home/vllm/.triton' });
+    expect(envOf(synth({ engine: Engine.vllm({ image: VLLM, extraEnv: { XDG_CACHE_HOME: '/rootfs/cache' } }) }).manifests))
+      .toContainEqual({ name: 'XDG_CACHE_HOME', value: '/rootfs/cache' });
+  });
+
   test.each([
     ['--gpu-memory-util=0.95', 'CS-IN-006', 'vLLM reads --gpu-memory-util as --gpu-memory-utilization'],
     ['--tensor-parallel=8', 'CS-IN-006', '--tensor-parallel-size'],

@@ -419,6 +419,16 @@ describe('paths inside volumes and buckets', () => {
 });
 
 describe('GKE accelerators', () => {
+  test('Hyperdisk ML throughput within Compute Engine\'s range for one volume', () => {
+    for (const throughputMiBps of [400, 1_200_000]) {
+      const m = synth({ profile: gke, weights: WeightSource.hyperdiskMl({ snapshotName: 'snap', throughputMiBps }) }, 'llm').manifests;
+      expect(m.find((o: any) => o.kind === 'StorageClass').parameters['provisioned-throughput-on-create']).toBe(`${throughputMiBps}Mi`);
+    }
+    for (const throughputMiBps of [399, 1_200_001, 1e12]) {
+      expect(() => WeightSource.hyperdiskMl({ snapshotName: 'snap', throughputMiBps })).toThrow(/^WeightSource\.hyperdiskMl: \[CS-IN-087\] throughputMiBps .* is outside the 400 to 1200000 MiB\/s/);
+    }
+  });
+
   test('Hyperdisk ML: a hyperdisk-ml StorageClass and a ReadOnlyMany claim restored from a snapshot', () => {
     const m = synth({ profile: gke, weights: WeightSource.hyperdiskMl({ snapshotName: 'qwen-weights-snap' }) }, 'llm').manifests;
     const sc = fixed(m, 'StorageClass');

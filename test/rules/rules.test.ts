@@ -183,6 +183,12 @@ const VIOLATIONS: Array<[string, () => any[], ColdStartBaselineProps?]> = [
   ['CS-SEC-001', () => { const o = compliant(); vllm(o).env.push({ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }); return [o]; }],
   ['CS-SEC-002', () => { const o = compliantAux(); delete pod(o).automountServiceAccountToken; return [o]; }],
   ['CS-SEC-004', () => { const o = compliant(); delete vllm(o).securityContext.runAsNonRoot; delete vllm(o).securityContext.runAsUser; return [o]; }],
+  ['CS-SEC-005', () => {
+    const o = compliant();
+    pod(o).volumes.push({ name: 'host', hostPath: { path: '/etc' } });
+    vllm(o).volumeMounts.push({ name: 'host', mountPath: '/host', readOnly: true });
+    return [o];
+  }],
   ['CS-SEC-003', () => {
     const o = compliant();
     vllm(o).env.push({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3', key: 'secret' } } });
@@ -200,8 +206,16 @@ describe('CS-SEC-004: vLLM pods meet Pod Security restricted where they can', ()
     ['escalation', (o: any) => { delete vllm(o).securityContext.allowPrivilegeEscalation; }, 'may escalate privileges'],
     ['capabilities', (o: any) => { vllm(o).securityContext.capabilities.drop = ['NET_RAW']; }, 'keeps Linux capabilities'],
     ['seccomp', (o: any) => { vllm(o).securityContext.seccompProfile = { type: 'Unconfined' }; }, 'has no RuntimeDefault seccomp profile'],
-    ['root', (o: any) => { vllm(o).securityContext.runAsUser = 0; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as root'],
+    ['root', (o: any) => { delete vllm(o).securityContext.runAsUser; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as root'],
+    ['uid 0', (o: any) => { vllm(o).securityContext.runAsUser = 0; delete vllm(o).securityContext.runAsNonRoot; }, 'runs as uid 0'],
+    ['uid 0 beside runAsNonRoot', (o: any) => { vllm(o).securityContext.runAsUser = 0; }, 'runs as uid 0'],
+    ['uid 0 on the pod', (o: any) => { delete vllm(o).securityContext.runAsUser; pod(o).securityContext = { runAsUser: 0 }; }, 'runs as uid 0'],
     ['token', (o: any) => { delete pod(o).automountServiceAccountToken; }, 'mounts a service account token vLLM never uses'],
+    ['the default service account', (o: any) => { delete pod(o).automountServiceAccountToken; pod(o).serviceAccountName = 'default'; }, 'mounts a service account token vLLM never uses'],
+    ['an added capability', (o: any) => { vllm(o).securityContext.capabilities.add = ['SYS_ADMIN', 'NET_BIND_SERVICE']; }, 'adds capabilities SYS_ADMIN'],
+    ['hostNetwork', (o: any) => { pod(o).hostNetwork = true; }, 'shares the node\'s network namespace'],
+    ['hostPID', (o: any) => { pod(o).hostPID = true; }, 'shares the node\'s PID namespace'],
+    ['hostIPC', (o: any) => { pod(o).hostIPC = true; }, 'shares the node\'s IPC namespace'],
   ])('catches %s', (_name, mutate, message) => {
     const o = compliant();
     mutate(o);
@@ -217,6 +231,20 @@ describe('CS-SEC-004: vLLM pods meet Pod Security restricted where they can', ()
       'vLLM container "vllm" may escalate privileges; keeps Linux capabilities; has no RuntimeDefault seccomp profile; runs as root (the image\'s default user); '
         + 'mounts a service account token vLLM never uses',
     ]]);
+  });
+
+  test('privileged is named beside the escalation it implies', () => {
+    const o = compliant();
+    // The API server refuses privileged beside allowPrivilegeEscalation: false.
+    vllm(o).securityContext.privileged = true;
+    delete vllm(o).securityContext.allowPrivilegeEscalation;
+    expect(run([o]).findings.filter(f => f.ruleId === 'CS-SEC-004').map(f => f.value)).toEqual(['privileged, allowPrivilegeEscalation']);
+  });
+
+  test('NET_BIND_SERVICE, the one capability restricted allows back, is no finding', () => {
+    const o = compliant();
+    vllm(o).securityContext.capabilities.add = ['NET_BIND_SERVICE'];
+    expect(found([o])).toEqual([]);
   });
 
   test('pod-level settings count; a named service account keeps its token', () => {
@@ -1084,5 +1112,102 @@ describe('CS-RT-005: the progress deadline covers the startup budget', () => {
     expect(rt5([o])).toEqual([]);
     o.spec.progressDeadlineSeconds = 800;
     expect(rt5([o])).toEqual(['800 s < 900 s']);
+  });
+});
+
+describe('CS-SEC-005: no vLLM pod mounts the node\'s root or a system location', () => {
+  const sec5 = (objects: any[]) => run(objects).findings.filter(f => f.ruleId === 'CS-SEC-005').map(f => [f.value, f.message]);
+  /** The compliant Deployment with a hostPath volume at `path`, mounted into the engine. */
+  const withHostPath = (path: string, o = compliant(), spec = pod(o)) => {
+    spec.volumes.push({ name: 'host', hostPath: { path } });
+    spec.containers[0].volumeMounts.push({ name: 'host', mountPath: '/host' });
+    return o;
+  };
+
+  test('a Deployment mounting /etc, with the pod and volume named', () => {
+    expect(sec5([withHostPath('/etc')])).toEqual([['/etc', 'the pod at spec.template.spec runs vLLM and mounts hostPath volume "host" at /etc, which is the system location /etc']]);
+  });
+
+  test.each([
+    ['/', undefined, 'is the node\'s root directory'],
+    ['/.', '/', 'is the node\'s root directory'],
+    ['//', '/', 'is the node\'s root directory'],
+    ['/mnt/../..', '/', 'is the node\'s root directory'],
+    ['//etc/', '/etc', 'is the system location /etc'],
+    ['/var/../etc', '/etc', 'is the system location /etc'],
+    ['/./proc/./', '/proc', 'is the system location /proc'],
+    ['/var', undefined, 'is a parent of the system location /var/lib/containerd'],
+    ['/var/lib/kubelet/pods', undefined, 'is inside the system location /var/lib/kubelet'],
+    ['/run/containerd/containerd.sock', undefined, 'is inside the system location /run'],
+  ])('normalizes %s before judging it', (path, normal, problem) => {
+    const [[value, message]] = sec5([withHostPath(path)]);
+    expect(value).toBe(path);
+    // The normal form is shown where it differs from what was written.
+    expect(message).toContain(`at ${path}${normal ? ` (${normal} once normalized)` : ''}, which ${problem}`);
+  });
+
+  test.each(['/var/lib/cdk8s-coldstart/models', '/mnt/models', '/data/hf/', '/home/models', '/varlib', '/etcetera'])('a data directory %s is allowed', path => {
+    expect(sec5([withHostPath(path)])).toEqual([]);
+  });
+
+  test('a DaemonSet running vLLM is judged; a node exporter mounting /proc, /sys and / is not', () => {
+    const ds = (spec: any) => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: spec.containers[0].name },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec } },
+    });
+    const engine = ds(withHostPath('/sys', compliant()).spec.template.spec);
+    const exporter = ds({
+      automountServiceAccountToken: false,
+      containers: [{
+        name: 'node-exporter',
+        image: `quay.io/prometheus/node-exporter${DIGEST}`,
+        args: ['--path.procfs=/host/proc', '--path.rootfs=/host/root'],
+        volumeMounts: [{ name: 'proc', mountPath: '/host/proc', readOnly: true }, { name: 'root', mountPath: '/host/root', readOnly: true }],
+      }],
+      volumes: [{ name: 'proc', hostPath: { path: '/proc' } }, { name: 'sys', hostPath: { path: '/sys' } }, { name: 'root', hostPath: { path: '/' } }],
+    });
+    const r = run([engine, exporter]);
+    expect(r.findings.filter(f => f.ruleId === 'CS-SEC-005').map(f => [f.path, f.value])).toEqual([['c/o0', '/sys']]);
+  });
+
+  test('a KServe InferenceService predictor mounting the node\'s root', () => {
+    const o = vllmIsvc(p => {
+      p.volumes.push({ name: 'host', hostPath: { path: '/.' } });
+      p.containers[0].volumeMounts.push({ name: 'host', mountPath: '/host' });
+    });
+    expect(sec5([o])).toEqual([['/.', 'the pod at spec.predictor runs vLLM and mounts hostPath volume "host" at /. (/ once normalized), which is the node\'s root directory']]);
+  });
+
+  test('every offending volume is one finding; the path of an nfs volume is not a node path', () => {
+    const o = withHostPath('/etc');
+    pod(o).volumes.push({ name: 'boot', hostPath: { path: '/boot', type: 'Directory' } }, { name: 'nfs', nfs: { server: 'nfs.local', path: '/' } });
+    expect(sec5([o]).map(([v]) => v)).toEqual(['/etc', '/boot']);
+  });
+
+  test('a pod whose only vLLM-image container is a loader script is not a vLLM pod', () => {
+    const o = withHostPath('/etc');
+    vllm(o).command = ['sh', '-c', 'cp -r /host/x /models'];
+    expect(sec5([o])).toEqual([]);
+  });
+
+  test('a suppression with a reason silences it and writes kube-linter\'s sensitive-host-mounts exemption', () => {
+    const r = run([withHostPath('/dev')], undefined, objs => RuleSuppressions.add(objs[0], [{ id: 'CS-SEC-005', reason: 'GPU device plugin debugging, one node' }]));
+    expect(ids(r)).toEqual([]);
+    expect(r.findings.map(f => [f.ruleId, f.suppressed])).toEqual([['CS-SEC-005', 'GPU device plugin debugging, one node']]);
+    expect(r.objects[0].toJson().metadata.annotations).toEqual({ 'ignore-check.kube-linter.io/sensitive-host-mounts': 'GPU device plugin debugging, one node' });
+    expect(r.error).toBeUndefined();
+  });
+
+  test('the library\'s own hostPath caches pass it', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'serving', { namespace: 'llm' });
+    new ColdStartOptimizedModel(chart, 'qwen', baseProps({ weights: WeightSource.hostPathCache({ repoId: 'Qwen/Qwen2.5-0.5B-Instruct', revision: 'a8b602d9dafd3a75d382e62757d83d89fca3be54' }) }));
+    const manifests = Testing.synth(chart);
+    // The model pod does mount a hostPath, outside every system location.
+    const hostPaths = manifests.flatMap(m => m.spec?.predictor?.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path);
+    expect(hostPaths).toEqual(['/var/lib/cdk8s-coldstart/models']);
+    expect(Findings.of(app).filter(f => f.ruleId === 'CS-SEC-005')).toEqual([]);
   });
 });

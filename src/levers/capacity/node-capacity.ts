@@ -131,7 +131,7 @@ export class NodeCapacity extends Lever {
     }
     const weightVolume = pod.get(Facts.NODE_WEIGHT_VOLUME);
     if (weightVolume && !this.nodePool) {
-      fail(this, 'CS-IN-091', 'WeightSource.ebsSnapshot attaches its volume through the model\'s EC2NodeClass, and there is none',
+      fail(this, 'CS-IN-090', 'WeightSource.ebsSnapshot attaches its volume through the model\'s EC2NodeClass, and there is none',
         'add capacity.eks.nodePool, or pick another weight source');
     }
     if (image.parallelPull && !this.nodePool) {

@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -40,6 +41,17 @@ const HEALTH_PATH = '/health';
  */
 const ENGINE_HOME = '/home/vllm';
 const VLLM_CACHE_ROOT = `${ENGINE_HOME}/.cache/vllm`;
+/**
+ * Variables that move a cache the engine's stack writes (vLLM, Hugging Face,
+ * torch, Triton, Numba, Outlines, FlashInfer, CUDA) off HOME. Under /root, the
+ * image's HOME, a non-root engine cannot write it and a root one writes to the
+ * container's disk, lost at every wake: HOME and VLLM_CACHE_ROOT are the levers'.
+ */
+const CACHE_LOCATIONS = new Set([
+  'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'TRANSFORMERS_CACHE', 'TORCH_HOME',
+  'TORCHINDUCTOR_CACHE_DIR', 'TRITON_CACHE_DIR', 'NUMBA_CACHE_DIR', 'OUTLINES_CACHE_DIR', 'FLASHINFER_WORKSPACE_BASE',
+  'VLLM_CONFIG_ROOT', 'VLLM_ASSETS_CACHE', 'CUDA_CACHE_PATH',
+]);
 /** A first forward pass can be slow on a cold GPU; the probe waits this long for its one token. */
 const WARMUP_TIMEOUT_SECONDS = 30;
 const HEALTH_TIMEOUT_SECONDS = 5;
@@ -143,6 +155,10 @@ export class Runtime extends Lever {
     if (!o.ncclCumemEnabled) pod.env('NCCL_CUMEM_ENABLE', '0');
     const extraEnv = pod.withDetail('engine.extraEnv');
     for (const [name, value] of Object.entries(this.engine.extraEnv)) {
+      if (CACHE_LOCATIONS.has(name) && /^\/root(\/|$)/.test(posix.normalize(value))) {
+        fail(this, 'CS-IN-088', `engine extraEnv ${name}=${value} puts a cache under /root, the image's HOME: the engine runs with HOME=${ENGINE_HOME} on the cache volume, `
+          + 'and /root is unwritable to its non-root uid (and, as root, on the container disk that every wake starts empty)', `drop ${name}, or point it under ${ENGINE_HOME}`);
+      }
       try {
         extraEnv.env(name, value);
       } catch (e) {

@@ -81,7 +81,8 @@ export class WeightLoader {
     options = options ?? {}; // jsii callers can pass null
     const selector = options.gpuDirectStorageNodeSelector;
     if (selector !== undefined) {
-      const entries = selector !== null && typeof selector === 'object' ? Object.entries(selector) : [];
+      // A list is an object too: ['gds'] would read as the label 0=gds.
+      const entries = selector !== null && typeof selector === 'object' && !Array.isArray(selector) ? Object.entries(selector) : [];
       if (!entries.length || entries.some(([k, v]) => !isQualifiedName(k) || !isLabelValue(v))) {
         fail('WeightLoader.fastsafetensors', 'CS-IN-074', 'gpuDirectStorageNodeSelector is empty or holds a label the API server rejects',
           'pass the label only GDS-capable nodes carry, e.g. { "nvidia.com/gds.enabled": "true" } (set it on those nodes yourself), or leave it out');
@@ -152,6 +153,19 @@ export function requireLoaderFor(
     fail(factory, 'CS-IN-074', `GPUDirect Storage on ${what}: GDS reads NVMe attached to the node; over a network file system it needs RDMA-capable storage the library cannot check`,
       'drop gpuDirectStorageNodeSelector (fastsafetensors still loads without GDS), or use a node-local source (hostPathCache, prefetch, localModelCache)');
   }
+}
+
+/**
+ * A source that takes no `loader` option, given one anyway (jsii and
+ * JavaScript callers pass any key): refused, never silently ignored.
+ * @internal
+ */
+export function refuseLoader(factory: string, options: unknown, path: WeightPath, what: string): void {
+  const loader = options !== null && typeof options === 'object' ? (options as { loader?: unknown }).loader : undefined;
+  if (loader === undefined) return;
+  if (loader instanceof WeightLoader) requireLoaderFor(factory, loader, path, what);
+  fail(factory, 'CS-IN-059', `options.loader is given, but ${what} takes no loader: it loads with the Run:ai streamer`,
+    'drop options.loader (pass streamer settings as options.streamer), or use a source that takes a loader (existingClaim, huggingFace, hostPathCache, prefetch, localModelCache)');
 }
 
 /** Checks that the package is in the engine image before the engine starts: a missing module would crash-loop the pod. */

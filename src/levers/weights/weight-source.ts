@@ -7,7 +7,7 @@ import { HyperdiskMlSource, HyperdiskMlOptions } from './gke/hyperdisk-ml';
 import { HostPathCacheSource, HostPathCacheOptions } from './hostpath-cache';
 import { HuggingFaceRepo } from './hugging-face';
 import { HuggingFaceVolumeSource, HuggingFaceVolumeOptions } from './hugging-face-volume';
-import { requireLoaderFor, resolveLoader, WeightLoader } from './loader';
+import { refuseLoader, requireLoaderFor, resolveLoader, WeightLoader } from './loader';
 import { LocalModelCacheSource, LocalModelCacheOptions } from './local-model-cache';
 import { ObjectStorageSource, ObjectStorageOptions } from './object-storage';
 import { PrefetchSource, PrefetchOptions } from './prefetch';
@@ -70,6 +70,7 @@ export class WeightSource {
    */
   public static modelcar(image: string, options: ModelcarOptions = {}): WeightSource {
     options = options ?? {}; // jsii callers can pass null
+    refuseLoader('WeightSource.modelcar', options, WeightPath.OCI_MODELCAR, 'a modelcar');
     return new WeightSource(new ModelcarSource(image, options));
   }
 
@@ -106,6 +107,7 @@ export class WeightSource {
    */
   public static objectStorage(uri: string, options: ObjectStorageOptions = {}): WeightSource {
     options = options ?? {}; // jsii callers can pass null
+    refuseLoader('WeightSource.objectStorage', options, WeightPath.OBJECT_STORAGE, 'object storage');
     return new WeightSource(new ObjectStorageSource(uri, options));
   }
 
@@ -149,6 +151,7 @@ export class WeightSource {
    */
   public static hyperdiskMl(options: HyperdiskMlOptions): WeightSource {
     if (options === null || typeof options !== 'object') fail('WeightSource.hyperdiskMl', 'CS-IN-059', 'the options are missing', 'pass { snapshotName: "<VolumeSnapshot of the weights>" }');
+    refuseLoader('WeightSource.hyperdiskMl', options, WeightPath.HYPERDISK_ML, 'Hyperdisk ML');
     return new WeightSource(new HyperdiskMlSource(options));
   }
 
@@ -160,6 +163,7 @@ export class WeightSource {
    */
   public static gcsFuse(bucketName: string, options: GcsFuseOptions = {}): WeightSource {
     options = options ?? {}; // jsii callers can pass null
+    refuseLoader('WeightSource.gcsFuse', options, WeightPath.GCS_FUSE, 'Cloud Storage FUSE');
     return new WeightSource(new GcsFuseSource(bucketName, options));
   }
 
@@ -169,6 +173,7 @@ export class WeightSource {
    */
   public static fsxLustre(options: FsxLustreOptions): WeightSource {
     if (options === null || typeof options !== 'object') fail('WeightSource.fsxLustre', 'CS-IN-059', 'the options are missing', 'pass { fileSystemId, dnsName, mountName }');
+    refuseLoader('WeightSource.fsxLustre', options, WeightPath.FSX_LUSTRE, 'FSx for Lustre');
     return new WeightSource(new FsxLustreSource(options));
   }
 
@@ -179,6 +184,7 @@ export class WeightSource {
    * @param bucketName the bare bucket name
    */
   public static mountpointS3(bucketName: string, options: MountpointS3Options = {}): WeightSource {
+    refuseLoader('WeightSource.mountpointS3', options, WeightPath.MOUNTPOINT_S3, 'Mountpoint for S3');
     return new WeightSource(new MountpointS3Source(bucketName, options));
   }
 
@@ -195,7 +201,7 @@ export class WeightSource {
    */
   public static ebsSnapshot(snapshotId: string, options: EbsSnapshotOptions = {}): WeightSource {
     options = options ?? {}; // jsii callers can pass null
-    if (typeof options !== 'object') fail('WeightSource.ebsSnapshot', 'CS-IN-090', 'the options are not an options object', 'pass { directory, throughputMiBps, ... } or nothing');
+    if (typeof options !== 'object') fail('WeightSource.ebsSnapshot', 'CS-IN-089', 'the options are not an options object', 'pass { directory, throughputMiBps, ... } or nothing');
     return new WeightSource(new EbsSnapshotSource(snapshotId, options));
   }
 

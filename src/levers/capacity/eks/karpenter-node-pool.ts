@@ -232,7 +232,7 @@ export function renderNodePool(
   const soci = image.parallelPull && bottlerocketProblem(np.amiAlias, SOCI_MIN_BOTTLEROCKET, 'imagePull.eks.parallelPull');
   if (soci) fail(scope, 'CS-IN-079', soci, bottlerocketFix(SOCI_MIN_BOTTLEROCKET));
   const bootstrap = weightVolume && bottlerocketProblem(np.amiAlias, BOOTSTRAP_MIN_BOTTLEROCKET, 'WeightSource.ebsSnapshot (a bootstrap container mounts the volume)');
-  if (bootstrap) fail(scope, 'CS-IN-091', bootstrap, bottlerocketFix(BOOTSTRAP_MIN_BOTTLEROCKET));
+  if (bootstrap) fail(scope, 'CS-IN-090', bootstrap, bottlerocketFix(BOOTSTRAP_MIN_BOTTLEROCKET));
   const nodeClass = renderEc2NodeClass(scope, {
     name: np.name, amiAlias: np.amiAlias, nodeRole: o.nodeRole, selectorTags: o.selectorTags, capacityReservationSelectorTerms: np.reservationTerms,
   }, image, weightVolume);

@@ -96,26 +96,26 @@ export class EbsSnapshotSource implements WeightSourceImpl {
     const factory = 'WeightSource.ebsSnapshot';
     const o = options;
     if (typeof snapshotId !== 'string' || !SNAPSHOT.test(snapshotId)) {
-      fail(factory, 'CS-IN-090', `"${String(snapshotId)}" is not an EBS snapshot id (snap- and 8 or 17 hex digits)`, 'pass the id of a snapshot of a volume holding the weights, e.g. snap-0123456789abcdef0');
+      fail(factory, 'CS-IN-089', `"${String(snapshotId)}" is not an EBS snapshot id (snap- and 8 or 17 hex digits)`, 'pass the id of a snapshot of a volume holding the weights, e.g. snap-0123456789abcdef0');
     }
     requireRelativePath(factory, o.directory, 'directory', 'llama-3.1-70b-instruct');
     const whole = (prop: string, value: unknown, min: number, max: number, fix: string): number => {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        fail(factory, 'CS-IN-090', `${prop} ${String(value)} is not a whole number from ${min} to ${max}`, fix);
+        fail(factory, 'CS-IN-089', `${prop} ${String(value)} is not a whole number from ${min} to ${max}`, fix);
       }
       return value;
     };
     this.throughput = whole('throughputMiBps', o.throughputMiBps ?? 1000, 125, 1000, 'use 1000 (the default, gp3\'s maximum in Karpenter) or a lower gp3 throughput');
     this.iops = whole('iops', o.iops ?? Math.max(3000, Math.ceil(this.throughput * 4)), 3000, 16000, 'use a gp3 IOPS count from 3000 to 16000');
     if (this.throughput > this.iops * 0.25) {
-      fail(factory, 'CS-IN-090', `throughputMiBps ${this.throughput} needs at least ${Math.ceil(this.throughput * 4)} IOPS (gp3 allows 0.25 MiB/s per IOPS), and iops is ${this.iops}`,
+      fail(factory, 'CS-IN-089', `throughputMiBps ${this.throughput} needs at least ${Math.ceil(this.throughput * 4)} IOPS (gp3 allows 0.25 MiB/s per IOPS), and iops is ${this.iops}`,
         `raise iops to ${Math.ceil(this.throughput * 4)} or lower throughputMiBps`);
     }
     if (o.fastSnapshotRestore !== undefined && typeof o.fastSnapshotRestore !== 'boolean') {
-      fail(factory, 'CS-IN-090', 'fastSnapshotRestore is not a boolean', 'pass true when the snapshot has Fast Snapshot Restore enabled in the nodes\' zones, else leave it out');
+      fail(factory, 'CS-IN-089', 'fastSnapshotRestore is not a boolean', 'pass true when the snapshot has Fast Snapshot Restore enabled in the nodes\' zones, else leave it out');
     }
     if (o.fastSnapshotRestore && o.initializationRateMiBps !== undefined) {
-      fail(factory, 'CS-IN-090', 'fastSnapshotRestore and initializationRateMiBps are both given: a fast-restored volume is initialized at creation',
+      fail(factory, 'CS-IN-089', 'fastSnapshotRestore and initializationRateMiBps are both given: a fast-restored volume is initialized at creation',
         'drop initializationRateMiBps, or fastSnapshotRestore if the snapshot has no Fast Snapshot Restore');
     }
     this.initializationRate = o.fastSnapshotRestore ? undefined
@@ -131,9 +131,9 @@ export class EbsSnapshotSource implements WeightSourceImpl {
     const modelBytes = context.size.bytes;
     let volumeSize: string | undefined;
     if (o.size !== undefined) {
-      const bytes = positiveBytes('the EBS snapshot volume size', o.size, (p, x) => fail(scope, 'CS-IN-090', p, x));
-      if (bytes < modelBytes) fail(scope, 'CS-IN-090', `the EBS snapshot volume size is below the model size (${Math.ceil(modelBytes / GIB)} GiB)`, 'leave size out (the snapshot\'s size) or give at least the model\'s size');
-      if (bytes > 16_384 * GIB) fail(scope, 'CS-IN-090', 'the EBS snapshot volume size is above 16,384 GiB, gp3\'s largest', 'give a smaller size');
+      const bytes = positiveBytes('the EBS snapshot volume size', o.size, (p, x) => fail(scope, 'CS-IN-089', p, x));
+      if (bytes < modelBytes) fail(scope, 'CS-IN-089', `the EBS snapshot volume size is below the model size (${Math.ceil(modelBytes / GIB)} GiB)`, 'leave size out (the snapshot\'s size) or give at least the model\'s size');
+      if (bytes > 16_384 * GIB) fail(scope, 'CS-IN-089', 'the EBS snapshot volume size is above 16,384 GiB, gp3\'s largest', 'give a smaller size');
       volumeSize = `${Math.ceil(bytes / GIB)}Gi`;
     }
     // One directory per snapshot: two models on one node never share a mount point.

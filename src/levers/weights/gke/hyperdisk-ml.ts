@@ -33,7 +33,8 @@ export interface HyperdiskMlOptions {
 
   /**
    * Throughput provisioned at creation, in MiB/s
-   * (`provisioned-throughput-on-create`).
+   * (`provisioned-throughput-on-create`): 400 to 1,200,000, the range
+   * Compute Engine provisions for one Hyperdisk ML volume.
    * @default 2400
    */
   readonly throughputMiBps?: number;
@@ -51,6 +52,10 @@ export interface HyperdiskMlOptions {
   readonly streamer?: StreamerOptions;
 }
 
+/** Compute Engine's range for one Hyperdisk ML volume ("About Hyperdisk ML", size and performance limits); the per-GiB bounds are the disk's to enforce. */
+const MIN_THROUGHPUT_MIBPS = 400;
+const MAX_THROUGHPUT_MIBPS = 1_200_000;
+
 /**
  * A Hyperdisk ML volume (`pd.csi.storage.gke.io`, `type: hyperdisk-ml`)
  * restored from a snapshot and attached ReadOnlyMany to every replica.
@@ -66,6 +71,10 @@ export class HyperdiskMlSource implements WeightSourceImpl {
     const throughput = o.throughputMiBps ?? 2400;
     if (!Number.isInteger(throughput) || throughput < 1) {
       fail(factory, 'CS-IN-029', `throughputMiBps ${throughput} is not a positive integer`, 'use 2400 (the default) or the throughput your disk quota allows');
+    }
+    if (throughput < MIN_THROUGHPUT_MIBPS || throughput > MAX_THROUGHPUT_MIBPS) {
+      fail(factory, 'CS-IN-087', `throughputMiBps ${throughput} is outside the ${MIN_THROUGHPUT_MIBPS} to ${MAX_THROUGHPUT_MIBPS} MiB/s Compute Engine provisions for one Hyperdisk ML volume`,
+        'use 2400 (the default) or a throughput in that range your disk quota allows');
     }
     requireRelativePath(factory, o.subPath, 'Hyperdisk ML subPath', 'models/llama-3.1-70b-instruct');
     checkStreamer(factory, o.streamer);
