@@ -154,6 +154,6 @@ export class KServeKnative extends Backend {
           timeout: this.requestTimeoutSeconds(context),
         },
       },
-    });
+    }, true);
   }
 }
