@@ -306,4 +306,24 @@ describe('a typed object holds its typed props and converts them when it renders
     expect(typeof isvc.spec.predictor.containers[0].resources.limits.memory).toBe('string');
     expect(bytes(isvc)).toBe(bytes(general(model.workload)));
   });
+
+  test('a model\'s typed Deployment, changed by an aspect, is judged and written as changed', () => {
+    const build = (change: (workload: ApiObject) => void) => {
+      const app = Testing.app();
+      const c = new Chart(app, 'c');
+      const model = new ColdStartOptimizedModel(c, 'dep', baseProps({ name: 'dep', backend: Backend.deployment(), weights: WeightSource.existingClaim('w') }));
+      Aspects.of(c).add({ visit: n => { if (n === model.workload) change(model.workload); } });
+      return c;
+    };
+    const labelled = build(w => {
+      w.metadata.addLabel('team', 'ml');
+      w.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { 'example.com/note': 'x' }));
+    });
+    const deployment = Testing.synth(labelled).find(o => o.kind === 'Deployment' && o.metadata.name === 'dep');
+    expect(deployment.metadata.labels.team).toBe('ml');
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'example.com/note': 'x' });
+    // The pack judges the changed object, not the one rendered at construction.
+    const unpinned = build(w => w.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'vllm/vllm-openai:latest')));
+    expect(() => Testing.synth(unpinned)).toThrow(/c\/dep\/Resource  CS-IMG-001  vllm\/vllm-openai:latest/);
+  });
 });
