@@ -165,6 +165,6 @@ export class KServeKnative extends Backend {
           timeout: this.requestTimeoutSeconds(context),
         },
       },
-    });
+    }, true);
   }
 }

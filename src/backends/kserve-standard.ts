@@ -63,6 +63,6 @@ export class KServeStandard extends Backend {
         'serving.kserve.io/autoscalerClass': autoscaler,
       }),
       spec: { predictor: kservePredictor(context, bp, { podSecurityContext: true, fsGroupChangePolicy: true }) },
-    });
+    }, true);
   }
 }

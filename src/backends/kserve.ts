@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { RenderContext } from './backend';
 import { PodSecurityOptions, renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
-import { typedToJson } from '../private/manifest-object';
+import { verifyConversion } from '../private/manifest-object';
 
 /**
  * The InferenceService's group, version and kind. A literal rather than the
@@ -33,6 +33,9 @@ export function kserveMetadata(context: RenderContext, bp: PodBlueprint, mode: R
  * when it has none (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/
  * reconcilers/service/service_reconciler.go, createDefaultSvc): 8080 is the
  * port the proxy listens on, and the engine is on loopback.
+ *
+ * The pod spec stays typed: the InferenceService is a typed `ManifestObject`,
+ * which converts it when it renders.
  * @internal
  */
 export function kservePredictor(context: RenderContext, bp: PodBlueprint, security: PodSecurityOptions): any {
@@ -46,6 +49,6 @@ export function kservePredictor(context: RenderContext, bp: PodBlueprint, securi
     maxReplicas: context.maxReplicas,
     labels: bp.labels,
     ...(Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : {}),
-    ...typedToJson('InferenceService predictor', spec, k8s.toJson_PodSpec),
+    ...verifyConversion('InferenceService predictor', spec, k8s.toJson_PodSpec),
   };
 }

@@ -33,14 +33,14 @@ export function _verifyConversions(on: boolean): void {
  * `_verifyConversions`).
  * @internal
  */
-export function typedToJson<P>(where: string, props: P, reference: (props: P) => unknown): any {
+export function typedToJson<P>(where: string, props: P, reference?: (props: P) => unknown): any {
   let json: any;
   try {
     json = plainOf(props);
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}`);
   }
-  if (verifyConversions) {
+  if (verifyConversions && reference) {
     const [ours, theirs] = [json, reference(props)].map(x => JSON.stringify(sortedPlain(x)));
     if (ours !== theirs) throw new Error(`${where}: typed props convert differently from the generated toJson:\n${ours}\n${theirs}`);
   }
@@ -73,7 +73,7 @@ function plainOf(value: any): any {
  * undefined for data `sortedPlain` leaves to cdk8s (a function, a `constructor`
  * or `__proto__` key).
  */
-function typedToSortedJson<P>(where: () => string, props: P, reference: (props: P) => unknown): Record<string, unknown> | undefined {
+function typedToSortedJson<P>(where: () => string, props: P, reference?: (props: P) => unknown): Record<string, unknown> | undefined {
   let json: any;
   try {
     json = sortedPlainOf(props);
@@ -81,20 +81,25 @@ function typedToSortedJson<P>(where: () => string, props: P, reference: (props: 
     if (e === NOT_PLAIN) return undefined;
     throw new Error(`${where()}: ${(e as Error).message}`);
   }
-  if (verifyConversions) {
+  if (verifyConversions && reference) {
     const [ours, theirs] = [json, reference(props)].map(x => JSON.stringify(sortedPlain(x)));
     if (ours !== theirs) throw new Error(`${where()}: typed props convert differently from the generated toJson:\n${ours}\n${theirs}`);
   }
   return json;
 }
 
+// Every object the library writes is rendered by this walk, mostly before the JIT has optimized it: indexed
+// loops (no iterators), and strings, the most common value, taken without a call.
 function sortedPlainOf(value: any): any {
   if (typeof value === 'function') throw NOT_PLAIN;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    // A null slot becomes undefined, as in sortedPlain.
-    for (let i = 0; i < value.length; i++) out[i] = sortedPlainOf(value[i]) ?? undefined;
+    for (let i = 0; i < value.length; i++) {
+      const x = value[i];
+      // A null slot becomes undefined, as in sortedPlain.
+      out[i] = typeof x === 'string' ? x : sortedPlainOf(x) ?? undefined;
+    }
     return out;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) {
@@ -103,19 +108,15 @@ function sortedPlainOf(value: any): any {
     throw new Error(`cannot render a ${value.constructor?.name ?? 'non-plain object'} as JSON`);
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  const keys = Object.keys(value).sort();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (key === 'constructor' || key === '__proto__') throw NOT_PLAIN;
-    const v = sortedPlainOf(value[key]);
+    const x = value[key];
+    const v = typeof x === 'string' ? x : sortedPlainOf(x);
     if (v != null) out[key] = v;
   }
   return out;
-}
-
-/** A sorted body without its metadata (which ApiObject keeps apart). */
-function withoutMetadata(sorted: Record<string, unknown>): Record<string, unknown> {
-  if (!('metadata' in sorted)) return sorted;
-  const { metadata, ...body } = sorted;
-  return body;
 }
 
 /**
@@ -137,6 +138,19 @@ function withoutMetadata(sorted: Record<string, unknown>): Record<string, unknow
  * @internal
  */
 export class ManifestObject extends ApiObject {
+  static {
+    // ApiObject assigns `props` in its constructor and reads them in `toJson()` (its general path): through this
+    // accessor a typed body is converted for them only when that path is taken.
+    Object.defineProperty(ManifestObject.prototype, 'props', {
+      get(this: ManifestObject) {
+        return this.generalProps();
+      },
+      set(this: any, props: unknown) {
+        this[GENERAL_PROPS] = props;
+      },
+    });
+  }
+
   /**
    * Renders typed props as the L1 would, once. Kubernetes API types take
    * `typedToJson`; CRD imports, whose generated code renames many keys
@@ -150,11 +164,10 @@ export class ManifestObject extends ApiObject {
       const { apiVersion, kind, ...rest } = type.manifest(p);
       return rest;
     };
-    // Converted, sorted and pruned in one walk, so the constructor need not sort it again.
     const { apiVersion, kind } = type.GVK;
-    const body = process.env.CDK8S_DISABLE_SORT ? undefined : typedToSortedJson(where, props, reference);
-    if (body === undefined) return new ManifestObject(scope, id, { apiVersion, kind, ...typedToJson(where(), props, reference) });
-    return new ManifestObject(scope, id, { apiVersion, kind, ...body }, body);
+    if (process.env.CDK8S_DISABLE_SORT) return new ManifestObject(scope, id, { apiVersion, kind, ...typedToJson(where(), props, reference) });
+    if (verifyConversions) typedToSortedJson(where, props, reference);
+    return new ManifestObject(scope, id, { apiVersion, kind, ...props as Record<string, unknown> }, true);
   }
 
   /** Not `instanceof`: ApiObject's `Symbol.hasInstance` answers true for every ApiObject. */
@@ -162,22 +175,37 @@ export class ManifestObject extends ApiObject {
     return typeof x === 'object' && x !== null && MANIFEST_OBJECT in x;
   }
 
-  /** The body as written (sorted, without null or undefined), or undefined when it is not plain JSON. */
+  /**
+   * The body (everything but metadata): as written (sorted, without null or
+   * undefined) for a plain manifest, the typed props for a typed one, or
+   * undefined when cdk8s renders it.
+   */
   private readonly body?: Record<string, unknown>;
+  /** Whether `body` holds typed props, converted and sorted at each rendering. */
+  private readonly typed: boolean;
+  /** Whether ApiObject's props hold the typed body converted (see `generalProps`). */
+  private converted = false;
   /** ApiObject keeps its patches private; they are applied here as it would. */
   private readonly ownPatches: JsonPatch[] = [];
 
   /**
-   * @param sorted the manifest already sorted and pruned as `sortedPlain` does (from `render`), which is then not walked again
+   * @param typed the manifest holds typed props (`k8s.*` structs, `Quantity`
+   * and `IntOrString` values): held as given, as a typed L1 holds its props,
+   * and converted, sorted and pruned in one walk when rendered, so the
+   * rendering is the only copy. A plain manifest is copied, sorted, now.
    */
-  constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>, sorted?: Record<string, unknown>) {
+  constructor(scope: Construct, id: string, manifest: ApiObjectProps & Record<string, unknown>, typed = false) {
     const { apiVersion, kind, metadata, ...body } = manifest;
     // cdk8s reads CDK8S_DISABLE_SORT when it serializes; a process sets it before it builds anything.
-    const written = process.env.CDK8S_DISABLE_SORT ? NOT_PLAIN : sorted ? withoutMetadata(sorted) : sortedPlain(body);
-    // ApiObject keeps the written body too (for the general path): one copy, not two.
-    super(scope, id, written === NOT_PLAIN ? manifest : { apiVersion, kind, metadata, ...written as Record<string, unknown> });
+    const sorting = !process.env.CDK8S_DISABLE_SORT;
+    const written = !sorting ? NOT_PLAIN : typed ? body : sortedPlain(body);
+    // ApiObject keeps the written body too (for the general path): one copy, not two. A typed body is
+    // converted for it only if it takes that path.
+    super(scope, id, written === NOT_PLAIN ? (typed ? { apiVersion, kind, metadata, ...typedToJson(`${scope.node.path}/${id}`, body) } : manifest)
+      : typed ? { apiVersion, kind, metadata } : { apiVersion, kind, metadata, ...written as Record<string, unknown> });
     Object.defineProperty(this, MANIFEST_OBJECT, { value: true });
     this.body = written === NOT_PLAIN ? undefined : written as Record<string, unknown>;
+    this.typed = typed && sorting;
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -213,13 +241,25 @@ export class ManifestObject extends ApiObject {
     return this.plainJson() ?? super.toJson();
   }
 
+  /** The props `ApiObject.toJson()` renders (see `GENERAL_PROPS`): a typed body is converted for it on first use. */
+  private generalProps(): any {
+    const self = this as any;
+    if (this.typed && !this.converted) {
+      self[GENERAL_PROPS] = { ...self[GENERAL_PROPS], ...typedToJson(this.node.path, this.body) };
+      this.converted = true;
+    }
+    return self[GENERAL_PROPS];
+  }
+
   /** The JSON `ApiObject.toJson()` would write, or undefined when this object is not plain data (cdk8s renders it then). */
   private plainJson(): any {
     // A body left to cdk8s at construction (not plain JSON, or CDK8S_DISABLE_SORT set) stays with it.
     if (this.body === undefined || !defaultResolvers(this)) return undefined;
     const metadata = plainMetadata(this.metadata);
     if (metadata === NOT_PLAIN) return undefined;
-    const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...copy(this.body) };
+    const body = this.typed ? this.typedBody() : copy(this.body);
+    if (body === undefined) return undefined;
+    const json = { apiVersion: this.apiVersion, kind: this.kind, ...(metadata === undefined ? {} : { metadata }), ...body };
     if (!this.ownPatches.length) return json;
     let patched: any;
     try {
@@ -231,6 +271,15 @@ export class ManifestObject extends ApiObject {
     const result: any = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (k in patched) result[k] = patched[k];
     return result;
+  }
+
+  /**
+   * The typed body converted, sorted and pruned, or undefined for data only
+   * cdk8s renders (a function, a `constructor` or `__proto__` key): ApiObject
+   * then gets the body converted as `typedToJson` converts it.
+   */
+  private typedBody(): Record<string, unknown> | undefined {
+    return typedToSortedJson(() => this.node.path, this.body);
   }
 }
 
@@ -292,6 +341,8 @@ function isPlainRecord(x: unknown): boolean {
 }
 
 const NOT_PLAIN = Symbol('not plain');
+/** Where a ManifestObject keeps the props ApiObject assigns itself (see its `props` accessor). */
+const GENERAL_PROPS = Symbol('props');
 
 /**
  * What cdk8s' sanitize makes of plain JSON (keys sorted, null and undefined
@@ -334,4 +385,15 @@ function copy(value: any): any {
   const out: Record<string, unknown> = {};
   for (const key in value) out[key] = copy(value[key]);
   return out;
+}
+
+/**
+ * Typed props as given, after checking (when the test suite turns the check
+ * on) that they convert as the generated `toJson_*` function does: for typed
+ * props nested in a manifest a typed `ManifestObject` converts when it renders.
+ * @internal
+ */
+export function verifyConversion<P>(where: string, props: P, reference: (props: P) => unknown): P {
+  if (verifyConversions) typedToJson(where, props, reference);
+  return props;
 }

@@ -5,6 +5,11 @@ import { credentialIn, isCredentialName, masked } from '../private/redact';
 /** A value that is only a `$(NAME)` reference: the kubelet fills it from another env var, which CS-SEC-003 judges. */
 const REFERENCE = /^\$\([^)]*\)$/;
 
+/** The credential a value carries, when it is a string. */
+function textCredential(value: unknown): string | undefined {
+  return typeof value === 'string' ? credentialIn(value) : undefined;
+}
+
 /** @internal */
 export const CS_SEC_001: Rule = defineRule({
   id: 'CS-SEC-001',
@@ -18,26 +23,28 @@ export const CS_SEC_001: Rule = defineRule({
     + 'HF_TOKEN from its environment rather than from a flag.',
   check(obj) {
     const found: Violation[] = [];
-    const shaped = (text: unknown, where: string, message: string) => {
-      const kind = typeof text === 'string' ? credentialIn(text) : undefined;
+    // Every string of every object is searched: the texts naming a finding are made only for one found.
+    const shaped = (kind: string | undefined, where: string, message: string) => {
       if (kind) found.push({ value: `${where}: ${kind}`, message });
     };
     for (const pod of podsOf(obj)) {
       for (const c of pod.containers) {
-        const who = `${c.init ? 'initContainer' : 'container'} "${c.name}"`;
+        const who = () => `${c.init ? 'initContainer' : 'container'} "${c.name}"`;
         for (const e of Array.isArray(c.raw.env) ? c.raw.env : []) {
           if (typeof e?.value !== 'string' || e.value === '') continue;
           // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
           if (isCredentialName(String(e.name)) && !e.value.startsWith('/') && !REFERENCE.test(e.value)) {
-            found.push({ value: `${e.name}=${masked(e.value)}`, message: `${who} sets ${e.name} as a literal` });
+            found.push({ value: `${e.name}=${masked(e.value)}`, message: `${who()} sets ${e.name} as a literal` });
           } else {
-            shaped(e.value, `env ${e.name}`, `${who} sets a credential in env ${e.name}`);
+            const kind = credentialIn(e.value);
+            if (kind) shaped(kind, `env ${e.name}`, `${who()} sets a credential in env ${e.name}`);
           }
         }
         for (const field of ['command', 'args'] as const) {
           const items: unknown[] = Array.isArray(c.raw[field]) ? c.raw[field] : [];
-          items.forEach((item, i) => {
-            if (typeof item !== 'string') return;
+          for (let i = 0; i < items.length; i++) {
+            const item = items[i];
+            if (typeof item !== 'string') continue;
             // Each element is one argv word as the program sees it: `--api-key=x`, or `--api-key` then `x`.
             const eq = item.indexOf('=');
             const named = item.startsWith('-') && eq > 0 && isCredentialName(item.slice(0, eq)) && eq < item.length - 1 && !REFERENCE.test(item.slice(eq + 1));
@@ -45,22 +52,26 @@ export const CS_SEC_001: Rule = defineRule({
             const separate = item.startsWith('-') && eq < 0 && isCredentialName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !REFERENCE.test(next);
             if (named || separate) {
               const flag = named ? item.slice(0, eq) : item;
-              found.push({ value: `${field}[${i}] ${flag}`, message: `${who} passes ${flag} a literal on its command line` });
+              found.push({ value: `${field}[${i}] ${flag}`, message: `${who()} passes ${flag} a literal on its command line` });
             } else {
-              shaped(item, `${field}[${i}]`, `${who} has a credential on its command line`);
+              const kind = credentialIn(item);
+              if (kind) shaped(kind, `${field}[${i}]`, `${who()} has a credential on its command line`);
             }
-          });
+          }
         }
       }
     }
-    for (const uri of storageUris(obj)) shaped(uri, 'storage URI', 'the model storage URI carries a credential');
-    if (obj?.kind === 'LocalModelCache') shaped(obj.spec?.sourceModelUri, 'spec.sourceModelUri', 'the LocalModelCache source URI carries a credential');
+    for (const uri of storageUris(obj)) shaped(credentialIn(uri), 'storage URI', 'the model storage URI carries a credential');
+    if (obj?.kind === 'LocalModelCache') shaped(textCredential(obj.spec?.sourceModelUri), 'spec.sourceModelUri', 'the LocalModelCache source URI carries a credential');
     const own = obj?.metadata?.annotations;
     const template = podMetadata(obj).annotations;
     const annotations: Array<[string, unknown]> = [['metadata.annotations', own], ...(template !== own ? [['pod template annotations', template] as [string, unknown]] : [])];
     for (const [where, map] of annotations) {
       if (map === null || typeof map !== 'object') continue;
-      for (const [k, v] of Object.entries(map)) shaped(v, `${where} ${k}`, `annotation ${k} carries a credential`);
+      for (const k of Object.keys(map)) {
+        const kind = textCredential((map as Record<string, unknown>)[k]);
+        if (kind) shaped(kind, `${where} ${k}`, `annotation ${k} carries a credential`);
+      }
     }
     return found;
   },

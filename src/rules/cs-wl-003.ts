@@ -20,10 +20,11 @@ function identity(obj: any): string | undefined {
   return `${group}|${kind}|${namespace}|${name}`;
 }
 
-const INDEX = new WeakMap<any[], Map<string, any[]>>();
+/** Each object sharing its identity with another, mapped to all of them (first written first); an app without collisions has none. */
+const SHARED = new WeakMap<any[], Map<any, any[]>>();
 
-function index(objects: any[]): Map<string, any[]> {
-  return once(INDEX, objects, () => {
+function shared(objects: any[]): Map<any, any[]> {
+  return once(SHARED, objects, () => {
     const byId = new Map<string, any[]>();
     for (const o of objects) {
       const id = identity(o);
@@ -32,7 +33,9 @@ function index(objects: any[]): Map<string, any[]> {
       if (list) list.push(o);
       else byId.set(id, [o]);
     }
-    return byId;
+    const groups = new Map<any, any[]>();
+    for (const list of byId.values()) if (list.length > 1) for (const o of list) groups.set(o, list);
+    return groups;
   });
 }
 
@@ -50,12 +53,10 @@ export const CS_WL_003: Rule = defineRule({
     + 'that is depends on file order. Two models with the same id in two charts, for instance, each write a ComputeClass of that name.',
   fix: 'Give one of them another name (a model name is the prefix of every object it writes), or make the two identical.',
   check(obj, context: RuleContext) {
-    const id = identity(obj);
-    if (id === undefined) return [];
-    const same = index(context.objects()).get(id);
-    if (!same || same.length < 2) return [];
+    // Identities are read once for the app; an object that is not one of its objects (a List's item) shares none.
+    const same = shared(context.objects()).get(obj);
     // One finding per name, on the first object written, naming the others.
-    if (same[0] !== obj) return [];
+    if (!same || same[0] !== obj) return [];
     const mine = content(obj);
     const others = same.filter(o => o !== obj && content(o) !== mine);
     if (!others.length) return [];

@@ -62,28 +62,39 @@ function scriptWords(script: string): readonly string[] {
   return found;
 }
 
+// Views are made for every container of every object, mostly before the JIT has optimized this code:
+// indexed loops and pushes, without the iterators, spreads and intermediate arrays they would need.
 function container(raw: any, init: boolean): ContainerView {
   const argv: string[] = [];
-  for (const list of [raw.command, raw.args]) {
-    if (Array.isArray(list)) for (const t of list) argv.push(String(t));
-  }
+  pushStrings(argv, raw.command);
+  pushStrings(argv, raw.args);
   const env: Record<string, string | undefined> = {};
-  for (const e of Array.isArray(raw.env) ? raw.env : []) if (typeof e?.name === 'string') env[e.name] = e.value;
+  const list = raw.env;
+  if (Array.isArray(list)) {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (typeof e?.name === 'string') env[e.name] = e.value;
+    }
+  }
   return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw };
 }
 
-/** The objects of a list field; anything else (null, a string, a map) reads as none. */
-function objects(x: unknown): any[] {
-  return Array.isArray(x) ? x.filter(isMap) : [];
+/** Each element of a list field as a string; anything but a list adds none. */
+function pushStrings(out: string[], list: unknown): void {
+  if (Array.isArray(list)) for (let i = 0; i < list.length; i++) out.push(String(list[i]));
+}
+
+/** The views of the maps of a list field; anything else (null, a string, a map) reads as none. */
+function pushContainers(out: ContainerView[], list: unknown, init: boolean): void {
+  if (Array.isArray(list)) for (let i = 0; i < list.length; i++) if (isMap(list[i])) out.push(container(list[i], init));
 }
 
 function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
   const pod = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : {};
-  const containers = [
-    ...objects(pod.initContainers).map((c: any) => container(c, true)),
-    ...objects(pod.containers).map((c: any) => container(c, false)),
-    ...extra.map(c => container(c, false)),
-  ];
+  const containers: ContainerView[] = [];
+  pushContainers(containers, pod.initContainers, true);
+  pushContainers(containers, pod.containers, false);
+  for (let i = 0; i < extra.length; i++) containers.push(container(extra[i], false));
   return { where, spec: pod, containers, kind, wellFormed: pod === spec };
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { Backend, ColdStartOptimizedModel, Profile, WeightSource } from '../../src';
+import { Aspects, Backend, ColdStartOptimizedModel, Profile, WeightSource } from '../../src';
 import { clusterScoped } from '../../src/private/cluster-scoped';
 import { ManifestObject, typedToJson } from '../../src/private/manifest-object';
 import { baseProps } from '../util';
@@ -248,5 +248,82 @@ describe('the JSON the rule pack judged is what synth writes', () => {
     }
     expect(bytes(pair[0].toJson())).toBe(bytes(pair[1].toJson()));
     expect(pair[0].toJson().metadata).toEqual({ labels: { kept: 'yes' }, name: pair[0].name, namespace: 'ns' });
+  });
+});
+
+describe('a typed object holds its typed props and converts them when it renders', () => {
+  const claimProps = (): k8s.KubePersistentVolumeClaimProps => ({
+    metadata: { name: 'claim', labels: { b: '2', a: '1' } },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString('50Gi') } }, storageClassName: undefined },
+  });
+
+  test('on the general path too (custom resolvers), as the typed L1 renders', () => {
+    const upper: IResolver = { resolve: (ctx: ResolutionContext) => { if (ctx.value === 'ReadWriteOnce') ctx.replaceValue('ReadWriteMany'); } };
+    const app = Testing.app({ resolvers: [upper] });
+    const ours = ManifestObject.render(chart('ns', app), 'ours', k8s.KubePersistentVolumeClaim, claimProps());
+    const typed = new k8s.KubePersistentVolumeClaim(new Chart(app, 'c2', { namespace: 'ns' }), 'typed', claimProps());
+    const json = ours.toJson();
+    expect(json.spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '50Gi' } } });
+    expect(bytes(json)).toBe(bytes(typed.toJson()));
+    expect(bytes(ours._judge())).toBe(bytes(json));
+  });
+
+  test('changes after construction show, judged or not: metadata and JSON patches', () => {
+    const c = chart('ns');
+    const ours = ManifestObject.render(c, 'ours', k8s.KubePersistentVolumeClaim, claimProps());
+    const typed = new k8s.KubePersistentVolumeClaim(c, 'typed', claimProps());
+    const first = ours._judge();
+    expect(first.spec.resources.requests.storage).toBe('50Gi');
+    for (const o of [ours, typed]) {
+      o.metadata.addLabel('team', 'ml');
+      o.addJsonPatch(JsonPatch.replace('/spec/accessModes/0', 'ReadWriteOncePod'));
+    }
+    const written = ours.toJson();
+    expect(written).not.toBe(first);
+    expect(written.metadata.labels).toEqual({ a: '1', b: '2', team: 'ml' });
+    expect(written.spec).toEqual({ accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '50Gi' } } });
+    expect(bytes(written)).toBe(bytes(typed.toJson()));
+    // Each rendering is a fresh object: changing one changes nothing after.
+    written.spec.accessModes.push('ReadOnlyMany');
+    expect(ours.toJson().spec.accessModes).toEqual(['ReadWriteOncePod']);
+  });
+
+  test('a model\'s InferenceService, changed by an aspect before the pack judges it, is written as changed', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const model = new ColdStartOptimizedModel(c, 'kn', baseProps({ name: 'kn', profile: Profile.production() }));
+    Aspects.of(c).add({
+      visit: n => {
+        if (n !== model.workload) return;
+        model.workload.metadata.addAnnotation('example.com/owner', 'ml');
+        model.workload.addJsonPatch(JsonPatch.add('/spec/predictor/containers/0/env/-', { name: 'EXTRA', value: '1' }));
+      },
+    });
+    const isvc = Testing.synth(c).find(o => o.kind === 'InferenceService');
+    expect(isvc.metadata.annotations['example.com/owner']).toBe('ml');
+    expect(isvc.spec.predictor.containers[0].env.at(-1)).toEqual({ name: 'EXTRA', value: '1' });
+    // Quantities are written as their values.
+    expect(typeof isvc.spec.predictor.containers[0].resources.limits.memory).toBe('string');
+    expect(bytes(isvc)).toBe(bytes(general(model.workload)));
+  });
+
+  test('a model\'s typed Deployment, changed by an aspect, is judged and written as changed', () => {
+    const build = (change: (workload: ApiObject) => void) => {
+      const app = Testing.app();
+      const c = new Chart(app, 'c');
+      const model = new ColdStartOptimizedModel(c, 'dep', baseProps({ name: 'dep', backend: Backend.deployment(), weights: WeightSource.existingClaim('w') }));
+      Aspects.of(c).add({ visit: n => { if (n === model.workload) change(model.workload); } });
+      return c;
+    };
+    const labelled = build(w => {
+      w.metadata.addLabel('team', 'ml');
+      w.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { 'example.com/note': 'x' }));
+    });
+    const deployment = Testing.synth(labelled).find(o => o.kind === 'Deployment' && o.metadata.name === 'dep');
+    expect(deployment.metadata.labels.team).toBe('ml');
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'example.com/note': 'x' });
+    // The pack judges the changed object, not the one rendered at construction.
+    const unpinned = build(w => w.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'vllm/vllm-openai:latest')));
+    expect(() => Testing.synth(unpinned)).toThrow(/c\/dep\/Resource  CS-IMG-001  vllm\/vllm-openai:latest/);
   });
 });

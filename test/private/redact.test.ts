@@ -66,6 +66,22 @@ describe('credentialIn', () => {
     }
   });
 
+  test('finds every variant of every token shape inside other text (texts holding no shape\'s literal are not searched)', () => {
+    const tokens: Array<[string, string]> = [
+      [HF, 'a Hugging Face token'],
+      ['sk-' + 'Zx9_'.repeat(6), 'an OpenAI-style API key'], [OPENAI, 'an OpenAI-style API key'], ['sk-ant-' + 'Zx9_'.repeat(6), 'an OpenAI-style API key'],
+      ...['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'].map((p): [string, string] => [p + 'Q1w2E3r4'.repeat(5), 'a GitHub token']),
+      ['github_pat_' + 'Q1w2_E3r4'.repeat(5), 'a GitHub token'],
+      [AKID, 'an AWS access key id'], ['ASIA' + 'IOSFODNN7EXAMPLE', 'an AWS access key id'],
+      [JWT, 'a JWT'],
+    ];
+    for (const [token, kind] of tokens) {
+      for (const text of [token, `--flag=${token}`, `Bearer ${token} and more`]) expect(credentialIn(text)).toBe(kind);
+    }
+    // Near misses: a literal alone, or the shape's prefix without its body.
+    for (const text of ['high light', 'gh_x', 'sk-short', 'AKIA', 'eyJ.eyJ', 'github_pat_']) expect(credentialIn(text)).toBeUndefined();
+  });
+
   test('names the first shape found, in the order of the shapes', () => {
     expect(credentialIn(`https://u:p@h/${HF}`)).toBe('a Hugging Face token');
     expect(credentialIn(`x ${AKID} ${JWT}`)).toBe('an AWS access key id');
