@@ -112,6 +112,17 @@ export function volume(manifests: any[], mountPath: string): any {
   return predictor(manifests).volumes.find((v: any) => v.name === mount.name);
 }
 
+/** The security context of every auxiliary container the library writes (warm buffer, pre-pull, checks): uid 65532, locked down. */
+export const AUX_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  seccompProfile: { type: 'RuntimeDefault' },
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+};
+
 export const GI = 1024 ** 3;
 export const MI = 1024 ** 2;
 

@@ -13,7 +13,7 @@ import { NodeCapacity } from '../../src/levers/capacity/node-capacity';
 import { ImagePull } from '../../src/levers/image/image-pull';
 import { WeightLoad } from '../../src/levers/weights/weight-load';
 import { schemaErrors } from '../schema';
-import { baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
+import { AUX_CONTAINER_SECURITY, baseProps, leverContext, find, predictor, synth, VLLM, args, container } from '../util';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -21,15 +21,6 @@ const PAUSE = 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff
 const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
 const TOLERATE_GPU = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 const TINY = { cpu: '10m', memory: '16Mi' };
-const LOCKED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  seccompProfile: { type: 'RuntimeDefault' },
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-};
 const AUX_POD = {
   automountServiceAccountToken: false,
   enableServiceLinks: false,
@@ -123,7 +114,7 @@ describe('warm buffer (pause pods)', () => {
       terminationGracePeriodSeconds: 0,
       nodeSelector: L4,
       tolerations: TOLERATE_GPU,
-      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: gpu, limits: gpu }, securityContext: LOCKED }],
+      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: gpu, limits: gpu }, securityContext: AUX_CONTAINER_SECURITY }],
     });
   });
 

@@ -1,5 +1,5 @@
 import { Profile, WeightSource, Engine } from '../../src';
-import { find, MODELCAR, synth, VLLM, container } from '../util';
+import { AUX_CONTAINER_SECURITY, find, MODELCAR, synth, VLLM, container } from '../util';
 
 const lab = () => synth({ profile: Profile.lab() });
 
@@ -7,15 +7,6 @@ const PAUSE = 'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff
 const L4 = { 'nvidia.com/gpu.product': 'NVIDIA-L4' };
 const TOLERATE_GPU = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
 const TINY = { cpu: '10m', memory: '16Mi' };
-const LOCKED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  seccompProfile: { type: 'RuntimeDefault' },
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-};
 const AUX_POD = {
   automountServiceAccountToken: false,
   enableServiceLinks: false,
@@ -35,7 +26,7 @@ describe('pre-pull DaemonSet', () => {
     expect(d.metadata).toEqual({ name: 'qwen-pre-pull', namespace: 'llm', labels: labels('image-pre-pull') });
     expect(d.spec.selector).toEqual({ matchLabels: labels('image-pre-pull') });
     const pull = (name: string, image: string) => ({
-      name, image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 0'], resources: { requests: TINY, limits: TINY }, securityContext: LOCKED,
+      name, image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exit 0'], resources: { requests: TINY, limits: TINY }, securityContext: AUX_CONTAINER_SECURITY,
     });
     expect(d.spec.template.spec).toEqual({
       ...AUX_POD,
@@ -43,7 +34,7 @@ describe('pre-pull DaemonSet', () => {
       nodeSelector: L4,
       tolerations: TOLERATE_GPU,
       initContainers: [pull('pull-engine', VLLM), pull('pull-modelcar', MODELCAR), pull('pull-image-0', extra)],
-      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: TINY, limits: TINY }, securityContext: LOCKED }],
+      containers: [{ name: 'pause', image: PAUSE, imagePullPolicy: 'IfNotPresent', resources: { requests: TINY, limits: TINY }, securityContext: AUX_CONTAINER_SECURITY }],
     });
   });
 

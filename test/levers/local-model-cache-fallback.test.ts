@@ -11,7 +11,7 @@ import {
 import { COLDSTART_REPORT_FILE } from '../../src/estimate/cold-start-report';
 import { cacheCheckScript } from '../../src/levers/weights/local-model-cache-fallback';
 import { schemaErrors } from '../schema';
-import { args, baseProps, container, find, predictor, synth, VLLM } from '../util';
+import { args, AUX_CONTAINER_SECURITY, baseProps, container, find, predictor, synth, VLLM } from '../util';
 
 /** A safetensors file: 8-byte little-endian header length, the JSON header, then the tensor bytes. */
 function safetensors(file: string, tensors: Record<string, number>, truncateBy = 0): void {
@@ -207,15 +207,7 @@ describe('LocalModelCache fallback on the synthesized pod', () => {
     const c = init(m);
     expect(c.image).toBe(VLLM);
     expect(c.command).toEqual(['sh', '-c']);
-    expect(c.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      seccompProfile: { type: 'RuntimeDefault' },
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      runAsGroup: 65532,
-    });
+    expect(c.securityContext).toEqual(AUX_CONTAINER_SECURITY);
     expect(initEnv(m)).toMatchObject({
       CS_CACHE_DIR: `/mnt/lmc-cache/models/${key(URI)}`,
       CS_CACHE_VIEW: '/mnt/models',

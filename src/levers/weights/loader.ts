@@ -165,7 +165,7 @@ export function refuseLoader(factory: string, options: unknown, path: WeightPath
   if (loader === undefined) return;
   if (loader instanceof WeightLoader) requireLoaderFor(factory, loader, path, what);
   fail(factory, 'CS-IN-059', `options.loader is given, but ${what} takes no loader: it loads with the Run:ai streamer`,
-    'drop options.loader (pass streamer settings as options.streamer), or use a source that takes a loader (existingClaim, huggingFace, hostPathCache, prefetch, localModelCache)');
+    'drop options.loader (pass streamer settings as options.streamer), or use a source that takes a loader (existingClaim, huggingFace, hostPathCache, prefetch, localModelCache, ebsSnapshot)');
 }
 
 /** Checks that the package is in the engine image before the engine starts: a missing module would crash-loop the pod. */

@@ -74,8 +74,8 @@ export interface EbsSnapshotOptions {
   readonly loader?: WeightLoader;
 }
 
-/** The third EBS device: Bottlerocket's own are /dev/xvda (OS) and /dev/xvdb (data). @internal */
-export const MODEL_DEVICE = '/dev/xvdc';
+/** The third EBS device: Bottlerocket's own are /dev/xvda (OS) and /dev/xvdb (data). */
+const MODEL_DEVICE = '/dev/xvdc';
 
 const SNAPSHOT = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
