@@ -3,7 +3,7 @@ import { BeforeSetup } from './before';
 import { ColdStartEstimate, EstimateOptions, SecondsRange } from './estimate-options';
 import { ColdStartFacts, defaultColdStartFacts } from './facts';
 import { ImageArrival, CapacityArrival, LoaderFact, WeightPath } from './paths';
-import { EngineGeneration, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from './runtime-model';
+import { EngineGeneration, hubLink, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGHTS } from './runtime-model';
 
 export { EngineGeneration } from './runtime-model';
 import { captureSizesOf, layersFor, ModelShape, parametersFromBytes } from './shape';
@@ -137,7 +137,7 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   const { weightBytes, facts } = inputs;
   const options = inputs.options ?? {};
   const measured = measuredBandwidths(options.bandwidths);
-  const link = (path: WeightPath): number => measured.get(path) ?? WEIGHTS.link[path][c];
+  const link = (path: WeightPath): number => measured.get(path) ?? (path === WeightPath.HF_HUB ? hubLink(weightBytes, c) : WEIGHTS.link[path][c]);
 
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.
   let fetchLink: number | undefined;

@@ -93,15 +93,37 @@ export const RUNTIME = {
   adapterLoad: [1, 3, 6] as Spread,
 } as const;
 
+/**
+ * Hugging Face Hub download rate of one file, bytes/s. `snapshot_download`, which vLLM and every
+ * loader the library writes call with its defaults, fetches 8 files at once, one connection each
+ * (huggingface_hub `_snapshot_download.py`, `max_workers=8`), so a checkpoint of few shards cannot
+ * fill the link: 16 GB in 4 files took 61 s (tensorfuse-*: 65 MB/s a file), 29.4 GB in 6 files
+ * 113 s (aks-phi4-*: 43 MB/s), 141-470 GB 8 files at a time 196-724 s (anyscale-*: 81-86 MB/s).
+ * Unauthenticated or throttled downloads are far slower (4.6 MB/s for Mistral-7B AWQ, FACTS).
+ */
+const HUB_PER_FILE: Spread = [90 * MB, 65 * MB, 25 * MB];
+const HUB_PARALLEL_FILES = 8;
+/** transformers' `save_pretrained` shards a checkpoint into files of at most 5 GB (`max_shard_size`). */
+const HUB_SHARD_BYTES = 5 * GB;
+
+/**
+ * The Hub's rate for a checkpoint of this size: one connection per 5 GB shard, up to 8. Shards are
+ * counted as a fraction, so that the time grows with the size (up to 40 GB it is one full shard's).
+ * @internal
+ */
+export function hubLink(weightBytes: number, c: Scenario): number {
+  const files = Math.min(HUB_PARALLEL_FILES, Math.max(1, weightBytes / HUB_SHARD_BYTES));
+  return HUB_PER_FILE[c] * files;
+}
+
 /** @internal */
 export const WEIGHTS = {
   /** Link bandwidth of each weight path, bytes/s, before the loader's own limits. */
   link: {
     // Registry pull of a modelcar: like the engine image.
     [WeightPath.OCI_MODELCAR]: [240 * MB, 160 * MB, 90 * MB],
-    // Hugging Face Hub: 0.67-0.68 GB/s on H100 nodes (anyscale-*), 0.26 GB/s on EKS (tensorfuse-*) and AKS (aks-phi4-*);
-    // unauthenticated or throttled downloads far lower (4.6 MB/s for Mistral-7B AWQ, FACTS).
-    [WeightPath.HF_HUB]: [800 * MB, 350 * MB, 100 * MB],
+    // Hugging Face Hub with every download connection busy; a checkpoint of fewer files gets less (hubLink).
+    [WeightPath.HF_HUB]: [HUB_PER_FILE[0] * HUB_PARALLEL_FILES, HUB_PER_FILE[1] * HUB_PARALLEL_FILES, HUB_PER_FILE[2] * HUB_PARALLEL_FILES],
     // Generic NFS: like EFS.
     [WeightPath.SHARED_VOLUME]: [1.5 * GB, 400 * MB, 100 * MB],
     // S3/GCS/Blob to one node: ~6 GB/s on p5 (anyscale-*), 1.9-4.4 GB/s on p5 (aws-tns-*), 3.5 GiB/s on g5 (Run:ai

@@ -107,6 +107,20 @@ describe('storage under the weight path', () => {
       .toBeGreaterThan(read(WeightStorage.measured(StorageMedium.BLOCK_DISK, rate)));
   });
 
+  test('the Hub downloads one 5 GB shard per connection, 8 at a time: a small checkpoint cannot fill the link', () => {
+    const hub = (gb: number) => base({ weightPath: WeightPath.HF_HUB }, { weightBytes: gb * GB }).weightFetchSeconds;
+    // Up to 8 shards the download takes one shard's time: a 16 GB checkpoint (4 shards) as long as a 40 GB one.
+    expect(hub(16)).toBeCloseTo(hub(40));
+    expect(hub(2)).toBeLessThan(hub(5));
+    // Beyond 8 shards it grows with the size, at 8 connections' rate: 8x the rate of a 5 GB checkpoint.
+    expect(hub(141) / hub(70.5)).toBeCloseTo(2);
+    expect(hub(5) / hub(80)).toBeCloseTo(5 / 80 * 8);
+    // A measured Hub link replaces the per-connection model.
+    const bandwidths = [{ path: WeightPath.HF_HUB, perSecond: Size.mebibytes(1000) }];
+    const measured = base({ weightPath: WeightPath.HF_HUB }, { weightBytes: 16 * GB, options: { bandwidths } });
+    expect(measured.weightFetchSeconds).toBeCloseTo(16 * GB / (1000 * MIB));
+  });
+
   test('the streamer\'s ceiling grows with the ranks', () => {
     const nvme = (tp: number) =>
       base({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16 }, { shape: { tensorParallel: tp } }).loaderBytesPerSecond;
