@@ -145,9 +145,10 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   let fetchWaitSeconds = 0;
   if (facts.weightPath === WeightPath.HF_HUB) {
     fetchLink = link(WeightPath.HF_HUB);
-    // Read back through the page cache the download just filled (anyscale-*: 8.5 GB/s at TP=4); a node short of
-    // memory reads from disk instead (aks-phi4-*, tensorfuse-*: 0.4-0.5 GB/s).
-    readPath = WeightPath.PAGE_CACHE;
+    // Read back from the node's disk: the download's page cache is charged to the pod's memory cgroup, whose
+    // limit is sized for the engine, not the checkpoint (pods: tensorfuse-*, aks-phi4-*, 0.4-0.5 GB/s). Without
+    // such a limit (a VM, anyscale-*: 8.5 GB/s at TP=4) it is the page cache: say so with `estimate.storage`.
+    readPath = WeightPath.LOCAL_NVME;
   } else if (facts.weightPath === WeightPath.OCI_MODELCAR) {
     // Like the engine image: a modelcar the pre-pull DaemonSet put on a node a warm buffer held is read
     // from the node's image store. KServe's modelcar containers set no pull policy (kserve pkg/utils/storage.go,

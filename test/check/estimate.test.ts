@@ -360,7 +360,7 @@ describe('the output', () => {
     expect(md).toMatch(/^# Cold-start estimate\n/);
     expect(md).toContain('## mistral-7b (`default/Deployment/mistral-7b`)\n\n![cold-start waterfall of mistral-7b](mistral-7b-coldstart.svg)');
     expect(md).toContain('Startup probe: weight load + runtime = 117.6 (42.5-667.7) s estimated; the probe allows 90 s.');
-    expect(md).toContain('Startup probe: weight load + runtime = 119.1 (84.4-313.3) s estimated; no startup or liveness probe limits it.');
+    expect(md).toContain('Startup probe: weight load + runtime = 141.4 (90.6-343.6) s estimated; no startup or liveness probe limits it.');
     expect(md).not.toContain('Infinity');
     expect(md).toContain('## What the checker read and assumed\n\n- `InferenceService/huggingface-llama3` (');
     for (const svg of readdirSync(dir).filter(f => f.endsWith('.svg'))) {
@@ -427,8 +427,8 @@ describe('published configurations (test/fixtures/third-party)', () => {
   test('KServe Hugging Face runtime: both InferenceServices download Llama 3 8B from the Hub at every start (vLLM backend and runtime image assumed)', () => {
     const all = of('kserve-huggingface-llama3.yaml');
     expect(all.map((e: any) => [e.object, e.inputs.weightPath, e.inputs.weightBytes, e.probe.probe, e.seconds.total])).toEqual([
-      ['InferenceService/huggingface-llama3', 'hf-hub', 16e9, 'none', 539.1],
-      ['InferenceService/huggingface-llama3-hf-uri', 'hf-hub', 16e9, 'none', 539.1],
+      ['InferenceService/huggingface-llama3', 'hf-hub', 16e9, 'none', 561.4],
+      ['InferenceService/huggingface-llama3-hf-uri', 'hf-hub', 16e9, 'none', 561.4],
     ]);
     expect(all[0].evidence[0]).toBe('model meta-llama/meta-llama-3-8b-instruct');
     expect(all[1].evidence[0]).toBe('storage URI hf://meta-llama/meta-llama-3-8b-instruct');

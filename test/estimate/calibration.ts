@@ -22,8 +22,11 @@ export interface PublishedRow {
     readonly podCpus?: number;
     readonly captureSizes?: number;
     readonly weightPath?: string;
-    /** An EBS volume (with its provisioned throughput) or a GCE Persistent Disk. */
-    readonly storage?: { readonly ebs?: string; readonly pd?: string; readonly sizeGiB: number; readonly throughputMiB?: number };
+    /**
+     * An EBS volume (with its provisioned throughput) or a GCE Persistent Disk; or the page cache, where the
+     * source's files were in the host's memory (a download read back on a VM, with no pod memory limit).
+     */
+    readonly storage?: { readonly ebs?: string; readonly pd?: string; readonly sizeGiB?: number; readonly throughputMiB?: number; readonly pageCache?: boolean };
     /** The weights are fetched from here into the pod at every start (an init-container sync). */
     readonly fetchOrigin?: string;
     /** SOCI parallel pull-and-unpack. */
@@ -91,7 +94,8 @@ export function estimateRow(row: PublishedRow): EstimateDetail {
   const throughput = i.storage?.throughputMiB ? Size.mebibytes(i.storage.throughputMiB) : undefined;
   const storage = i.storage?.ebs
     ? WeightStorage.ebsVolume(i.storage.ebs as EbsVolumeType, size, throughput)
-    : i.storage?.pd ? WeightStorage.persistentDisk(i.storage.pd as PersistentDiskType, size) : undefined;
+    : i.storage?.pd ? WeightStorage.persistentDisk(i.storage.pd as PersistentDiskType, size)
+      : i.storage?.pageCache ? WeightStorage.pageCache() : undefined;
   return estimateColdStart({
     weightBytes,
     facts,
