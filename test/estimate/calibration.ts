@@ -26,7 +26,13 @@ export interface PublishedRow {
      * An EBS volume (with its provisioned throughput) or a GCE Persistent Disk; or the page cache, where the
      * source's files were in the host's memory (a download read back on a VM, with no pod memory limit).
      */
-    readonly storage?: { readonly ebs?: string; readonly pd?: string; readonly sizeGiB?: number; readonly throughputMiB?: number; readonly pageCache?: boolean };
+    readonly storage?: {
+      readonly ebs?: string;
+      readonly pd?: string;
+      readonly sizeGiB?: number;
+      readonly throughputMiB?: number;
+      readonly pageCache?: boolean;
+    };
     /** The weights are fetched from here into the pod at every start (an init-container sync). */
     readonly fetchOrigin?: string;
     /** SOCI parallel pull-and-unpack. */
