@@ -50,6 +50,11 @@ export interface PublishedRow {
     readonly coldNode?: boolean;
   };
   readonly published: Partial<Record<Measure, number>>;
+  /**
+   * What the source states that the estimate does not take as an input (the node's provisioner, whether
+   * it is a GPU node, the registry, the image size's kind, the Hub downloader), recorded for later terms.
+   */
+  readonly context?: Readonly<Record<string, string | number | boolean>>;
   /** Why a row is listed but not scored. */
   readonly excluded?: string;
 }
