@@ -463,7 +463,7 @@ function capacityArrival(objects: any[], evidence: string[], assumptions: string
     evidence.push(`${buffer.kind}/${buffer.metadata?.name} holds GPU nodes with pause pods at negative priority`);
     return CapacityArrival.WARM_BUFFER;
   }
-  assumptions.push('a new GPU node (3 min)');
+  assumptions.push('a new GPU node (100 s)');
   return CapacityArrival.COLD_NODE;
 }
 

@@ -214,6 +214,13 @@ export const WEIGHTS = {
    */
   streamerPerRank: [6 * GB, 4.3 * GB, 2.5 * GB] as Spread,
   /**
+   * What one streamer thread reads from a disk or file system, bytes/s: 15 GB with one thread in 47.6 s
+   * from gp3 and 43.7 s from io2, with four in 11.2 s from io2 (Run:ai benchmark: 315-343 MB/s a
+   * thread), so a few threads fill a disk. From an object store a thread gets a share of the link
+   * instead (referenceConcurrency): the same benchmark reads S3 at 3 GB/s with 32 threads.
+   */
+  streamerPerThread: [400 * MB, 330 * MB, 250 * MB] as Spread,
+  /**
    * fastsafetensors per rank: 13.5 GB in 3.67 s and 26 GB in 6.88 s on one
    * A100 from NVMe (vllm PR 10647), 700 GB in 25 s on 8 MI300X (EmbeddedLLM).
    */

@@ -311,10 +311,10 @@ describe('the output', () => {
     const r = cli(['check', '-'], yaml(ok));
     expect(r.stdout).toBe([
       'stdin:1  Deployment/m',
-      '  estimate: cold start ~459.4 s (capacity 180 s, image 240 s, weights 5.6 s, runtime 33.9 s); startup ~39.4 s vs. startup probe 600 s; physical limit 17 s',
+      '  estimate: cold start ~379.4 s (capacity 100 s, image 240 s, weights 5.6 s, runtime 33.9 s); startup ~39.4 s vs. startup probe 600 s; physical limit 17 s',
       '    from: model Qwen/Qwen2.5-0.5B-Instruct; Hugging Face cache /data/hub in volume "v0" at /data: PVC c; 0.5B parameters in bf16 from the model name',
       '    assumed: the cache volume already holds the weights (only the first start downloads them); the claim is a shared network volume (NFS-like, ~400 MB/s); '
-        + 'bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name); image pulled from the registry (12 GB); a new GPU node (3 min); '
+        + 'bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name); image pulled from the registry (12 GB); a new GPU node (100 s); '
         + 'no CPU request: 4 cores (4 per GPU) for process start and compile',
       '',
       'No findings.',
@@ -336,7 +336,7 @@ describe('the output', () => {
       probe: { probe: 'startup', seconds: 600 },
       modelSize: '0.5B parameters in bf16',
       inputs: { weightPath: 'shared-volume', imageArrival: 'registry', capacityArrival: 'cold-node', eager: false, weightBytes: 1e9 },
-      seconds: { total: 459.4, nodeCapacity: 180, imagePull: 240, weightLoad: 5.6, runtime: 33.9, startup: 39.4, physicalLimit: 17 },
+      seconds: { total: 379.4, nodeCapacity: 100, imagePull: 240, weightLoad: 5.6, runtime: 33.9, startup: 39.4, physicalLimit: 17 },
     });
     expect(unknown).toMatchObject({ missing: 'model size unknown; add the coldstart.cdk8s.io/model-size annotation', probe: { probe: 'none' } });
     expect(unknown.seconds).toBeUndefined();
@@ -366,7 +366,7 @@ describe('the output', () => {
     for (const svg of readdirSync(dir).filter(f => f.endsWith('.svg'))) {
       expect(() => new XMLParser().parse(readFileSync(join(dir, svg), 'utf8'))).not.toThrow();
     }
-    expect(readFileSync(join(dir, 'mistral-7b-coldstart.svg'), 'utf8')).toContain('default/Deployment/mistral-7b: ~537.6 s cold start');
+    expect(readFileSync(join(dir, 'mistral-7b-coldstart.svg'), 'utf8')).toContain('default/Deployment/mistral-7b: ~457.6 s cold start');
   });
 
   test('--report with no estimate writes nothing and says so', () => {
@@ -401,14 +401,14 @@ describe('published configurations (test/fixtures/third-party)', () => {
       object: 'Deployment/mistral-7b',
       probe: { probe: 'liveness', seconds: 90 },
       inputs: { weightPath: 'shared-volume', imageArrival: 'registry', capacityArrival: 'cold-node', eager: false, persistentCompileCache: false, weightBytes: 14e9 },
-      seconds: { total: 537.6, startup: 117.6 },
+      seconds: { total: 457.6, startup: 117.6 },
     });
     expect(e.assumptions).toEqual([
       'the cache volume already holds the weights (only the first start downloads them)',
       'the claim is a shared network volume (NFS-like, ~400 MB/s)',
       'bf16 weights (no AWQ/GPTQ/int4/MXFP4/NVFP4/int8/fp8 marker in the name)',
       'image pulled from the registry (12 GB)',
-      'a new GPU node (3 min)',
+      'a new GPU node (100 s)',
     ]);
   });
 
@@ -418,7 +418,7 @@ describe('published configurations (test/fixtures/third-party)', () => {
       object: 'Deployment/vllm-llama3-deployment-vllm',
       probe: { probe: 'startup', seconds: 615 },
       inputs: { weightPath: 'shared-volume', persistentCompileCache: false, weightBytes: 16e9 },
-      seconds: { total: 548.8, startup: 128.8 },
+      seconds: { total: 468.8, startup: 128.8 },
     });
     expect(e.evidence).toContain('Hugging Face cache /data/hub in volume "vllm-storage" at /data: PVC vllm-llama3-storage-claim');
     expect(e.assumptions).toContain('the cache volume already holds the weights (only the first start downloads them)');
@@ -427,8 +427,8 @@ describe('published configurations (test/fixtures/third-party)', () => {
   test('KServe Hugging Face runtime: both InferenceServices download Llama 3 8B from the Hub at every start (vLLM backend and runtime image assumed)', () => {
     const all = of('kserve-huggingface-llama3.yaml');
     expect(all.map((e: any) => [e.object, e.inputs.weightPath, e.inputs.weightBytes, e.probe.probe, e.seconds.total])).toEqual([
-      ['InferenceService/huggingface-llama3', 'hf-hub', 16e9, 'none', 561.4],
-      ['InferenceService/huggingface-llama3-hf-uri', 'hf-hub', 16e9, 'none', 561.4],
+      ['InferenceService/huggingface-llama3', 'hf-hub', 16e9, 'none', 481.4],
+      ['InferenceService/huggingface-llama3-hf-uri', 'hf-hub', 16e9, 'none', 481.4],
     ]);
     expect(all[0].evidence[0]).toBe('model meta-llama/meta-llama-3-8b-instruct');
     expect(all[1].evidence[0]).toBe('storage URI hf://meta-llama/meta-llama-3-8b-instruct');

@@ -130,6 +130,20 @@ describe('storage under the weight path', () => {
     expect(vm.weightReadSeconds).toBeCloseTo(16 * GB / (7 * GB));
   });
 
+  test('a streamer thread reads ~330 MB/s from a disk: one thread cannot fill a fast volume, four fill a 1,000 MiB/s gp3', () => {
+    const gp3 = WeightStorage.ebsVolume(EbsVolumeType.GP3, Size.gibibytes(750), Size.mebibytes(1000));
+    const load = (threads: number) => base(
+      { weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: threads },
+      { weightBytes: 15 * GB, options: { storage: gp3 } },
+    ).loaderBytesPerSecond;
+    expect(load(1)).toBeCloseTo(330e6, -6);
+    expect(load(4)).toBeCloseTo(load(16));
+    expect(load(4)).toBeLessThan(1000 * MIB);
+    // From an object store a thread gets an eighth of the link at the streamer's default of 8.
+    const s3 = (threads: number) => base({ weightPath: WeightPath.OBJECT_STORAGE, streamerConcurrency: threads }).loaderBytesPerSecond;
+    expect(s3(4) / s3(8)).toBeCloseTo(0.5);
+  });
+
   test('the streamer\'s ceiling grows with the ranks', () => {
     const nvme = (tp: number) =>
       base({ weightPath: WeightPath.LOCAL_NVME, streamerConcurrency: 16 }, { shape: { tensorParallel: tp } }).loaderBytesPerSecond;

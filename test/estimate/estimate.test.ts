@@ -89,7 +89,7 @@ describe('estimate', () => {
     const f = defaultColdStartFacts();
     const d = estimateColdStart({ weightBytes: 1e9, facts: f, options: { imageSize: Size.gibibytes(4) } });
     expect(d.imagePullSeconds).toBeCloseTo(4 * 1024 ** 3 / 50e6);
-    expect(d.nodeCapacitySeconds).toBe(180);
+    expect(d.nodeCapacitySeconds).toBe(100);
     expect(estimateColdStart({ weightBytes: 1e9, facts: f, options: { nodeProvisioning: Duration.minutes(7) } }).nodeCapacitySeconds).toBe(420);
   });
 });

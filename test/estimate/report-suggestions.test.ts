@@ -108,7 +108,7 @@ describe('synthesized models: no suggestion names a lever or option that is on',
     const { app, manifests } = synth({ size: SIZE, runtime: compiled });
     expect([...appliedIn(manifests)]).toEqual(['streamer']);
     const cells = further(readFileSync(join(app.outdir, COLDSTART_REPORT_FILE), 'utf8'));
-    expect(cells['node capacity']).toBe('warm buffer of pause pods: -175 s');
+    expect(cells['node capacity']).toBe('warm buffer of pause pods: -95 s');
     expect(cells['image pull']).toBe('pre-pull DaemonSet and a warm buffer (a new node pulls as it comes up): -240 s');
     expect(cells['weight load']).toMatch(/^pre-pull DaemonSet and a warm buffer \(a new node pulls as it comes up\) for the modelcar: -100 s; node-local NVMe cache \(LocalModelCache or prefetch\): -100 s$/);
     expect(cells.runtime).toMatch(/^persistent engine cache \(HOME: compile artifacts\): -13\.2 s; `--enforce-eager` \(slower steady state\): -24\.5 s; sleep mode, when one GPU multiplexes models/);

@@ -604,8 +604,8 @@ describe('GPU reservations (issue #19 §6)', () => {
       writer.add({ path: 'serving/qwen', name: 'qwen', assessment: assessColdStart({ weightBytes: 1e9, facts: { ...defaultColdStartFacts(), capacityReserved } }), startupBudgetSeconds: 300 });
       return writer.files()[COLDSTART_REPORT_FILE].split('\n').find(l => l.startsWith('| node capacity |'));
     };
-    expect(row(true)).toBe('| node capacity | 180 (70-600) | a new GPU node from a capacity reservation (no wait for stock; it still boots) | warm buffer of pause pods: -175 s |');
-    expect(row(false)).toBe('| node capacity | 180 (70-600) | a new GPU node | warm buffer of pause pods: -175 s |');
+    expect(row(true)).toBe('| node capacity | 100 (70-600) | a new GPU node from a capacity reservation (no wait for stock; it still boots) | warm buffer of pause pods: -95 s |');
+    expect(row(false)).toBe('| node capacity | 100 (70-600) | a new GPU node | warm buffer of pause pods: -95 s |');
   });
 
   test.each<[string, Partial<ColdStartOptimizedModelProps>, string]>([

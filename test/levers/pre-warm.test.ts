@@ -166,7 +166,7 @@ describe('pre-warm on the model', () => {
       { type: 'cron', name: 'pre-warm-1', metadata: { timezone: 'Europe/Paris', start: '0 8 * * 1-5', end: '0 18 * * 1-5', desiredReplicas: '2' } },
     ]);
     // Outside the window there is no standing buffer: the estimate still counts a cold node.
-    expect(synth({ scaling: { preWarm: office({ warmNodes: 2 }) } }).model.estimate.nodeCapacitySeconds).toBe(180);
+    expect(synth({ scaling: { preWarm: office({ warmNodes: 2 }) } }).model.estimate.nodeCapacitySeconds).toBe(100);
   });
 
   test('warmNodes in production: the standing buffer is the floor, the window adds to it', () => {
@@ -218,7 +218,7 @@ describe('the report prices the window', () => {
     const row = text.split('\n').find(l => l.startsWith('| `0 8 * * 1-5` -> `0 18 * * 1-5`'))!;
     expect(row).toContain('| 2 Ready replica(s) (+1), 1 warm node slot(s) (+1) | 50 | 200 |');
     expect(row).toContain(`the ~${fmt(total)} s cold start`);
-    expect(row).toContain('the ~175 s node wait of a wake');
+    expect(row).toContain('the ~95 s node wait of a wake');
     expect(text).toContain('Cost: 200 GPU-hours a week held (28.6 a day on average');
     expect(text).toContain(`Ready ~${fmt(total)} s after it opens`);
   });
