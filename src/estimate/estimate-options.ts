@@ -33,8 +33,8 @@ export interface EstimateOptions {
   readonly imageSize?: Size;
 
   /**
-   * Time to get a new GPU node when the pool is empty.
-   * @default Duration.minutes(3)
+   * Time to get a new GPU node when the pool is empty, until its GPUs are allocatable.
+   * @default Duration.seconds(100)
    */
   readonly nodeProvisioning?: Duration;
 
