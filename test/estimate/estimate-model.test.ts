@@ -57,6 +57,16 @@ describe('runtime scales with what drives it', () => {
     expect(streamed.runtime.processStart).toBeGreaterThan(fresh.runtime.processStart);
   });
 
+  test('a streamed image waits for what it reads first, not for its size, and never longer than its pull', () => {
+    const streamed = (gib: number) =>
+      base({ imageArrival: ImageArrival.STREAMED }, { options: { imageSize: Size.gibibytes(gib) } }).imagePullSeconds;
+    expect(streamed(12)).toBe(25);
+    expect(streamed(30)).toBe(streamed(12));
+    const pulled = base({ imageArrival: ImageArrival.REGISTRY }, { options: { imageSize: Size.gibibytes(0.5) } }).imagePullSeconds;
+    expect(streamed(0.5)).toBe(pulled);
+    expect(pulled).toBeLessThan(25);
+  });
+
   test('a compile-cache hit costs less than a cold compile and more than nothing; -O0 and eager cost neither', () => {
     const cold = base();
     const hit = base({ persistentCompileCache: true });
