@@ -109,7 +109,18 @@ export abstract class RulePack implements IAspect {
     };
     const context = RuleContext._lazy(
       { cloud: this.cloud, environment: this.environment, region: this.region },
-      () => root.node.findAll().filter(ApiObject.isApiObject).map(o => ({ json: jsonOf(o as ApiObject), path: () => o.node.path })),
+      () => {
+        const all = root.node.findAll();
+        const apiObjects: ApiObject[] = [];
+        const rendered: any[] = [];
+        for (let i = 0; i < all.length; i++) {
+          const o = all[i];
+          if (!ApiObject.isApiObject(o)) continue;
+          apiObjects.push(o as ApiObject);
+          rendered.push(jsonOf(o as ApiObject));
+        }
+        return { json: rendered, path: (i: number) => apiObjects[i].node.path };
+      },
     );
     for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
   }
@@ -126,7 +137,14 @@ export abstract class RulePack implements IAspect {
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];
-      const found = violations(rule, json, context);
+      // The rule's call inline, not through a function of its own: a call less for every object and rule.
+      let found: Violation[];
+      try {
+        const f = rule.check(json, context);
+        found = Array.isArray(f) ? f : [...f];
+      } catch {
+        found = malformed(rule, json);
+      }
       for (let i = 0; i < found.length; i++) {
         const v = found[i];
         const suppression = RuleSuppressions._find(obj, rule.id) ?? annotated.find(s => s.id === rule.id);
@@ -154,21 +172,16 @@ function isList(json: any): boolean {
 }
 
 /**
- * A rule's findings; a rule that throws on a malformed object (a container
- * that is not a map, `command: 123`) yields one finding naming the object,
- * never an exception out of synth or the checker.
+ * The finding of a rule that threw on a malformed object (a container that is
+ * not a map, `command: 123`): one finding naming the object, never an
+ * exception out of synth or the checker.
  */
-function violations(rule: Rule, json: any, context: RuleContext): Violation[] {
-  try {
-    const found = rule.check(json, context);
-    return Array.isArray(found) ? found : [...found];
-  } catch {
-    return [{
-      value: 'malformed object',
-      message: `${json?.kind ?? '?'}/${json?.metadata?.name ?? '?'} is malformed where rule ${rule.id} reads it (rule CS-WL-002 names the field)`,
-      fix: 'make the object match its schema: containers, env, volumeMounts and volumes are lists of maps, command and args lists of strings',
-    }];
-  }
+function malformed(rule: Rule, json: any): Violation[] {
+  return [{
+    value: 'malformed object',
+    message: `${json?.kind ?? '?'}/${json?.metadata?.name ?? '?'} is malformed where rule ${rule.id} reads it (rule CS-WL-002 names the field)`,
+    fix: 'make the object match its schema: containers, env, volumeMounts and volumes are lists of maps, command and args lists of strings',
+  }];
 }
 
 /** So kube-linter and Polaris agree with a suppression of the equivalent check. */

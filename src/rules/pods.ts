@@ -16,6 +16,8 @@ export interface ContainerView {
   readonly tokens: string[];
   readonly env: Record<string, string | undefined>;
   readonly raw: any;
+  /** `isVllm` of this view, set on its first call: a dozen rules ask it of every container. */
+  vllm?: boolean;
 }
 
 /** @internal */
@@ -76,7 +78,7 @@ function container(raw: any, init: boolean): ContainerView {
       if (typeof e?.name === 'string') env[e.name] = e.value;
     }
   }
-  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw };
+  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw, vllm: undefined };
 }
 
 /** Each element of a list field as a string; anything but a list adds none. */
@@ -192,8 +194,18 @@ export function podMetadata(obj: any): { annotations: Record<string, string>; la
  * @internal
  */
 export function isVllm(c: ContainerView): boolean {
-  if (c.tokens.some(t => /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/.test(t))) return true;
-  return /(^|[/_-])vllm([/:@_-]|$)/i.test(c.image ?? '') && !(c.raw.command?.length);
+  let yes = c.vllm;
+  if (yes === undefined) c.vllm = yes = readVllm(c);
+  return yes;
+}
+
+const VLLM_TOKEN = /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/;
+const VLLM_IMAGE = /(^|[/_-])vllm([/:@_-]|$)/i;
+
+function readVllm(c: ContainerView): boolean {
+  const tokens = c.tokens;
+  for (let i = 0; i < tokens.length; i++) if (VLLM_TOKEN.test(tokens[i])) return true;
+  return VLLM_IMAGE.test(c.image ?? '') && !(c.raw.command?.length);
 }
 
 /** True when the container asks for a GPU (`<vendor>/gpu`). @internal */
@@ -302,6 +314,15 @@ export function describe(obj: any): string {
 /** Every storage URI of an InferenceService: `storageUri` fields and `STORAGE_URI` env. @internal */
 export function storageUris(obj: any): string[] {
   if (obj?.kind !== 'InferenceService') return [];
+  // Six rules ask for them: read once per object, like its pods.
+  let uris = URIS.get(obj);
+  if (uris === undefined) URIS.set(obj, uris = readStorageUris(obj));
+  return uris;
+}
+
+const URIS = new WeakMap<object, string[]>();
+
+function readStorageUris(obj: any): string[] {
   const uris: string[] = [];
   for (const name of KSERVE_COMPONENTS) {
     const component = obj.spec?.[name];
@@ -323,6 +344,24 @@ const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
   let found = VLLM.get(obj);
-  if (found === undefined) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  if (found === undefined) VLLM.set(obj, found = readVllmContainers(podsOf(obj)));
+  return found;
+}
+
+/** Most objects run no vLLM: they share one empty list. */
+const NO_VLLM: Array<{ pod: PodView; c: ContainerView }> = [];
+
+function readVllmContainers(pods: PodView[]): Array<{ pod: PodView; c: ContainerView }> {
+  let found = NO_VLLM;
+  for (let p = 0; p < pods.length; p++) {
+    const pod = pods[p];
+    const containers = pod.containers;
+    for (let i = 0; i < containers.length; i++) {
+      const c = containers[i];
+      if (c.init || !isVllm(c)) continue;
+      if (found === NO_VLLM) found = [];
+      found.push({ pod, c });
+    }
+  }
   return found;
 }
