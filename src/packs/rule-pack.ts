@@ -6,8 +6,8 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { isMap } from '../rules/pods';
-import { Rule, RuleContext, Violation } from '../rules/rule';
+import { isMap, podsOf } from '../rules/pods';
+import { _readsOnlyPods, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
  * Props of a rule pack.
@@ -122,20 +122,31 @@ export abstract class RulePack implements IAspect {
         return { json: rendered, path: (i: number) => apiObjects[i].node.path };
       },
     );
-    for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
+    // Read once per pass: `rules` is a public array.
+    const podsOnly = this.rules.map(_readsOnlyPods);
+    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, podsOnly);
   }
 
-  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, podsOnly: boolean[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
     const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) this.checkOne(obj, doc, context, report);
+    for (const doc of docs) this.checkOne(obj, doc, context, report, podsOnly);
   }
 
-  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, podsOnly: boolean[]): void {
     const annotated = RuleSuppressions._fromAnnotation(obj, json);
+    // Most objects of an app hold no pod (PriorityClasses, claims, Services): the rules that read only pods
+    // find nothing there, and are not called. An object whose pods cannot be read is left to every rule.
+    let podless = false;
+    try {
+      podless = json?.kind !== 'InferenceService' && podsOf(json).length === 0;
+    } catch {
+      podless = false;
+    }
     // Indexed loops: this runs for every object and rule, mostly before the JIT has optimized it, where `for...of` makes an iterator each time.
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
+      if (podless && podsOnly[r]) continue;
       const rule = rules[r];
       // The rule's call inline, not through a function of its own: a call less for every object and rule.
       let found: Violation[];

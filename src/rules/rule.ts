@@ -212,17 +212,37 @@ export abstract class Rule {
 
 /** A built-in rule as written in src/rules: its texts and `check` in one literal. @internal */
 export interface RuleDefinition extends RuleProps {
+  /**
+   * True for a rule whose `check` reads only pods (`podsOf`, `vllmContainers`)
+   * and an InferenceService's storage: it finds nothing, and throws nothing, in
+   * an object without a pod that is not an InferenceService (a PriorityClass,
+   * a claim, a Service), where the pack does not call it.
+   */
+  readonly podsOnly?: boolean;
   check(obj: any, context: RuleContext): Violation[];
 }
 
 class DefinedRule extends Rule {
   /** The definition's own function: the pack calls it for every object and rule, without a call forwarding to it. */
   public readonly check: (obj: any, context: RuleContext) => Violation[];
+  /** See `RuleDefinition.podsOnly`. */
+  public readonly podsOnly: boolean;
 
   constructor(definition: RuleDefinition) {
     super(definition);
     this.check = definition.check;
+    this.podsOnly = definition.podsOnly === true;
   }
+}
+
+/**
+ * True for a built-in rule that finds nothing in an object without a pod that
+ * is not an InferenceService (see `RuleDefinition.podsOnly`); false for any
+ * other rule, a user's included.
+ * @internal
+ */
+export function _readsOnlyPods(rule: Rule): boolean {
+  return rule instanceof DefinedRule && rule.podsOnly;
 }
 
 /**
