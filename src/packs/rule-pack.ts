@@ -6,8 +6,8 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { isMap, podsOf } from '../rules/pods';
-import { _readsOnlyPods, Rule, RuleContext, Violation } from '../rules/rule';
+import { isMap, podsOf, vllmContainers } from '../rules/pods';
+import { _readsOnly, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
  * Props of a rule pack.
@@ -123,30 +123,34 @@ export abstract class RulePack implements IAspect {
       },
     );
     // Read once per pass: `rules` is a public array.
-    const podsOnly = this.rules.map(_readsOnlyPods);
-    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, podsOnly);
+    const reads = this.rules.map(_readsOnly);
+    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
   }
 
-  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, podsOnly: boolean[]): void {
+  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
     const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) this.checkOne(obj, doc, context, report, podsOnly);
+    for (const doc of docs) this.checkOne(obj, doc, context, report, reads);
   }
 
-  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, podsOnly: boolean[]): void {
+  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     const annotated = RuleSuppressions._fromAnnotation(obj, json);
-    // Most objects of an app hold no pod (PriorityClasses, claims, Services): the rules that read only pods
-    // find nothing there, and are not called. An object whose pods cannot be read is left to every rule.
-    let podless = false;
-    try {
-      podless = json?.kind !== 'InferenceService' && podsOf(json).length === 0;
-    } catch {
-      podless = false;
+    // Most objects of an app hold no pod (PriorityClasses, claims, Services) or no vLLM (pre-pull, placeholders):
+    // the rules that read only those find nothing there, and are not called (see `_readsOnly`). An object
+    // whose pods cannot be read is left to every rule but the InferenceService ones.
+    let skip = 0;
+    if (json?.kind !== 'InferenceService') {
+      skip = 1;
+      try {
+        skip = podsOf(json).length === 0 ? 3 : vllmContainers(json).length === 0 ? 2 : 1;
+      } catch {
+        skip = 1;
+      }
     }
     // Indexed loops: this runs for every object and rule, mostly before the JIT has optimized it, where `for...of` makes an iterator each time.
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
-      if (podless && podsOnly[r]) continue;
+      if (reads[r] !== 0 && reads[r] <= skip) continue;
       const rule = rules[r];
       // The rule's call inline, not through a function of its own: a call less for every object and rule.
       let found: Violation[];

@@ -6,7 +6,7 @@ import { isDigestPinned } from '../private/image';
 export const CS_IMG_002: Rule = defineRule({
   id: 'CS-IMG-002',
   level: RuleLevel.ERROR,
-  podsOnly: true,
+  reads: 'pods',
   summary: 'A digest-pinned image is not pulled with imagePullPolicy: Always',
   explanation: 'With Always the kubelet asks the registry on every container start even though a digest cannot change: '
     + 'a registry outage or rate limit then blocks a wake that had the image on disk.',

@@ -8,7 +8,7 @@ const WEBHOOK_CONTAINERS = ['modelcar', 'modelcar-init', 'storage-initializer'];
 export const CS_KSV_001: Rule = defineRule({
   id: 'CS-KSV-001',
   level: RuleLevel.ERROR,
-  podsOnly: true,
+  reads: 'inferenceService',
   summary: 'An InferenceService carries none of what KServe\'s webhook injects: internal.serving.kserve.io/* keys, and for a modelcar shareProcessNamespace or modelcar containers',
   explanation: 'KServe\'s webhook injects the modelcar sidecar, modelcar-init, the /mnt emptyDir and shareProcessNamespace, and owns the '
     + 'internal.serving.kserve.io/* keys. Written by hand they clash with the injection or pin stale internals, and the pod fails to start.',

@@ -5,7 +5,7 @@ import { defineRule, Rule, RuleLevel, Violation } from './rule';
 export const CS_RT_002: Rule = defineRule({
   id: 'CS-RT-002',
   level: RuleLevel.ERROR,
-  podsOnly: true,
+  reads: 'vllm',
   summary: 'Pods running vLLM set enableServiceLinks: false',
   explanation: 'With service links on, a Service named `vllm` in the namespace injects VLLM_PORT=tcp://..., which vLLM reads as its own '
     + 'setting and refuses to start: the wake fails for a reason unrelated to the model.',

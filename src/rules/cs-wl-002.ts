@@ -93,7 +93,7 @@ function isAmount(v: unknown): boolean {
 export const CS_WL_002: Rule = defineRule({
   id: 'CS-WL-002',
   level: RuleLevel.ERROR,
-  podsOnly: true,
+  reads: 'pods',
   summary: 'Every pod spec the rules read is well-formed: containers, env, mounts, ports, volumes and tolerations are lists of maps, command and args lists of strings, '
     + 'image and env values strings, probes and security contexts maps, resource amounts quantities, nodeSelector a map of strings',
   explanation: 'The API server rejects a malformed pod spec at apply, and no rule can judge what it cannot read: a container that is not a map, '

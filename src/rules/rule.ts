@@ -213,36 +213,49 @@ export abstract class Rule {
 /** A built-in rule as written in src/rules: its texts and `check` in one literal. @internal */
 export interface RuleDefinition extends RuleProps {
   /**
-   * True for a rule whose `check` reads only pods (`podsOf`, `vllmContainers`)
-   * and an InferenceService's storage: it finds nothing, and throws nothing, in
-   * an object without a pod that is not an InferenceService (a PriorityClass,
-   * a claim, a Service), where the pack does not call it.
+   * What the rule's `check` reads, when that is all it reads: in an object
+   * that is not an InferenceService and holds none of it, it finds nothing and
+   * throws nothing, and the pack does not call it there (most objects of an
+   * app are PriorityClasses, claims, Services, pods without vLLM).
+   * `pods`: the object's pods (`podsOf`) and an InferenceService's storage;
+   * `vllm`: its vLLM containers (`vllmContainers`) and their pods;
+   * `inferenceService`: only InferenceServices.
+   * @default - every object
    */
-  readonly podsOnly?: boolean;
+  readonly reads?: RuleReads;
   check(obj: any, context: RuleContext): Violation[];
 }
 
 class DefinedRule extends Rule {
   /** The definition's own function: the pack calls it for every object and rule, without a call forwarding to it. */
   public readonly check: (obj: any, context: RuleContext) => Violation[];
-  /** See `RuleDefinition.podsOnly`. */
-  public readonly podsOnly: boolean;
+  /** See `RuleDefinition.reads`. */
+  public readonly reads?: RuleReads;
 
   constructor(definition: RuleDefinition) {
     super(definition);
     this.check = definition.check;
-    this.podsOnly = definition.podsOnly === true;
+    this.reads = definition.reads;
   }
 }
 
+/** What a built-in rule reads (see `RuleDefinition.reads`). @internal */
+export type RuleReads = 'pods' | 'vllm' | 'inferenceService';
+
 /**
- * True for a built-in rule that finds nothing in an object without a pod that
- * is not an InferenceService (see `RuleDefinition.podsOnly`); false for any
- * other rule, a user's included.
+ * The objects a rule can find something in, as the pack skips them: 0, every
+ * object; 1, InferenceServices; 2, those and objects running vLLM; 3, those and
+ * objects with a pod. A user's rule is 0: it may read anything.
  * @internal
  */
-export function _readsOnlyPods(rule: Rule): boolean {
-  return rule instanceof DefinedRule && rule.podsOnly;
+export function _readsOnly(rule: Rule): number {
+  if (!(rule instanceof DefinedRule)) return 0;
+  switch (rule.reads) {
+    case 'inferenceService': return 1;
+    case 'vllm': return 2;
+    case 'pods': return 3;
+    default: return 0;
+  }
 }
 
 /**
