@@ -91,7 +91,10 @@ function pushContainers(out: ContainerView[], list: unknown, init: boolean): voi
   if (Array.isArray(list)) for (let i = 0; i < list.length; i++) if (isMap(list[i])) out.push(container(list[i], init));
 }
 
-function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
+/** No containers besides the pod's own. */
+const NO_EXTRA: readonly any[] = [];
+
+function view(where: string, spec: any, kind: string, extra: readonly any[] = NO_EXTRA): PodView {
   const pod = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : {};
   const containers: ContainerView[] = [];
   pushContainers(containers, pod.initContainers, true);
@@ -135,28 +138,32 @@ function readPods(obj: any): PodView[] {
   const pods: PodView[] = [];
   // The keys from `spec` down to the node: its `where` is joined only for a pod spec.
   const path = ['spec'];
-  const n = () => path.length;
-  // `<...>.template.spec`, a pod template's spec.
-  const atTemplateSpec = () => n() >= 2 && path[n() - 1] === 'spec' && path[n() - 2] === 'template';
+  // Every map under every object's spec is visited, mostly before the JIT has optimized this: no closure or list per node.
   const walk = (node: any, depth: number, component: boolean): void => {
+    const n = path.length;
+    // `<...>.template.spec`, a pod template's spec.
+    const atTemplateSpec = n >= 2 && path[n - 1] === 'spec' && path[n - 2] === 'template';
     if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) {
       // A pod template whose spec is not a map: a pod no rule could read.
-      if (node !== undefined && node !== null && atTemplateSpec()) pods.push(view(path.join('.'), node, kind));
+      if (node !== undefined && node !== null && atTemplateSpec) pods.push(view(path.join('.'), node, kind));
       return;
     }
     // A pod template's spec (or a Pod's) is a pod whatever its containers hold: CS-WL-002 reports a list that is not one.
-    const template = atTemplateSpec() || (kind === 'Pod' && n() === 1);
+    const template = atTemplateSpec || (kind === 'Pod' && n === 1);
     const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers)
       || (template && (node.containers !== undefined || node.initContainers !== undefined));
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
-    const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
-    if (isPod || model.length) pods.push(view(path.join('.'), node, kind, model));
-    for (const key of Object.keys(node)) {
+    const model = component ? node.model : undefined;
+    const hasModel = component && model !== null && typeof model === 'object' && !Array.isArray(model);
+    if (isPod || hasModel) pods.push(view(path.join('.'), node, kind, hasModel ? [{ name: 'kserve-container', ...model }] : NO_EXTRA));
+    const keys = Object.keys(node);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
       const value = node[key];
       // A template's `spec` is walked whatever it is, so a spec that is not a map is reported.
-      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && path[n() - 1] === 'template')) {
+      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && path[n - 1] === 'template')) {
         path.push(key);
         // Depth 0 is `spec` itself, where an InferenceService's components sit.
         walk(value, depth + 1, kind === 'InferenceService' && depth === 0 && KSERVE_COMPONENTS.includes(key));
