@@ -6,8 +6,8 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { isMap } from '../rules/pods';
-import { Rule, RuleContext, Violation } from '../rules/rule';
+import { isMap, podsOf, vllmContainers } from '../rules/pods';
+import { _readsOnly, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
  * Props of a rule pack.
@@ -109,24 +109,57 @@ export abstract class RulePack implements IAspect {
     };
     const context = RuleContext._lazy(
       { cloud: this.cloud, environment: this.environment, region: this.region },
-      () => root.node.findAll().filter(ApiObject.isApiObject).map(o => ({ json: jsonOf(o as ApiObject), path: () => o.node.path })),
+      () => {
+        const all = root.node.findAll();
+        const apiObjects: ApiObject[] = [];
+        const rendered: any[] = [];
+        for (let i = 0; i < all.length; i++) {
+          const o = all[i];
+          if (!ApiObject.isApiObject(o)) continue;
+          apiObjects.push(o as ApiObject);
+          rendered.push(jsonOf(o as ApiObject));
+        }
+        return { json: rendered, path: (i: number) => apiObjects[i].node.path };
+      },
     );
-    for (const obj of objects) this.check(obj, jsonOf(obj), context, report);
+    // Read once per pass: `rules` is a public array.
+    const reads = this.rules.map(_readsOnly);
+    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
   }
 
-  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+  private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
     const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) this.checkOne(obj, doc, context, report);
+    for (const doc of docs) this.checkOne(obj, doc, context, report, reads);
   }
 
-  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport): void {
+  private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     const annotated = RuleSuppressions._fromAnnotation(obj, json);
+    // Most objects of an app hold no pod (PriorityClasses, claims, Services) or no vLLM (pre-pull, placeholders):
+    // the rules that read only those find nothing there, and are not called (see `_readsOnly`). An object
+    // whose pods cannot be read is left to every rule but the InferenceService ones.
+    let skip = 0;
+    if (json?.kind !== 'InferenceService') {
+      skip = 1;
+      try {
+        skip = podsOf(json).length === 0 ? 3 : vllmContainers(json).length === 0 ? 2 : 1;
+      } catch {
+        skip = 1;
+      }
+    }
     // Indexed loops: this runs for every object and rule, mostly before the JIT has optimized it, where `for...of` makes an iterator each time.
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
+      if (reads[r] !== 0 && reads[r] <= skip) continue;
       const rule = rules[r];
-      const found = violations(rule, json, context);
+      // The rule's call inline, not through a function of its own: a call less for every object and rule.
+      let found: Violation[];
+      try {
+        const f = rule.check(json, context);
+        found = Array.isArray(f) ? f : [...f];
+      } catch {
+        found = malformed(rule, json);
+      }
       for (let i = 0; i < found.length; i++) {
         const v = found[i];
         const suppression = RuleSuppressions._find(obj, rule.id) ?? annotated.find(s => s.id === rule.id);
@@ -154,21 +187,16 @@ function isList(json: any): boolean {
 }
 
 /**
- * A rule's findings; a rule that throws on a malformed object (a container
- * that is not a map, `command: 123`) yields one finding naming the object,
- * never an exception out of synth or the checker.
+ * The finding of a rule that threw on a malformed object (a container that is
+ * not a map, `command: 123`): one finding naming the object, never an
+ * exception out of synth or the checker.
  */
-function violations(rule: Rule, json: any, context: RuleContext): Violation[] {
-  try {
-    const found = rule.check(json, context);
-    return Array.isArray(found) ? found : [...found];
-  } catch {
-    return [{
-      value: 'malformed object',
-      message: `${json?.kind ?? '?'}/${json?.metadata?.name ?? '?'} is malformed where rule ${rule.id} reads it (rule CS-WL-002 names the field)`,
-      fix: 'make the object match its schema: containers, env, volumeMounts and volumes are lists of maps, command and args lists of strings',
-    }];
-  }
+function malformed(rule: Rule, json: any): Violation[] {
+  return [{
+    value: 'malformed object',
+    message: `${json?.kind ?? '?'}/${json?.metadata?.name ?? '?'} is malformed where rule ${rule.id} reads it (rule CS-WL-002 names the field)`,
+    fix: 'make the object match its schema: containers, env, volumeMounts and volumes are lists of maps, command and args lists of strings',
+  }];
 }
 
 /** So kube-linter and Polaris agree with a suppression of the equivalent check. */

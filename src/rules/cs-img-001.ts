@@ -6,6 +6,7 @@ import { isDigestPinned } from '../private/image';
 export const CS_IMG_001: Rule = defineRule({
   id: 'CS-IMG-001',
   level: RuleLevel.ERROR,
+  reads: 'pods',
   summary: 'Every container image and every oci:// storageUri is pinned by @sha256: digest',
   explanation: 'A tag can move under a running model, and a tag (above all :latest) makes the kubelet pull again: '
     + 'with a ~12 GB vLLM image every wake pays the pull. A digest never changes, so IfNotPresent is safe and a warm node never pulls.',

@@ -6,6 +6,7 @@ import { registryHost, registryRegion, servesRegion } from '../levers/image/regi
 export const CS_IMG_003: Rule = defineRule({
   id: 'CS-IMG-003',
   level: RuleLevel.WARNING,
+  reads: 'pods',
   summary: 'Images and oci:// models come from a registry in the cluster\'s region',
   explanation: 'A ~12 GB engine image (and a modelcar of the full weights) pulled across regions is slower on every cold node and pays '
     + 'egress. Regional registries say their region in the host name (Artifact Registry REGION-docker.pkg.dev, '

@@ -12,6 +12,7 @@ function flagsNeeded(pod: PodView): string[] {
 export const CS_KSV_002: Rule = defineRule({
   id: 'CS-KSV-002',
   level: RuleLevel.WARNING,
+  reads: 'inferenceService',
   summary: 'A KServe Knative-mode InferenceService uses pod features behind Knative feature flags',
   explanation: 'Knative rejects a pod spec using nodeSelector, tolerations, affinity, priorityClassName, init containers, a pod securityContext, '
     + 'hostPath, CSI or (writable) PVC volumes, probes on a container other than the serving one (sleep mode\'s engine), and other fields of its field masks, unless the flag is enabled in the config-features ConfigMap '

@@ -8,6 +8,7 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 export const CS_KSV_003: Rule = defineRule({
   id: 'CS-KSV-003',
   level: RuleLevel.WARNING,
+  reads: 'inferenceService',
   summary: 'A Knative InferenceService that scales to zero lets a request wait as long as its vLLM pod may take to wake (spec.predictor.timeout >= the startup probe budget)',
   explanation: 'At zero, the activator holds the first request until a pod is Ready, but no longer than the revision\'s request timeout '
     + '(spec.predictor.timeout, 300 s by default, at most max-revision-timeout-seconds, 600 s by default). A wake that takes longer '

@@ -26,17 +26,18 @@ export const CS_PRF_001: Rule = defineRule({
   check(obj, context) {
     if (context.cloud !== CloudProvider.GENERIC) return [];
     const found: Violation[] = [];
-    const group = String(obj?.apiVersion ?? '').split('/')[0];
+    const apiVersion = String(obj?.apiVersion ?? '');
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? apiVersion : apiVersion.slice(0, slash);
     if (CLOUD_GROUPS.includes(group)) found.push({ value: `${obj.apiVersion} ${obj.kind}`, message: 'cloud-specific object' });
-    const keys = (where: string, map: Record<string, unknown> | undefined) => {
-      for (const k of Object.keys(map ?? {})) if (CLOUD_KEY.test(k)) found.push({ value: k, message: `cloud-specific key in ${where}` });
-    };
-    keys('metadata.annotations', obj?.metadata?.annotations);
-    keys('metadata.labels', obj?.metadata?.labels);
-    for (const pod of podsOf(obj)) {
-      keys(`${pod.where}.nodeSelector`, pod.spec.nodeSelector);
-      keys(`${pod.where} annotations`, pod.spec.annotations);
-      keys(`${pod.where} labels`, pod.spec.labels);
+    cloudKeys(found, obj?.metadata?.annotations, 'metadata.annotations', '');
+    cloudKeys(found, obj?.metadata?.labels, 'metadata.labels', '');
+    const pods = podsOf(obj);
+    for (let p = 0; p < pods.length; p++) {
+      const pod = pods[p];
+      cloudKeys(found, pod.spec.nodeSelector, pod.where, '.nodeSelector');
+      cloudKeys(found, pod.spec.annotations, pod.where, ' annotations');
+      cloudKeys(found, pod.spec.labels, pod.where, ' labels');
       for (const v of pod.spec.volumes ?? []) {
         if (v.csi?.driver && CLOUD_DRIVER.test(v.csi.driver)) found.push({ value: v.csi.driver, message: `volume "${v.name}" uses a cloud CSI driver` });
         const sc = v.ephemeral?.volumeClaimTemplate?.spec?.storageClassName;
@@ -44,8 +45,8 @@ export const CS_PRF_001: Rule = defineRule({
       }
     }
     const template = obj?.spec?.template?.metadata;
-    keys('spec.template.metadata.annotations', template?.annotations);
-    keys('spec.template.metadata.labels', template?.labels);
+    cloudKeys(found, template?.annotations, 'spec.template.metadata.annotations', '');
+    cloudKeys(found, template?.labels, 'spec.template.metadata.labels', '');
     if (obj?.kind === 'StorageClass' && CLOUD_DRIVER.test(obj.provisioner ?? '')) found.push({ value: obj.provisioner, message: 'StorageClass with a cloud provisioner' });
     if (obj?.kind === 'PersistentVolume' && CLOUD_DRIVER.test(obj.spec?.csi?.driver ?? '')) found.push({ value: obj.spec.csi.driver, message: 'PersistentVolume on a cloud CSI driver' });
     if (obj?.kind === 'PersistentVolumeClaim' && CLOUD_CLASS.test(obj.spec?.storageClassName ?? '')) found.push({ value: obj.spec.storageClassName, message: 'claim on a cloud storage class' });
@@ -54,3 +55,16 @@ export const CS_PRF_001: Rule = defineRule({
     return found;
   },
 });
+
+/**
+ * A finding for each cloud-specific key of a map, in `where` + `what`, joined only for a finding: every object's
+ * maps are read. Anything but a map has no such key (a string's keys are its indices).
+ */
+function cloudKeys(found: Violation[], map: unknown, where: string, what: string): void {
+  if (map === null || typeof map !== 'object') return;
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (CLOUD_KEY.test(k)) found.push({ value: k, message: `cloud-specific key in ${where}${what}` });
+  }
+}

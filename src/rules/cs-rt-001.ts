@@ -7,6 +7,7 @@ const CEILING = 0.8;
 export const CS_RT_001: Rule = defineRule({
   id: 'CS-RT-001',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: '--gpu-memory-utilization is set explicitly and is at most 0.8',
   explanation: 'vLLM pre-allocates this share of GPU memory for weights and KV cache. Its default (0.9, 0.92 in recent docs) leaves no room '
     + 'for a co-tenant, a sleeping model or fragmentation, so a wake fails to allocate. 0.6 is the safe default.',

@@ -8,6 +8,7 @@ const PERSISTENT = ['persistentVolumeClaim', 'hostPath', 'nfs', 'csi', 'ephemera
 export const CS_RT_003: Rule = defineRule({
   id: 'CS-RT-003',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'In production, vLLM\'s cache (/root/.cache or VLLM_CACHE_ROOT) is on a persistent volume',
   explanation: 'torch.compile artifacts live under the cache root; on an emptyDir every wake recompiles (tens of seconds) '
     + 'and the Hugging Face cache starts empty. Checked only by a pack for the production environment.',

@@ -14,6 +14,12 @@ export function goDurationSeconds(text: unknown): number | undefined {
   return total;
 }
 
+/** The deadline a Knative annotation map sets, read where it is; undefined when unset or unreadable. */
+function knativeDeadline(annotations: any, where: string): { seconds: number; where: string } | undefined {
+  const s = goDurationSeconds(annotations?.[PROGRESS_DEADLINE]);
+  return s === undefined ? undefined : { seconds: s, where };
+}
+
 /** The deadline the controller holds the rollout to, and where it was read; undefined for a kind without one. */
 function deadlineOf(obj: any): { seconds: number; where: string } | undefined {
   const kind = obj?.kind;
@@ -21,19 +27,15 @@ function deadlineOf(obj: any): { seconds: number; where: string } | undefined {
     const d = obj.spec?.progressDeadlineSeconds;
     return typeof d === 'number' ? { seconds: d, where: 'spec.progressDeadlineSeconds' } : { seconds: DEFAULT_DEADLINE_SECONDS, where: 'progressDeadlineSeconds (default)' };
   }
-  const knative = (annotations: any, where: string) => {
-    const s = goDurationSeconds(annotations?.[PROGRESS_DEADLINE]);
-    return s === undefined ? undefined : { seconds: s, where };
-  };
   if (kind === 'InferenceService') {
     // Raw (Standard) mode runs a Deployment KServe writes with its own defaults: Knative's deadline does not apply.
     if (!isKnativeInferenceService(obj)) return undefined;
-    return knative(obj.spec?.predictor?.annotations, `spec.predictor.annotations["${PROGRESS_DEADLINE}"]`)
-      ?? knative(obj.metadata?.annotations, `metadata.annotations["${PROGRESS_DEADLINE}"]`)
+    return knativeDeadline(obj.spec?.predictor?.annotations, `spec.predictor.annotations["${PROGRESS_DEADLINE}"]`)
+      ?? knativeDeadline(obj.metadata?.annotations, `metadata.annotations["${PROGRESS_DEADLINE}"]`)
       ?? { seconds: DEFAULT_DEADLINE_SECONDS, where: `${PROGRESS_DEADLINE} (Knative default)` };
   }
   if (kind === 'Service' && String(obj.apiVersion ?? '').startsWith('serving.knative.dev/')) {
-    return knative(obj.spec?.template?.metadata?.annotations, `spec.template.metadata.annotations["${PROGRESS_DEADLINE}"]`)
+    return knativeDeadline(obj.spec?.template?.metadata?.annotations, `spec.template.metadata.annotations["${PROGRESS_DEADLINE}"]`)
       ?? { seconds: DEFAULT_DEADLINE_SECONDS, where: `${PROGRESS_DEADLINE} (Knative default)` };
   }
   return undefined;

@@ -33,6 +33,7 @@ function secretSource(raw: any, name: string, before?: number, seen: Set<string>
 export const CS_SEC_003: Rule = defineRule({
   id: 'CS-SEC-003',
   level: RuleLevel.ERROR,
+  reads: 'pods',
   summary: 'No container puts a Secret-backed env var on its command line with $(NAME)',
   explanation: 'The kubelet expands $(NAME) in command and args from the container\'s env, Secret references included. The secret then '
     + 'sits in the process list, in crash and debug logs, and in whatever the program echoes (vLLM serves --served-model-name at /v1/models). '

@@ -14,6 +14,7 @@ const HOST_NAMESPACES: Array<[string, string]> = [['hostNetwork', 'network'], ['
 export const CS_SEC_004: Rule = defineRule({
   id: 'CS-SEC-004',
   level: RuleLevel.WARNING,
+  reads: 'vllm',
   summary: 'A vLLM server container meets Pod Security\'s restricted level where it can: not privileged, no privilege escalation, every capability dropped '
     + '(none added but NET_BIND_SERVICE), a RuntimeDefault seccomp profile, a non-root uid, no node namespace, and no service account token it does not use',
   explanation: 'The engine runs models and code paths that clients reach over the network; in a pod with capabilities, an unconfined '

@@ -6,6 +6,7 @@ import { SYSTEM_DIRECTORY_LIST, systemLocation } from '../private/paths';
 export const CS_SEC_005: Rule = defineRule({
   id: 'CS-SEC-005',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'A pod running vLLM mounts no hostPath on the node\'s root or a system location (checked after POSIX normalization)',
   explanation: 'The engine runs code that clients reach over the network, and weight and cache paths are written by scripts running as root. '
     + 'A hostPath on / (also spelled /. or //), on a system location or a parent of one (`/var` holds /var/lib/kubelet) hands whoever '

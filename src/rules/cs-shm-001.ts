@@ -14,6 +14,7 @@ export function shmViolation(pod: PodView, c: ContainerView): string | undefined
 export const CS_SHM_001: Rule = defineRule({
   id: 'CS-SHM-001',
   level: RuleLevel.WARNING,
+  reads: 'vllm',
   summary: 'A GPU pod running vLLM mounts a Memory emptyDir with a sizeLimit at /dev/shm',
   explanation: 'Pods get a 64 MB /dev/shm; NCCL and vLLM\'s workers use shared memory, and an unsized tmpfs can grow to the whole pod memory. '
     + 'With one GPU it is a risk; with tensor parallel > 1 it is an error (CS-SHM-003).',

@@ -15,6 +15,7 @@ function gpuCount(tokens: string[], resources: any): number {
 export const CS_SHM_002: Rule = defineRule({
   id: 'CS-SHM-002',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'A vLLM container\'s memory limit covers /dev/shm + engine RSS + the streamer buffer',
   explanation: 'A Memory emptyDir counts against the pod memory limit, and so do the Run:ai streamer\'s CPU buffers, one per '
     + 'tensor-parallel rank (each min(memory_limit, weight bytes); 40 GB when memory_limit is not set). Below their sum with the engine\'s own RSS (8 GiB, plus 2 GiB '

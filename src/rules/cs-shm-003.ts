@@ -6,6 +6,7 @@ import { defineRule, Rule, RuleLevel, Violation } from './rule';
 export const CS_SHM_003: Rule = defineRule({
   id: 'CS-SHM-003',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'vLLM with tensor parallel > 1 mounts a Memory emptyDir with a sizeLimit at /dev/shm',
   explanation: 'NCCL exchanges tensors through /dev/shm/nccl-*; on the default 64 MB it fails or hangs at init, which looks like a stuck wake.',
   fix: 'Mount an emptyDir {medium: Memory, sizeLimit: 16Gi} at /dev/shm and set NCCL_CUMEM_ENABLE=0.',

@@ -7,6 +7,7 @@ const OFFLINE = ['HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'];
 export const CS_WL_001: Rule = defineRule({
   id: 'CS-WL-001',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'vLLM serving local weights (modelcar, PVC, hostPath, LocalModelCache, a KServe storage URI) runs with HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1',
   explanation: 'Without them vLLM calls the Hugging Face Hub even for weights on disk; at scale the Hub answers HTTP 429 and the wake fails (vllm#24541).',
   fix: 'Set HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 on the container.',

@@ -54,9 +54,13 @@ export class EndpointExposure {
 
   /** The containers of one object that expose the endpoints. */
   public exposedOf(obj: any, context: RuleContext): Exposed[] {
-    const configMaps = configMapsOf(context.objects?.() ?? []);
+    const objects = context.objects?.() ?? [];
+    // Most objects run no vLLM: nothing to find, nothing to look up.
+    const engines = vllmContainers(obj);
+    if (!engines.length) return [];
+    const configMaps = configMapsOf(objects);
     const found: Exposed[] = [];
-    for (const { pod, c } of vllmContainers(obj)) {
+    for (const { pod, c } of engines) {
       if (!this.set.enabled(c.env)) continue;
       const host = flag(c.tokens, '--host');
       const p = flag(c.tokens, '--port');

@@ -16,6 +16,8 @@ export interface ContainerView {
   readonly tokens: string[];
   readonly env: Record<string, string | undefined>;
   readonly raw: any;
+  /** `isVllm` of this view, set on its first call: a dozen rules ask it of every container. */
+  vllm?: boolean;
 }
 
 /** @internal */
@@ -76,7 +78,7 @@ function container(raw: any, init: boolean): ContainerView {
       if (typeof e?.name === 'string') env[e.name] = e.value;
     }
   }
-  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw };
+  return { name: raw.name ?? '', image: raw.image, imagePullPolicy: raw.imagePullPolicy, init, tokens: words(argv), env, raw, vllm: undefined };
 }
 
 /** Each element of a list field as a string; anything but a list adds none. */
@@ -89,7 +91,10 @@ function pushContainers(out: ContainerView[], list: unknown, init: boolean): voi
   if (Array.isArray(list)) for (let i = 0; i < list.length; i++) if (isMap(list[i])) out.push(container(list[i], init));
 }
 
-function view(where: string, spec: any, kind: string, extra: any[] = []): PodView {
+/** No containers besides the pod's own. */
+const NO_EXTRA: readonly any[] = [];
+
+function view(where: string, spec: any, kind: string, extra: readonly any[] = NO_EXTRA): PodView {
   const pod = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : {};
   const containers: ContainerView[] = [];
   pushContainers(containers, pod.initContainers, true);
@@ -133,28 +138,32 @@ function readPods(obj: any): PodView[] {
   const pods: PodView[] = [];
   // The keys from `spec` down to the node: its `where` is joined only for a pod spec.
   const path = ['spec'];
-  const n = () => path.length;
-  // `<...>.template.spec`, a pod template's spec.
-  const atTemplateSpec = () => n() >= 2 && path[n() - 1] === 'spec' && path[n() - 2] === 'template';
+  // Every map under every object's spec is visited, mostly before the JIT has optimized this: no closure or list per node.
   const walk = (node: any, depth: number, component: boolean): void => {
+    const n = path.length;
+    // `<...>.template.spec`, a pod template's spec.
+    const atTemplateSpec = n >= 2 && path[n - 1] === 'spec' && path[n - 2] === 'template';
     if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > MAX_DEPTH) {
       // A pod template whose spec is not a map: a pod no rule could read.
-      if (node !== undefined && node !== null && atTemplateSpec()) pods.push(view(path.join('.'), node, kind));
+      if (node !== undefined && node !== null && atTemplateSpec) pods.push(view(path.join('.'), node, kind));
       return;
     }
     // A pod template's spec (or a Pod's) is a pod whatever its containers hold: CS-WL-002 reports a list that is not one.
-    const template = atTemplateSpec() || (kind === 'Pod' && n() === 1);
+    const template = atTemplateSpec || (kind === 'Pod' && n === 1);
     const isPod = Array.isArray(node.containers) || Array.isArray(node.initContainers)
       || (template && (node.containers !== undefined || node.initContainers !== undefined));
     // An InferenceService component's `model` is a container merged into kserve-container at admission.
-    const model = component && node.model !== null && typeof node.model === 'object' && !Array.isArray(node.model) ? [{ name: 'kserve-container', ...node.model }] : [];
-    if (isPod || model.length) pods.push(view(path.join('.'), node, kind, model));
-    for (const key of Object.keys(node)) {
+    const model = component ? node.model : undefined;
+    const hasModel = component && model !== null && typeof model === 'object' && !Array.isArray(model);
+    if (isPod || hasModel) pods.push(view(path.join('.'), node, kind, hasModel ? [{ name: 'kserve-container', ...model }] : NO_EXTRA));
+    const keys = Object.keys(node);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       // A pod's own containers and volumes hold no pod specs.
       if (isPod && (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers' || key === 'volumes')) continue;
       const value = node[key];
       // A template's `spec` is walked whatever it is, so a spec that is not a map is reported.
-      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && path[n() - 1] === 'template')) {
+      if ((value !== null && typeof value === 'object' && !Array.isArray(value)) || (key === 'spec' && path[n - 1] === 'template')) {
         path.push(key);
         // Depth 0 is `spec` itself, where an InferenceService's components sit.
         walk(value, depth + 1, kind === 'InferenceService' && depth === 0 && KSERVE_COMPONENTS.includes(key));
@@ -192,8 +201,18 @@ export function podMetadata(obj: any): { annotations: Record<string, string>; la
  * @internal
  */
 export function isVllm(c: ContainerView): boolean {
-  if (c.tokens.some(t => /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/.test(t))) return true;
-  return /(^|[/_-])vllm([/:@_-]|$)/i.test(c.image ?? '') && !(c.raw.command?.length);
+  let yes = c.vllm;
+  if (yes === undefined) c.vllm = yes = readVllm(c);
+  return yes;
+}
+
+const VLLM_TOKEN = /^vllm$|^vllm\.entrypoints|(^|\/)vllm$/;
+const VLLM_IMAGE = /(^|[/_-])vllm([/:@_-]|$)/i;
+
+function readVllm(c: ContainerView): boolean {
+  const tokens = c.tokens;
+  for (let i = 0; i < tokens.length; i++) if (VLLM_TOKEN.test(tokens[i])) return true;
+  return VLLM_IMAGE.test(c.image ?? '') && !(c.raw.command?.length);
 }
 
 /** True when the container asks for a GPU (`<vendor>/gpu`). @internal */
@@ -302,6 +321,15 @@ export function describe(obj: any): string {
 /** Every storage URI of an InferenceService: `storageUri` fields and `STORAGE_URI` env. @internal */
 export function storageUris(obj: any): string[] {
   if (obj?.kind !== 'InferenceService') return [];
+  // Six rules ask for them: read once per object, like its pods.
+  let uris = URIS.get(obj);
+  if (uris === undefined) URIS.set(obj, uris = readStorageUris(obj));
+  return uris;
+}
+
+const URIS = new WeakMap<object, string[]>();
+
+function readStorageUris(obj: any): string[] {
   const uris: string[] = [];
   for (const name of KSERVE_COMPONENTS) {
     const component = obj.spec?.[name];
@@ -323,6 +351,24 @@ const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
   let found = VLLM.get(obj);
-  if (found === undefined) VLLM.set(obj, found = podsOf(obj).flatMap(pod => pod.containers.filter(c => !c.init && isVllm(c)).map(c => ({ pod, c }))));
+  if (found === undefined) VLLM.set(obj, found = readVllmContainers(podsOf(obj)));
+  return found;
+}
+
+/** Most objects run no vLLM: they share one empty list. */
+const NO_VLLM: Array<{ pod: PodView; c: ContainerView }> = [];
+
+function readVllmContainers(pods: PodView[]): Array<{ pod: PodView; c: ContainerView }> {
+  let found = NO_VLLM;
+  for (let p = 0; p < pods.length; p++) {
+    const pod = pods[p];
+    const containers = pod.containers;
+    for (let i = 0; i < containers.length; i++) {
+      const c = containers[i];
+      if (c.init || !isVllm(c)) continue;
+      if (found === NO_VLLM) found = [];
+      found.push({ pod, c });
+    }
+  }
   return found;
 }

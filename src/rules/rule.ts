@@ -62,16 +62,18 @@ export interface RuleContextProps {
 export class RuleContext {
   /**
    * A context whose objects are computed on the first call of `objects()`;
-   * each object's path is computed only if `pathOf` asks for it (a finding
-   * about two objects), as construct paths are built anew at every call.
+   * the path of the object at index i of them (`path(i)`) only if `pathOf`
+   * asks for it (a finding about two objects), as construct paths are built
+   * anew at every call, and an app's objects are thousands.
    * @internal
    */
-  public static _lazy(props: RuleContextProps, objects: () => Array<{ readonly json: any; readonly path: () => string }>): RuleContext {
+  public static _lazy(props: RuleContextProps, objects: () => { readonly json: any[]; readonly path: (index: number) => string }): RuleContext {
     const context = new RuleContext(props);
-    context.load = () => objects().map(({ json, path }) => {
-      if (json !== null && typeof json === 'object') context.paths.set(json, path);
+    context.load = () => {
+      const { json, path } = objects();
+      context.pathAt = path;
       return json;
-    });
+    };
     return context;
   }
 
@@ -83,7 +85,10 @@ export class RuleContext {
   public readonly region?: string;
   private load: () => any[];
   private loaded?: any[];
-  private readonly paths = new WeakMap<object, () => string>();
+  /** The path of the object at an index of `objects()`, for a lazy context. */
+  private pathAt?: (index: number) => string;
+  /** Each object's index in `objects()`, made on the first `pathOf`. */
+  private indexes?: Map<object, number>;
 
   constructor(props: RuleContextProps = {}) {
     this.cloud = props.cloud ?? CloudProvider.GENERIC;
@@ -109,8 +114,18 @@ export class RuleContext {
    * @returns undefined for an object that is not one of `objects()` (or a context built from plain props)
    */
   public pathOf(obj: any): string | undefined {
-    this.objects();
-    return obj !== null && typeof obj === 'object' ? this.paths.get(obj)?.() : undefined;
+    const objects = this.objects();
+    if (obj === null || typeof obj !== 'object' || this.pathAt === undefined) return undefined;
+    if (this.indexes === undefined) {
+      this.indexes = new Map();
+      for (let i = 0; i < objects.length; i++) {
+        const o = objects[i];
+        // The last of an object listed twice wins.
+        if (o !== null && typeof o === 'object') this.indexes.set(o, i);
+      }
+    }
+    const i = this.indexes.get(obj);
+    return i === undefined ? undefined : this.pathAt(i);
   }
 }
 
@@ -197,16 +212,49 @@ export abstract class Rule {
 
 /** A built-in rule as written in src/rules: its texts and `check` in one literal. @internal */
 export interface RuleDefinition extends RuleProps {
+  /**
+   * What the rule's `check` reads, when that is all it reads: in an object
+   * that is not an InferenceService and holds none of it, it finds nothing and
+   * throws nothing, and the pack does not call it there (most objects of an
+   * app are PriorityClasses, claims, Services, pods without vLLM).
+   * `pods`: the object's pods (`podsOf`) and an InferenceService's storage;
+   * `vllm`: its vLLM containers (`vllmContainers`) and their pods;
+   * `inferenceService`: only InferenceServices.
+   * @default - every object
+   */
+  readonly reads?: RuleReads;
   check(obj: any, context: RuleContext): Violation[];
 }
 
 class DefinedRule extends Rule {
   /** The definition's own function: the pack calls it for every object and rule, without a call forwarding to it. */
   public readonly check: (obj: any, context: RuleContext) => Violation[];
+  /** See `RuleDefinition.reads`. */
+  public readonly reads?: RuleReads;
 
   constructor(definition: RuleDefinition) {
     super(definition);
     this.check = definition.check;
+    this.reads = definition.reads;
+  }
+}
+
+/** What a built-in rule reads (see `RuleDefinition.reads`). @internal */
+export type RuleReads = 'pods' | 'vllm' | 'inferenceService';
+
+/**
+ * The objects a rule can find something in, as the pack skips them: 0, every
+ * object; 1, InferenceServices; 2, those and objects running vLLM; 3, those and
+ * objects with a pod. A user's rule is 0: it may read anything.
+ * @internal
+ */
+export function _readsOnly(rule: Rule): number {
+  if (!(rule instanceof DefinedRule)) return 0;
+  switch (rule.reads) {
+    case 'inferenceService': return 1;
+    case 'vllm': return 2;
+    case 'pods': return 3;
+    default: return 0;
   }
 }
 
