@@ -8,7 +8,7 @@ import { EngineGeneration, hubLink, RUNTIME, runtimeSeconds, RuntimeTerms, WEIGH
 export { EngineGeneration } from './runtime-model';
 import { captureSizesOf, layersFor, ModelShape, parametersFromBytes } from './shape';
 import { Scenario, Spread } from './spread';
-import { PAGE_CACHE_LINK } from './storage';
+import { PAGE_CACHE_LINK, StorageMedium } from './storage';
 import { bytesIn } from '../private/size';
 
 /** vLLM image, ~12 GB compressed. */
@@ -190,9 +190,10 @@ function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): E
   let loader: number;
   if (streams) {
     const threads = (facts.streamerConcurrency ?? 16) * ranks;
+    // From memory a thread is not held to a disk read's rate.
     const concurrency = OBJECT_STORE_PATHS.has(readPath)
       ? Math.min(1, threads / referenceConcurrency(readPath))
-      : Math.min(1, (threads * WEIGHTS.streamerPerThread[c]) / readLink);
+      : medium === StorageMedium.PAGE_CACHE ? 1 : Math.min(1, (threads * WEIGHTS.streamerPerThread[c]) / readLink);
     loader = Math.min(WEIGHTS.streamerPerRank[c] * ranks, readLink * concurrency);
   } else if (fast) {
     // Each rank reads its share of the files, without mmap; with GPUDirect Storage straight to the GPU.

@@ -149,6 +149,9 @@ describe('storage under the weight path', () => {
     expect(load(1)).toBeCloseTo(330e6, -6);
     expect(load(4)).toBeCloseTo(load(16));
     expect(load(4)).toBeLessThan(1000 * MIB);
+    // From the page cache a thread is not held to a disk's rate.
+    const memory = (threads: number) => base({ weightPath: WeightPath.PAGE_CACHE, streamerConcurrency: threads }).loaderBytesPerSecond;
+    expect(memory(1)).toBe(memory(16));
     // From an object store a thread gets an eighth of the link at the streamer's default of 8.
     const s3 = (threads: number) => base({ weightPath: WeightPath.OBJECT_STORAGE, streamerConcurrency: threads }).loaderBytesPerSecond;
     expect(s3(4) / s3(8)).toBeCloseTo(0.5);
