@@ -135,18 +135,7 @@ export abstract class RulePack implements IAspect {
 
   private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     const annotated = RuleSuppressions._fromAnnotation(obj, json);
-    // Most objects of an app hold no pod (PriorityClasses, claims, Services) or no vLLM (pre-pull, placeholders):
-    // the rules that read only those find nothing there, and are not called (see `_readsOnly`). An object
-    // whose pods cannot be read is left to every rule but the InferenceService ones.
-    let skip = 0;
-    if (json?.kind !== 'InferenceService') {
-      skip = 1;
-      try {
-        skip = podsOf(json).length === 0 ? 3 : vllmContainers(json).length === 0 ? 2 : 1;
-      } catch {
-        skip = 1;
-      }
-    }
+    const skip = _skipped(json);
     // Indexed loops: this runs for every object and rule, mostly before the JIT has optimized it, where `for...of` makes an iterator each time.
     const rules = this.rules;
     for (let r = 0; r < rules.length; r++) {
@@ -179,6 +168,22 @@ export abstract class RulePack implements IAspect {
         });
       }
     }
+  }
+}
+
+/**
+ * The rules not called on an object, as a `_readsOnly` level: most objects of an app hold no pod
+ * (PriorityClasses, claims, Services) or no vLLM (pre-pull, placeholders), and the rules that read only
+ * those find nothing there. An object whose pods cannot be read is left to every rule but the
+ * InferenceService ones.
+ * @internal
+ */
+export function _skipped(json: any): number {
+  if (json?.kind === 'InferenceService') return 0;
+  try {
+    return podsOf(json).length === 0 ? 3 : vllmContainers(json).length === 0 ? 2 : 1;
+  } catch {
+    return 1;
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { CloudProvider, Environment } from '../../src';
+import { _skipped } from '../../src/packs/rule-pack';
 import { BASELINE_RULES } from '../../src/rules';
-import { podsOf, vllmContainers } from '../../src/rules/pods';
 import { _readsOnly, Rule, RuleContext, RuleLevel, Violation } from '../../src/rules/rule';
 
 // The pack does not call a rule on an object that is not an InferenceService and holds none of what the rule
@@ -14,19 +14,9 @@ const CONTEXTS = [
 ];
 const ids = (level: number) => BASELINE_RULES.filter(r => _readsOnly(r) === level).map(r => r.id);
 
-/** What the pack skips for an object (see RulePack.checkOne). */
-function skipped(obj: any): number {
-  if (obj?.kind === 'InferenceService') return 0;
-  try {
-    return podsOf(obj).length === 0 ? 3 : vllmContainers(obj).length === 0 ? 2 : 1;
-  } catch {
-    return 1;
-  }
-}
-
 /** Every rule the pack would skip for `obj` finds nothing in it. */
 function expectNothingFromSkipped(obj: any): void {
-  const skip = skipped(obj);
+  const skip = _skipped(obj);
   for (const rule of BASELINE_RULES) {
     const level = _readsOnly(rule);
     if (level === 0 || level > skip) continue;
@@ -72,7 +62,7 @@ test('objects without a pod, or without vLLM, and not InferenceServices: the rul
     null, 'text', 42, [],
   ];
   for (const obj of objects) {
-    expect(skipped(obj)).toBeGreaterThanOrEqual(2);
+    expect(_skipped(obj)).toBeGreaterThanOrEqual(2);
     expectNothingFromSkipped(obj);
   }
 });
@@ -87,7 +77,7 @@ test('any object but an InferenceService: the rules skipped there find nothing a
   })).value;
   fc.assert(fc.property(kind, json, fc.jsonValue({ maxDepth: 2 }), (k, spec, metadata) => {
     const obj = { apiVersion: 'v1', kind: k, metadata, spec };
-    fc.pre(skipped(obj) >= 1);
+    fc.pre(_skipped(obj) >= 1);
     expectNothingFromSkipped(obj);
   }), { numRuns: 1000 });
 });
