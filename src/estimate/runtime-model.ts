@@ -118,12 +118,10 @@ export function hubLink(weightBytes: number, c: Scenario): number {
 
 /** @internal */
 export const WEIGHTS = {
-  /** Link bandwidth of each weight path, bytes/s, before the loader's own limits. */
+  /** Link bandwidth of each weight path, bytes/s, before the loader's own limits; the Hub's depends on the checkpoint (hubLink). */
   link: {
     // Registry pull of a modelcar: like the engine image.
     [WeightPath.OCI_MODELCAR]: [240 * MB, 160 * MB, 90 * MB],
-    // Hugging Face Hub with every download connection busy; a checkpoint of fewer files gets less (hubLink).
-    [WeightPath.HF_HUB]: [HUB_PER_FILE[0] * HUB_PARALLEL_FILES, HUB_PER_FILE[1] * HUB_PARALLEL_FILES, HUB_PER_FILE[2] * HUB_PARALLEL_FILES],
     // Generic NFS: like EFS.
     [WeightPath.SHARED_VOLUME]: [1.5 * GB, 400 * MB, 100 * MB],
     // S3/GCS/Blob to one node: ~6 GB/s on p5 (anyscale-*), 1.9-4.4 GB/s on p5 (aws-tns-*), 3.5 GiB/s on g5 (Run:ai
@@ -144,7 +142,7 @@ export const WEIGHTS = {
     [WeightPath.GCS_FUSE]: [4 * GB, 400 * MB, 100 * MB],
     // gp3 at the source's default 1,000 MiB/s, read at 60-100% of it (see WeightStorage); the source states its own volume.
     [WeightPath.EBS_SNAPSHOT]: [1000 * 1024 ** 2, 1000 * 1024 ** 2 * 0.9, 1000 * 1024 ** 2 * 0.6],
-  } as Record<WeightPath, Spread>,
+  } as Record<Exclude<WeightPath, WeightPath.HF_HUB>, Spread>,
   /** What sits under each path when `estimate.storage` does not say. */
   medium: {
     [WeightPath.OCI_MODELCAR]: StorageMedium.LOCAL_SSD,
