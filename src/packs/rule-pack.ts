@@ -6,7 +6,7 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { isMap, podsOf, vllmContainers } from '../rules/pods';
+import { _forgetViews, isMap, podsOf, vllmContainers } from '../rules/pods';
 import { _readsOnly, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
@@ -124,7 +124,12 @@ export abstract class RulePack implements IAspect {
     );
     // Read once per pass: `rules` is a public array.
     const reads = this.rules.map(_readsOnly);
-    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
+    try {
+      for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
+    } finally {
+      // The JSON lives on until it is written; the views the rules made of it need not.
+      _forgetViews();
+    }
   }
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {

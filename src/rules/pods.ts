@@ -110,7 +110,20 @@ export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: ()
   return value;
 }
 
-const PODS = new WeakMap<object, PodView[]>();
+/*
+ * The views of each object, by its JSON. A pass drops them when it ends (`_forgetViews`): kept, they would live
+ * as long as that JSON, which the writer holds until the manifest is written (megabytes at a thousand models).
+ */
+let PODS = new WeakMap<object, PodView[]>();
+let URIS = new WeakMap<object, string[]>();
+let VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
+
+/** Drops the views made so far (see `PODS`); they are made again if asked for. @internal */
+export function _forgetViews(): void {
+  PODS = new WeakMap();
+  URIS = new WeakMap();
+  VLLM = new WeakMap();
+}
 
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
@@ -327,8 +340,6 @@ export function storageUris(obj: any): string[] {
   return uris;
 }
 
-const URIS = new WeakMap<object, string[]>();
-
 function readStorageUris(obj: any): string[] {
   const uris: string[] = [];
   for (const name of KSERVE_COMPONENTS) {
@@ -344,8 +355,6 @@ function readStorageUris(obj: any): string[] {
   }
   return uris;
 }
-
-const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
 
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
