@@ -487,6 +487,22 @@ describe('the engine', () => {
     expect(visits).toEqual(['c', 'c/child']);
   });
 
+  test('several aspects, one of them added at two levels: each visits each construct once, across syntheses', () => {
+    const visits: string[] = [];
+    const named = (name: string): IAspect => ({ visit: n => { visits.push(`${name} ${n.node.path}`); } });
+    const [a, b, c] = ['a', 'b', 'c'].map(named);
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'c');
+    new Construct(chart, 'child');
+    Aspects.of(app).add(a);
+    Aspects.of(app).add(c);
+    Aspects.of(chart).add(b);
+    Aspects.of(chart).add(c);
+    app.synthYaml();
+    app.synthYaml();
+    expect(visits).toEqual(['a ', 'c ', 'a c', 'c c', 'b c', 'a c/child', 'c c/child', 'b c/child']);
+  });
+
   test('visits constructs an aspect adds', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
