@@ -6,7 +6,7 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { _forgetViews, isMap, podsOf, vllmContainers } from '../rules/pods';
+import { _forgetViews, _forgetViewsOf, isMap, podsOf, vllmContainers } from '../rules/pods';
 import { _readsOnly, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
@@ -135,7 +135,11 @@ export abstract class RulePack implements IAspect {
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
     const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) this.checkOne(obj, doc, context, report, reads);
+    for (const doc of docs) {
+      this.checkOne(obj, doc, context, report, reads);
+      // No rule reads them again this pass but a relational one, which reads every object's once per pass.
+      _forgetViewsOf(doc);
+    }
   }
 
   private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {

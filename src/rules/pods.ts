@@ -111,18 +111,30 @@ export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: ()
 }
 
 /*
- * The views of each object, by its JSON. A pass drops them when it ends (`_forgetViews`): kept, they would live
- * as long as that JSON, which the writer holds until the manifest is written (megabytes at a thousand models).
+ * The views of each object, by its JSON. The pack drops an object's views once it has judged it
+ * (`_forgetViewsOf`), and any left when its pass ends (`_forgetViews`): kept, they would live as long as that JSON,
+ * which the writer holds until the manifest is written (megabytes at a thousand models), and dropped at once they
+ * die young, which costs the collector nothing.
  */
 let PODS = new WeakMap<object, PodView[]>();
 let URIS = new WeakMap<object, string[]>();
 let VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
+let METADATA = new WeakMap<object, PodMetadata>();
+
+/** Drops the views of one object (see `PODS`); they are made again if asked for. @internal */
+export function _forgetViewsOf(obj: object): void {
+  PODS.delete(obj);
+  URIS.delete(obj);
+  VLLM.delete(obj);
+  METADATA.delete(obj);
+}
 
 /** Drops the views made so far (see `PODS`); they are made again if asked for. @internal */
 export function _forgetViews(): void {
   PODS = new WeakMap();
   URIS = new WeakMap();
   VLLM = new WeakMap();
+  METADATA = new WeakMap();
 }
 
 /** Every pod spec in an object. @internal */
@@ -198,7 +210,21 @@ function templateMetadata(obj: any): any {
 }
 
 /** The pod template's metadata (labels and annotations), where the kind has one. @internal */
-export function podMetadata(obj: any): { annotations: Record<string, string>; labels: Record<string, string> } {
+export function podMetadata(obj: any): PodMetadata {
+  if (obj === null || typeof obj !== 'object') return readPodMetadata(obj);
+  // Read once per object, like its pods: CS-SEC-001 and CS-SEC-002 ask it of every object.
+  let found = METADATA.get(obj);
+  if (found === undefined) METADATA.set(obj, found = readPodMetadata(obj));
+  return found;
+}
+
+/** @internal */
+export interface PodMetadata {
+  readonly annotations: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+function readPodMetadata(obj: any): PodMetadata {
   const m = obj?.kind === 'Pod' ? obj.metadata
     : obj?.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.metadata
       : obj?.kind === 'InferenceService' ? obj.spec?.predictor

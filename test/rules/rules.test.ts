@@ -306,6 +306,30 @@ describe('CS-SEC-002', () => {
     expect(found(user)).toEqual([]);
     expect(found(server)).toEqual([]);
   });
+
+  test('reads the labels of the object and its pod template, the template\'s first', () => {
+    const open = () => {
+      const o = compliantAux();
+      delete pod(o).automountServiceAccountToken;
+      return o;
+    };
+    // Ours by the object's labels alone.
+    const objectOnly = open();
+    objectOnly.spec.template.metadata.labels = { app: 'x' };
+    // The template says another tool owns it.
+    const template = open();
+    template.spec.template.metadata.labels = { 'app.kubernetes.io/managed-by': 'helm' };
+    // The template says it is the model server.
+    const server = open();
+    server.spec.template.metadata.labels = { 'app.kubernetes.io/component': 'model-server' };
+    // Ours by the template alone.
+    const templateOnly = open();
+    delete templateOnly.metadata.labels;
+    expect(found(objectOnly)).toEqual([expect.stringContaining('mounts a service account token')]);
+    expect(found(template)).toEqual([]);
+    expect(found(server)).toEqual([]);
+    expect(found(templateOnly)).toEqual([expect.stringContaining('mounts a service account token')]);
+  });
 });
 
 test('every rule has a violation case', () => {
