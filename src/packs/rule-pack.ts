@@ -134,10 +134,14 @@ export abstract class RulePack implements IAspect {
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
-    const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) {
-      this.checkOne(obj, doc, context, report, reads);
+    if (!isList(json)) {
+      this.checkOne(obj, json, context, report, reads);
       // No rule reads them again this pass but a relational one, which reads every object's once per pass.
+      _forgetViewsOf(json);
+      return;
+    }
+    for (const doc of json.items.filter(isMap)) {
+      this.checkOne(obj, doc, context, report, reads);
       _forgetViewsOf(doc);
     }
   }
@@ -197,7 +201,7 @@ export function _skipped(json: any): number {
 }
 
 function isList(json: any): boolean {
-  return typeof json?.kind === 'string' && /List$/.test(json.kind) && Array.isArray(json.items);
+  return typeof json?.kind === 'string' && json.kind.endsWith('List') && Array.isArray(json.items);
 }
 
 /**
