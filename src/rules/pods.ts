@@ -116,34 +116,38 @@ export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: ()
  * which the writer holds until the manifest is written (megabytes at a thousand models), and dropped at once they
  * die young, which costs the collector nothing.
  */
-let PODS = new WeakMap<object, PodView[]>();
-let URIS = new WeakMap<object, string[]>();
-let VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
-let METADATA = new WeakMap<object, PodMetadata>();
+let VIEWS = new WeakMap<object, Views>();
 
-/** Drops the views of one object (see `PODS`); they are made again if asked for. @internal */
-export function _forgetViewsOf(obj: object): void {
-  PODS.delete(obj);
-  URIS.delete(obj);
-  VLLM.delete(obj);
-  METADATA.delete(obj);
+/** The views of one object, each made on its first use: one entry per object, whichever views the rules ask for. */
+interface Views {
+  pods?: PodView[];
+  vllm?: Array<{ pod: PodView; c: ContainerView }>;
+  uris?: string[];
+  metadata?: PodMetadata;
 }
 
-/** Drops the views made so far (see `PODS`); they are made again if asked for. @internal */
+// Read without `once`: every rule asks for every object's views, and its closure would be made at each call.
+function viewsOf(obj: object): Views {
+  let views = VIEWS.get(obj);
+  if (views === undefined) VIEWS.set(obj, views = { pods: undefined, vllm: undefined, uris: undefined, metadata: undefined });
+  return views;
+}
+
+/** Drops the views of one object (see `VIEWS`); they are made again if asked for. @internal */
+export function _forgetViewsOf(obj: object): void {
+  VIEWS.delete(obj);
+}
+
+/** Drops the views made so far (see `VIEWS`); they are made again if asked for. @internal */
 export function _forgetViews(): void {
-  PODS = new WeakMap();
-  URIS = new WeakMap();
-  VLLM = new WeakMap();
-  METADATA = new WeakMap();
+  VIEWS = new WeakMap();
 }
 
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
   if (obj === null || typeof obj !== 'object') return [];
-  // Read without `once`: every rule asks for every object's pods, and its closure would be made at each call.
-  let pods = PODS.get(obj);
-  if (pods === undefined) PODS.set(obj, pods = readPods(obj));
-  return pods;
+  const views = viewsOf(obj);
+  return views.pods ??= readPods(obj);
 }
 
 /** Deep enough for every workload API seen (LeaderWorkerSet's worker template sits at depth 4). */
@@ -213,9 +217,8 @@ function templateMetadata(obj: any): any {
 export function podMetadata(obj: any): PodMetadata {
   if (obj === null || typeof obj !== 'object') return readPodMetadata(obj);
   // Read once per object, like its pods: CS-SEC-001 and CS-SEC-002 ask it of every object.
-  let found = METADATA.get(obj);
-  if (found === undefined) METADATA.set(obj, found = readPodMetadata(obj));
-  return found;
+  const views = viewsOf(obj);
+  return views.metadata ??= readPodMetadata(obj);
 }
 
 /** @internal */
@@ -361,9 +364,8 @@ export function describe(obj: any): string {
 export function storageUris(obj: any): string[] {
   if (obj?.kind !== 'InferenceService') return [];
   // Six rules ask for them: read once per object, like its pods.
-  let uris = URIS.get(obj);
-  if (uris === undefined) URIS.set(obj, uris = readStorageUris(obj));
-  return uris;
+  const views = viewsOf(obj);
+  return views.uris ??= readStorageUris(obj);
 }
 
 function readStorageUris(obj: any): string[] {
@@ -385,9 +387,8 @@ function readStorageUris(obj: any): string[] {
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
-  let found = VLLM.get(obj);
-  if (found === undefined) VLLM.set(obj, found = readVllmContainers(podsOf(obj)));
-  return found;
+  const views = viewsOf(obj);
+  return views.vllm ??= readVllmContainers(podsOf(obj));
 }
 
 /** Most objects run no vLLM: they share one empty list. */
