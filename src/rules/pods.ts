@@ -45,7 +45,8 @@ const SHELL = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
  */
 function words(argv: string[]): string[] {
   const c = SHELL.test(argv[0] ?? '') ? argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a)) : -1;
-  if (c < 0 || argv[c + 1] === undefined) return argv.filter(Boolean);
+  // Most argvs hold no empty element: returned as they are, not copied.
+  if (c < 0 || argv[c + 1] === undefined) return argv.includes('') ? argv.filter(Boolean) : argv;
   return [...argv.slice(0, c + 1), ...scriptWords(argv[c + 1]), ...argv.slice(c + 2)].filter(Boolean);
 }
 
