@@ -68,11 +68,10 @@ function install(root: IConstruct): void {
   const r = root as any;
   if (r[INSTALLED]) return;
   Object.defineProperty(r, INSTALLED, { value: true, enumerable: false });
-  const visited = new WeakMap<IAspect, WeakSet<IConstruct>>();
   root.node.addValidation({
     validate: () => {
       const applied = new Set<IAspect>();
-      applyAspects(root, [], visited, applied);
+      applyAspects(root, [], applied);
       // Packs judge the app as every aspect left it, and serialize each object once.
       for (const aspect of applied) (aspect as Partial<IDeferredAspect>)._afterVisits?.(root);
       const report = RuleReport.of(root);
@@ -85,21 +84,42 @@ function install(root: IConstruct): void {
   });
 }
 
+/** The aspects that have visited a construct: the one aspect (most apps have one), or a list of them. */
+const VISITED = Symbol.for('cdk8s-coldstart.Aspects.visited');
+
 /**
  * Top-down: a construct is visited by the aspects of all its ancestors, then
  * its own, each aspect at most once per construct across repeated syntheses.
  * Children are read after the visit, so constructs an aspect adds are visited too.
+ * The visited aspects are kept on the construct: a weak set per aspect, filled with every construct of the app,
+ * cost more at synth and in the collector.
  */
-function applyAspects(node: IConstruct, inherited: IAspect[], visited: WeakMap<IAspect, WeakSet<IConstruct>>, applied: Set<IAspect>): void {
+function applyAspects(node: IConstruct, inherited: IAspect[], applied: Set<IAspect>): void {
   const own = (node as any)[ASPECTS] as Aspects | undefined;
   const aspects = own ? [...inherited, ...own.all] : inherited;
-  for (const aspect of aspects) {
+  for (let i = 0; i < aspects.length; i++) {
+    const aspect = aspects[i];
     applied.add(aspect);
-    let seen = visited.get(aspect);
-    if (!seen) visited.set(aspect, seen = new WeakSet());
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if (!firstVisit(node as any, aspect)) continue;
     aspect.visit(node);
   }
-  for (const child of node.node.children) applyAspects(child, aspects, visited, applied);
+  const children = node.node.children;
+  for (let i = 0; i < children.length; i++) applyAspects(children[i], aspects, applied);
+}
+
+/** Records that `aspect` visits `node`; false if it already has. */
+function firstVisit(node: any, aspect: IAspect): boolean {
+  const seen: IAspect | IAspect[] | undefined = node[VISITED];
+  if (seen === undefined) {
+    Object.defineProperty(node, VISITED, { value: aspect, writable: true, enumerable: false });
+    return true;
+  }
+  if (seen === aspect) return false;
+  if (!Array.isArray(seen)) {
+    node[VISITED] = [seen, aspect];
+    return true;
+  }
+  if (seen.includes(aspect)) return false;
+  seen.push(aspect);
+  return true;
 }

@@ -6,7 +6,7 @@ import { RuleSuppressions } from '../aspects/suppressions';
 import { ManifestObject } from '../private/manifest-object';
 import { redact } from '../private/redact';
 import { CloudProvider, Environment } from '../profile';
-import { isMap, podsOf, vllmContainers } from '../rules/pods';
+import { _forgetViews, _forgetViewsOf, isMap, podsOf, vllmContainers } from '../rules/pods';
 import { _readsOnly, Rule, RuleContext, Violation } from '../rules/rule';
 
 /**
@@ -124,13 +124,26 @@ export abstract class RulePack implements IAspect {
     );
     // Read once per pass: `rules` is a public array.
     const reads = this.rules.map(_readsOnly);
-    for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
+    try {
+      for (const obj of objects) this.check(obj, jsonOf(obj), context, report, reads);
+    } finally {
+      // The JSON lives on until it is written; the views the rules made of it need not.
+      _forgetViews();
+    }
   }
 
   private check(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
     // `kind: List` (and `*List`) carries its objects in `items`: each is judged as an object of its own.
-    const docs = isList(json) ? json.items.filter(isMap) : [json];
-    for (const doc of docs) this.checkOne(obj, doc, context, report, reads);
+    if (!isList(json)) {
+      this.checkOne(obj, json, context, report, reads);
+      // No rule reads them again this pass but a relational one, which reads every object's once per pass.
+      _forgetViewsOf(json);
+      return;
+    }
+    for (const doc of json.items.filter(isMap)) {
+      this.checkOne(obj, doc, context, report, reads);
+      _forgetViewsOf(doc);
+    }
   }
 
   private checkOne(obj: ApiObject, json: any, context: RuleContext, report: RuleReport, reads: number[]): void {
@@ -188,7 +201,7 @@ export function _skipped(json: any): number {
 }
 
 function isList(json: any): boolean {
-  return typeof json?.kind === 'string' && /List$/.test(json.kind) && Array.isArray(json.items);
+  return typeof json?.kind === 'string' && json.kind.endsWith('List') && Array.isArray(json.items);
 }
 
 /**

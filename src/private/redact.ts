@@ -85,7 +85,8 @@ export function credentialIn(text: string): string | undefined {
     }
   }
   if (hasUrlPassword(t)) return 'a password in a URL';
-  if (t.includes('=') && SIGNED.test(t)) return 'a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)';
+  // A signed-URL parameter needs a `?` or `&` and a `=`: most texts (flags, paths) lack one, and are not searched.
+  if (t.includes('=') && (t.includes('?') || t.includes('&')) && SIGNED.test(t)) return 'a signed-URL credential (X-Amz-Signature, X-Goog-Signature, sig)';
   return undefined;
 }
 

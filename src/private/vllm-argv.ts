@@ -110,15 +110,16 @@ export interface ReadFlag {
  */
 export function readArgv(argv: readonly string[]): ReadFlag[] {
   const out: ReadFlag[] = [];
+  // Every vLLM container's argv is read, mostly before the JIT has optimized this: characters compared, not matched.
   for (let at = 0; at < argv.length; at++) {
     const t = argv[at];
-    if (!t.startsWith('-') || t === '-' || t === '--' || /^-\d/.test(t)) continue;
+    if (!t.startsWith('-') || t === '-' || t === '--' || isDigit(t.charCodeAt(1))) continue;
     // argparse treats an element with a space and no leading `--x=` as a positional.
     const eq = t.indexOf('=');
     const written = eq > 0 ? t.slice(0, eq) : t;
     if (/\s/.test(written)) continue;
     // -O3 / -O0: the level is glued to the flag.
-    const glued = /^-O(\d+)$/.exec(written);
+    const glued = written.startsWith('-O') ? /^-O(\d+)$/.exec(written) : null;
     const r = resolveFlag(glued ? '-O' : written);
     const name = r.ambiguous ? written : r.name;
     if (glued) {
@@ -149,4 +150,9 @@ export function readArgv(argv: readonly string[]): ReadFlag[] {
     out.push({ name, key: r.key, value: next, at: at++ });
   }
   return out;
+}
+
+/** A code unit of 0-9 (NaN, past the end of a string, is not). */
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }

@@ -56,6 +56,20 @@ export const CS_PRF_001: Rule = defineRule({
   },
 });
 
+/** `CLOUD_KEY` of each key seen: every object's labels and annotations, and every pod's node selector, are read, and their keys recur in every model. */
+const CLOUD_KEYS = new Map<string, boolean>();
+const MAX_KEYS = 1000;
+
+function isCloudKey(key: string): boolean {
+  let yes = CLOUD_KEYS.get(key);
+  if (yes === undefined) {
+    yes = CLOUD_KEY.test(key);
+    if (CLOUD_KEYS.size >= MAX_KEYS) CLOUD_KEYS.clear();
+    CLOUD_KEYS.set(key, yes);
+  }
+  return yes;
+}
+
 /**
  * A finding for each cloud-specific key of a map, in `where` + `what`, joined only for a finding: every object's
  * maps are read. Anything but a map has no such key (a string's keys are its indices).
@@ -65,6 +79,6 @@ function cloudKeys(found: Violation[], map: unknown, where: string, what: string
   const keys = Object.keys(map);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    if (CLOUD_KEY.test(k)) found.push({ value: k, message: `cloud-specific key in ${where}${what}` });
+    if (isCloudKey(k)) found.push({ value: k, message: `cloud-specific key in ${where}${what}` });
   }
 }

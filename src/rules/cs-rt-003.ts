@@ -18,9 +18,14 @@ export const CS_RT_003: Rule = defineRule({
     const found: Violation[] = [];
     for (const { pod, c } of vllmContainers(obj)) {
       const path = c.env.VLLM_CACHE_ROOT ?? '/root/.cache';
-      // The cache root may sit under a mounted directory.
-      const candidates = [path, ...ancestors(path)];
-      const v = candidates.map(p => volumeAt(pod, c, p)).find(x => x !== undefined);
+      // The cache root may sit under a mounted directory: the nearest mount holds it. Each is looked up, so a
+      // malformed mount list fails the rule (one finding) wherever it is malformed.
+      const above = ancestors(path);
+      let v = volumeAt(pod, c, path);
+      for (let i = 0; i < above.length; i++) {
+        const x = volumeAt(pod, c, above[i]);
+        if (v === undefined) v = x;
+      }
       const kind = v ? Object.keys(v).find(k => k !== 'name') : undefined;
       if (!kind || !PERSISTENT.includes(kind)) {
         found.push({ value: kind ? `${kind} at ${path}` : `nothing mounted at ${path}`, message: `vLLM container "${c.name}" keeps its cache on ${kind ?? 'the container file system'}` });
@@ -30,7 +35,17 @@ export const CS_RT_003: Rule = defineRule({
   },
 });
 
-function ancestors(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  return parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, parts.length - 1 - i).join('/'));
+/** The directories above a path, nearest first; every vLLM container asks for the same few. */
+function ancestors(path: string): readonly string[] {
+  let found = ANCESTORS.get(path);
+  if (found === undefined) {
+    const parts = path.split('/').filter(Boolean);
+    found = parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, parts.length - 1 - i).join('/'));
+    if (ANCESTORS.size >= MAX_PATHS) ANCESTORS.clear();
+    ANCESTORS.set(path, found);
+  }
+  return found;
 }
+
+const ANCESTORS = new Map<string, readonly string[]>();
+const MAX_PATHS = 1000;

@@ -7,6 +7,7 @@ import { EXPECTED_STARTUP_ANNOTATION } from '../private/annotations';
 export const CS_RT_004: Rule = defineRule({
   id: 'CS-RT-004',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'A vLLM container has a startup probe whose budget covers the model\'s expected load time (and at least 5 minutes)',
   explanation: 'vLLM answers only after loading, profiling, compiling and capturing graphs. A liveness or readiness probe without a '
     + 'long enough startup probe kills the pod mid-load ("KeyboardInterrupt: terminated"), and the next wake starts over.',

@@ -7,10 +7,23 @@ const PROGRESS_DEADLINE = 'serving.knative.dev/progress-deadline';
 
 /** Seconds of a Go duration (`600s`, `10m`, `1h30m`, `1.5h`), undefined when unreadable. */
 export function goDurationSeconds(text: unknown): number | undefined {
-  if (typeof text !== 'string' || !/^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/.test(text)) return undefined;
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+  if (typeof text !== 'string') return undefined;
+  // Every model's workload spells the same few durations.
+  if (DURATIONS.has(text)) return DURATIONS.get(text);
+  const seconds = readGoDuration(text);
+  if (DURATIONS.size >= MAX_DURATIONS) DURATIONS.clear();
+  DURATIONS.set(text, seconds);
+  return seconds;
+}
+
+const DURATIONS = new Map<string, number | undefined>();
+const MAX_DURATIONS = 1000;
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+
+function readGoDuration(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/.test(text)) return undefined;
   let total = 0;
-  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(n) * unit[u];
+  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(n) * UNIT_SECONDS[u];
   return total;
 }
 
@@ -45,6 +58,7 @@ function deadlineOf(obj: any): { seconds: number; where: string } | undefined {
 export const CS_RT_005: Rule = defineRule({
   id: 'CS-RT-005',
   level: RuleLevel.ERROR,
+  reads: 'vllm',
   summary: 'A vLLM workload\'s progress deadline (Deployment progressDeadlineSeconds, Knative progress-deadline) covers its startup probe budget',
   explanation: 'Knative fails a revision that is not Ready within its progress deadline (600 s by default), node provisioning and image '
     + 'pull included, so a large model whose startup probe allows more is killed before the probe could succeed. A Deployment past '

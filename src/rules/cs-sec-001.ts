@@ -1,4 +1,4 @@
-import { podMetadata, podsOf, storageUris } from './pods';
+import { ContainerView, podMetadata, podsOf, storageUris } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 import { credentialIn, isCredentialName, masked } from '../private/redact';
 
@@ -23,56 +23,84 @@ export const CS_SEC_001: Rule = defineRule({
     + 'HF_TOKEN from its environment rather than from a flag.',
   check(obj) {
     const found: Violation[] = [];
-    // Every string of every object is searched: the texts naming a finding are made only for one found.
-    const shaped = (kind: string | undefined, where: string, message: string) => {
-      if (kind) found.push({ value: `${where}: ${kind}`, message });
-    };
-    for (const pod of podsOf(obj)) {
-      for (const c of pod.containers) {
-        const who = () => `${c.init ? 'initContainer' : 'container'} "${c.name}"`;
-        for (const e of Array.isArray(c.raw.env) ? c.raw.env : []) {
-          if (typeof e?.value !== 'string' || e.value === '') continue;
-          // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
-          if (isCredentialName(String(e.name)) && !e.value.startsWith('/') && !REFERENCE.test(e.value)) {
-            found.push({ value: `${e.name}=${masked(e.value)}`, message: `${who()} sets ${e.name} as a literal` });
-          } else {
-            const kind = credentialIn(e.value);
-            if (kind) shaped(kind, `env ${e.name}`, `${who()} sets a credential in env ${e.name}`);
-          }
-        }
-        for (const field of ['command', 'args'] as const) {
-          const items: unknown[] = Array.isArray(c.raw[field]) ? c.raw[field] : [];
-          for (let i = 0; i < items.length; i++) {
-            const item = items[i];
-            if (typeof item !== 'string') continue;
-            // Each element is one argv word as the program sees it: `--api-key=x`, or `--api-key` then `x`.
-            const eq = item.indexOf('=');
-            const named = item.startsWith('-') && eq > 0 && isCredentialName(item.slice(0, eq)) && eq < item.length - 1 && !REFERENCE.test(item.slice(eq + 1));
-            const next = items[i + 1];
-            const separate = item.startsWith('-') && eq < 0 && isCredentialName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !REFERENCE.test(next);
-            if (named || separate) {
-              const flag = named ? item.slice(0, eq) : item;
-              found.push({ value: `${field}[${i}] ${flag}`, message: `${who()} passes ${flag} a literal on its command line` });
-            } else {
-              const kind = credentialIn(item);
-              if (kind) shaped(kind, `${field}[${i}]`, `${who()} has a credential on its command line`);
-            }
-          }
-        }
+    const pods = podsOf(obj);
+    for (let p = 0; p < pods.length; p++) {
+      const containers = pods[p].containers;
+      for (let i = 0; i < containers.length; i++) {
+        const c = containers[i];
+        envLiterals(found, c);
+        argvLiterals(found, c, 'command');
+        argvLiterals(found, c, 'args');
       }
     }
-    for (const uri of storageUris(obj)) shaped(credentialIn(uri), 'storage URI', 'the model storage URI carries a credential');
-    if (obj?.kind === 'LocalModelCache') shaped(textCredential(obj.spec?.sourceModelUri), 'spec.sourceModelUri', 'the LocalModelCache source URI carries a credential');
+    const uris = storageUris(obj);
+    for (let i = 0; i < uris.length; i++) shaped(found, credentialIn(uris[i]), 'storage URI', 'the model storage URI carries a credential');
+    if (obj?.kind === 'LocalModelCache') shaped(found, textCredential(obj.spec?.sourceModelUri), 'spec.sourceModelUri', 'the LocalModelCache source URI carries a credential');
     const own = obj?.metadata?.annotations;
+    annotationCredentials(found, own, 'metadata.annotations');
     const template = podMetadata(obj).annotations;
-    const annotations: Array<[string, unknown]> = [['metadata.annotations', own], ...(template !== own ? [['pod template annotations', template] as [string, unknown]] : [])];
-    for (const [where, map] of annotations) {
-      if (map === null || typeof map !== 'object') continue;
-      for (const k of Object.keys(map)) {
-        const kind = textCredential((map as Record<string, unknown>)[k]);
-        if (kind) shaped(kind, `${where} ${k}`, `annotation ${k} carries a credential`);
-      }
-    }
+    if (template !== own) annotationCredentials(found, template, 'pod template annotations');
     return found;
   },
 });
+
+// Every string of every object is searched, mostly before the JIT has optimized this code: no closure or list
+// per object or container, and the texts naming a finding made only for one found.
+
+function shaped(found: Violation[], kind: string | undefined, where: string, message: string): void {
+  if (kind) found.push({ value: `${where}: ${kind}`, message });
+}
+
+function who(c: ContainerView): string {
+  return `${c.init ? 'initContainer' : 'container'} "${c.name}"`;
+}
+
+/** Literal credentials in a container's env values. */
+function envLiterals(found: Violation[], c: ContainerView): void {
+  const env = c.raw.env;
+  if (!Array.isArray(env)) return;
+  for (let i = 0; i < env.length; i++) {
+    const e = env[i];
+    if (typeof e?.value !== 'string' || e.value === '') continue;
+    // A path (GOOGLE_APPLICATION_CREDENTIALS=/var/run/...) points at a mounted secret; it is not one.
+    if (isCredentialName(String(e.name)) && !e.value.startsWith('/') && !REFERENCE.test(e.value)) {
+      found.push({ value: `${e.name}=${masked(e.value)}`, message: `${who(c)} sets ${e.name} as a literal` });
+    } else {
+      const kind = credentialIn(e.value);
+      if (kind) shaped(found, kind, `env ${e.name}`, `${who(c)} sets a credential in env ${e.name}`);
+    }
+  }
+}
+
+/** Literal credentials on a container's command line (`command` or `args`). */
+function argvLiterals(found: Violation[], c: ContainerView, field: 'command' | 'args'): void {
+  const items: unknown = c.raw[field];
+  if (!Array.isArray(items)) return;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== 'string') continue;
+    // Each element is one argv word as the program sees it: `--api-key=x`, or `--api-key` then `x`.
+    const eq = item.indexOf('=');
+    const named = item.startsWith('-') && eq > 0 && isCredentialName(item.slice(0, eq)) && eq < item.length - 1 && !REFERENCE.test(item.slice(eq + 1));
+    const next = items[i + 1];
+    const separate = item.startsWith('-') && eq < 0 && isCredentialName(item) && typeof next === 'string' && next !== '' && !next.startsWith('-') && !REFERENCE.test(next);
+    if (named || separate) {
+      const flag = named ? item.slice(0, eq) : item;
+      found.push({ value: `${field}[${i}] ${flag}`, message: `${who(c)} passes ${flag} a literal on its command line` });
+    } else {
+      const kind = credentialIn(item);
+      if (kind) shaped(found, kind, `${field}[${i}]`, `${who(c)} has a credential on its command line`);
+    }
+  }
+}
+
+/** Credentials in the values of an annotation map at `where`; anything but a map has none. */
+function annotationCredentials(found: Violation[], map: unknown, where: string): void {
+  if (map === null || typeof map !== 'object') return;
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const kind = textCredential((map as Record<string, unknown>)[k]);
+    if (kind) shaped(found, kind, `${where} ${k}`, `annotation ${k} carries a credential`);
+  }
+}

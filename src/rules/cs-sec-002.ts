@@ -5,6 +5,18 @@ import { MANAGED_BY } from '../private/aux-pod';
 /** The model server is judged by the runtime rules: the vLLM image runs as root. */
 const MODEL_SERVER = 'model-server';
 
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/**
+ * A label as the object's labels merged with its pod template's (`{ ...own, ...template }`) hold it, without
+ * making that map for every object of the app.
+ */
+function label(key: string, own: unknown, template: Record<string, string>): unknown {
+  if (Object.prototype.propertyIsEnumerable.call(template, key)) return template[key];
+  return own !== null && typeof own === 'object' && Object.prototype.propertyIsEnumerable.call(own, key) ? (own as Record<string, unknown>)[key] : undefined;
+}
+
 /** @internal */
 export const CS_SEC_002: Rule = defineRule({
   id: 'CS-SEC-002',
@@ -15,8 +27,9 @@ export const CS_SEC_002: Rule = defineRule({
   fix: 'Set automountServiceAccountToken: false, securityContext allowPrivilegeEscalation: false and capabilities.drop [ALL] on every '
     + 'container, runAsNonRoot unless the image must write as root, and cpu and memory requests and limits.',
   check(obj) {
-    const labels = { ...obj?.metadata?.labels, ...podMetadata(obj).labels };
-    if (labels['app.kubernetes.io/managed-by'] !== MANAGED_BY || labels['app.kubernetes.io/component'] === MODEL_SERVER) return [];
+    const own = obj?.metadata?.labels;
+    const template = podMetadata(obj).labels;
+    if (label(MANAGED_BY_LABEL, own, template) !== MANAGED_BY || label(COMPONENT_LABEL, own, template) === MODEL_SERVER) return [];
     const found: Violation[] = [];
     for (const pod of podsOf(obj)) {
       if (pod.spec.automountServiceAccountToken !== false) {

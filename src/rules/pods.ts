@@ -45,7 +45,8 @@ const SHELL = /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/;
  */
 function words(argv: string[]): string[] {
   const c = SHELL.test(argv[0] ?? '') ? argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a)) : -1;
-  if (c < 0 || argv[c + 1] === undefined) return argv.filter(Boolean);
+  // Most argvs hold no empty element: returned as they are, not copied.
+  if (c < 0 || argv[c + 1] === undefined) return argv.includes('') ? argv.filter(Boolean) : argv;
   return [...argv.slice(0, c + 1), ...scriptWords(argv[c + 1]), ...argv.slice(c + 2)].filter(Boolean);
 }
 
@@ -110,15 +111,44 @@ export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: ()
   return value;
 }
 
-const PODS = new WeakMap<object, PodView[]>();
+/*
+ * The views of each object, by its JSON. The pack drops an object's views once it has judged it
+ * (`_forgetViewsOf`), and any left when its pass ends (`_forgetViews`): kept, they would live as long as that JSON,
+ * which the writer holds until the manifest is written (megabytes at a thousand models), and dropped at once they
+ * die young, which costs the collector nothing.
+ */
+let VIEWS = new WeakMap<object, Views>();
+
+/** The views of one object, each made on its first use: one entry per object, whichever views the rules ask for. */
+interface Views {
+  pods?: PodView[];
+  vllm?: Array<{ pod: PodView; c: ContainerView }>;
+  uris?: string[];
+  metadata?: PodMetadata;
+}
+
+// Read without `once`: every rule asks for every object's views, and its closure would be made at each call.
+function viewsOf(obj: object): Views {
+  let views = VIEWS.get(obj);
+  if (views === undefined) VIEWS.set(obj, views = { pods: undefined, vllm: undefined, uris: undefined, metadata: undefined });
+  return views;
+}
+
+/** Drops the views of one object (see `VIEWS`); they are made again if asked for. @internal */
+export function _forgetViewsOf(obj: object): void {
+  VIEWS.delete(obj);
+}
+
+/** Drops the views made so far (see `VIEWS`); they are made again if asked for. @internal */
+export function _forgetViews(): void {
+  VIEWS = new WeakMap();
+}
 
 /** Every pod spec in an object. @internal */
 export function podsOf(obj: any): PodView[] {
   if (obj === null || typeof obj !== 'object') return [];
-  // Read without `once`: every rule asks for every object's pods, and its closure would be made at each call.
-  let pods = PODS.get(obj);
-  if (pods === undefined) PODS.set(obj, pods = readPods(obj));
-  return pods;
+  const views = viewsOf(obj);
+  return views.pods ??= readPods(obj);
 }
 
 /** Deep enough for every workload API seen (LeaderWorkerSet's worker template sits at depth 4). */
@@ -185,7 +215,20 @@ function templateMetadata(obj: any): any {
 }
 
 /** The pod template's metadata (labels and annotations), where the kind has one. @internal */
-export function podMetadata(obj: any): { annotations: Record<string, string>; labels: Record<string, string> } {
+export function podMetadata(obj: any): PodMetadata {
+  if (obj === null || typeof obj !== 'object') return readPodMetadata(obj);
+  // Read once per object, like its pods: CS-SEC-001 and CS-SEC-002 ask it of every object.
+  const views = viewsOf(obj);
+  return views.metadata ??= readPodMetadata(obj);
+}
+
+/** @internal */
+export interface PodMetadata {
+  readonly annotations: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+function readPodMetadata(obj: any): PodMetadata {
   const m = obj?.kind === 'Pod' ? obj.metadata
     : obj?.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.metadata
       : obj?.kind === 'InferenceService' ? obj.spec?.predictor
@@ -322,12 +365,9 @@ export function describe(obj: any): string {
 export function storageUris(obj: any): string[] {
   if (obj?.kind !== 'InferenceService') return [];
   // Six rules ask for them: read once per object, like its pods.
-  let uris = URIS.get(obj);
-  if (uris === undefined) URIS.set(obj, uris = readStorageUris(obj));
-  return uris;
+  const views = viewsOf(obj);
+  return views.uris ??= readStorageUris(obj);
 }
-
-const URIS = new WeakMap<object, string[]>();
 
 function readStorageUris(obj: any): string[] {
   const uris: string[] = [];
@@ -345,14 +385,11 @@ function readStorageUris(obj: any): string[] {
   return uris;
 }
 
-const VLLM = new WeakMap<object, Array<{ pod: PodView; c: ContainerView }>>();
-
 /** Every (non-init) vLLM container of an object, with its pod; read once per object, like its pods. @internal */
 export function vllmContainers(obj: any): Array<{ pod: PodView; c: ContainerView }> {
   if (obj === null || typeof obj !== 'object') return [];
-  let found = VLLM.get(obj);
-  if (found === undefined) VLLM.set(obj, found = readVllmContainers(podsOf(obj)));
-  return found;
+  const views = viewsOf(obj);
+  return views.vllm ??= readVllmContainers(podsOf(obj));
 }
 
 /** Most objects run no vLLM: they share one empty list. */

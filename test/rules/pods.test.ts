@@ -1,5 +1,7 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { flag, podsOf } from '../../src/rules/pods';
+import { Aspects, Rule, RuleLevel, RulePack } from '../../src';
+import { flag, podsOf, vllmContainers } from '../../src/rules/pods';
 
 describe('flag: the command line as vLLM\'s parser reads it', () => {
   test('--flag=value and --flag value; a bare flag is true; the last occurrence of any name wins', () => {
@@ -59,4 +61,29 @@ describe('podsOf', () => {
     const [pod] = podsOf({ kind: 'Pod', spec: { containers: [{ name: 'c', command: 123, args: 'vllm serve' }] } });
     expect(pod.containers[0].tokens).toEqual([]);
   });
+});
+
+test('a pass drops the views its rules made: the JSON, kept until it is written, does not keep them alive', () => {
+  const seen: Array<{ json: any; pods: unknown; vllm: unknown }> = [];
+  class Reads extends Rule {
+    constructor() { super({ id: 'ACME-PODS', level: RuleLevel.WARNING, summary: 's', explanation: 'e', fix: 'f' }); }
+    public check(obj: any) {
+      // Asked twice within the pass: the same views.
+      expect(podsOf(obj)).toBe(podsOf(obj));
+      seen.push({ json: obj, pods: podsOf(obj), vllm: vllmContainers(obj) });
+      return [];
+    }
+  }
+  class Pack extends RulePack {}
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  new ApiObject(chart, 'p', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai:v1' }] } });
+  Aspects.of(chart).add(new Pack({ rules: [new Reads()] }));
+  app.synthYaml();
+  expect(seen).toHaveLength(1);
+  const [{ json, pods, vllm }] = seen;
+  expect(vllmContainers(json)).not.toBe(vllm);
+  expect(vllmContainers(json)).toHaveLength(1);
+  expect(podsOf(json)).not.toBe(pods);
+  expect(podsOf(json)).toEqual(pods);
 });

@@ -26,7 +26,7 @@ function expectNothingFromSkipped(obj: any): void {
 
 test('the rules that read only pods, vLLM containers or InferenceServices are the ones expected', () => {
   expect(ids(3)).toEqual(['CS-IMG-001', 'CS-IMG-002', 'CS-IMG-003', 'CS-WL-002', 'CS-SEC-003']);
-  expect(ids(2)).toEqual(['CS-SHM-001', 'CS-SHM-002', 'CS-SHM-003', 'CS-RT-001', 'CS-RT-002', 'CS-RT-003', 'CS-WL-001', 'CS-SEC-004', 'CS-SEC-005']);
+  expect(ids(2)).toEqual(['CS-SHM-001', 'CS-SHM-002', 'CS-SHM-003', 'CS-RT-001', 'CS-RT-002', 'CS-RT-003', 'CS-RT-004', 'CS-RT-005', 'CS-WL-001', 'CS-SEC-004', 'CS-SEC-005']);
   expect(ids(1)).toEqual(['CS-KSV-001', 'CS-KSV-002', 'CS-KSV-003']);
 });
 

@@ -306,6 +306,30 @@ describe('CS-SEC-002', () => {
     expect(found(user)).toEqual([]);
     expect(found(server)).toEqual([]);
   });
+
+  test('reads the labels of the object and its pod template, the template\'s first', () => {
+    const open = () => {
+      const o = compliantAux();
+      delete pod(o).automountServiceAccountToken;
+      return o;
+    };
+    // Ours by the object's labels alone.
+    const objectOnly = open();
+    objectOnly.spec.template.metadata.labels = { app: 'x' };
+    // The template says another tool owns it.
+    const template = open();
+    template.spec.template.metadata.labels = { 'app.kubernetes.io/managed-by': 'helm' };
+    // The template says it is the model server.
+    const server = open();
+    server.spec.template.metadata.labels = { 'app.kubernetes.io/component': 'model-server' };
+    // Ours by the template alone.
+    const templateOnly = open();
+    delete templateOnly.metadata.labels;
+    expect(found(objectOnly)).toEqual([expect.stringContaining('mounts a service account token')]);
+    expect(found(template)).toEqual([]);
+    expect(found(server)).toEqual([]);
+    expect(found(templateOnly)).toEqual([expect.stringContaining('mounts a service account token')]);
+  });
 });
 
 test('every rule has a violation case', () => {
@@ -485,6 +509,22 @@ describe('the engine', () => {
     app.synthYaml();
     app.synthYaml();
     expect(visits).toEqual(['c', 'c/child']);
+  });
+
+  test('several aspects, one of them added at two levels: each visits each construct once, across syntheses', () => {
+    const visits: string[] = [];
+    const named = (name: string): IAspect => ({ visit: n => { visits.push(`${name} ${n.node.path}`); } });
+    const [a, b, c] = ['a', 'b', 'c'].map(named);
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'c');
+    new Construct(chart, 'child');
+    Aspects.of(app).add(a);
+    Aspects.of(app).add(c);
+    Aspects.of(chart).add(b);
+    Aspects.of(chart).add(c);
+    app.synthYaml();
+    app.synthYaml();
+    expect(visits).toEqual(['a ', 'c ', 'a c', 'c c', 'b c', 'a c/child', 'c c/child', 'b c/child']);
   });
 
   test('visits constructs an aspect adds', () => {
