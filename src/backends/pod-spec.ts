@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Facts, PodBlueprint } from '../blueprint';
+import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP } from '../private/aux-pod';
 import { bytesToQuantity } from '../private/quantity';
 
 /** The uid and gid the engine runs as where the library picks them (the vLLM image declares no user). @internal */
@@ -83,12 +84,12 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
   // Pod Security Standards: `restricted` asks for all of this; HOME and every cache sit on volumes, so any uid can write them.
   bp.engineRootReason = engineRootReason(spec, bp, security);
   const nonRoot = bp.engineRootReason === undefined;
-  const seccompProfile = { type: 'RuntimeDefault' };
+  const seccompProfile = RUNTIME_DEFAULT_SECCOMP;
   spec.containers[0] = {
     ...container,
     securityContext: {
       allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
+      capabilities: DROP_ALL_CAPABILITIES,
       privileged: false,
       seccompProfile,
       ...(nonRoot ? { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID } : {}),

@@ -32,6 +32,9 @@ export enum Pass {
  * @internal
  */
 export class FactKey<T> {
+  /** `owner/pass`, what the blueprint records a finished pass as (built once: a model reads dozens of facts). */
+  public readonly stage: string;
+
   constructor(
     /** Name in messages. */
     public readonly name: string,
@@ -41,7 +44,14 @@ export class FactKey<T> {
     public readonly pass: Pass,
     /** What a reader gets when the owner did not write it; `required` means the owner must. */
     public readonly fallback: { readonly value: T } | 'required',
-  ) {}
+  ) {
+    this.stage = stageOf(owner, pass);
+  }
+}
+
+/** How the blueprint names one lever's pass. @internal */
+export function stageOf(owner: LeverKind, pass: Pass): string {
+  return `${owner}/${pass}`;
 }
 
 const optional = <T>(value: T) => ({ value });

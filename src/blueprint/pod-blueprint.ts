@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { FactKey, Facts as ALL_FACTS, LeverKind, Pass } from './facts';
+import { FactKey, Facts as ALL_FACTS, LeverKind, Pass, stageOf } from './facts';
 import { escapeExpansion } from '../private/expansion';
 import { redact, showValue } from '../private/redact';
 import { settingOf } from '../private/vllm-argv';
@@ -51,6 +51,21 @@ interface ArgEntry {
   readonly lever: string;
 }
 const ORDER: Phase[] = [Pass.CONTRIBUTE, Pass.COMPLETE, 'render'];
+
+/** The facts a lever must write in one pass, by stage; the same for every model, so grouped once. */
+let REQUIRED: Map<string, FactKey<unknown>[]> | undefined;
+function requiredFacts(stage: string): readonly FactKey<unknown>[] {
+  if (!REQUIRED) {
+    REQUIRED = new Map();
+    for (const key of Object.values(ALL_FACTS) as FactKey<unknown>[]) {
+      if (key.fallback !== 'required') continue;
+      const keys = REQUIRED.get(key.stage) ?? [];
+      keys.push(key);
+      REQUIRED.set(key.stage, keys);
+    }
+  }
+  return REQUIRED.get(stage) ?? [];
+}
 
 /**
  * The model pod as plain data: what every lever contributed, with the merge
@@ -103,12 +118,11 @@ export class PodBlueprint {
    * and a required one it did not write is a bug in the lever.
    */
   public finish(kind: LeverKind, pass: Pass): void {
-    for (const key of Object.values(ALL_FACTS)) {
-      if (key.owner === kind && key.pass === pass && key.fallback === 'required' && !this.facts.has(key)) {
-        throw new Error(`the ${kind} lever finished its ${pass} pass without writing ${key.name}`);
-      }
+    const stage = stageOf(kind, pass);
+    for (const key of requiredFacts(stage)) {
+      if (!this.facts.has(key)) throw new Error(`the ${kind} lever finished its ${pass} pass without writing ${key.name}`);
     }
-    this.finished.add(`${kind}/${pass}`);
+    this.finished.add(stage);
   }
 
   /** Moves to the next phase (contribute -> complete -> render). */
@@ -119,7 +133,7 @@ export class PodBlueprint {
 
   /** A fact, once its owner has written it (or finished its pass without it). */
   public fact<T>(key: FactKey<T>, reader = 'the model'): T {
-    if (!this.finished.has(`${key.owner}/${key.pass}`)) {
+    if (!this.finished.has(key.stage)) {
       throw new Error(`${reader} reads ${key.name} before the ${key.owner} lever has finished its ${key.pass} pass, which writes it`);
     }
     const written = this.facts.get(key);
@@ -222,16 +236,17 @@ export class PodBlueprint {
   }
 
   /** @internal */
-  public _write(lever: string, kind: LeverKind | undefined, op: Write): void {
-    if (this.phase === 'render') throw new Error(`${lever} writes the pod after it was rendered`);
-    op(this.state(lever, kind));
+  public _write(state: WriterState, op: Write): void {
+    if (this.phase === 'render') throw new Error(`${state.lever} writes the pod after it was rendered`);
+    op(state);
   }
 
-  private state(lever: string, kind: LeverKind | undefined): WriterState {
+  /** What one writer may touch; each writer builds it once, at its first write. @internal */
+  public _state(lever: string, kind: LeverKind | undefined): WriterState {
     const bp = this;
     return {
       lever,
-      phase: bp.phase as Pass,
+      get phase() { return bp.phase as Pass; },
       setScalar(name, value, equal = (a, b) => a === b) {
         const existing = bp.scalars.get(name);
         if (existing && !equal(existing.value, value)) {
@@ -299,6 +314,9 @@ type Write = (s: WriterState) => void;
  * @internal
  */
 export class PodWriter {
+  /** Built at the first write, then reused: a model makes dozens of writes per writer. */
+  private state?: WriterState;
+
   constructor(private readonly bp: PodBlueprint, private readonly kind: LeverKind | undefined, public readonly lever: string) {}
 
   /** An engine flag. The same flag twice with different values is a conflict, never a silent last-one-wins. */
@@ -514,7 +532,7 @@ export class PodWriter {
   }
 
   private write(op: Write): void {
-    this.bp._write(this.lever, this.kind, op);
+    this.bp._write(this.state ??= this.bp._state(this.lever, this.kind), op);
   }
 
   /** Side objects mirror the pod's nodes in the complete pass, so scheduling is final after contribute. */

@@ -102,9 +102,10 @@ export interface EstimateDetail extends EstimatePieces, ColdStartEstimate {
  */
 export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   const shape = shapeOf(inputs);
-  const fast = estimateCase(inputs, shape, Scenario.FAST);
-  const expected = estimateCase(inputs, shape, Scenario.EXPECTED);
-  const slow = estimateCase(inputs, shape, Scenario.SLOW);
+  const measured = measuredBandwidths(inputs.options?.bandwidths);
+  const fast = estimateCase(inputs, shape, measured, Scenario.FAST);
+  const expected = estimateCase(inputs, shape, measured, Scenario.EXPECTED);
+  const slow = estimateCase(inputs, shape, measured, Scenario.SLOW);
   const range = (f: (p: EstimatePieces) => number): SecondsRange => ({ low: f(fast), expected: f(expected), high: f(slow) });
   return {
     ...expected,
@@ -135,10 +136,9 @@ function shapeOf(inputs: EstimateInputs): ModelShape {
   };
 }
 
-function estimateCase(inputs: EstimateInputs, shape: ModelShape, c: Scenario): EstimatePieces {
+function estimateCase(inputs: EstimateInputs, shape: ModelShape, measured: ReadonlyMap<WeightPath, number>, c: Scenario): EstimatePieces {
   const { weightBytes, facts } = inputs;
   const options = inputs.options ?? {};
-  const measured = measuredBandwidths(options.bandwidths);
   const link = (path: WeightPath): number => measured.get(path) ?? (path === WeightPath.HF_HUB ? hubLink(weightBytes, c) : WEIGHTS.link[path][c]);
 
   // Some paths fetch the whole checkpoint first, then the engine reads it from the node.

@@ -46,6 +46,39 @@ export interface AuxPodOptions {
 /** @internal */
 export const NON_ROOT_UID = 65532;
 
+/**
+ * Parts of the hardened securityContext every pod and container the library
+ * writes repeats: one object each for all of them. Typed bodies hold them as
+ * given until rendered, and rendering copies them; nothing writes into them.
+ * @internal
+ */
+export const DROP_ALL_CAPABILITIES: k8s.Capabilities = { drop: ['ALL'] };
+/** @internal */
+export const RUNTIME_DEFAULT_SECCOMP: k8s.SeccompProfile = { type: 'RuntimeDefault' };
+
+/** An auxiliary container's securityContext, as the image allows: the same for every one, so shared. */
+const AUX_CONTAINER_SECURITY = {
+  nonRoot: auxContainerSecurity({ runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID }),
+  root: auxContainerSecurity({ runAsNonRoot: false, runAsUser: 0 }),
+};
+
+function auxContainerSecurity(user: k8s.SecurityContext): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: DROP_ALL_CAPABILITIES,
+    privileged: false,
+    // Also here, not only on the pod: in a Knative model pod (the sleep proxy, an init container) a pod-level one needs a flag.
+    seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+    ...user,
+  };
+}
+
+/** An auxiliary pod's securityContext, shared the same way. */
+const AUX_POD_SECURITY: { readonly nonRoot: k8s.PodSecurityContext; readonly root: k8s.PodSecurityContext } = {
+  nonRoot: { seccompProfile: RUNTIME_DEFAULT_SECCOMP, runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID },
+  root: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+};
+
 function quantity(value: string): k8s.Quantity {
   return k8s.Quantity.fromString(value);
 }
@@ -69,14 +102,7 @@ export function auxContainer(c: AuxContainer): k8s.Container {
     env: c.env,
     volumeMounts: c.volumeMounts,
     resources: { requests: amounts, limits: amounts },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      // Also here, not only on the pod: in a Knative model pod (the sleep proxy, an init container) a pod-level one needs a flag.
-      seccompProfile: { type: 'RuntimeDefault' },
-      ...(c.needsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID }),
-    },
+    securityContext: c.needsRoot ? AUX_CONTAINER_SECURITY.root : AUX_CONTAINER_SECURITY.nonRoot,
   };
 }
 
@@ -92,10 +118,7 @@ export function auxPodSpec(o: AuxPodOptions): k8s.PodSpec {
     automountServiceAccountToken: false,
     serviceAccountName: o.serviceAccountName,
     enableServiceLinks: false,
-    securityContext: {
-      seccompProfile: { type: 'RuntimeDefault' },
-      ...(root ? {} : { runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID }),
-    },
+    securityContext: root ? AUX_POD_SECURITY.root : AUX_POD_SECURITY.nonRoot,
     initContainers: o.initContainers?.length ? o.initContainers.map(auxContainer) : undefined,
     containers: o.containers.map(auxContainer),
     volumes: o.volumes?.length ? o.volumes : undefined,

@@ -129,7 +129,8 @@ export function resolveWarmBuffer(
         'drop capacity.warmBuffer.gpu (it defaults to the model\'s gpu) or make it equal to gpu');
     }
   }
-  const image = requireDigest(scope, o.image ?? PAUSE_IMAGE, 'warm buffer image');
+  // The default is our own pinned constant: only a user's image needs checking.
+  const image = o.image === undefined || o.image === null ? PAUSE_IMAGE : requireDigest(scope, o.image, 'warm buffer image');
   return { replicas, mode: o.mode ?? WarmBufferMode.PAUSE_PODS, priority, image };
 }
 

@@ -34,7 +34,8 @@ export class ImagePull extends Lever {
     const profile = context.profile;
     this.prePull = options.prePull ?? profile.isProduction;
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
-    this.pauseImage = requireDigest(this, options.pauseImage ?? PAUSE_IMAGE, 'imagePull.pauseImage');
+    // The default is our own pinned constant: only a user's image needs checking.
+    this.pauseImage = options.pauseImage === undefined || options.pauseImage === null ? PAUSE_IMAGE : requireDigest(this, options.pauseImage, 'imagePull.pauseImage');
     if (options.gke) requireCloud(this, profile, CloudProvider.GKE, 'imagePull.gke (image streaming, secondary boot disks)', 'remove imagePull.gke');
     if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot, SOCI parallel pull)', 'remove imagePull.eks');
     for (const [i, d] of (options.gke?.secondaryBootDisks ?? []).entries()) {
