@@ -49,12 +49,13 @@ export const NON_ROOT_UID = 65532;
 /**
  * Parts of the hardened securityContext every pod and container the library
  * writes repeats: one object each for all of them. Typed bodies hold them as
- * given until rendered, and rendering copies them; nothing writes into them.
+ * given until rendered, and rendering copies them. Frozen, so a write into one
+ * fails where it is made instead of changing every container.
  * @internal
  */
-export const DROP_ALL_CAPABILITIES: k8s.Capabilities = { drop: ['ALL'] };
+export const DROP_ALL_CAPABILITIES: k8s.Capabilities = deepFreeze({ drop: ['ALL'] });
 /** @internal */
-export const RUNTIME_DEFAULT_SECCOMP: k8s.SeccompProfile = { type: 'RuntimeDefault' };
+export const RUNTIME_DEFAULT_SECCOMP: k8s.SeccompProfile = deepFreeze({ type: 'RuntimeDefault' });
 
 /** An auxiliary container's securityContext, as the image allows: the same for every one, so shared. */
 const AUX_CONTAINER_SECURITY = {
@@ -63,21 +64,28 @@ const AUX_CONTAINER_SECURITY = {
 };
 
 function auxContainerSecurity(user: k8s.SecurityContext): k8s.SecurityContext {
-  return {
+  return deepFreeze({
     allowPrivilegeEscalation: false,
     capabilities: DROP_ALL_CAPABILITIES,
     privileged: false,
     // Also here, not only on the pod: in a Knative model pod (the sleep proxy, an init container) a pod-level one needs a flag.
     seccompProfile: RUNTIME_DEFAULT_SECCOMP,
     ...user,
-  };
+  });
 }
 
 /** An auxiliary pod's securityContext, shared the same way. */
 const AUX_POD_SECURITY: { readonly nonRoot: k8s.PodSecurityContext; readonly root: k8s.PodSecurityContext } = {
-  nonRoot: { seccompProfile: RUNTIME_DEFAULT_SECCOMP, runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID },
-  root: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+  nonRoot: deepFreeze({
+    seccompProfile: RUNTIME_DEFAULT_SECCOMP, runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID,
+  }),
+  root: deepFreeze({ seccompProfile: RUNTIME_DEFAULT_SECCOMP }),
 };
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+  return Object.freeze(value);
+}
 
 function quantity(value: string): k8s.Quantity {
   return k8s.Quantity.fromString(value);

@@ -47,4 +47,17 @@ describe('auxPodSpec', () => {
     expect(schemaErrors(obj)).toEqual([]);
     expect(CS_SEC_002.check(obj, context)).toEqual([]);
   });
+
+  test('shares one frozen securityContext between pods: a write into it fails, and each rendering is a copy', () => {
+    const pod = () => auxPodSpec({ containers: [{ name: 'w', image: PAUSE, resources: { cpu: '10m', memory: '16Mi' } }] });
+    const [a, b] = [pod(), pod()];
+    const shared: any = a.containers[0].securityContext;
+    expect(b.containers[0].securityContext).toBe(shared);
+    expect(() => { shared.runAsUser = 0; }).toThrow(TypeError);
+    expect(() => { shared.capabilities.drop.push('NET_RAW'); }).toThrow(TypeError);
+    expect(() => { (a.securityContext as any).seccompProfile.type = 'Unconfined'; }).toThrow(TypeError);
+    const rendered: any = k8s.toJson_PodSpec(a);
+    rendered.containers[0].securityContext.capabilities.drop.push('NET_RAW');
+    expect((k8s.toJson_PodSpec(b) as any).containers[0].securityContext.capabilities.drop).toEqual(['ALL']);
+  });
 });
