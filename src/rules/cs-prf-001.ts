@@ -1,5 +1,5 @@
 import { CloudProvider } from '../profile';
-import { podsOf } from './pods';
+import { memoized, podsOf } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** API groups that exist only on one cloud (or with its autoscaler). */
@@ -57,18 +57,7 @@ export const CS_PRF_001: Rule = defineRule({
 });
 
 /** `CLOUD_KEY` of each key seen: every object's labels and annotations, and every pod's node selector, are read, and their keys recur in every model. */
-const CLOUD_KEYS = new Map<string, boolean>();
-const MAX_KEYS = 1000;
-
-function isCloudKey(key: string): boolean {
-  let yes = CLOUD_KEYS.get(key);
-  if (yes === undefined) {
-    yes = CLOUD_KEY.test(key);
-    if (CLOUD_KEYS.size >= MAX_KEYS) CLOUD_KEYS.clear();
-    CLOUD_KEYS.set(key, yes);
-  }
-  return yes;
-}
+const isCloudKey = memoized(key => CLOUD_KEY.test(key));
 
 /**
  * A finding for each cloud-specific key of a map, in `where` + `what`, joined only for a finding: every object's

@@ -1,5 +1,5 @@
 import { Environment } from '../profile';
-import { vllmContainers, volumeAt } from './pods';
+import { memoized, vllmContainers, volumeAt } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 const PERSISTENT = ['persistentVolumeClaim', 'hostPath', 'nfs', 'csi', 'ephemeral'];
@@ -36,16 +36,7 @@ export const CS_RT_003: Rule = defineRule({
 });
 
 /** The directories above a path, nearest first; every vLLM container asks for the same few. */
-function ancestors(path: string): readonly string[] {
-  let found = ANCESTORS.get(path);
-  if (found === undefined) {
-    const parts = path.split('/').filter(Boolean);
-    found = parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, parts.length - 1 - i).join('/'));
-    if (ANCESTORS.size >= MAX_PATHS) ANCESTORS.clear();
-    ANCESTORS.set(path, found);
-  }
-  return found;
-}
-
-const ANCESTORS = new Map<string, readonly string[]>();
-const MAX_PATHS = 1000;
+const ancestors = memoized((path: string): readonly string[] => {
+  const parts = path.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, parts.length - 1 - i).join('/'));
+});

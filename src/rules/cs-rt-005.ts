@@ -1,4 +1,4 @@
-import { isKnativeInferenceService, probeBudgetSeconds, vllmContainers } from './pods';
+import { isKnativeInferenceService, memoized, probeBudgetSeconds, vllmContainers } from './pods';
 import { defineRule, Rule, RuleLevel, Violation } from './rule';
 
 /** Kubernetes' `progressDeadlineSeconds` and Knative's `config-deployment` `progress-deadline` both default to 600 s. */
@@ -7,17 +7,9 @@ const PROGRESS_DEADLINE = 'serving.knative.dev/progress-deadline';
 
 /** Seconds of a Go duration (`600s`, `10m`, `1h30m`, `1.5h`), undefined when unreadable. */
 export function goDurationSeconds(text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  // Every model's workload spells the same few durations.
-  if (DURATIONS.has(text)) return DURATIONS.get(text);
-  const seconds = readGoDuration(text);
-  if (DURATIONS.size >= MAX_DURATIONS) DURATIONS.clear();
-  DURATIONS.set(text, seconds);
-  return seconds;
+  return typeof text === 'string' ? durationSeconds(text) : undefined;
 }
 
-const DURATIONS = new Map<string, number | undefined>();
-const MAX_DURATIONS = 1000;
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
 
 function readGoDuration(text: string): number | undefined {
@@ -26,6 +18,9 @@ function readGoDuration(text: string): number | undefined {
   for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(n) * UNIT_SECONDS[u];
   return total;
 }
+
+// Every model's workload spells the same few durations.
+const durationSeconds = memoized(readGoDuration);
 
 /** The deadline a Knative annotation map sets, read where it is; undefined when unset or unreadable. */
 function knativeDeadline(annotations: any, where: string): { seconds: number; where: string } | undefined {

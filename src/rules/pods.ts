@@ -104,6 +104,22 @@ function view(where: string, spec: any, kind: string, extra: readonly any[] = NO
   return { where, spec: pod, containers, kind, wellFormed: pod === spec };
 }
 
+/**
+ * `read` of a text, computed once per distinct text: rules read the same few spellings (durations, keys, paths) in
+ * every model. At most 1,000 are kept (then forgotten all at once), so a foreign app of many spellings grows nothing.
+ * @internal
+ */
+export function memoized<V>(read: (text: string) => V): (text: string) => V {
+  const cache = new Map<string, V>();
+  return text => {
+    if (cache.has(text)) return cache.get(text)!;
+    const value = read(text);
+    if (cache.size >= 1000) cache.clear();
+    cache.set(text, value);
+    return value;
+  };
+}
+
 /** The value for `key`, made on first use: every rule reads the same JSON, so views of it are made once. @internal */
 export function once<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
   let value = cache.get(key);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Aspects, Rule, RuleLevel, RulePack } from '../../src';
-import { flag, podsOf, vllmContainers } from '../../src/rules/pods';
+import { flag, memoized, podsOf, vllmContainers } from '../../src/rules/pods';
 
 describe('flag: the command line as vLLM\'s parser reads it', () => {
   test('--flag=value and --flag value; a bare flag is true; the last occurrence of any name wins', () => {
@@ -86,4 +86,19 @@ test('a pass drops the views its rules made: the JSON, kept until it is written,
   expect(vllmContainers(json)).toHaveLength(1);
   expect(podsOf(json)).not.toBe(pods);
   expect(podsOf(json)).toEqual(pods);
+});
+
+describe('memoized', () => {
+  test('reads each text once, undefined included, and past 1,000 texts still answers as the reader does', () => {
+    const calls: string[] = [];
+    const read = memoized((t: string) => {
+      calls.push(t);
+      return t.startsWith('x') ? undefined : t.length;
+    });
+    expect([read('ab'), read('ab'), read('x'), read('x')]).toEqual([2, 2, undefined, undefined]);
+    expect(calls).toEqual(['ab', 'x']);
+    for (let i = 0; i < 1500; i++) expect(read(`k${i}`)).toBe(`k${i}`.length);
+    expect(read('ab')).toBe(2);
+    expect(calls.length).toBe(2 + 1500 + 1);
+  });
 });
