@@ -8,6 +8,7 @@ import { wholeSeconds } from '../private/duration';
 import { fail } from '../private/errors';
 import { INT32_MAX } from '../private/k8s-names';
 import { ManifestObject } from '../private/manifest-object';
+import { merged } from '../private/merged';
 
 /**
  * A Knative `config-features` flag (ConfigMap `config-features`, namespace
@@ -147,24 +148,22 @@ export class KServeKnative extends Backend {
     }
     const delay = scaleDownDelay?.toSeconds();
     const features = this.options.enabledFeatures?.length ? [...new Set(this.options.enabledFeatures)].sort().join(',') : undefined;
-    return new ManifestObject(scope, 'Resource', {
-      ...kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, {
-        // Knative fails a revision not Ready within this (600 s by default), node and image pull included.
-        'serving.knative.dev/progress-deadline': `${progressDeadlineSeconds(context)}s`,
-        ...(initialScale !== undefined ? { 'autoscaling.knative.dev/initial-scale': `${initialScale}` } : {}),
-        ...(delay !== undefined ? { 'autoscaling.knative.dev/scale-down-delay': `${delay}s` } : {}),
-        ...(features ? { [KNATIVE_FEATURES_ANNOTATION]: features } : {}),
-      }),
+    // Knative fails a revision not Ready within this (600 s by default), node and image pull included.
+    const annotations: Record<string, string> = { 'serving.knative.dev/progress-deadline': `${progressDeadlineSeconds(context)}s` };
+    if (initialScale !== undefined) annotations['autoscaling.knative.dev/initial-scale'] = `${initialScale}`;
+    if (delay !== undefined) annotations['autoscaling.knative.dev/scale-down-delay'] = `${delay}s`;
+    if (features) annotations[KNATIVE_FEATURES_ANNOTATION] = features;
+    return new ManifestObject(scope, 'Resource', merged(kserveMetadata(context, bp, { 'serving.kserve.io/deploymentMode': 'Knative' }, annotations), {
       spec: {
-        predictor: {
+        predictor: merged(
           // Knative accepts a pod-level securityContext (fsGroup) only with its flag.
-          ...kservePredictor(context, bp, {
+          kservePredictor(context, bp, {
             podSecurityContext: this.options.enabledFeatures?.includes(KnativeFeature.SECURITY_CONTEXT) ?? false,
             fsGroupChangePolicy: false,
           }),
-          timeout: this.requestTimeoutSeconds(context),
-        },
+          { timeout: this.requestTimeoutSeconds(context) },
+        ),
       },
-    }, true);
+    }), true);
   }
 }

@@ -4,6 +4,7 @@ import { Backend, RenderContext } from './backend';
 import { kserveMetadata, kservePredictor } from './kserve';
 import { PodBlueprint } from '../blueprint';
 import { ManifestObject } from '../private/manifest-object';
+import { merged } from '../private/merged';
 
 /**
  * The autoscaler KServe Standard mode creates for the predictor
@@ -57,12 +58,12 @@ export class KServeStandard extends Backend {
 
   public _render(scope: Construct, context: RenderContext, bp: PodBlueprint): ApiObject {
     const autoscaler = this.options.autoscaler ?? StandardAutoscaler.HPA;
-    return new ManifestObject(scope, 'Resource', {
-      ...kserveMetadata(context, bp, {
-        'serving.kserve.io/deploymentMode': 'Standard',
-        'serving.kserve.io/autoscalerClass': autoscaler,
-      }),
+    const metadata = kserveMetadata(context, bp, {
+      'serving.kserve.io/deploymentMode': 'Standard',
+      'serving.kserve.io/autoscalerClass': autoscaler,
+    });
+    return new ManifestObject(scope, 'Resource', merged(metadata, {
       spec: { predictor: kservePredictor(context, bp, { podSecurityContext: true, fsGroupChangePolicy: true }) },
-    }, true);
+    }), true);
   }
 }

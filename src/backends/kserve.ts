@@ -3,6 +3,7 @@ import type { RenderContext } from './backend';
 import { PodSecurityOptions, renderPodSpec } from './pod-spec';
 import { Facts, PodBlueprint } from '../blueprint';
 import { verifyConversion } from '../private/manifest-object';
+import { merged } from '../private/merged';
 
 /**
  * The InferenceService's group, version and kind. A literal rather than the
@@ -15,10 +16,9 @@ export const INFERENCE_SERVICE_GVK = { apiVersion: 'serving.kserve.io/v1beta1', 
 
 /** The InferenceService's identity and owning-object annotations, backend-specific ones last. @internal */
 export function kserveMetadata(context: RenderContext, bp: PodBlueprint, mode: Record<string, string>, extra: Record<string, string> = {}): any {
-  return {
-    ...INFERENCE_SERVICE_GVK,
-    metadata: { name: context.name, annotations: { ...mode, ...bp.annotations, ...extra }, labels: bp.labels },
-  };
+  return merged(INFERENCE_SERVICE_GVK, {
+    metadata: { name: context.name, annotations: merged(mode, bp.annotations, extra), labels: bp.labels },
+  });
 }
 
 /**
@@ -42,13 +42,15 @@ export function kservePredictor(context: RenderContext, bp: PodBlueprint, securi
   const spec = renderPodSpec(bp, 'kserve-container', 'http1', security);
   const storageUri = bp.fact(Facts.STORAGE_URI);
   if (storageUri) {
-    spec.containers[0] = { ...spec.containers[0], env: [...(spec.containers[0].env ?? []), { name: 'STORAGE_URI', value: storageUri }] };
+    spec.containers[0] = merged(spec.containers[0], { env: [...(spec.containers[0].env ?? []), { name: 'STORAGE_URI', value: storageUri }] });
   }
-  return {
-    minReplicas: context.minReplicas,
-    maxReplicas: context.maxReplicas,
-    labels: bp.labels,
-    ...(Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : {}),
-    ...verifyConversion('InferenceService predictor', spec, k8s.toJson_PodSpec),
-  };
+  return merged(
+    {
+      minReplicas: context.minReplicas,
+      maxReplicas: context.maxReplicas,
+      labels: bp.labels,
+    },
+    Object.keys(bp.podAnnotations).length ? { annotations: bp.podAnnotations } : undefined,
+    verifyConversion('InferenceService predictor', spec, k8s.toJson_PodSpec),
+  );
 }

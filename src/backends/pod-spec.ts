@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Facts, PodBlueprint } from '../blueprint';
 import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP } from '../private/aux-pod';
+import { merged } from '../private/merged';
 import { bytesToQuantity } from '../private/quantity';
 
 /** The uid and gid the engine runs as where the library picks them (the vLLM image declares no user). @internal */
@@ -60,8 +61,8 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
     ports: bp.fact(Facts.ENGINE_SERVES_PORT) ? [{ name: portName, containerPort: bp.port, protocol: 'TCP' }] : undefined,
     resources: {
       // Guaranteed QoS for memory: request == limit, so a wake is never evicted for memory.
-      requests: { ...resources, memory },
-      limits: { ...resources, memory },
+      requests: merged<Record<string, k8s.Quantity>>(resources, { memory }),
+      limits: merged<Record<string, k8s.Quantity>>(resources, { memory }),
     },
     volumeMounts: bp.renderVolumeMounts(),
     startupProbe: bp.probes?.startup,
@@ -85,8 +86,7 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
   bp.engineRootReason = engineRootReason(spec, bp, security);
   const nonRoot = bp.engineRootReason === undefined;
   const seccompProfile = RUNTIME_DEFAULT_SECCOMP;
-  spec.containers[0] = {
-    ...container,
+  spec.containers[0] = merged(container, {
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: DROP_ALL_CAPABILITIES,
@@ -94,11 +94,11 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
       seccompProfile,
       ...(nonRoot ? { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID } : {}),
     },
-  };
+  });
   if (security.podSecurityContext) {
     // Claims are chowned to this group at mount; OnRootMismatch skips the walk when the root already matches.
     const policy = security.fsGroupChangePolicy ? { fsGroupChangePolicy: 'OnRootMismatch' } : {};
-    return { ...spec, securityContext: { fsGroup: ENGINE_UID, ...policy, seccompProfile } };
+    return merged(spec, { securityContext: merged({ fsGroup: ENGINE_UID }, policy, { seccompProfile }) });
   }
   return spec;
 }

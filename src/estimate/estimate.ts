@@ -9,6 +9,7 @@ export { EngineGeneration } from './runtime-model';
 import { captureSizesOf, layersFor, ModelShape, parametersFromBytes } from './shape';
 import { Scenario, Spread } from './spread';
 import { PAGE_CACHE_LINK, StorageMedium } from './storage';
+import { merged } from '../private/merged';
 import { bytesIn } from '../private/size';
 
 /** vLLM image, ~12 GB compressed. */
@@ -107,8 +108,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
   const expected = estimateCase(inputs, shape, measured, Scenario.EXPECTED);
   const slow = estimateCase(inputs, shape, measured, Scenario.SLOW);
   const range = (f: (p: EstimatePieces) => number): SecondsRange => ({ low: f(fast), expected: f(expected), high: f(slow) });
-  return {
-    ...expected,
+  return merged(expected, {
     weightLoadRange: range(p => p.weightLoadSeconds),
     imagePullRange: range(p => p.imagePullSeconds),
     nodeCapacityRange: range(p => p.nodeCapacitySeconds),
@@ -118,7 +118,7 @@ export function estimateColdStart(inputs: EstimateInputs): EstimateDetail {
     fast,
     slow,
     shape,
-  };
+  });
 }
 
 function shapeOf(inputs: EstimateInputs): ModelShape {

@@ -13,6 +13,7 @@ import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
 import { requireDigest } from '../../private/image';
 import { INT32_MAX } from '../../private/k8s-names';
 import { ManifestObject } from '../../private/manifest-object';
+import { merged } from '../../private/merged';
 
 /**
  * How the warm buffer holds its GPU nodes.
@@ -152,10 +153,10 @@ export function placeholderPodSpec(image: string, placement: Scheduling, gpuReso
   const gpu = k8s.Quantity.fromString(placement.resources[gpuResource]);
   const [pause] = spec.containers;
   const resources = {
-    requests: { ...pause.resources!.requests, [gpuResource]: gpu },
-    limits: { ...pause.resources!.limits, [gpuResource]: gpu },
+    requests: merged(pause.resources!.requests, { [gpuResource]: gpu }),
+    limits: merged(pause.resources!.limits, { [gpuResource]: gpu }),
   };
-  return { ...spec, containers: [{ ...pause, resources }] };
+  return merged(spec, { containers: [merged(pause, { resources })] });
 }
 
 /**

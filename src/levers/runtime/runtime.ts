@@ -17,6 +17,7 @@ import { fail } from '../../private/errors';
 import { EXTRA_ARG } from '../../private/extra-args';
 import { INT32_MAX } from '../../private/k8s-names';
 import { ENGINE_PURPOSE, engineMemoryBytes, SHM_PURPOSE } from '../../private/memory-budget';
+import { merged } from '../../private/merged';
 import { bytesToQuantity } from '../../private/quantity';
 import { bytesIn, positiveBytes } from '../../private/size';
 import { renderEngineJob, shellWord } from '../engine-job';
@@ -301,9 +302,9 @@ export class Runtime extends Lever {
     pod.probes({
       startup: pod.get(Facts.WARMUP)
         ? { exec: warmup, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: WARMUP_TIMEOUT_SECONDS, failureThreshold }
-        : { ...health, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold },
-      readiness: { ...health, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold: 3 },
-      liveness: { ...health, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+        : merged(health, { periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold }),
+      readiness: merged(health, { periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: HEALTH_TIMEOUT_SECONDS, failureThreshold: 3 }),
+      liveness: merged(health, { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 }),
     });
   }
 }
