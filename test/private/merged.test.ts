@@ -39,4 +39,12 @@ describe('merged', () => {
     expect(Object.getOwnPropertyDescriptor(out, 'g')).toEqual({ value: 'v', writable: true, enumerable: true, configurable: true });
     expect(reads).toBe(1);
   });
+
+  test('parts after one with a __proto__ key are still merged, in order', () => {
+    const sym = Symbol('s');
+    const hostile = JSON.parse('{"a": 1, "__proto__": {"p": 1}, "b": 2}');
+    const out = merged<any>({ a: 0, z: 0 }, hostile, { [sym]: 3, b: 4 });
+    expect(Object.keys(out)).toEqual(['a', 'z', '__proto__', 'b']);
+    expect([out.a, out.b, out[sym], out.p]).toEqual([1, 4, 3, undefined]);
+  });
 });
