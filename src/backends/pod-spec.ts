@@ -97,8 +97,8 @@ export function renderPodSpec(bp: PodBlueprint, containerName: string, portName:
   });
   if (security.podSecurityContext) {
     // Claims are chowned to this group at mount; OnRootMismatch skips the walk when the root already matches.
-    const policy = security.fsGroupChangePolicy ? { fsGroupChangePolicy: 'OnRootMismatch' } : {};
-    return merged(spec, { securityContext: merged({ fsGroup: ENGINE_UID }, policy, { seccompProfile }) });
+    const fsGroupChangePolicy = security.fsGroupChangePolicy ? 'OnRootMismatch' : undefined;
+    return merged(spec, { securityContext: { fsGroup: ENGINE_UID, fsGroupChangePolicy, seccompProfile } });
   }
   return spec;
 }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderCapacityBuffer } from './capacity-buffer';
-import { PAUSE_IMAGE, TINY } from './pause-image';
+import { pauseImage, TINY } from './pause-image';
 import { cronTriggers, PreWarmSchedule } from './pre-warm';
 import { Scheduling } from '../../blueprint';
 import { GpuOptions } from '../../gpu';
@@ -10,7 +10,6 @@ import { clusterScoped } from '../../private/cluster-scoped';
 import { crds } from '../../private/crds';
 import { fail } from '../../private/errors';
 import { gpuShape, resolveGpu, ResolvedGpu } from '../../private/gpu';
-import { requireDigest } from '../../private/image';
 import { INT32_MAX } from '../../private/k8s-names';
 import { ManifestObject } from '../../private/manifest-object';
 import { merged } from '../../private/merged';
@@ -130,8 +129,7 @@ export function resolveWarmBuffer(
         'drop capacity.warmBuffer.gpu (it defaults to the model\'s gpu) or make it equal to gpu');
     }
   }
-  // The default is our own pinned constant: only a user's image needs checking.
-  const image = o.image === undefined || o.image === null ? PAUSE_IMAGE : requireDigest(scope, o.image, 'warm buffer image');
+  const image = pauseImage(scope, o.image, 'warm buffer image');
   return { replicas, mode: o.mode ?? WarmBufferMode.PAUSE_PODS, priority, image };
 }
 

@@ -9,7 +9,7 @@ import { requireDigest } from '../../private/image';
 import { GIB } from '../../private/quantity';
 import { positiveBytes } from '../../private/size';
 import { CloudProvider } from '../../profile';
-import { PAUSE_IMAGE } from '../capacity/pause-image';
+import { pauseImage } from '../capacity/pause-image';
 import { Lever, LeverContext, requireNodeSelector } from '../lever';
 
 /**
@@ -34,8 +34,7 @@ export class ImagePull extends Lever {
     const profile = context.profile;
     this.prePull = options.prePull ?? profile.isProduction;
     this.additionalImages = (options.additionalImages ?? []).map((image, i) => requireDigest(this, image, `imagePull.additionalImages[${i}]`));
-    // The default is our own pinned constant: only a user's image needs checking.
-    this.pauseImage = options.pauseImage === undefined || options.pauseImage === null ? PAUSE_IMAGE : requireDigest(this, options.pauseImage, 'imagePull.pauseImage');
+    this.pauseImage = pauseImage(this, options.pauseImage, 'imagePull.pauseImage');
     if (options.gke) requireCloud(this, profile, CloudProvider.GKE, 'imagePull.gke (image streaming, secondary boot disks)', 'remove imagePull.gke');
     if (options.eks) requireCloud(this, profile, CloudProvider.EKS, 'imagePull.eks (Bottlerocket data-volume snapshot, SOCI parallel pull)', 'remove imagePull.eks');
     for (const [i, d] of (options.gke?.secondaryBootDisks ?? []).entries()) {
